@@ -1,0 +1,13 @@
+#pragma once
+
+// Each neurino-batch command registers itself on the application here. A command's callback throws
+// neurino::Error for a failed run (exit 1) and sets `exitCode` when it must report failure otherwise.
+namespace CLI {
+class App;
+}
+
+namespace neurino::batch {
+
+void addSummaryCommand(CLI::App& app, int& exitCode);
+
+} // namespace neurino::batch

@@ -1,0 +1,32 @@
+#include "app/batch/Commands.h"
+
+#include "core/util/Error.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"neurino-batch: build, train, evaluate and inspect Neurino models without a window.\n"
+                 "Exit codes: 0 success, 1 failed run, 2 usage error."};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("neurino-batch ") + NEURINO_VERSION);
+
+    int exitCode = 0;
+    neurino::batch::addSummaryCommand(app, exitCode);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    } catch (const neurino::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "error: unexpected failure: " << e.what() << "\n";
+        return 1;
+    }
+    return exitCode;
+}

@@ -1,0 +1,44 @@
+#include "core/util/Device.h"
+
+#include "core/util/Error.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+namespace neurino {
+
+c10::Device selectDevice(const std::string& spec)
+{
+    if (spec.empty() || spec == "auto")
+        return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    if (spec == "cpu")
+        return c10::Device(c10::kCPU);
+    if (spec.rfind("cuda", 0) == 0) {
+        if (!torch::cuda::is_available())
+            throw Error("device '" + spec + "' was asked for, but LibTorch sees no CUDA GPU; use --device cpu or auto");
+        try {
+            c10::Device device(spec);
+            if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count()))
+                throw Error("device '" + spec + "' does not exist: LibTorch sees " +
+                            std::to_string(torch::cuda::device_count()) + " GPU(s)");
+            return device.has_index() ? device : c10::Device(c10::kCUDA, 0);
+        } catch (const c10::Error&) {
+            throw Error("device '" + spec + "' is not understood; use auto, cpu, cuda or cuda:N");
+        }
+    }
+    throw Error("device '" + spec + "' is not understood; use auto, cpu, cuda or cuda:N");
+}
+
+std::string describeDevice(const c10::Device& device)
+{
+    if (device.is_cuda())
+        return "CUDA:" + std::to_string(device.index() < 0 ? 0 : device.index());
+    return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
+}
+
+std::string libtorchVersion()
+{
+    return "LibTorch " TORCH_VERSION;
+}
+
+} // namespace neurino
