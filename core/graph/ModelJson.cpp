@@ -168,7 +168,8 @@ json modelToJson(const ModelGraph& graph)
     json edges = json::array();
     for (const auto& e : graph.edges()) {
         json edge = {{"from", e.from}, {"to", e.to}};
-        if (e.port != 0)
+        // Ports are written wherever order matters, so that a file read back wires inputs identically.
+        if (e.port != 0 || graph.inputsOf(e.to).size() > 1)
             edge["port"] = e.port;
         edges.push_back(std::move(edge));
     }

@@ -228,7 +228,6 @@ void Builder::pool(GraphModuleImpl::Step& s, bool twoD, bool max)
     if (anyPad) {
         const double cells = twoD ? static_cast<double>(kernel[0] * kernel[1]) : static_cast<double>(kernel[0]);
         area = validCellCount(in[0], kernel, stride, geometry) / cells; // fraction of real cells per window
-        module.register_buffer(node.id + "_window_fraction", area);
     }
     s.body = [kernel, stride, pads, anyPad, twoD, area](const Tensors& x) {
         torch::Tensor t = anyPad ? torch::constant_pad_nd(x[0], pads, 0) : x[0];
