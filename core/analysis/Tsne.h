@@ -1,0 +1,56 @@
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <functional>
+
+namespace neurino {
+
+// Settings of a t-SNE run; the defaults are scikit-learn's (1.2), so results compare.
+struct TsneOptions {
+    double perplexity = 30;          // effective number of neighbours each point cares about
+    int iterations = 1000;           // gradient steps in all
+    int explorationIterations = 250; // of which the first run with early exaggeration and momentum 0.5
+    double earlyExaggeration = 12;
+    double learningRate = 0;         // 0: scikit-learn's "auto", max(N / exaggeration / 4, 50)
+    double theta = 0.5;              // Barnes–Hut accuracy: 0 is exact (slow), larger is coarser
+    std::uint64_t seed = 42;         // ties in the initial layout are broken with it
+    int threads = 0;                 // 0: every core
+    int progressEvery = 50;          // iterations between progress reports
+};
+
+struct TsneProgress {
+    int iteration = 0;
+    int iterations = 0;
+    double klDivergence = 0; // Barnes–Hut estimate at this iteration
+};
+
+struct TsneResult {
+    torch::Tensor embedding;  // (N x 2) float32
+    double klDivergence = 0;  // KL(P || Q) of the final embedding (exact up to 20,000 points)
+    int iterations = 0;       // done, fewer when cancelled
+    bool cancelled = false;
+};
+
+// The sparse joint probabilities P of t-SNE: k = 3 * perplexity nearest neighbours per point, Gaussian
+// bandwidths found by bisection to match the perplexity, symmetrised and normalised to sum 1.
+struct TsneAffinities {
+    std::int64_t points = 0;
+    std::vector<std::int64_t> rowStart; // CSR: neighbours of i are columns[rowStart[i] .. rowStart[i + 1])
+    std::vector<std::int64_t> columns;
+    std::vector<double> values;
+};
+
+TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int threads = 0);
+
+// KL(P || Q) of a 2-D embedding, with Q's normalisation summed exactly (O(N^2), threaded).
+double tsneKlDivergence(const TsneAffinities& p, const torch::Tensor& embedding, int threads = 0);
+
+// Embeds the rows of `data` (N x D; images are flattened) in 2-D with Barnes–Hut t-SNE.
+// `progress` is called every options.progressEvery iterations; returning false cancels the run, which then
+// returns the embedding so far. Throws DataError for too few points or a perplexity too large for them.
+TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options = {},
+                   const std::function<bool(const TsneProgress&)>& progress = {});
+
+} // namespace neurino
