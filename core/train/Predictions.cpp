@@ -1,0 +1,104 @@
+#include "core/train/Predictions.h"
+
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+
+#include <H5Cpp.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace neurino {
+
+namespace {
+
+void writeTensor(H5::H5File& file, const std::string& name, torch::Tensor t)
+{
+    t = t.to(torch::kCPU).contiguous();
+    const bool integral = !t.is_floating_point();
+    t = integral ? t.to(torch::kInt64) : t.to(torch::kFloat32);
+    std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
+    const H5::PredType& type = integral ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_FLOAT;
+    H5::DataSet dataset = file.createDataSet(name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()));
+    if (t.numel() > 0)
+        dataset.write(t.data_ptr(), type);
+}
+
+void writeString(H5::Group& group, const std::string& name, const std::string& value)
+{
+    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    type.setCset(H5T_CSET_UTF8);
+    group.createAttribute(name, type, H5::DataSpace(H5S_SCALAR)).write(type, value);
+}
+
+bool endsWith(const std::string& s, const std::string& tail)
+{
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+void writeCsv(const std::string& path, const Predictions& p)
+{
+    const torch::Tensor scores = p.scores.to(torch::kCPU, torch::kFloat64).reshape({p.scores.size(0), -1});
+    const std::int64_t n = scores.size(0), k = scores.size(1);
+    std::ostringstream out;
+    out << std::setprecision(9);
+    for (std::int64_t j = 0; j < k; ++j) {
+        const bool named = k > 1 && j < static_cast<std::int64_t>(p.classNames.size());
+        out << (j ? "," : "") << (named ? "p_" + p.classNames[j] : "output_" + std::to_string(j));
+    }
+    if (p.predictedClass.defined())
+        out << ",predicted_class";
+    if (p.targets.defined())
+        out << ",target";
+    out << "\n";
+    const torch::Tensor targets = p.targets.defined() ? p.targets.to(torch::kCPU, torch::kFloat64).reshape({n, -1})
+                                                      : torch::Tensor();
+    const double* s = scores.contiguous().data_ptr<double>();
+    for (std::int64_t i = 0; i < n; ++i) {
+        for (std::int64_t j = 0; j < k; ++j)
+            out << (j ? "," : "") << s[i * k + j];
+        if (p.predictedClass.defined())
+            out << "," << p.predictedClass[i].item<std::int64_t>();
+        if (targets.defined())
+            for (std::int64_t j = 0; j < targets.size(1); ++j)
+                out << "," << targets[i][j].item<double>();
+        out << "\n";
+    }
+    writeTextFileAtomically(path, out.str());
+}
+
+} // namespace
+
+void writePredictions(const std::string& path, const Predictions& p)
+{
+    if (!p.scores.defined())
+        throw IoError("cannot write '" + path + "': there are no predictions");
+    if (endsWith(path, ".csv"))
+        return writeCsv(path, p);
+    H5::Exception::dontPrint();
+    writeFileAtomically(path, [&](const std::string& tmp) {
+        try {
+            H5::H5File file(tmp, H5F_ACC_TRUNC);
+            writeTensor(file, "predictions", p.scores);
+            if (p.predictedClass.defined())
+                writeTensor(file, "predicted_class", p.predictedClass);
+            if (p.targets.defined())
+                writeTensor(file, "targets", p.targets);
+            H5::Group root = file.openGroup("/");
+            writeString(root, "format", "neurino-predictions");
+            std::string names;
+            for (const auto& n : p.classNames)
+                names += (names.empty() ? "" : ",") + n;
+            writeString(root, "class_names", names);
+            for (const auto& [key, value] : p.attributes)
+                writeString(root, key, value);
+            file.close();
+        } catch (const H5::Exception& e) {
+            throw IoError("cannot write predictions '" + path + "': " + e.getDetailMsg());
+        }
+    });
+}
+
+} // namespace neurino

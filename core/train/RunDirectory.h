@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/train/TrainingObserver.h"
+
+#include <string>
+
+namespace neurino {
+
+class Trainer;
+
+// The files of a batch training run, kept up to date by observing the run:
+//   config.json     the model, the training config, the data and the environment (on start)
+//   metrics.jsonl   one JSON object per epoch (rewritten on every epoch; earlier epochs of a resumed run kept)
+//   checkpoint.h5   the state after the latest epoch (resumable)
+//   best.h5         the state at the best epoch so far of the monitored metric
+//   summary.txt     how the run ended, its best, final and test metrics, and the model summary
+// Every file is written atomically, so a crash leaves the previous version in place.
+class RunDirectory : public TrainingObserver {
+public:
+    // Creates `dir` if needed. Unless `resume` or `overwrite`, refuses (IoError) a folder that already
+    // holds a run, so a finished run is not replaced by accident.
+    RunDirectory(std::string dir, Trainer& trainer, bool resume = false, bool overwrite = false);
+
+    std::string path(const std::string& file) const;
+    const std::string& dir() const { return m_dir; }
+
+    void onStart(const TrainStart& start) override;
+    void onEpochEnd(const EpochStats& stats) override;
+    void onFinished(const TrainSummary& summary) override;
+
+private:
+    void writeMetrics() const;
+
+    std::string m_dir;
+    Trainer& m_trainer;
+    TrainStart m_start;
+};
+
+} // namespace neurino

@@ -1,0 +1,600 @@
+#include "core/train/Trainer.h"
+
+#include "core/data/Batcher.h"
+#include "core/train/Optimizers.h"
+#include "core/util/Device.h"
+#include "core/util/Error.h"
+#include "core/util/Seed.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+namespace neurino {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape)
+{
+    return formatShape(Shape(shape.begin(), shape.end()));
+}
+
+torch::Tensor cpuGeneratorState()
+{
+    at::Generator gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return gen.get_state();
+}
+
+void setCpuGeneratorState(const torch::Tensor& state)
+{
+    at::Generator gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(state);
+}
+
+bool allFinite(const NodeTensors& weights)
+{
+    for (const auto& [node, params] : weights)
+        for (const auto& [name, t] : params)
+            if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+                return false;
+    return true;
+}
+
+std::string formatRate(double lr)
+{
+    std::ostringstream out;
+    out << lr;
+    return out.str();
+}
+
+} // namespace
+
+std::string stopReasonName(StopReason reason)
+{
+    switch (reason) {
+    case StopReason::Completed: return "completed";
+    case StopReason::EarlyStopped: return "stopped early";
+    case StopReason::Cancelled: return "cancelled";
+    case StopReason::Failed: return "failed";
+    }
+    return "unknown";
+}
+
+void ObserverList::onStart(const TrainStart& s)
+{
+    for (auto* o : m_observers)
+        o->onStart(s);
+}
+
+void ObserverList::onBatchEnd(const BatchStats& s)
+{
+    for (auto* o : m_observers)
+        o->onBatchEnd(s);
+}
+
+void ObserverList::onEpochEnd(const EpochStats& s)
+{
+    for (auto* o : m_observers)
+        o->onEpochEnd(s);
+}
+
+void ObserverList::onFinished(const TrainSummary& s)
+{
+    for (auto* o : m_observers)
+        o->onFinished(s);
+}
+
+Trainer::Trainer(const ModelGraph& graph, TrainConfig config) : m_graph(graph), m_config(std::move(config))
+{
+    m_config.validate();
+    seedEverything(m_config.seed);
+    m_module = GraphModule(m_graph);
+}
+
+Trainer::Trainer(const Checkpoint& checkpoint, std::optional<TrainConfig> config)
+    : m_graph(checkpoint.graph), m_config(config ? *config : checkpoint.config)
+{
+    m_config.validate();
+    if (m_config.optimizer.name != checkpoint.optimizerName)
+        throw TrainError("the run was trained with optimizer '" + checkpoint.optimizerName +
+                         "'; resuming it with '" + m_config.optimizer.name + "' would lose its state — keep '" +
+                         checkpoint.optimizerName + "' or start a new run");
+    m_module = GraphModule(m_graph);
+    loadWeights(m_module, checkpoint.weights);
+    m_epoch = checkpoint.epoch;
+    m_history = checkpoint.history;
+    m_history.truncate(static_cast<std::size_t>(m_epoch));
+    m_standardizer = checkpoint.standardizer;
+    m_bestWeights = checkpoint.bestWeights;
+    m_dataOrigin = checkpoint.data.origin;
+    m_featuresPath = checkpoint.data.featuresPath;
+    m_targetsPath = checkpoint.data.targetsPath;
+    m_resume = checkpoint;
+    // The optimizer, schedule and early stopping are rebuilt in prepare(); their state waits in m_resume.
+    m_resume->weights.clear();
+    m_resume->bestWeights.clear();
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::setEpochs(int epochs)
+{
+    if (epochs < 1)
+        throw TrainError("a run needs at least 1 epoch");
+    m_config.epochs = epochs;
+    m_schedule.reset();
+}
+
+void Trainer::setDataSource(const std::string& origin, const std::string& featuresPath,
+                            const std::string& targetsPath)
+{
+    m_dataOrigin = origin;
+    m_featuresPath = featuresPath;
+    m_targetsPath = targetsPath;
+}
+
+void Trainer::checkDataFitsModel(const Dataset& data) const
+{
+    const auto inputs = m_graph.inputNodes();
+    if (inputs.size() != 1)
+        throw ModelError("the model has " + std::to_string(inputs.size()) +
+                         " Input nodes; training from one feature tensor needs exactly one");
+    const Shape& in = m_module->shapes().at(inputs.front());
+    const auto sample = data.sampleShape();
+    if (Shape(sample.begin(), sample.end()) != in)
+        throw DataError("the model's input '" + inputs.front() + "' takes samples of shape " + formatShape(in) +
+                        " but the dataset '" + data.info.origin + "' has samples of shape " + shapeText(sample) +
+                        "; choose the matching feature set or change the Input node's shape");
+    if (!data.targets.defined() || data.info.task == Task::Unlabelled)
+        throw DataError("the dataset '" + data.info.origin + "' has no targets; training needs labelled data");
+    const std::string outputId = m_graph.outputNode();
+    const std::int64_t width = shapeVolume(m_module->shapes().at(outputId));
+    const Task task = data.info.task;
+    if (task == Task::Binary || task == Task::Classification) {
+        const std::int64_t classes =
+            std::max<std::int64_t>(data.targets.max().item<std::int64_t>() + 1,
+                                   static_cast<std::int64_t>(data.info.classNames.size()));
+        if (data.targets.min().item<std::int64_t>() < 0)
+            throw DataError("the dataset '" + data.info.origin + "' has negative class labels");
+        if (m_loss->name() == "binary_cross_entropy" && width != 1)
+            throw DataError("binary cross-entropy needs one output per sample, but the model's output '" + outputId +
+                            "' has " + std::to_string(width) + "; end the model with Dense 1 (sigmoid)");
+        if (m_loss->name() == "cross_entropy" && width < classes)
+            throw DataError("the dataset has " + std::to_string(classes) + " classes but the model's output '" +
+                            outputId + "' has " + std::to_string(width) + " values; end the model with Dense " +
+                            std::to_string(classes) + " (softmax)");
+    } else {
+        const std::int64_t targetWidth = data.targets.numel() / std::max<std::int64_t>(data.targets.size(0), 1);
+        if (targetWidth != width)
+            throw DataError("the dataset has " + std::to_string(targetWidth) + " target value(s) per sample but the "
+                            "model's output '" + outputId + "' has " + std::to_string(width));
+    }
+}
+
+void Trainer::setData(std::shared_ptr<const Dataset> data, std::optional<SplitIndices> split)
+{
+    if (!data || data->size() == 0)
+        throw DataError("the dataset is empty");
+    m_loss = std::make_unique<Loss>(m_config.loss, data->info.task, m_module->outputActivation(),
+                                    m_config.huberDelta);
+    checkDataFitsModel(*data);
+    if (m_resume) {
+        const DataSignature& saved = m_resume->data;
+        if (saved.size != data->size() || saved.sampleShape != data->sampleShape())
+            throw DataError("this run was trained on " + std::to_string(saved.size) + " samples of shape " +
+                            shapeText(saved.sampleShape) + " ('" + saved.origin + "'), but the data given has " +
+                            std::to_string(data->size()) + " of shape " + shapeText(data->sampleShape()) +
+                            "; resume with the same dataset");
+    }
+    if (split) {
+        m_split = *split;
+    } else {
+        const SplitFractions fractions{m_config.validationSplit, m_config.testSplit};
+        m_split = m_config.stratify && (data->info.task == Task::Binary || data->info.task == Task::Classification)
+                      ? makeStratifiedSplit(data->targets, fractions, m_config.seed)
+                      : makeSplit(data->size(), fractions, m_config.seed);
+    }
+    if (!m_resume) {
+        const bool flat = data->sampleShape().size() == 1;
+        const bool standardize = m_config.standardize == "on" || (m_config.standardize == "auto" && flat);
+        m_standardizer = standardize ? Standardizer::fit(data->features, m_split.train, data->info.featureNames)
+                                     : Standardizer();
+    }
+    if (m_dataOrigin.empty())
+        m_dataOrigin = data->info.origin;
+    m_data = std::move(data);
+}
+
+std::string Trainer::monitoredMetric() const
+{
+    const std::string& wanted = m_config.earlyStopping.monitor;
+    const bool validation = m_split.validationSize() > 0;
+    if (wanted.rfind("val_", 0) == 0 && !validation) {
+        if (m_config.earlyStopping.enabled)
+            throw TrainError("early stopping monitors '" + wanted + "' but there is no validation part; set a "
+                             "validation split (e.g. --val-split 0.2) or monitor 'loss'");
+        return "loss"; // best.h5 then follows the training loss
+    }
+    return wanted;
+}
+
+void Trainer::prepare()
+{
+    if (!m_data)
+        throw TrainError("no data to train on; give the trainer a dataset first");
+    if (m_config.threads > 0)
+        at::set_num_threads(m_config.threads);
+    m_device = selectDevice(m_config.device);
+    m_module->to(m_device);
+    if (!m_optimizer) {
+        m_optimizer = makeOptimizer(m_config.optimizer, m_module->parameters());
+        if (m_resume) {
+            importOptimizerState(*m_optimizer, m_resume->optimizerName, namedParameters(),
+                                 m_resume->optimizerState);
+            setLearningRate(*m_optimizer, m_resume->learningRate);
+        }
+    }
+    if (!m_schedule) {
+        m_schedule = std::make_unique<LrSchedule>(m_config.schedule, m_config.optimizer.learningRate,
+                                                  m_config.epochs);
+        if (m_resume)
+            m_schedule->restore(m_resume->trainerState.value("schedule", nlohmann::json()));
+    }
+    if (!m_early) {
+        EarlyStoppingConfig early = m_config.earlyStopping;
+        early.monitor = monitoredMetric();
+        m_early = std::make_unique<EarlyStopping>(early);
+        if (m_resume)
+            m_early->restore(m_resume->trainerState.value("early_stopping", nlohmann::json()));
+    }
+    if (m_resume) {
+        if (m_resume->rngState.defined())
+            setCpuGeneratorState(m_resume->rngState);
+        m_resume.reset();
+    }
+}
+
+NamedParameters Trainer::namedParameters() const
+{
+    NamedParameters out;
+    for (const auto& p : m_module->named_parameters()) {
+        std::string name = p.key();
+        const auto dot = name.find('.');
+        if (dot != std::string::npos)
+            name[dot] = '/';
+        out.emplace_back(name, p.value());
+    }
+    return out;
+}
+
+torch::Tensor Trainer::penalty() const
+{
+    torch::Tensor total;
+    if (m_config.l1 <= 0 && m_config.l2 <= 0)
+        return total;
+    for (const auto& p : m_module->named_parameters()) {
+        // As Keras's kernel regularizers: weights only, not biases or normalisation parameters.
+        const std::string& name = p.key();
+        if (name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0 || p.value().dim() < 2)
+            continue;
+        torch::Tensor term;
+        if (m_config.l1 > 0)
+            term = p.value().abs().sum() * m_config.l1;
+        if (m_config.l2 > 0) {
+            torch::Tensor l2 = p.value().pow(2).sum() * m_config.l2;
+            term = term.defined() ? term + l2 : l2;
+        }
+        total = total.defined() ? total + term : term;
+    }
+    return total;
+}
+
+double Trainer::learningRate() const
+{
+    return m_optimizer ? neurino::learningRate(*m_optimizer) : m_config.optimizer.learningRate;
+}
+
+std::int64_t Trainer::parameterCount() const
+{
+    std::int64_t n = 0;
+    for (const auto& p : m_module->parameters())
+        n += p.numel();
+    return n;
+}
+
+int Trainer::bestEpoch() const
+{
+    return m_early ? m_early->bestEpoch() : 0;
+}
+
+void Trainer::failNonFinite(int epoch, std::int64_t batch, std::int64_t batches, double value)
+{
+    // The weights that produced this loss may already be broken (an overflowing step before it); then
+    // the weights at the start of the epoch are the last good ones.
+    const NodeTensors current = copyWeights(m_module);
+    const bool kept = allFinite(current);
+    if (!kept)
+        loadWeights(m_module, m_lastGoodWeights, "the last good weights");
+    const std::string what = std::isnan(value) ? "NaN" : "infinite";
+    throw TrainError("training stopped: the loss became " + what + " at epoch " + std::to_string(epoch) +
+                     ", batch " + std::to_string(batch) + " of " + std::to_string(batches) +
+                     " (learning rate " + formatRate(learningRate()) + "). The learning rate is probably too high: "
+                     "lower it (e.g. by 10x) or enable gradient clipping. The model keeps the last good weights (" +
+                     (kept ? "those before this batch" : "those at the start of epoch " + std::to_string(epoch)) +
+                     ").");
+}
+
+TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
+{
+    TrainingObserver none;
+    TrainingObserver& report = observer ? *observer : none;
+    const auto runStart = Clock::now();
+    TrainSummary summary;
+    try {
+        prepare();
+        BatcherOptions options;
+        options.batchSize = m_config.batchSize;
+        options.shuffle = m_config.shuffle;
+        options.device = m_device;
+        options.seed = m_config.seed;
+        Batcher batcher(*m_data, m_split.train, options,
+                        m_standardizer.fitted() ? &m_standardizer : nullptr);
+        const std::vector<std::string> metricNames =
+            m_config.metrics.empty() ? defaultMetrics(m_data->info.task) : m_config.metrics;
+        EvaluationOptions evalOptions;
+        evalOptions.batchSize = std::max<std::int64_t>(m_config.batchSize, 1024);
+        evalOptions.device = m_device;
+        evalOptions.metrics = metricNames;
+        evalOptions.keepScores = false;
+
+        TrainStart start;
+        start.firstEpoch = m_epoch + 1;
+        start.epochs = m_config.epochs;
+        start.batchesPerEpoch = batcher.batchCount();
+        start.trainSamples = m_split.trainSize();
+        start.validationSamples = m_split.validationSize();
+        start.testSamples = m_split.testSize();
+        start.parameters = parameterCount();
+        start.device = describeDevice(m_device);
+        report.onStart(start);
+
+        const std::vector<torch::Tensor> params = m_module->parameters();
+        const bool collectScores = !metricNames.empty();
+        summary.reason = StopReason::Completed;
+        while (m_epoch < m_config.epochs) {
+            const int epoch = m_epoch + 1;
+            const auto epochStart = Clock::now();
+            const double lr = m_schedule->rateForEpoch(m_epoch);
+            setLearningRate(*m_optimizer, lr);
+            m_lastGoodWeights = copyWeights(m_module);
+            batcher.setEpoch(m_epoch);
+            m_module->train();
+            std::vector<torch::Tensor> scores, targets;
+            double lossSum = 0;
+            std::int64_t seen = 0;
+            const std::int64_t batches = batcher.batchCount();
+            bool cancelled = false;
+            for (std::int64_t i = 0; i < batches; ++i) {
+                if (stop) {
+                    stop->waitWhilePaused();
+                    if (stop->stopRequested()) {
+                        cancelled = true;
+                        break;
+                    }
+                }
+                const auto batchStart = Clock::now();
+                const Batch batch = batcher.batch(i);
+                m_optimizer->zero_grad();
+                const torch::Tensor out =
+                    m_loss->usesLogits() ? m_module->forwardLogits(batch.features) : m_module->forward(batch.features);
+                torch::Tensor loss = m_loss->compute(out, batch.targets);
+                const torch::Tensor extra = penalty();
+                if (extra.defined())
+                    loss = loss + extra;
+                const double value = loss.item<double>();
+                if (!std::isfinite(value))
+                    failNonFinite(epoch, i + 1, batches, value);
+                loss.backward();
+                if (m_config.clipValue > 0)
+                    torch::nn::utils::clip_grad_value_(params, m_config.clipValue);
+                if (m_config.clipNorm > 0)
+                    torch::nn::utils::clip_grad_norm_(params, m_config.clipNorm);
+                m_optimizer->step();
+                if (collectScores) {
+                    scores.push_back(m_loss->scores(out.detach()));
+                    targets.push_back(batch.targets);
+                }
+                const std::int64_t n = batch.size();
+                lossSum += value * static_cast<double>(n);
+                seen += n;
+
+                BatchStats stats;
+                stats.epoch = epoch;
+                stats.epochs = m_config.epochs;
+                stats.batch = i + 1;
+                stats.batches = batches;
+                stats.samples = n;
+                stats.loss = value;
+                stats.meanLoss = lossSum / static_cast<double>(seen);
+                stats.learningRate = lr;
+                stats.seconds = secondsSince(batchStart);
+                stats.epochSeconds = secondsSince(epochStart);
+                stats.samplesPerSecond = stats.epochSeconds > 0 ? seen / stats.epochSeconds : 0.0;
+                report.onBatchEnd(stats);
+            }
+            if (cancelled) {
+                summary.reason = StopReason::Cancelled;
+                summary.message = "cancelled during epoch " + std::to_string(epoch) + "; " +
+                                  std::to_string(m_epoch) + " epoch(s) completed";
+                break;
+            }
+            const double trainSeconds = secondsSince(epochStart);
+
+            std::map<std::string, double> metrics;
+            metrics["loss"] = seen > 0 ? lossSum / static_cast<double>(seen) : 0.0;
+            if (collectScores && !scores.empty()) {
+                torch::NoGradGuard noGrad;
+                for (const auto& [name, value] :
+                     computeMetrics(metricNames, m_data->info.task, torch::cat(scores), torch::cat(targets)))
+                    metrics[name] = value;
+            }
+            if (m_split.validationSize() > 0) {
+                const Evaluation val = evaluateModel(m_module, *m_loss, *m_data, m_split.validation,
+                                                     m_standardizer.fitted() ? &m_standardizer : nullptr,
+                                                     evalOptions);
+                for (const auto& [name, value] : val.metrics)
+                    metrics["val_" + name] = value;
+            }
+            metrics["lr"] = lr;
+            std::map<std::string, double> row = metrics;
+            row["seconds"] = secondsSince(epochStart);
+            row["samples_per_second"] = trainSeconds > 0 ? static_cast<double>(seen) / trainSeconds : 0.0;
+            m_history.append(row);
+            m_schedule->epochEnded(metrics);
+            const bool improved = m_early->update(epoch, metrics);
+            if (improved && (m_config.earlyStopping.restoreBestWeights || !m_config.earlyStopping.enabled))
+                m_bestWeights = copyWeights(m_module);
+            m_epoch = epoch;
+
+            EpochStats stats;
+            stats.epoch = epoch;
+            stats.epochs = m_config.epochs;
+            stats.metrics = metrics;
+            stats.learningRate = lr;
+            stats.seconds = secondsSince(epochStart);
+            stats.trainSeconds = trainSeconds;
+            stats.samplesPerSecond = trainSeconds > 0 ? static_cast<double>(seen) / trainSeconds : 0.0;
+            stats.improved = improved;
+            stats.bestEpoch = m_early->bestEpoch();
+            report.onEpochEnd(stats);
+
+            if (m_early->shouldStop()) {
+                summary.reason = StopReason::EarlyStopped;
+                summary.message = "'" + m_early->monitor() + "' did not improve for " +
+                                  std::to_string(m_early->epochsWithoutImprovement()) + " epochs; best epoch " +
+                                  std::to_string(m_early->bestEpoch());
+                break;
+            }
+        }
+        summary.epochsCompleted = m_epoch;
+        summary.bestEpoch = m_early->bestEpoch();
+        if (!m_history.empty())
+            summary.finalMetrics = m_history.epochs().back();
+        if (summary.bestEpoch > 0)
+            summary.bestMetrics = m_history.epoch(static_cast<std::size_t>(summary.bestEpoch - 1));
+        if (m_config.earlyStopping.enabled && m_config.earlyStopping.restoreBestWeights && summary.bestEpoch > 0 &&
+            summary.bestEpoch != m_epoch && !m_bestWeights.empty() && summary.reason != StopReason::Cancelled) {
+            loadWeights(m_module, m_bestWeights, "the best epoch's weights");
+            summary.restoredBestWeights = true;
+        }
+        if (m_split.testSize() > 0 && summary.reason != StopReason::Cancelled) {
+            for (const auto& [name, value] : evaluate(DataPart::Test, false).metrics)
+                summary.testMetrics["test_" + name] = value;
+        }
+        summary.seconds = secondsSince(runStart);
+        report.onFinished(summary);
+        return summary;
+    } catch (const Error& e) {
+        summary.reason = StopReason::Failed;
+        summary.epochsCompleted = m_epoch;
+        summary.message = e.what();
+        summary.seconds = secondsSince(runStart);
+        report.onFinished(summary);
+        throw;
+    } catch (const c10::Error& e) {
+        summary.reason = StopReason::Failed;
+        summary.epochsCompleted = m_epoch;
+        summary.message = std::string("LibTorch failed during training: ") + e.what_without_backtrace();
+        summary.seconds = secondsSince(runStart);
+        report.onFinished(summary);
+        throw TrainError(summary.message);
+    }
+}
+
+Evaluation Trainer::evaluate(DataPart part, bool keepScores)
+{
+    if (!m_data)
+        throw TrainError("no data to evaluate on; give the trainer a dataset first");
+    if (!m_optimizer)
+        prepare();
+    torch::Tensor rows;
+    switch (part) {
+    case DataPart::Train: rows = m_split.train; break;
+    case DataPart::Validation: rows = m_split.validation; break;
+    case DataPart::Test: rows = m_split.test; break;
+    case DataPart::All: rows = torch::arange(m_data->size(), torch::kInt64); break;
+    }
+    EvaluationOptions options;
+    options.batchSize = std::max<std::int64_t>(m_config.batchSize, 1024);
+    options.device = m_device;
+    options.metrics = m_config.metrics;
+    options.keepScores = keepScores;
+    return evaluateModel(m_module, *m_loss, *m_data, rows, m_standardizer.fitted() ? &m_standardizer : nullptr,
+                         options);
+}
+
+Checkpoint Trainer::checkpoint() const
+{
+    Checkpoint c;
+    c.graph = m_graph;
+    c.config = m_config;
+    c.epoch = m_epoch;
+    c.seed = m_config.seed;
+    c.weights = copyWeights(m_module);
+    if (m_config.earlyStopping.enabled && m_config.earlyStopping.restoreBestWeights)
+        c.bestWeights = m_bestWeights;
+    c.optimizerName = m_config.optimizer.name;
+    if (m_optimizer) {
+        c.learningRate = neurino::learningRate(*m_optimizer);
+        c.optimizerState = exportOptimizerState(*m_optimizer, namedParameters());
+    } else if (m_resume) {
+        c.learningRate = m_resume->learningRate;
+        c.optimizerState = m_resume->optimizerState;
+    } else {
+        c.learningRate = m_config.optimizer.learningRate;
+    }
+    c.standardizer = m_standardizer;
+    c.history = m_history;
+    if (m_schedule)
+        c.trainerState["schedule"] = m_schedule->state();
+    if (m_early)
+        c.trainerState["early_stopping"] = m_early->state();
+    if (m_resume && !m_schedule)
+        c.trainerState = m_resume->trainerState;
+    c.rngState = m_resume && m_resume->rngState.defined() ? m_resume->rngState : cpuGeneratorState();
+    if (m_data) {
+        c.data.size = m_data->size();
+        c.data.sampleShape = m_data->sampleShape();
+        c.data.task = taskName(m_data->info.task);
+        c.data.classNames = m_data->info.classNames;
+        c.data.featureNames = m_data->info.featureNames;
+    } else if (m_resume) {
+        c.data = m_resume->data;
+    }
+    c.data.origin = m_dataOrigin;
+    c.data.featuresPath = m_featuresPath;
+    c.data.targetsPath = m_targetsPath;
+    return c;
+}
+
+Checkpoint Trainer::bestCheckpoint() const
+{
+    Checkpoint c = checkpoint();
+    if (!m_bestWeights.empty())
+        c.weights = m_bestWeights;
+    return c;
+}
+
+} // namespace neurino
