@@ -455,4 +455,17 @@ std::map<std::string, std::map<std::string, torch::Tensor>> GraphModuleImpl::nod
     return out;
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> GraphModuleImpl::namedNodeParameters() const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : named_parameters()) {
+        std::string name = p.key();
+        const auto dot = name.find('.');
+        if (dot != std::string::npos)
+            name[dot] = '/';
+        out.emplace_back(std::move(name), p.value());
+    }
+    return out;
+}
+
 } // namespace neurino

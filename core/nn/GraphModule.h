@@ -48,6 +48,10 @@ public:
     // kernel views.
     std::map<std::string, std::map<std::string, torch::Tensor>> nodeTensors() const;
 
+    // Trainable parameters named "<node>/<param>", in the module's order: the names optimizer state is
+    // stored under in checkpoints.
+    std::vector<std::pair<std::string, torch::Tensor>> namedNodeParameters() const;
+
     // Re-initialises every layer as its kernel_initializer says (also done by the constructor).
     void resetParameters();
 

@@ -1,0 +1,421 @@
+#include "core/gan/GanTrainer.h"
+
+#include "core/train/Checkpoint.h"
+#include "core/train/OptimizerState.h"
+#include "core/train/Optimizers.h"
+#include "core/util/Device.h"
+#include "core/util/Error.h"
+#include "core/util/Seed.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+namespace neurino {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Generated showers are made and compared in chunks of this many, to bound memory.
+constexpr std::int64_t kSampleChunk = 512;
+
+std::vector<std::int64_t> withBatch(std::int64_t n, const Shape& shape)
+{
+    std::vector<std::int64_t> sizes{n};
+    sizes.insert(sizes.end(), shape.begin(), shape.end());
+    return sizes;
+}
+
+bool isImageShape(const Shape& shape)
+{
+    return shape.size() == 2 || (shape.size() == 3 && shape[0] == 1);
+}
+
+void checkInputs(const ModelGraph& graph, const std::string& role, bool conditional)
+{
+    const auto inputs = graph.inputNodes();
+    const std::size_t expected = conditional ? 2 : 1;
+    if (inputs.size() != expected)
+        throw ModelError("the " + role + " '" + graph.name() + "' has " + std::to_string(inputs.size()) +
+                         " Input node(s); a " + (conditional ? "conditional" : "plain") + " GAN needs " +
+                         std::to_string(expected) +
+                         (conditional ? " (the " + std::string(role == "generator" ? "latent noise" : "image") +
+                                            " first, then the condition of shape (1))"
+                                      : ""));
+    if (conditional) {
+        const Shape shape = paramIntList(graph.node(inputs[1]).layer.params, "shape");
+        if (shape != Shape{1})
+            throw ModelError("the " + role + "'s condition input '" + inputs[1] + "' must have shape (1,), not " +
+                             formatShape(shape));
+    }
+}
+
+} // namespace
+
+GanTrainer::GanTrainer(const ModelGraph& generator, const ModelGraph& discriminator, const GanConfig& config)
+    : m_config(config)
+    , m_generatorGraph(generator)
+    , m_discriminatorGraph(discriminator)
+    , m_device(selectDevice(config.device))
+{
+    m_config.validate();
+    checkInputs(generator, "generator", config.conditional);
+    checkInputs(discriminator, "discriminator", config.conditional);
+    seedEverything(config.seed);
+    m_generator = GraphModule(generator);
+    m_discriminator = GraphModule(discriminator);
+
+    const Shape latentShape = m_generator->shapes().at(generator.inputNodes()[0]);
+    if (latentShape.size() != 1)
+        throw ModelError("the generator's latent input must be a vector, not " + formatShape(latentShape));
+    m_latentSize = latentShape[0];
+    const Shape made = m_generator->shapes().at(generator.outputNode());
+    const Shape judged = m_discriminator->shapes().at(discriminator.inputNodes()[0]);
+    if (made != judged)
+        throw ModelError("the generator makes samples of shape " + formatShape(made) +
+                         " but the discriminator takes " + formatShape(judged) + "; change one of them to match");
+    const Shape verdict = m_discriminator->shapes().at(discriminator.outputNode());
+    if (verdict != Shape{1})
+        throw ModelError("the discriminator must end in one value per sample (shape (1,)), not " +
+                         formatShape(verdict) + "; end it with Dense 1");
+
+    m_generator->to(m_device);
+    m_discriminator->to(m_device);
+    m_generatorOptimizer = makeOptimizer(m_config.generatorOptimizer, m_generator->parameters());
+    m_discriminatorOptimizer = makeOptimizer(m_config.discriminatorOptimizer, m_discriminator->parameters());
+}
+
+GanTrainer::~GanTrainer() = default;
+
+torch::Tensor GanTrainer::latent(std::int64_t n)
+{
+    torch::Tensor z = torch::randn({n, m_latentSize}, torch::TensorOptions().device(m_device));
+    if (m_config.latentScaleHigh != 1.0 || m_config.latentScaleLow != 1.0) {
+        const torch::Tensor scale = torch::rand({n, 1}, torch::TensorOptions().device(m_device)) *
+                                        (m_config.latentScaleHigh - m_config.latentScaleLow) +
+                                    m_config.latentScaleLow;
+        z = z * scale;
+    }
+    return z;
+}
+
+torch::Tensor GanTrainer::generate(const torch::Tensor& z, const torch::Tensor& cond)
+{
+    return m_config.conditional ? m_generator->forward({z, cond}) : m_generator->forward(z);
+}
+
+torch::Tensor GanTrainer::criticLogits(const torch::Tensor& x, const torch::Tensor& cond)
+{
+    return (m_config.conditional ? m_discriminator->forwardLogits({x, cond}) : m_discriminator->forwardLogits(x))
+        .flatten();
+}
+
+torch::Tensor GanTrainer::gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake,
+                                          const torch::Tensor& cond)
+{
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(real.dim()), 1);
+    shape[0] = real.size(0);
+    const torch::Tensor alpha = torch::rand(shape, real.options());
+    torch::Tensor mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(true);
+    const torch::Tensor critic = criticLogits(mixed, cond);
+    const torch::Tensor grad = torch::autograd::grad({critic.sum()}, {mixed}, /*grad_outputs=*/{},
+                                                     /*retain_graph=*/true, /*create_graph=*/true)[0];
+    return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
+}
+
+GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor& conditionData,
+                             GanObserver* observer, StopToken* stop)
+{
+    const auto runStart = Clock::now();
+    const Shape made = m_generator->shapes().at(m_generatorGraph.outputNode());
+    const std::vector<std::int64_t> sampleShape(realData.sizes().begin() + 1, realData.sizes().end());
+    if (realData.dim() < 2 || sampleShape != made)
+        throw DataError("the data's samples have shape " + formatShape(sampleShape) + " but the generator makes " +
+                        formatShape(made));
+    const std::int64_t n = realData.size(0);
+    if (n < 2)
+        throw DataError("a GAN needs at least two real samples");
+    torch::Tensor conditions;
+    if (m_config.conditional) {
+        if (!conditionData.defined() || conditionData.numel() != n)
+            throw DataError("a conditional GAN needs one condition per sample (" + std::to_string(n) + "), e.g. the "
+                            "primary energy as the dataset's targets");
+        conditions = conditionData.to(torch::kFloat).reshape({n, 1});
+        if (m_epochsDone == 0)
+            m_conditionScale = m_config.conditionScale > 0 ? m_config.conditionScale
+                                                           : 1.0 / std::max(conditions.abs().max().item<double>(), 1e-12);
+    }
+    const torch::Tensor real = realData.to(m_device, torch::kFloat);
+    const torch::Tensor scaledConditions =
+        conditions.defined() ? (conditions * m_conditionScale).to(m_device) : torch::Tensor();
+    const std::int64_t batch = std::min(m_config.batchSize, n);
+    // A last batch of one sample would break BatchNorm; it is left out (shuffling changes which one).
+    std::int64_t batches = n / batch + (n % batch >= 2 ? 1 : 0);
+
+    if (m_epochsDone == 0)
+        seedEverything(m_config.seed);
+
+    GanSummary summary;
+    if (observer) {
+        TrainStart start;
+        start.firstEpoch = m_epochsDone + 1;
+        start.epochs = m_config.epochs;
+        start.batchesPerEpoch = batches;
+        start.trainSamples = n;
+        start.parameters = m_generatorGraph.parameterCount().total() + m_discriminatorGraph.parameterCount().total();
+        start.device = describeDevice(m_device);
+        observer->onStart(start);
+    }
+    NodeTensors goodGenerator = copyWeights(m_generator), goodDiscriminator = copyWeights(m_discriminator);
+    const bool bce = m_config.loss == "bce";
+    const auto opts = torch::TensorOptions().device(m_device);
+
+    for (int epoch = m_epochsDone + 1; epoch <= m_config.epochs; ++epoch) {
+        const auto epochStart = Clock::now();
+        torch::Generator shuffler = at::detail::createCPUGenerator(m_config.seed * 1000003ULL + epoch);
+        const torch::Tensor order = torch::randperm(n, shuffler, torch::kLong).to(m_device);
+        double sumD = 0, sumG = 0, sumReal = 0, sumFake = 0;
+        std::int64_t seen = 0;
+        m_generator->train();
+        m_discriminator->train();
+        for (std::int64_t b = 0; b < batches; ++b) {
+            if (stop) {
+                stop->waitWhilePaused();
+                if (stop->stopRequested()) {
+                    summary.reason = StopReason::Cancelled;
+                    summary.message = "stopped by request during epoch " + std::to_string(epoch);
+                    break;
+                }
+            }
+            const auto batchStart = Clock::now();
+            const std::int64_t from = b * batch, to = std::min(n, from + batch);
+            const torch::Tensor idx = order.slice(0, from, to);
+            const torch::Tensor x = real.index_select(0, idx);
+            const torch::Tensor c = scaledConditions.defined() ? scaledConditions.index_select(0, idx) : torch::Tensor();
+            const std::int64_t k = x.size(0);
+
+            torch::Tensor lossD, realOut, fakeOut;
+            for (int step = 0; step < m_config.discriminatorSteps; ++step) {
+                torch::Tensor fake;
+                {
+                    torch::NoGradGuard noGrad;
+                    fake = generate(latent(k), c);
+                }
+                const torch::Tensor logitsReal = criticLogits(x, c), logitsFake = criticLogits(fake, c);
+                if (bce) {
+                    torch::Tensor yReal = torch::full({k}, 1.0 - m_config.labelSmoothing, opts);
+                    torch::Tensor yFake = torch::zeros({k}, opts);
+                    if (m_config.labelFlip > 0) {
+                        const torch::Tensor flipReal = torch::rand({k}, opts) < m_config.labelFlip;
+                        const torch::Tensor flipFake = torch::rand({k}, opts) < m_config.labelFlip;
+                        yReal = torch::where(flipReal, torch::zeros_like(yReal), yReal);
+                        yFake = torch::where(flipFake, torch::full_like(yFake, 1.0 - m_config.labelSmoothing), yFake);
+                    }
+                    lossD = 0.5 * (torch::binary_cross_entropy_with_logits(logitsReal, yReal) +
+                                   torch::binary_cross_entropy_with_logits(logitsFake, yFake));
+                    realOut = torch::sigmoid(logitsReal).mean();
+                    fakeOut = torch::sigmoid(logitsFake).mean();
+                } else {
+                    lossD = logitsFake.mean() - logitsReal.mean() +
+                            m_config.gradientPenalty * gradientPenalty(x, fake, c);
+                    realOut = logitsReal.mean();
+                    fakeOut = logitsFake.mean();
+                }
+                m_discriminatorOptimizer->zero_grad();
+                lossD.backward();
+                m_discriminatorOptimizer->step();
+            }
+
+            const torch::Tensor judged = criticLogits(generate(latent(k), c), c);
+            // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
+            const torch::Tensor lossG =
+                bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, opts)) : -judged.mean();
+            m_generatorOptimizer->zero_grad();
+            lossG.backward();
+            m_generatorOptimizer->step();
+
+            const double d = lossD.item<double>(), g = lossG.item<double>();
+            if (!std::isfinite(d) || !std::isfinite(g)) {
+                loadWeights(m_generator, goodGenerator, "the last good epoch");
+                loadWeights(m_discriminator, goodDiscriminator, "the last good epoch");
+                summary.reason = StopReason::Failed;
+                summary.message = std::string("the ") + (std::isfinite(d) ? "generator" : "discriminator") +
+                                  " loss became " + (std::isfinite(d) ? std::to_string(g) : std::to_string(d)) +
+                                  " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                                  "; the weights of the last complete epoch were restored. Lower the learning "
+                                  "rates or use wgan-gp";
+                break;
+            }
+            sumD += d * k;
+            sumG += g * k;
+            sumReal += realOut.item<double>() * k;
+            sumFake += fakeOut.item<double>() * k;
+            seen += k;
+            if (observer) {
+                BatchStats s;
+                s.epoch = epoch;
+                s.epochs = m_config.epochs;
+                s.batch = b + 1;
+                s.batches = batches;
+                s.samples = k;
+                s.loss = d;
+                s.meanLoss = sumD / seen;
+                s.learningRate = learningRate(*m_discriminatorOptimizer);
+                s.seconds = secondsSince(batchStart);
+                s.epochSeconds = secondsSince(epochStart);
+                s.samplesPerSecond = seen / std::max(s.epochSeconds, 1e-9);
+                observer->onBatchEnd(s);
+            }
+        }
+        if (summary.reason != StopReason::Completed)
+            break;
+
+        const double trainSeconds = secondsSince(epochStart);
+        std::map<std::string, double> metrics = {{"d_loss", sumD / seen}, {"g_loss", sumG / seen},
+                                                 {"d_real", sumReal / seen}, {"d_fake", sumFake / seen}};
+        GanSamples samples = epochSamples(epoch, realData, conditions);
+        if (samples.hasShowerComparison) {
+            metrics["energy_chi2_ndf"] = samples.comparison.energyChi2.chi2PerNdf();
+            metrics["profile_deviation"] = samples.comparison.profileDeviation;
+            metrics["central_cell_deviation"] = samples.comparison.centralCellDeviation;
+        }
+        m_history.append(metrics);
+        m_epochsDone = epoch;
+        goodGenerator = copyWeights(m_generator);
+        goodDiscriminator = copyWeights(m_discriminator);
+        summary.epochsCompleted = epoch;
+        summary.finalMetrics = metrics;
+        if (observer) {
+            EpochStats s;
+            s.epoch = epoch;
+            s.epochs = m_config.epochs;
+            s.metrics = metrics;
+            s.learningRate = learningRate(*m_discriminatorOptimizer);
+            s.seconds = secondsSince(epochStart);
+            s.trainSeconds = trainSeconds;
+            s.samplesPerSecond = n / std::max(trainSeconds, 1e-9);
+            observer->onEpochEnd(s);
+            observer->onSamples(samples);
+        }
+    }
+    summary.seconds = secondsSince(runStart);
+    if (observer) {
+        TrainSummary s;
+        s.reason = summary.reason;
+        s.epochsCompleted = summary.epochsCompleted;
+        s.finalMetrics = summary.finalMetrics;
+        s.seconds = summary.seconds;
+        s.message = summary.message;
+        observer->onFinished(s);
+    }
+    return summary;
+}
+
+torch::Tensor GanTrainer::sample(std::int64_t count, const torch::Tensor& conditions)
+{
+    if (m_config.conditional && (!conditions.defined() || conditions.numel() != count))
+        throw DataError("a conditional GAN needs one condition per generated sample");
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = m_generator->is_training();
+    m_generator->eval();
+    std::vector<torch::Tensor> parts;
+    for (std::int64_t from = 0; from < count; from += kSampleChunk) {
+        const std::int64_t k = std::min(kSampleChunk, count - from);
+        torch::Tensor c;
+        if (m_config.conditional)
+            c = (conditions.to(torch::kFloat).reshape({count, 1}).slice(0, from, from + k) * m_conditionScale)
+                    .to(m_device);
+        parts.push_back(generate(latent(k), c).to(torch::kCPU));
+    }
+    m_generator->train(wasTraining);
+    return parts.empty() ? torch::empty(withBatch(0, m_generator->shapes().at(m_generatorGraph.outputNode())))
+                         : torch::cat(parts);
+}
+
+GanSamples GanTrainer::epochSamples(int epoch, const torch::Tensor& real, const torch::Tensor& conditions)
+{
+    GanSamples s;
+    s.epoch = epoch;
+    const std::int64_t n = real.size(0);
+    const std::int64_t shown = std::min(m_config.samplesShown, n);
+    const std::int64_t compared = std::min(m_config.validationShowers, n);
+    // The same real showers every epoch, so the figures compare across epochs.
+    torch::Generator picker = at::detail::createCPUGenerator(m_config.seed + 17);
+    const torch::Tensor pick = torch::randperm(n, picker, torch::kLong).slice(0, 0, compared);
+    const torch::Tensor realPick = real.index_select(0, pick.to(real.device())).to(torch::kCPU, torch::kFloat);
+    torch::Tensor cond;
+    if (conditions.defined())
+        cond = conditions.index_select(0, pick.to(conditions.device())).to(torch::kCPU).flatten();
+    const torch::Tensor generated = sample(compared, cond);
+    s.generated = generated.slice(0, 0, shown).clone();
+    s.real = realPick.slice(0, 0, shown).clone();
+    if (cond.defined())
+        s.conditions = cond.slice(0, 0, shown).clone();
+    const Shape shape(real.sizes().begin() + 1, real.sizes().end());
+    if (isImageShape(shape)) {
+        s.hasShowerComparison = true;
+        s.realStats = showerStats(realPick);
+        s.generatedStats = showerStats(generated);
+        s.comparison = compareShowers(s.realStats, s.generatedStats);
+    }
+    return s;
+}
+
+void GanTrainer::save(const std::string& dir) const
+{
+    std::filesystem::create_directories(dir);
+    auto write = [&](const std::string& role, const ModelGraph& graph, const GraphModule& module,
+                     const torch::optim::Optimizer& optimizer, const OptimizerConfig& optimizerConfig) {
+        Checkpoint cp;
+        cp.graph = graph;
+        cp.config.optimizer = optimizerConfig;
+        cp.config.epochs = m_config.epochs;
+        cp.config.batchSize = m_config.batchSize;
+        cp.config.device = m_config.device;
+        cp.config.seed = m_config.seed;
+        cp.epoch = m_epochsDone;
+        cp.seed = m_config.seed;
+        cp.weights = copyWeights(module);
+        cp.optimizerName = optimizerConfig.name;
+        cp.learningRate = learningRate(optimizer);
+        cp.optimizerState = exportOptimizerState(optimizer, module->namedNodeParameters());
+        cp.history = m_history;
+        cp.trainerState = {{"gan", m_config.toJson()},
+                           {"role", role},
+                           {"latent_size", m_latentSize},
+                           {"condition_scale", m_conditionScale}};
+        saveCheckpoint(dir + "/" + role + ".h5", cp);
+    };
+    write("generator", m_generatorGraph, m_generator, *m_generatorOptimizer, m_config.generatorOptimizer);
+    write("discriminator", m_discriminatorGraph, m_discriminator, *m_discriminatorOptimizer,
+          m_config.discriminatorOptimizer);
+}
+
+std::unique_ptr<GanTrainer> GanTrainer::load(const std::string& dir)
+{
+    const Checkpoint g = loadCheckpoint(dir + "/generator.h5");
+    const Checkpoint d = loadCheckpoint(dir + "/discriminator.h5");
+    if (!g.trainerState.contains("gan") || g.trainerState.value("role", "") != "generator")
+        throw IoError("'" + dir + "/generator.h5' is a checkpoint, but not of a GAN generator");
+    auto trainer = std::make_unique<GanTrainer>(g.graph, d.graph, GanConfig::fromJson(g.trainerState.at("gan")));
+    loadWeights(trainer->m_generator, g.weights, dir + "/generator.h5");
+    loadWeights(trainer->m_discriminator, d.weights, dir + "/discriminator.h5");
+    importOptimizerState(*trainer->m_generatorOptimizer, g.optimizerName, trainer->m_generator->namedNodeParameters(),
+                         g.optimizerState);
+    importOptimizerState(*trainer->m_discriminatorOptimizer, d.optimizerName,
+                         trainer->m_discriminator->namedNodeParameters(), d.optimizerState);
+    trainer->m_epochsDone = g.epoch;
+    trainer->m_history = g.history;
+    trainer->m_conditionScale = g.trainerState.value("condition_scale", 1.0);
+    return trainer;
+}
+
+} // namespace neurino

@@ -1,0 +1,184 @@
+#include "core/gan/GanTrainer.h"
+#include "core/graph/ModelJson.h"
+#include "core/util/Error.h"
+#include "tests/TestSupport.h"
+
+#include <QtTest/QtTest>
+
+#include <torch/torch.h>
+
+using namespace neurino;
+
+namespace {
+
+ModelGraph mlp(const std::string& name, std::vector<std::int64_t> inputs, std::int64_t out, const std::string& last)
+{
+    ModelGraph g;
+    g.setName(name);
+    std::string x = g.addNode("Input", {{"shape", {inputs[0]}}}, "in");
+    if (inputs.size() > 1) {
+        g.addNode("Input", {{"shape", {inputs[1]}}}, "condition");
+        const std::string cat = g.addNode("Concat");
+        g.connect(x, cat);
+        g.connect("condition", cat);
+        x = cat;
+    }
+    for (int i = 0; i < 2; ++i) {
+        const std::string h = g.addNode("Dense", {{"units", 32}, {"activation", "leaky_relu"}});
+        g.connect(x, h);
+        x = h;
+    }
+    const std::string y = g.addNode("Dense", {{"units", out}, {"activation", last}});
+    g.connect(x, y);
+    return g;
+}
+
+GanConfig smallConfig()
+{
+    GanConfig c;
+    c.epochs = 40;
+    c.batchSize = 64;
+    c.generatorOptimizer.name = "adam";
+    c.generatorOptimizer.learningRate = 2e-3;
+    c.generatorOptimizer.beta1 = 0.5;
+    c.discriminatorOptimizer = c.generatorOptimizer;
+    c.labelFlip = 0;
+    c.latentScaleLow = c.latentScaleHigh = 1;
+    c.validationShowers = 100;
+    c.samplesShown = 4;
+    c.device = "cpu";
+    return c;
+}
+
+// Keeps what a GUI would show.
+class Recorder : public GanObserver {
+public:
+    void onEpochEnd(const EpochStats& s) override { epochs.push_back(s.metrics); }
+    void onSamples(const GanSamples& s) override { samples.push_back(s); }
+    void onFinished(const TrainSummary& s) override { finished = s; }
+    std::vector<std::map<std::string, double>> epochs;
+    std::vector<GanSamples> samples;
+    TrainSummary finished;
+};
+
+} // namespace
+
+class TestGanTrainer : public QObject {
+    Q_OBJECT
+
+private slots:
+    void learnsAGaussianMixture()
+    {
+        torch::manual_seed(11);
+        const std::int64_t n = 2000;
+        const torch::Tensor which = torch::rand({n}) < 0.7;
+        const torch::Tensor data =
+            torch::where(which, 3 + 0.5 * torch::randn({n}), 6 + 0.8 * torch::randn({n})).reshape({n, 1});
+        GanTrainer gan(mlp("g", {8}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), smallConfig());
+        Recorder recorder;
+        const GanSummary summary = gan.train(data, {}, &recorder);
+        QCOMPARE(summary.reason, StopReason::Completed);
+        QCOMPARE(recorder.epochs.size(), std::size_t(40));
+        QVERIFY(recorder.epochs.back().count("d_loss") && recorder.epochs.back().count("g_loss"));
+        QVERIFY(!recorder.samples.back().hasShowerComparison);
+        QCOMPARE(recorder.samples.back().generated.sizes().vec(), (std::vector<std::int64_t>{4, 1}));
+
+        const torch::Tensor generated = gan.sample(5000);
+        const double mean = generated.mean().item<double>(), sd = generated.std().item<double>();
+        const double realMean = data.mean().item<double>(), realSd = data.std().item<double>();
+        QVERIFY2(std::abs(mean / realMean - 1) < 0.1, (std::to_string(mean) + " vs " + std::to_string(realMean)).c_str());
+        QVERIFY2(std::abs(sd / realSd - 1) < 0.1, (std::to_string(sd) + " vs " + std::to_string(realSd)).c_str());
+    }
+
+    void conditionalSamplingFollowsItsCondition()
+    {
+        torch::manual_seed(12);
+        const std::int64_t n = 2000;
+        const torch::Tensor energy = torch::rand({n}) * 90 + 10;
+        const torch::Tensor data = (energy / 10 + 0.3 * torch::randn({n})).reshape({n, 1});
+        GanConfig config = smallConfig();
+        config.conditional = true;
+        GanTrainer gan(mlp("g", {8, 1}, 1, "linear"), mlp("d", {1, 1}, 1, "sigmoid"), config);
+        QCOMPARE(gan.train(data, energy).reason, StopReason::Completed);
+        QVERIFY(std::abs(gan.conditionScale() - 1.0 / energy.max().item<double>()) < 1e-12);
+        const double low = gan.sample(1000, torch::full({1000}, 20.0)).mean().item<double>();
+        const double high = gan.sample(1000, torch::full({1000}, 80.0)).mean().item<double>();
+        QVERIFY2(std::abs(low - 2.0) < 0.6 && std::abs(high - 8.0) < 0.6,
+                 (std::to_string(low) + " " + std::to_string(high)).c_str());
+        QVERIFY_THROWS_EXCEPTION(DataError, gan.sample(10));
+    }
+
+    void calorimeterModelsFitTogether()
+    {
+        GanConfig config = smallConfig();
+        config.epochs = 1;
+        config.batchSize = 16;
+        config.validationShowers = 32;
+        GanTrainer gan(loadModel(test::templateFile("calo_gan_generator")),
+                       loadModel(test::templateFile("calo_gan_discriminator")), config);
+        QCOMPARE(gan.latentSize(), std::int64_t(100));
+        const torch::Tensor showers = torch::rand({48, 1, 25, 25}).pow(6);
+        Recorder recorder;
+        gan.train(showers, {}, &recorder);
+        QCOMPARE(recorder.samples.size(), std::size_t(1));
+        QVERIFY(recorder.samples[0].hasShowerComparison);
+        QVERIFY(recorder.epochs[0].count("energy_chi2_ndf"));
+        QCOMPARE(gan.sample(3).sizes().vec(), (std::vector<std::int64_t>{3, 1, 25, 25}));
+        QVERIFY((gan.sample(3) >= 0).all().item<bool>()); // the generator ends in ReLU
+
+        QTemporaryDir dir;
+        gan.save(dir.path().toStdString());
+        auto loaded = GanTrainer::load(dir.path().toStdString());
+        QCOMPARE(loaded->epochsDone(), 1);
+        QVERIFY(loaded->history() == gan.history());
+        torch::manual_seed(1);
+        const torch::Tensor a = gan.sample(2);
+        torch::manual_seed(1);
+        QVERIFY(torch::allclose(a, loaded->sample(2)));
+    }
+
+    void wassersteinTrains()
+    {
+        GanConfig config = smallConfig();
+        config.loss = "wgan-gp";
+        config.epochs = 2;
+        config.discriminatorSteps = 3;
+        GanTrainer gan(mlp("g", {4}, 1, "linear"), mlp("d", {1}, 1, "linear"), config);
+        const GanSummary s = gan.train(torch::randn({256, 1}) + 5);
+        QCOMPARE(s.reason, StopReason::Completed);
+        QVERIFY(std::isfinite(s.finalMetrics.at("d_loss")));
+    }
+
+    void misfitsAreExplained()
+    {
+        try {
+            GanTrainer gan(mlp("g", {8}, 2, "linear"), mlp("d", {1}, 1, "sigmoid"), smallConfig());
+            QFAIL("a generator of the wrong shape must be refused");
+        } catch (const ModelError& e) {
+            QVERIFY(std::string(e.what()).find("the generator makes samples of shape (2,) but the discriminator takes "
+                                               "(1,)") != std::string::npos);
+        }
+        GanConfig conditional = smallConfig();
+        conditional.conditional = true;
+        QVERIFY_THROWS_EXCEPTION(ModelError,
+                                 GanTrainer(mlp("g", {8}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), conditional));
+        GanTrainer gan(mlp("g", {8}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), smallConfig());
+        QVERIFY_THROWS_EXCEPTION(DataError, gan.train(torch::rand({10, 3})));
+        GanConfig bad = smallConfig();
+        bad.loss = "hinge";
+        QVERIFY_THROWS_EXCEPTION(TrainError, bad.validate());
+    }
+
+    void stopsOnRequest()
+    {
+        GanTrainer gan(mlp("g", {8}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), smallConfig());
+        StopToken stop;
+        stop.requestStop();
+        const GanSummary s = gan.train(torch::randn({256, 1}), {}, nullptr, &stop);
+        QCOMPARE(s.reason, StopReason::Cancelled);
+        QCOMPARE(s.epochsCompleted, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGanTrainer)
+#include "TestGanTrainer.moc"
