@@ -15,21 +15,25 @@ std::uint64_t epochSeed(std::uint64_t seed, std::int64_t epoch)
     return z ^ (z >> 31);
 }
 
-Batcher::Batcher(const Dataset& data, torch::Tensor rows, BatcherOptions options,
-                 const Standardizer* standardizer)
-    : m_features(data.features), m_targets(data.targets), m_rows(rows.to(torch::kCPU, torch::kInt64)),
-      m_options(options), m_standardizer(standardizer)
+Batcher::Batcher(
+    const Dataset& data, torch::Tensor rows, BatcherOptions options, const Standardizer* standardizer)
+    : m_features(data.features)
+    , m_targets(data.targets)
+    , m_rows(rows.to(torch::kCPU, torch::kInt64))
+    , m_options(options)
+    , m_standardizer(standardizer)
 {
     if (m_options.batchSize < 1)
         throw DataError("the batch size must be at least 1, got " + std::to_string(m_options.batchSize));
     if (!m_features.defined())
         throw DataError("cannot make batches of a dataset without features");
     if (m_targets.defined() && m_targets.size(0) != m_features.size(0))
-        throw DataError("the dataset has " + std::to_string(m_features.size(0)) + " feature rows but " +
-                        std::to_string(m_targets.size(0)) + " targets");
-    if (m_rows.numel() > 0 && (m_rows.min().item<std::int64_t>() < 0 ||
-                               m_rows.max().item<std::int64_t>() >= m_features.size(0)))
-        throw DataError("batch rows outside the dataset's " + std::to_string(m_features.size(0)) + " samples");
+        throw DataError("the dataset has " + std::to_string(m_features.size(0)) + " feature rows but "
+            + std::to_string(m_targets.size(0)) + " targets");
+    if (m_rows.numel() > 0
+        && (m_rows.min().item<std::int64_t>() < 0 || m_rows.max().item<std::int64_t>() >= m_features.size(0)))
+        throw DataError(
+            "batch rows outside the dataset's " + std::to_string(m_features.size(0)) + " samples");
     const std::int64_t bytes = m_features.numel() * static_cast<std::int64_t>(m_features.element_size());
     if (m_options.device.is_cuda() && bytes <= m_options.residentBytes) {
         m_features = m_features.to(m_options.device);
@@ -62,8 +66,8 @@ Batch Batcher::batch(std::int64_t i) const
     const std::int64_t begin = i * m_options.batchSize;
     const std::int64_t end = std::min(size(), begin + m_options.batchSize);
     if (i < 0 || begin >= end)
-        throw DataError("batch " + std::to_string(i) + " is outside the " + std::to_string(batchCount()) +
-                        " batches of this epoch");
+        throw DataError("batch " + std::to_string(i) + " is outside the " + std::to_string(batchCount())
+            + " batches of this epoch");
     Batch out;
     out.rows = m_order.slice(0, begin, end);
     const torch::Tensor index = m_resident ? m_orderOnDevice.slice(0, begin, end) : out.rows;

@@ -14,9 +14,9 @@ namespace neurino {
 struct BatcherOptions {
     std::int64_t batchSize = 32;
     bool shuffle = true;
-    bool dropLast = false;              // drop a last batch smaller than batchSize
-    c10::Device device = c10::kCPU;     // where batches are delivered
-    std::uint64_t seed = 0;             // with the epoch, decides the order of every epoch
+    bool dropLast = false; // drop a last batch smaller than batchSize
+    c10::Device device = c10::kCPU; // where batches are delivered
+    std::uint64_t seed = 0; // with the epoch, decides the order of every epoch
     // For a GPU: keep the whole dataset on the device when it is at most this many bytes, so batches are
     // gathered there instead of being copied over one by one. 0 never does.
     std::int64_t residentBytes = std::int64_t(2) << 30;
@@ -27,7 +27,7 @@ struct BatcherOptions {
 struct Batch {
     torch::Tensor features;
     torch::Tensor targets; // undefined for unlabelled data
-    torch::Tensor rows;    // int64, CPU
+    torch::Tensor rows; // int64, CPU
     std::int64_t size() const { return features.size(0); }
 };
 
@@ -39,7 +39,7 @@ class Batcher {
 public:
     // `rows` are indices into `data` (int64); `standardizer` may be null (identity) and must outlive this.
     Batcher(const Dataset& data, torch::Tensor rows, BatcherOptions options,
-            const Standardizer* standardizer = nullptr);
+        const Standardizer* standardizer = nullptr);
 
     // Sets the order used by batch() to the permutation of `epoch` (or the rows as given, unshuffled).
     void setEpoch(std::int64_t epoch);
@@ -57,8 +57,8 @@ public:
 private:
     torch::Tensor m_features; // the dataset's, on the device when resident
     torch::Tensor m_targets;
-    torch::Tensor m_rows;     // CPU int64
-    torch::Tensor m_order;    // CPU int64
+    torch::Tensor m_rows; // CPU int64
+    torch::Tensor m_order; // CPU int64
     torch::Tensor m_orderOnDevice;
     BatcherOptions m_options;
     const Standardizer* m_standardizer;

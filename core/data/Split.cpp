@@ -14,11 +14,11 @@ namespace {
 
 void checkFractions(const SplitFractions& f)
 {
-    for (const auto& [name, value] : {std::pair<const char*, double>{"validation", f.validation},
-                                      std::pair<const char*, double>{"test", f.test}}) {
+    for (const auto& [name, value] : { std::pair<const char*, double> { "validation", f.validation },
+             std::pair<const char*, double> { "test", f.test } }) {
         if (!(value >= 0.0 && value < 1.0))
-            throw DataError(std::string("the ") + name + " fraction must be in [0, 1), got " +
-                            std::to_string(value));
+            throw DataError(
+                std::string("the ") + name + " fraction must be in [0, 1), got " + std::to_string(value));
     }
 }
 
@@ -35,15 +35,16 @@ PartSizes partSizes(std::int64_t n, const SplitFractions& f, bool strict)
     s.train = rest - s.validation;
     if (strict) {
         if (f.test > 0 && s.test == 0)
-            throw DataError("a test fraction of " + std::to_string(f.test) + " of " + std::to_string(n) +
-                            " samples is an empty test part; use more data or a larger fraction");
+            throw DataError("a test fraction of " + std::to_string(f.test) + " of " + std::to_string(n)
+                + " samples is an empty test part; use more data or a larger fraction");
         if (f.validation > 0 && s.validation == 0)
-            throw DataError("a validation fraction of " + std::to_string(f.validation) + " of " +
-                            std::to_string(rest) + " samples is an empty validation part; use more data or a "
-                            "larger fraction");
+            throw DataError("a validation fraction of " + std::to_string(f.validation) + " of "
+                + std::to_string(rest)
+                + " samples is an empty validation part; use more data or a "
+                  "larger fraction");
         if (s.train <= 0)
-            throw DataError("the split leaves no training samples out of " + std::to_string(n) +
-                            "; lower the validation or test fraction");
+            throw DataError("the split leaves no training samples out of " + std::to_string(n)
+                + "; lower the validation or test fraction");
     }
     return s;
 }
@@ -76,11 +77,11 @@ SplitIndices makeSplit(std::int64_t n, const SplitFractions& fractions, std::uin
     return out;
 }
 
-SplitIndices makeStratifiedSplit(const torch::Tensor& targets, const SplitFractions& fractions,
-                                 std::uint64_t seed)
+SplitIndices makeStratifiedSplit(
+    const torch::Tensor& targets, const SplitFractions& fractions, std::uint64_t seed)
 {
     checkFractions(fractions);
-    const torch::Tensor classes = targets.reshape({-1}).to(torch::kCPU, torch::kInt64);
+    const torch::Tensor classes = targets.reshape({ -1 }).to(torch::kCPU, torch::kInt64);
     const std::int64_t n = classes.numel();
     if (n <= 0)
         throw DataError("cannot split an empty dataset");
@@ -88,7 +89,7 @@ SplitIndices makeStratifiedSplit(const torch::Tensor& targets, const SplitFracti
     std::vector<torch::Tensor> train, validation, test;
     const torch::Tensor values = std::get<0>(torch::_unique(classes, /*sorted=*/true));
     for (std::int64_t i = 0; i < values.numel(); ++i) {
-        const torch::Tensor members = (classes == values[i]).nonzero().reshape({-1});
+        const torch::Tensor members = (classes == values[i]).nonzero().reshape({ -1 });
         const PartSizes s = partSizes(members.numel(), fractions, /*strict=*/false);
         // Each class gets its own seeded shuffle, so adding a class does not reshuffle the others.
         const torch::Tensor perm = members.index_select(0, permutation(members.numel(), seed + 7919 * i));
@@ -96,9 +97,10 @@ SplitIndices makeStratifiedSplit(const torch::Tensor& targets, const SplitFracti
         validation.push_back(perm.slice(0, s.test, s.test + s.validation));
         train.push_back(perm.slice(0, s.test + s.validation));
     }
-    SplitIndices out{sorted(torch::cat(train)), sorted(torch::cat(validation)), sorted(torch::cat(test))};
+    SplitIndices out { sorted(torch::cat(train)), sorted(torch::cat(validation)), sorted(torch::cat(test)) };
     if (out.trainSize() == 0)
-        throw DataError("the stratified split leaves no training samples; lower the validation or test fraction");
+        throw DataError(
+            "the stratified split leaves no training samples; lower the validation or test fraction");
     return out;
 }
 
@@ -106,8 +108,8 @@ SplitIndices wholeAsTraining(std::int64_t n)
 {
     SplitIndices out;
     out.train = torch::arange(n, torch::kInt64);
-    out.validation = torch::empty({0}, torch::kInt64);
-    out.test = torch::empty({0}, torch::kInt64);
+    out.validation = torch::empty({ 0 }, torch::kInt64);
+    out.test = torch::empty({ 0 }, torch::kInt64);
     return out;
 }
 

@@ -34,8 +34,8 @@ SplitIndices makeSplit(std::int64_t n, const SplitFractions& fractions, std::uin
 
 // As makeSplit, but each class keeps its share in every part (stratified), for small or unbalanced
 // classification sets. `targets` are class indices (N).
-SplitIndices makeStratifiedSplit(const torch::Tensor& targets, const SplitFractions& fractions,
-                                 std::uint64_t seed);
+SplitIndices makeStratifiedSplit(
+    const torch::Tensor& targets, const SplitFractions& fractions, std::uint64_t seed);
 
 // Every index 0..n-1 as the training part: no validation or test.
 SplitIndices wholeAsTraining(std::int64_t n);

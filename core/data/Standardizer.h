@@ -23,10 +23,10 @@ public:
     // feature gets scale 1, as scikit-learn does. Throws DataError naming the feature (by `featureNames`
     // when given) when a value is NaN or infinite.
     static Standardizer fit(const torch::Tensor& features, const torch::Tensor& indices = {},
-                            const std::vector<std::string>& featureNames = {}, std::int64_t chunkRows = 65536);
+        const std::vector<std::string>& featureNames = {}, std::int64_t chunkRows = 65536);
 
     bool fitted() const { return m_mean.defined(); }
-    const torch::Tensor& mean() const { return m_mean; }   // float32, CPU, sample shape
+    const torch::Tensor& mean() const { return m_mean; } // float32, CPU, sample shape
     const torch::Tensor& scale() const { return m_scale; } // float32, CPU, sample shape
 
     // (x - mean) / scale for a batch (B, ...) on any device; x unchanged when not fitted.

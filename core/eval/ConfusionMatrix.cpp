@@ -13,7 +13,8 @@
 namespace neurino {
 
 ConfusionMatrix::ConfusionMatrix(std::int64_t classes, std::vector<std::string> classNames)
-    : m_classes(classes), m_names(std::move(classNames))
+    : m_classes(classes)
+    , m_names(std::move(classNames))
 {
     if (classes < 1)
         throw DataError("a confusion matrix needs at least one class, got " + std::to_string(classes));
@@ -21,14 +22,14 @@ ConfusionMatrix::ConfusionMatrix(std::int64_t classes, std::vector<std::string> 
         for (std::int64_t c = 0; c < classes; ++c)
             m_names.push_back(std::to_string(c));
     } else if (static_cast<std::int64_t>(m_names.size()) != classes) {
-        throw DataError("a confusion matrix of " + std::to_string(classes) + " classes got " +
-                        std::to_string(m_names.size()) + " class names");
+        throw DataError("a confusion matrix of " + std::to_string(classes) + " classes got "
+            + std::to_string(m_names.size()) + " class names");
     }
     m_counts.assign(static_cast<std::size_t>(classes * classes), 0);
 }
 
 ConfusionMatrix ConfusionMatrix::fromScores(const torch::Tensor& scores, const torch::Tensor& targets,
-                                            std::int64_t classes, std::vector<std::string> classNames)
+    std::int64_t classes, std::vector<std::string> classNames)
 {
     if (classes == 0)
         classes = scores.dim() == 2 && scores.size(1) > 1 ? scores.size(1) : 2;
@@ -40,17 +41,17 @@ ConfusionMatrix ConfusionMatrix::fromScores(const torch::Tensor& scores, const t
 void ConfusionMatrix::add(const torch::Tensor& predicted, const torch::Tensor& truth)
 {
     if (predicted.numel() != truth.numel())
-        throw DataError("confusion matrix: " + std::to_string(predicted.numel()) + " predictions but " +
-                        std::to_string(truth.numel()) + " true classes");
+        throw DataError("confusion matrix: " + std::to_string(predicted.numel()) + " predictions but "
+            + std::to_string(truth.numel()) + " true classes");
     if (predicted.numel() == 0)
         return;
-    const torch::Tensor p = predicted.reshape({-1}).to(torch::kCPU, torch::kInt64);
-    const torch::Tensor t = truth.reshape({-1}).to(torch::kCPU, torch::kInt64);
+    const torch::Tensor p = predicted.reshape({ -1 }).to(torch::kCPU, torch::kInt64);
+    const torch::Tensor t = truth.reshape({ -1 }).to(torch::kCPU, torch::kInt64);
     const std::int64_t lo = std::min(p.min().item<std::int64_t>(), t.min().item<std::int64_t>());
     const std::int64_t hi = std::max(p.max().item<std::int64_t>(), t.max().item<std::int64_t>());
     if (lo < 0 || hi >= m_classes)
-        throw DataError("confusion matrix: class index " + std::to_string(lo < 0 ? lo : hi) +
-                        " is outside 0.." + std::to_string(m_classes - 1));
+        throw DataError("confusion matrix: class index " + std::to_string(lo < 0 ? lo : hi)
+            + " is outside 0.." + std::to_string(m_classes - 1));
     const torch::Tensor binned = torch::bincount(t * m_classes + p, {}, m_classes * m_classes).contiguous();
     const auto* counts = binned.data_ptr<std::int64_t>();
     for (std::size_t i = 0; i < m_counts.size(); ++i)
@@ -116,8 +117,8 @@ double ConfusionMatrix::precision(std::int64_t c) const
 
 std::vector<std::vector<double>> ConfusionMatrix::normalizedByTruth() const
 {
-    std::vector<std::vector<double>> out(static_cast<std::size_t>(m_classes),
-                                         std::vector<double>(static_cast<std::size_t>(m_classes), 0.0));
+    std::vector<std::vector<double>> out(
+        static_cast<std::size_t>(m_classes), std::vector<double>(static_cast<std::size_t>(m_classes), 0.0));
     for (std::int64_t t = 0; t < m_classes; ++t) {
         const std::int64_t n = truthTotal(t);
         for (std::int64_t p = 0; n > 0 && p < m_classes; ++p)
@@ -148,7 +149,8 @@ std::string ConfusionMatrix::toString() const
     out << std::left << std::setw(static_cast<int>(nameWidth)) << "true \\ predicted" << std::right;
     for (const auto& name : m_names)
         out << std::setw(static_cast<int>(cellWidth)) << name;
-    out << std::setw(9) << "recall" << "\n";
+    out << std::setw(9) << "recall"
+        << "\n";
     for (std::int64_t t = 0; t < m_classes; ++t) {
         out << std::left << std::setw(static_cast<int>(nameWidth)) << m_names[t] << std::right;
         for (std::int64_t p = 0; p < m_classes; ++p)
@@ -160,7 +162,7 @@ std::string ConfusionMatrix::toString() const
 
 nlohmann::json ConfusionMatrix::toJson() const
 {
-    return {{"classes", m_names}, {"counts", counts()}, {"accuracy", accuracy()}};
+    return { { "classes", m_names }, { "counts", counts() }, { "accuracy", accuracy() } };
 }
 
 } // namespace neurino

@@ -19,7 +19,7 @@ public:
     // From class scores (N, C), or positive-class probabilities (N) / (N, 1) thresholded at 0.5, and
     // true class indices (N). `classes` 0 takes C (2 for probabilities).
     static ConfusionMatrix fromScores(const torch::Tensor& scores, const torch::Tensor& targets,
-                                      std::int64_t classes = 0, std::vector<std::string> classNames = {});
+        std::int64_t classes = 0, std::vector<std::string> classNames = {});
 
     // Adds predicted and true class indices (N each). Throws DataError for an index out of range.
     void add(const torch::Tensor& predicted, const torch::Tensor& truth);
@@ -29,7 +29,7 @@ public:
     const std::vector<std::string>& classNames() const { return m_names; }
     std::int64_t count(std::int64_t truth, std::int64_t predicted) const;
     std::int64_t total() const;
-    std::int64_t truthTotal(std::int64_t truth) const;         // row sum
+    std::int64_t truthTotal(std::int64_t truth) const; // row sum
     std::int64_t predictedTotal(std::int64_t predicted) const; // column sum
 
     double accuracy() const;

@@ -8,21 +8,23 @@
 
 namespace neurino {
 
-Histogram::Histogram(int bins, double low, double high) : m_low(low), m_high(high)
+Histogram::Histogram(int bins, double low, double high)
+    : m_low(low)
+    , m_high(high)
 {
     if (bins < 1)
         throw DataError("a histogram needs at least one bin, got " + std::to_string(bins));
     if (!std::isfinite(low) || !std::isfinite(high) || !(high > low))
-        throw DataError("a histogram range must be finite with high > low, got [" + std::to_string(low) + ", " +
-                        std::to_string(high) + ")");
+        throw DataError("a histogram range must be finite with high > low, got [" + std::to_string(low) + ", "
+            + std::to_string(high) + ")");
     m_contents.assign(static_cast<std::size_t>(bins), 0.0);
     m_sumw2.assign(static_cast<std::size_t>(bins), 0.0);
 }
 
 Histogram Histogram::ofValues(const torch::Tensor& values, int bins, const torch::Tensor& weights)
 {
-    const torch::Tensor v = values.detach().reshape({-1}).to(torch::kCPU, torch::kFloat64);
-    const torch::Tensor finite = v.index({torch::isfinite(v)});
+    const torch::Tensor v = values.detach().reshape({ -1 }).to(torch::kCPU, torch::kFloat64);
+    const torch::Tensor finite = v.index({ torch::isfinite(v) });
     double lo = 0, hi = 1;
     if (finite.numel() > 0) {
         lo = finite.min().item<double>();
@@ -70,30 +72,30 @@ void Histogram::fill(double value, double weight)
 
 void Histogram::fill(const torch::Tensor& values, const torch::Tensor& weights)
 {
-    torch::Tensor v = values.detach().reshape({-1}).to(torch::kCPU, torch::kFloat64);
-    torch::Tensor w = weights.defined() ? weights.detach().reshape({-1}).to(torch::kCPU, torch::kFloat64)
+    torch::Tensor v = values.detach().reshape({ -1 }).to(torch::kCPU, torch::kFloat64);
+    torch::Tensor w = weights.defined() ? weights.detach().reshape({ -1 }).to(torch::kCPU, torch::kFloat64)
                                         : torch::ones_like(v);
     if (w.numel() != v.numel())
-        throw DataError("histogram: " + std::to_string(v.numel()) + " values but " + std::to_string(w.numel()) +
-                        " weights");
+        throw DataError("histogram: " + std::to_string(v.numel()) + " values but " + std::to_string(w.numel())
+            + " weights");
     const torch::Tensor nan = torch::isnan(v);
     m_nans += nan.sum().item<std::int64_t>();
-    v = v.index({~nan});
-    w = w.index({~nan});
+    v = v.index({ ~nan });
+    w = w.index({ ~nan });
     m_entries += v.numel();
     if (v.numel() == 0)
         return;
 
     const torch::Tensor below = v < m_low;
     const torch::Tensor above = v >= m_high;
-    m_underflow += w.index({below}).sum().item<double>();
-    m_overflow += w.index({above}).sum().item<double>();
+    m_underflow += w.index({ below }).sum().item<double>();
+    m_overflow += w.index({ above }).sum().item<double>();
     const torch::Tensor inside = ~(below | above);
-    const torch::Tensor vi = v.index({inside});
-    const torch::Tensor wi = w.index({inside});
+    const torch::Tensor vi = v.index({ inside });
+    const torch::Tensor wi = w.index({ inside });
     const torch::Tensor bin = ((vi - m_low) / binWidth()).floor().to(torch::kInt64).clamp(0, bins() - 1);
-    const torch::Tensor sums = torch::zeros({bins()}, torch::kFloat64).index_add_(0, bin, wi);
-    const torch::Tensor sums2 = torch::zeros({bins()}, torch::kFloat64).index_add_(0, bin, wi * wi);
+    const torch::Tensor sums = torch::zeros({ bins() }, torch::kFloat64).index_add_(0, bin, wi);
+    const torch::Tensor sums2 = torch::zeros({ bins() }, torch::kFloat64).index_add_(0, bin, wi * wi);
     const double* s1 = sums.data_ptr<double>();
     const double* s2 = sums2.data_ptr<double>();
     for (std::size_t i = 0; i < m_contents.size(); ++i) {
@@ -101,8 +103,8 @@ void Histogram::fill(const torch::Tensor& values, const torch::Tensor& weights)
         m_sumw2[i] += s2[i];
     }
     const torch::Tensor finite = torch::isfinite(v);
-    const torch::Tensor vf = v.index({finite});
-    const torch::Tensor wf = w.index({finite});
+    const torch::Tensor vf = v.index({ finite });
+    const torch::Tensor wf = w.index({ finite });
     m_sumW += wf.sum().item<double>();
     m_sumWX += (wf * vf).sum().item<double>();
     m_sumWX2 += (wf * vf * vf).sum().item<double>();

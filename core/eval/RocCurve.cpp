@@ -18,24 +18,25 @@ std::vector<double> toVector(const torch::Tensor& t)
 
 } // namespace
 
-RocCurve::RocCurve(const torch::Tensor& scoresIn, const torch::Tensor& labelsIn, const torch::Tensor& weightsIn)
+RocCurve::RocCurve(
+    const torch::Tensor& scoresIn, const torch::Tensor& labelsIn, const torch::Tensor& weightsIn)
 {
     const std::int64_t n = scoresIn.numel();
     if (labelsIn.numel() != n)
-        throw DataError("ROC curve: " + std::to_string(n) + " scores but " + std::to_string(labelsIn.numel()) +
-                        " labels");
+        throw DataError("ROC curve: " + std::to_string(n) + " scores but " + std::to_string(labelsIn.numel())
+            + " labels");
     if (weightsIn.defined() && weightsIn.numel() != n)
-        throw DataError("ROC curve: " + std::to_string(n) + " scores but " + std::to_string(weightsIn.numel()) +
-                        " weights");
-    const torch::Tensor scores = scoresIn.detach().reshape({n}).to(torch::kCPU, torch::kFloat64);
-    const torch::Tensor labels = labelsIn.detach().reshape({n}).to(torch::kCPU, torch::kFloat64);
+        throw DataError("ROC curve: " + std::to_string(n) + " scores but " + std::to_string(weightsIn.numel())
+            + " weights");
+    const torch::Tensor scores = scoresIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64);
+    const torch::Tensor labels = labelsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64);
     if (!torch::isfinite(scores).all().item<bool>())
         throw DataError("ROC curve: some scores are NaN or infinite; the model's output is not usable");
     if (!((labels == 0) | (labels == 1)).all().item<bool>())
         throw DataError("ROC curve: labels must be 0 (background) or 1 (signal)");
-    const torch::Tensor weights =
-        weightsIn.defined() ? weightsIn.detach().reshape({n}).to(torch::kCPU, torch::kFloat64)
-                            : torch::ones({n}, torch::kFloat64);
+    const torch::Tensor weights = weightsIn.defined()
+        ? weightsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64)
+        : torch::ones({ n }, torch::kFloat64);
 
     const auto sorted = torch::sort(scores, /*stable=*/true, /*dim=*/0, /*descending=*/true);
     const torch::Tensor s = std::get<0>(sorted);
@@ -44,9 +45,9 @@ RocCurve::RocCurve(const torch::Tensor& scoresIn, const torch::Tensor& labelsIn,
     const torch::Tensor w = weights.index_select(0, order);
 
     // The last index of each run of equal scores: a threshold moves every tied sample at once.
-    torch::Tensor ends = n > 1 ? (s.slice(0, 1) != s.slice(0, 0, n - 1)).nonzero().reshape({-1})
-                               : torch::empty({0}, torch::kInt64);
-    ends = torch::cat({ends, torch::full({1}, n - 1, torch::kInt64)});
+    torch::Tensor ends = n > 1 ? (s.slice(0, 1) != s.slice(0, 0, n - 1)).nonzero().reshape({ -1 })
+                               : torch::empty({ 0 }, torch::kInt64);
+    ends = torch::cat({ ends, torch::full({ 1 }, n - 1, torch::kInt64) });
     const torch::Tensor tps = torch::cumsum(y * w, 0).index_select(0, ends);
     const torch::Tensor fps = torch::cumsum((1 - y) * w, 0).index_select(0, ends);
     const torch::Tensor thr = s.index_select(0, ends);

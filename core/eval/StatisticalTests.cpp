@@ -20,8 +20,8 @@ constexpr double kGammaEpsilon = 1e-15;
 
 std::vector<double> sortedFinite(const torch::Tensor& t)
 {
-    const torch::Tensor v = t.detach().reshape({-1}).to(torch::kCPU, torch::kFloat64);
-    const torch::Tensor kept = std::get<0>(torch::sort(v.index({~torch::isnan(v)}))).contiguous();
+    const torch::Tensor v = t.detach().reshape({ -1 }).to(torch::kCPU, torch::kFloat64);
+    const torch::Tensor kept = std::get<0>(torch::sort(v.index({ ~torch::isnan(v) }))).contiguous();
     return std::vector<double>(kept.data_ptr<double>(), kept.data_ptr<double>() + kept.numel());
 }
 
@@ -88,10 +88,10 @@ double gammaContinuedFraction(double a, double x)
 void requireSameBinning(const Histogram& a, const Histogram& b)
 {
     if (a.bins() != b.bins() || a.low() != b.low() || a.high() != b.high())
-        throw DataError("chi2 test: the histograms have different binnings (" + std::to_string(a.bins()) +
-                        " bins over [" + std::to_string(a.low()) + ", " + std::to_string(a.high()) + ") and " +
-                        std::to_string(b.bins()) + " over [" + std::to_string(b.low()) + ", " +
-                        std::to_string(b.high()) + "))");
+        throw DataError("chi2 test: the histograms have different binnings (" + std::to_string(a.bins())
+            + " bins over [" + std::to_string(a.low()) + ", " + std::to_string(a.high()) + ") and "
+            + std::to_string(b.bins()) + " over [" + std::to_string(b.low()) + ", " + std::to_string(b.high())
+            + "))");
 }
 
 bool isUnweighted(const Histogram& h)
@@ -130,8 +130,8 @@ KsResult ksTest(const torch::Tensor& a, const torch::Tensor& b)
 {
     const std::vector<double> x = sortedFinite(a), y = sortedFinite(b);
     if (x.empty() || y.empty())
-        throw DataError("KS test: both samples need at least one value (got " + std::to_string(x.size()) +
-                        " and " + std::to_string(y.size()) + ")");
+        throw DataError("KS test: both samples need at least one value (got " + std::to_string(x.size())
+            + " and " + std::to_string(y.size()) + ")");
     const double n1 = static_cast<double>(x.size()), n2 = static_cast<double>(y.size());
     double d = 0;
     std::size_t i = 0, j = 0;

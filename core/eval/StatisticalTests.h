@@ -27,7 +27,7 @@ double kolmogorovSurvival(double lambda);
 
 // How two histograms are compared.
 enum class Chi2Comparison {
-    Shape,   // normalised to each other (ROOT's Chi2Test "UU", or "WW" when weighted); NDF = bins - 1
+    Shape, // normalised to each other (ROOT's Chi2Test "UU", or "WW" when weighted); NDF = bins - 1
     Absolute // the contents as they are, errors sqrt(sum w^2) from both; NDF = bins
 };
 
@@ -40,7 +40,8 @@ struct Chi2Result {
 
 // chi^2 of two histograms with the same binning over the bins where either has entries.
 // Throws DataError for different binnings or empty histograms.
-Chi2Result chi2Test(const Histogram& a, const Histogram& b, Chi2Comparison comparison = Chi2Comparison::Shape);
+Chi2Result chi2Test(
+    const Histogram& a, const Histogram& b, Chi2Comparison comparison = Chi2Comparison::Shape);
 
 // The upper tail of the chi^2 distribution, P(X >= chi2) for `ndf` degrees of freedom.
 double chi2Survival(double chi2, double ndf);

@@ -26,12 +26,19 @@ std::mutex& hdf5Mutex()
 const H5::PredType& h5TypeOf(torch::ScalarType type)
 {
     switch (type) {
-    case torch::kFloat32: return H5::PredType::NATIVE_FLOAT;
-    case torch::kFloat64: return H5::PredType::NATIVE_DOUBLE;
-    case torch::kInt64: return H5::PredType::NATIVE_INT64;
-    case torch::kInt32: return H5::PredType::NATIVE_INT32;
-    case torch::kUInt8: return H5::PredType::NATIVE_UINT8;
-    default: throw IoError(std::string("cannot store tensors of type ") + c10::toString(type) + " in a checkpoint");
+    case torch::kFloat32:
+        return H5::PredType::NATIVE_FLOAT;
+    case torch::kFloat64:
+        return H5::PredType::NATIVE_DOUBLE;
+    case torch::kInt64:
+        return H5::PredType::NATIVE_INT64;
+    case torch::kInt32:
+        return H5::PredType::NATIVE_INT32;
+    case torch::kUInt8:
+        return H5::PredType::NATIVE_UINT8;
+    default:
+        throw IoError(
+            std::string("cannot store tensors of type ") + c10::toString(type) + " in a checkpoint");
     }
 }
 
@@ -100,7 +107,7 @@ void writeScalar(H5::H5Object& object, const std::string& name, const H5::PredTy
 template <typename T>
 T readScalar(const H5::H5Object& object, const std::string& name, const H5::PredType& type)
 {
-    T value{};
+    T value {};
     object.openAttribute(name).read(type, &value);
     return value;
 }
@@ -163,7 +170,8 @@ void writeFile(const std::string& tmp, const Checkpoint& c)
         // "node/param" becomes nested groups /optimizer/node/param.
         const auto slash = param.find('/');
         const std::string node = param.substr(0, slash);
-        H5::Group nodeGroup = optimizer.exists(node) ? optimizer.openGroup(node) : optimizer.createGroup(node);
+        H5::Group nodeGroup
+            = optimizer.exists(node) ? optimizer.openGroup(node) : optimizer.createGroup(node);
         H5::Group paramGroup = nodeGroup.createGroup(param.substr(slash + 1));
         for (const auto& [name, tensor] : states)
             writeTensor(paramGroup, name, tensor);
@@ -193,9 +201,8 @@ Checkpoint readFile(const std::string& path, H5::H5File& file)
     const H5::Group root = file.openGroup("/");
     const int version = readScalar<int>(root, "format_version", H5::PredType::NATIVE_INT);
     if (version > kCheckpointVersion)
-        throw IoError("'" + path + "' is a checkpoint of format version " + std::to_string(version) +
-                      ", newer than this Neurino reads (" + std::to_string(kCheckpointVersion) +
-                      "); update Neurino");
+        throw IoError("'" + path + "' is a checkpoint of format version " + std::to_string(version)
+            + ", newer than this Neurino reads (" + std::to_string(kCheckpointVersion) + "); update Neurino");
     c.neurinoVersion = readString(root, "neurino_version");
     c.epoch = readScalar<int>(root, "epoch", H5::PredType::NATIVE_INT);
     c.seed = readScalar<std::uint64_t>(root, "seed", H5::PredType::NATIVE_UINT64);
@@ -245,24 +252,19 @@ Checkpoint readFile(const std::string& path, H5::H5File& file)
 
 json DataSignature::toJson() const
 {
-    return {{"size", size},
-            {"sample_shape", sampleShape},
-            {"task", task},
-            {"class_names", classNames},
-            {"feature_names", featureNames},
-            {"origin", origin},
-            {"features_path", featuresPath},
-            {"targets_path", targetsPath}};
+    return { { "size", size }, { "sample_shape", sampleShape }, { "task", task },
+        { "class_names", classNames }, { "feature_names", featureNames }, { "origin", origin },
+        { "features_path", featuresPath }, { "targets_path", targetsPath } };
 }
 
 DataSignature DataSignature::fromJson(const json& doc)
 {
     DataSignature d;
     d.size = doc.value("size", std::int64_t(0));
-    d.sampleShape = doc.value("sample_shape", std::vector<std::int64_t>{});
+    d.sampleShape = doc.value("sample_shape", std::vector<std::int64_t> {});
     d.task = doc.value("task", std::string());
-    d.classNames = doc.value("class_names", std::vector<std::string>{});
-    d.featureNames = doc.value("feature_names", std::vector<std::string>{});
+    d.classNames = doc.value("class_names", std::vector<std::string> {});
+    d.featureNames = doc.value("feature_names", std::vector<std::string> {});
     d.origin = doc.value("origin", std::string());
     d.featuresPath = doc.value("features_path", std::string());
     d.targetsPath = doc.value("targets_path", std::string());
@@ -277,8 +279,8 @@ void saveCheckpoint(const std::string& path, const Checkpoint& checkpoint)
         try {
             writeFile(tmp, checkpoint);
         } catch (const H5::Exception& e) {
-            throw IoError("cannot write checkpoint '" + path + "': " + e.getDetailMsg() +
-                          "; check that the folder is writable and the disk has space");
+            throw IoError("cannot write checkpoint '" + path + "': " + e.getDetailMsg()
+                + "; check that the folder is writable and the disk has space");
         }
     });
 }
@@ -293,8 +295,8 @@ Checkpoint loadCheckpoint(const std::string& path)
     try {
         file.openFile(path, H5F_ACC_RDONLY);
     } catch (const H5::Exception& e) {
-        throw IoError("'" + path + "' is not a readable HDF5 file (" + e.getDetailMsg() +
-                      "); it may be truncated or damaged — use best.h5 or an earlier checkpoint");
+        throw IoError("'" + path + "' is not a readable HDF5 file (" + e.getDetailMsg()
+            + "); it may be truncated or damaged — use best.h5 or an earlier checkpoint");
     }
     std::string format;
     try {
@@ -304,14 +306,15 @@ Checkpoint loadCheckpoint(const std::string& path)
     } catch (const H5::Exception&) {
     }
     if (format != kCheckpointFormat)
-        throw IoError("'" + path + "' is an HDF5 file but not a Neurino checkpoint (its 'format' attribute is " +
-                      (format.empty() ? std::string("missing") : "'" + format + "'") +
-                      "); pass the checkpoint.h5 or best.h5 of a run directory");
+        throw IoError("'" + path
+            + "' is an HDF5 file but not a Neurino checkpoint (its 'format' attribute is "
+            + (format.empty() ? std::string("missing") : "'" + format + "'")
+            + "); pass the checkpoint.h5 or best.h5 of a run directory");
     try {
         return readFile(path, file);
     } catch (const H5::Exception& e) {
-        throw IoError("checkpoint '" + path + "' is damaged or incomplete (" + e.getDetailMsg() +
-                      "); it may be truncated — use best.h5 or an earlier checkpoint");
+        throw IoError("checkpoint '" + path + "' is damaged or incomplete (" + e.getDetailMsg()
+            + "); it may be truncated — use best.h5 or an earlier checkpoint");
     } catch (const json::exception& e) {
         throw IoError("checkpoint '" + path + "' holds malformed JSON (" + e.what() + ")");
     } catch (const ModelError& e) {
@@ -329,16 +332,16 @@ void loadWeights(GraphModule& module, const NodeTensors& weights, const std::str
     for (const auto& [node, params] : module->nodeTensors()) {
         const auto savedNode = weights.find(node);
         if (savedNode == weights.end())
-            throw IoError(source + " has no weights for node '" + node +
-                          "'; it was saved from a different model");
+            throw IoError(
+                source + " has no weights for node '" + node + "'; it was saved from a different model");
         for (const auto& [param, tensor] : params) {
             const auto saved = savedNode->second.find(param);
             if (saved == savedNode->second.end())
                 throw IoError(source + " has no '" + param + "' for node '" + node + "'");
             if (!saved->second.sizes().equals(tensor.sizes()))
-                throw IoError(source + ": node '" + node + "' " + param + " has shape " +
-                              c10::str(saved->second.sizes()) + " but the model's is " + c10::str(tensor.sizes()) +
-                              "; it was saved from a different model");
+                throw IoError(source + ": node '" + node + "' " + param + " has shape "
+                    + c10::str(saved->second.sizes()) + " but the model's is " + c10::str(tensor.sizes())
+                    + "; it was saved from a different model");
             tensor.copy_(saved->second.to(tensor.device(), tensor.scalar_type()));
         }
     }

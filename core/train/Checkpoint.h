@@ -22,13 +22,13 @@ using NodeTensors = std::map<std::string, std::map<std::string, torch::Tensor>>;
 
 // What a run was trained on, so evaluation and resumption can check they get the same kind of data.
 struct DataSignature {
-    std::int64_t size = 0;                 // N of the whole file the split was made from
+    std::int64_t size = 0; // N of the whole file the split was made from
     std::vector<std::int64_t> sampleShape; // features per sample
-    std::string task;                      // taskName()
+    std::string task; // taskName()
     std::vector<std::string> classNames;
     std::vector<std::string> featureNames;
-    std::string origin;                    // file path or generator
-    std::string featuresPath;              // HDF5 dataset paths used, for foreign files
+    std::string origin; // file path or generator
+    std::string featuresPath; // HDF5 dataset paths used, for foreign files
     std::string targetsPath;
 
     nlohmann::json toJson() const;
@@ -48,17 +48,17 @@ struct DataSignature {
 struct Checkpoint {
     ModelGraph graph;
     TrainConfig config;
-    int epoch = 0;                  // epochs completed
+    int epoch = 0; // epochs completed
     std::uint64_t seed = 0;
     NodeTensors weights;
-    NodeTensors bestWeights;        // empty unless kept
+    NodeTensors bestWeights; // empty unless kept
     std::string optimizerName;
     double learningRate = 0;
     NamedOptimizerState optimizerState;
     Standardizer standardizer;
     History history;
     nlohmann::json trainerState = nlohmann::json::object(); // schedule, early stopping, best epoch
-    torch::Tensor rngState;         // uint8, undefined when not saved
+    torch::Tensor rngState; // uint8, undefined when not saved
     DataSignature data;
     std::string neurinoVersion;
 };

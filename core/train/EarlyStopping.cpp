@@ -22,8 +22,9 @@ bool higherIsBetter(const std::string& monitor, const std::string& mode)
 } // namespace
 
 EarlyStopping::EarlyStopping(const EarlyStoppingConfig& config)
-    : m_config(config), m_maximize(higherIsBetter(config.monitor, config.mode)),
-      m_best(m_maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity())
+    : m_config(config)
+    , m_maximize(higherIsBetter(config.monitor, config.mode))
+    , m_best(m_maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity())
 {
 }
 
@@ -34,12 +35,14 @@ bool EarlyStopping::update(int epoch, const std::map<std::string, double>& metri
         std::string known;
         for (const auto& [name, value] : metrics)
             known += (known.empty() ? "" : ", ") + name;
-        throw TrainError("early stopping monitors '" + m_config.monitor + "', which this run does not compute (it "
-                         "has " + known + "); set a validation split for val_ metrics or monitor another one");
+        throw TrainError("early stopping monitors '" + m_config.monitor
+            + "', which this run does not compute (it "
+              "has "
+            + known + "); set a validation split for val_ metrics or monitor another one");
     }
     const double value = it->second;
-    const bool improved = std::isfinite(value) &&
-                          (m_maximize ? value > m_best + m_config.minDelta : value < m_best - m_config.minDelta);
+    const bool improved = std::isfinite(value)
+        && (m_maximize ? value > m_best + m_config.minDelta : value < m_best - m_config.minDelta);
     if (improved) {
         m_best = value;
         m_bestEpoch = epoch;
@@ -57,9 +60,8 @@ bool EarlyStopping::shouldStop() const
 
 nlohmann::json EarlyStopping::state() const
 {
-    return {{"best", std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr)},
-            {"best_epoch", m_bestEpoch},
-            {"wait", m_wait}};
+    return { { "best", std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr) },
+        { "best_epoch", m_bestEpoch }, { "wait", m_wait } };
 }
 
 void EarlyStopping::restore(const nlohmann::json& state)

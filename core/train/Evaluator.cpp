@@ -13,7 +13,9 @@ namespace {
 // Puts a module in evaluation mode for a scope and back into the mode it was in.
 class EvalMode {
 public:
-    explicit EvalMode(GraphModule& module) : m_module(module), m_wasTraining(module->is_training())
+    explicit EvalMode(GraphModule& module)
+        : m_module(module)
+        , m_wasTraining(module->is_training())
     {
         m_module->eval();
     }
@@ -29,17 +31,21 @@ private:
 std::vector<std::string> defaultMetrics(Task task)
 {
     switch (task) {
-    case Task::Binary: return {"accuracy", "auc"};
-    case Task::Classification: return {"accuracy"};
+    case Task::Binary:
+        return { "accuracy", "auc" };
+    case Task::Classification:
+        return { "accuracy" };
     case Task::Regression:
-    case Task::Images: return {"mae"};
-    case Task::Unlabelled: return {};
+    case Task::Images:
+        return { "mae" };
+    case Task::Unlabelled:
+        return {};
     }
     return {};
 }
 
 std::map<std::string, double> computeMetrics(const std::vector<std::string>& names, Task task,
-                                             const torch::Tensor& scores, const torch::Tensor& targets)
+    const torch::Tensor& scores, const torch::Tensor& targets)
 {
     std::map<std::string, double> out;
     if (!targets.defined() || scores.size(0) == 0)
@@ -49,8 +55,9 @@ std::map<std::string, double> computeMetrics(const std::vector<std::string>& nam
         if (name == "accuracy" && classes) {
             out[name] = accuracy(scores, targets);
         } else if (name == "auc" && task == Task::Binary) {
-            const torch::Tensor positive = scores.dim() == 2 && scores.size(1) == 2 ? scores.select(1, 1) : scores;
-            const torch::Tensor labels = targets.reshape({-1});
+            const torch::Tensor positive
+                = scores.dim() == 2 && scores.size(1) == 2 ? scores.select(1, 1) : scores;
+            const torch::Tensor labels = targets.reshape({ -1 });
             const std::int64_t signal = labels.sum().item<std::int64_t>();
             if (signal > 0 && signal < labels.numel())
                 out[name] = rocAuc(positive, labels);
@@ -68,8 +75,8 @@ std::map<std::string, double> computeMetrics(const std::vector<std::string>& nam
     return out;
 }
 
-Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& data, const torch::Tensor& rowsIn,
-                         const Standardizer* standardizer, const EvaluationOptions& options)
+Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& data,
+    const torch::Tensor& rowsIn, const Standardizer* standardizer, const EvaluationOptions& options)
 {
     Evaluation result;
     const torch::Tensor rows = rowsIn.to(torch::kCPU, torch::kInt64);
@@ -79,7 +86,8 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
     torch::NoGradGuard noGrad;
     EvalMode evalMode(module);
     const bool labelled = data.targets.defined();
-    torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(options.device));
+    torch::Tensor lossSum
+        = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(options.device));
     std::vector<torch::Tensor> scores, targets;
     for (std::int64_t begin = 0; begin < result.samples; begin += options.batchSize) {
         const torch::Tensor index = rows.slice(0, begin, std::min(result.samples, begin + options.batchSize));
@@ -109,7 +117,7 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
 }
 
 torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const Standardizer* standardizer,
-                      const c10::Device& device, std::int64_t batchSize)
+    const c10::Device& device, std::int64_t batchSize)
 {
     torch::NoGradGuard noGrad;
     EvalMode evalMode(module);
@@ -120,7 +128,7 @@ torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const 
         x = standardizer ? standardizer->apply(x) : x.to(torch::kFloat32);
         out.push_back(module->forward(x).to(torch::kCPU));
     }
-    return out.empty() ? torch::empty({0}) : torch::cat(out);
+    return out.empty() ? torch::empty({ 0 }) : torch::cat(out);
 }
 
 } // namespace neurino

@@ -7,6 +7,10 @@
 namespace neurino {
 
 // A run's metrics per epoch, as Keras's History: epoch k (1-based) is row k - 1.
+// Metrics in reading order: the loss, the other training metrics, then the same for val_ and test_, then
+// the rest (lr, timings), each group alphabetical.
+std::vector<std::pair<std::string, double>> orderedMetrics(const std::map<std::string, double>& metrics);
+
 class History {
 public:
     void append(std::map<std::string, double> metrics) { m_epochs.push_back(std::move(metrics)); }

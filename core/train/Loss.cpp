@@ -8,7 +8,9 @@
 namespace neurino {
 
 Loss::Loss(const std::string& name, Task task, const std::string& activation, double huberDelta)
-    : m_name(name), m_task(task), m_huberDelta(huberDelta)
+    : m_name(name)
+    , m_task(task)
+    , m_huberDelta(huberDelta)
 {
     if (m_name == "auto") {
         if (task == Task::Binary)
@@ -28,15 +30,16 @@ Loss::Loss(const std::string& name, Task task, const std::string& activation, do
         m_logits = true;
     } else if (m_name == "cross_entropy") {
         if (activation == "sigmoid")
-            throw TrainError("cross-entropy needs class scores (a softmax or linear output); this model ends in "
-                             "a sigmoid: use binary_cross_entropy, or end with Dense <classes> and softmax");
+            throw TrainError(
+                "cross-entropy needs class scores (a softmax or linear output); this model ends in "
+                "a sigmoid: use binary_cross_entropy, or end with Dense <classes> and softmax");
         if (task != Task::Classification && task != Task::Binary)
-            throw TrainError("cross-entropy needs class labels, but the dataset's task is '" + taskName(task) +
-                             "'");
+            throw TrainError(
+                "cross-entropy needs class labels, but the dataset's task is '" + taskName(task) + "'");
         m_logits = true;
     } else if (m_name != "mse" && m_name != "mae" && m_name != "mape" && m_name != "huber") {
-        throw TrainError("unknown loss '" + m_name +
-                         "'; use cross_entropy, binary_cross_entropy, mse, mae, mape or huber");
+        throw TrainError("unknown loss '" + m_name
+            + "'; use cross_entropy, binary_cross_entropy, mse, mae, mape or huber");
     }
 }
 
@@ -49,7 +52,7 @@ torch::Tensor Loss::compute(const torch::Tensor& output, const torch::Tensor& ta
         return torch::binary_cross_entropy_with_logits(output, y);
     }
     if (m_name == "cross_entropy")
-        return torch::cross_entropy_loss(output, targets.reshape({-1}).to(torch::kInt64));
+        return torch::cross_entropy_loss(output, targets.reshape({ -1 }).to(torch::kInt64));
     const torch::Tensor y = targets.to(output.scalar_type()).reshape(output.sizes());
     if (m_name == "mse")
         return torch::mse_loss(output, y);

@@ -8,7 +8,10 @@
 
 namespace neurino {
 
-NadamOptions::NadamOptions(double lr) : lr_(lr) {}
+NadamOptions::NadamOptions(double lr)
+    : lr_(lr)
+{
+}
 
 Nadam::Nadam(std::vector<torch::optim::OptimizerParamGroup> groups, NadamOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<NadamOptions>(defaults))
@@ -20,8 +23,9 @@ Nadam::Nadam(std::vector<torch::optim::OptimizerParamGroup> groups, NadamOptions
 }
 
 Nadam::Nadam(std::vector<torch::Tensor> params, NadamOptions defaults)
-    : Nadam(std::vector<torch::optim::OptimizerParamGroup>{torch::optim::OptimizerParamGroup(std::move(params))},
-            defaults)
+    : Nadam(std::vector<torch::optim::OptimizerParamGroup> { torch::optim::OptimizerParamGroup(
+                std::move(params)) },
+        defaults)
 {
 }
 

@@ -37,8 +37,11 @@ void put(std::map<std::string, torch::Tensor>& out, const char* name, const torc
 
 class Restorer {
 public:
-    Restorer(const std::string& param, const torch::Tensor& p, const std::map<std::string, torch::Tensor>& saved)
-        : m_param(param), m_p(p), m_saved(saved)
+    Restorer(
+        const std::string& param, const torch::Tensor& p, const std::map<std::string, torch::Tensor>& saved)
+        : m_param(param)
+        , m_p(p)
+        , m_saved(saved)
     {
     }
 
@@ -51,9 +54,8 @@ public:
             return {};
         }
         if (!it->second.sizes().equals(m_p.sizes()))
-            throw IoError("the checkpoint's optimizer state '" + std::string(name) + "' of '" + m_param +
-                          "' has shape " + c10::str(it->second.sizes()) + ", the parameter " +
-                          c10::str(m_p.sizes()));
+            throw IoError("the checkpoint's optimizer state '" + std::string(name) + "' of '" + m_param
+                + "' has shape " + c10::str(it->second.sizes()) + ", the parameter " + c10::str(m_p.sizes()));
         return it->second.to(m_p.device(), m_p.scalar_type()).clone();
     }
 
@@ -82,7 +84,8 @@ OptimizerStateKey optimizerStateKey(const torch::Tensor& parameter)
     return makeKey(parameter, static_cast<OptimizerStateKey*>(nullptr));
 }
 
-NamedOptimizerState exportOptimizerState(const torch::optim::Optimizer& optimizer, const NamedParameters& params)
+NamedOptimizerState exportOptimizerState(
+    const torch::optim::Optimizer& optimizer, const NamedParameters& params)
 {
     NamedOptimizerState out;
     const auto& states = optimizer.state();
@@ -122,8 +125,8 @@ NamedOptimizerState exportOptimizerState(const torch::optim::Optimizer& optimize
     return out;
 }
 
-void importOptimizerState(torch::optim::Optimizer& optimizer, const std::string& name, const NamedParameters& params,
-                          const NamedOptimizerState& state)
+void importOptimizerState(torch::optim::Optimizer& optimizer, const std::string& name,
+    const NamedParameters& params, const NamedOptimizerState& state)
 {
     auto& states = optimizer.state();
     states.clear();

@@ -21,7 +21,8 @@ void writeTensor(H5::H5File& file, const std::string& name, torch::Tensor t)
     t = integral ? t.to(torch::kInt64) : t.to(torch::kFloat32);
     std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
     const H5::PredType& type = integral ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_FLOAT;
-    H5::DataSet dataset = file.createDataSet(name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()));
+    H5::DataSet dataset
+        = file.createDataSet(name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()));
     if (t.numel() > 0)
         dataset.write(t.data_ptr(), type);
 }
@@ -40,7 +41,7 @@ bool endsWith(const std::string& s, const std::string& tail)
 
 void writeCsv(const std::string& path, const Predictions& p)
 {
-    const torch::Tensor scores = p.scores.to(torch::kCPU, torch::kFloat64).reshape({p.scores.size(0), -1});
+    const torch::Tensor scores = p.scores.to(torch::kCPU, torch::kFloat64).reshape({ p.scores.size(0), -1 });
     const std::int64_t n = scores.size(0), k = scores.size(1);
     std::ostringstream out;
     out << std::setprecision(9);
@@ -53,8 +54,9 @@ void writeCsv(const std::string& path, const Predictions& p)
     if (p.targets.defined())
         out << ",target";
     out << "\n";
-    const torch::Tensor targets = p.targets.defined() ? p.targets.to(torch::kCPU, torch::kFloat64).reshape({n, -1})
-                                                      : torch::Tensor();
+    const torch::Tensor targets = p.targets.defined()
+        ? p.targets.to(torch::kCPU, torch::kFloat64).reshape({ n, -1 })
+        : torch::Tensor();
     const double* s = scores.contiguous().data_ptr<double>();
     for (std::int64_t i = 0; i < n; ++i) {
         for (std::int64_t j = 0; j < k; ++j)

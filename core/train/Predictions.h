@@ -13,8 +13,8 @@ namespace neurino {
 // for classification), /targets (when known), and string attributes (checkpoint, data, class names...).
 struct Predictions {
     torch::Tensor scores;
-    torch::Tensor predictedClass;  // undefined for regression
-    torch::Tensor targets;         // undefined when unknown
+    torch::Tensor predictedClass; // undefined for regression
+    torch::Tensor targets; // undefined when unknown
     std::vector<std::string> classNames;
     std::map<std::string, std::string> attributes;
 };

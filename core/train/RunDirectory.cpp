@@ -23,7 +23,7 @@ std::string metricsLine(const std::map<std::string, double>& metrics)
 {
     std::ostringstream out;
     bool first = true;
-    for (const auto& [name, value] : metrics) {
+    for (const auto& [name, value] : orderedMetrics(metrics)) {
         if (name == "seconds" || name == "samples_per_second")
             continue;
         out << (first ? "" : ", ") << name << " " << std::setprecision(5) << value;
@@ -35,16 +35,18 @@ std::string metricsLine(const std::map<std::string, double>& metrics)
 } // namespace
 
 RunDirectory::RunDirectory(std::string dir, Trainer& trainer, bool resume, bool overwrite)
-    : m_dir(std::move(dir)), m_trainer(trainer)
+    : m_dir(std::move(dir))
+    , m_trainer(trainer)
 {
     std::error_code error;
     fs::create_directories(m_dir, error);
     if (error || !fs::is_directory(m_dir))
-        throw IoError("cannot create the run folder '" + m_dir + "': " +
-                      (error ? error.message() : std::string("a file of that name exists")));
+        throw IoError("cannot create the run folder '" + m_dir
+            + "': " + (error ? error.message() : std::string("a file of that name exists")));
     if (!resume && !overwrite && fs::exists(path("checkpoint.h5")))
-        throw IoError("the run folder '" + m_dir + "' already holds a run (checkpoint.h5); continue it with "
-                      "--resume, choose another --out, or pass --overwrite");
+        throw IoError("the run folder '" + m_dir
+            + "' already holds a run (checkpoint.h5); continue it with "
+              "--resume, choose another --out, or pass --overwrite");
 }
 
 std::string RunDirectory::path(const std::string& file) const
@@ -56,19 +58,14 @@ void RunDirectory::onStart(const TrainStart& start)
 {
     m_start = start;
     const Checkpoint c = m_trainer.checkpoint();
-    nlohmann::json config = {
-        {"format", "neurino-run"},
-        {"neurino_version", NEURINO_VERSION},
-        {"libtorch", libtorchVersion()},
-        {"device", start.device},
-        {"parameters", start.parameters},
-        {"model", modelToJson(m_trainer.graph())},
-        {"training", m_trainer.config().toJson()},
-        {"data", c.data.toJson()},
-        {"split",
-         {{"train", start.trainSamples}, {"validation", start.validationSamples}, {"test", start.testSamples}}},
-        {"standardized", m_trainer.standardizer().fitted()},
-        {"first_epoch", start.firstEpoch}};
+    nlohmann::json config = { { "format", "neurino-run" }, { "neurino_version", NEURINO_VERSION },
+        { "libtorch", libtorchVersion() }, { "device", start.device }, { "parameters", start.parameters },
+        { "model", modelToJson(m_trainer.graph()) }, { "training", m_trainer.config().toJson() },
+        { "data", c.data.toJson() },
+        { "split",
+            { { "train", start.trainSamples }, { "validation", start.validationSamples },
+                { "test", start.testSamples } } },
+        { "standardized", m_trainer.standardizer().fitted() }, { "first_epoch", start.firstEpoch } };
     writeTextFileAtomically(path("config.json"), config.dump(2) + "\n");
     writeMetrics();
 }
@@ -102,15 +99,16 @@ void RunDirectory::onFinished(const TrainSummary& summary)
     if (!c.data.featuresPath.empty())
         out << "; features '" << c.data.featuresPath << "', targets '" << c.data.targetsPath << "'";
     out << ")\n";
-    out << "split:    " << m_start.trainSamples << " train / " << m_start.validationSamples << " validation / "
-        << m_start.testSamples << " test" << (t.standardizer().fitted() ? ", standardised on train" : "") << "\n";
+    out << "split:    " << m_start.trainSamples << " train / " << m_start.validationSamples
+        << " validation / " << m_start.testSamples << " test"
+        << (t.standardizer().fitted() ? ", standardised on train" : "") << "\n";
     const TrainConfig& cfg = t.config();
     out << "training: " << cfg.optimizer.name << " lr " << cfg.optimizer.learningRate << ", loss "
-        << t.loss().name() << ", batch " << cfg.batchSize << ", " << cfg.epochs << " epochs, seed " << cfg.seed
-        << "\n";
+        << t.loss().name() << ", batch " << cfg.batchSize << ", " << cfg.epochs << " epochs, seed "
+        << cfg.seed << "\n";
     out << "device:   " << m_start.device << "\n\n";
-    out << "result:   " << stopReasonName(summary.reason) << " after " << summary.epochsCompleted << " epoch(s) in "
-        << std::fixed << std::setprecision(1) << summary.seconds << " s\n";
+    out << "result:   " << stopReasonName(summary.reason) << " after " << summary.epochsCompleted
+        << " epoch(s) in " << std::fixed << std::setprecision(1) << summary.seconds << " s\n";
     if (!summary.message.empty())
         out << "          " << summary.message << "\n";
     out.unsetf(std::ios::fixed);

@@ -10,10 +10,10 @@ class Trainer;
 
 // The files of a batch training run, kept up to date by observing the run:
 //   config.json     the model, the training config, the data and the environment (on start)
-//   metrics.jsonl   one JSON object per epoch (rewritten on every epoch; earlier epochs of a resumed run kept)
-//   checkpoint.h5   the state after the latest epoch (resumable)
-//   best.h5         the state at the best epoch so far of the monitored metric
-//   summary.txt     how the run ended, its best, final and test metrics, and the model summary
+//   metrics.jsonl   one JSON object per epoch (rewritten on every epoch; earlier epochs of a resumed run
+//   kept) checkpoint.h5   the state after the latest epoch (resumable) best.h5         the state at the best
+//   epoch so far of the monitored metric summary.txt     how the run ended, its best, final and test metrics,
+//   and the model summary
 // Every file is written atomically, so a crash leaves the previous version in place.
 class RunDirectory : public TrainingObserver {
 public:

@@ -24,8 +24,8 @@ public:
     void reset();
 
 private:
-    std::atomic<bool> m_stop{false};
-    std::atomic<bool> m_paused{false};
+    std::atomic<bool> m_stop { false };
+    std::atomic<bool> m_paused { false };
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_wake;
 };

@@ -24,31 +24,33 @@ std::string joined(const std::vector<std::string>& names)
 void requireOneOf(const std::string& field, const std::string& value, const std::vector<std::string>& allowed)
 {
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-        throw TrainError("training setting '" + field + "' is '" + value + "'; use one of " + joined(allowed));
+        throw TrainError(
+            "training setting '" + field + "' is '" + value + "'; use one of " + joined(allowed));
 }
 
 void requireRange(const std::string& field, double value, double lo, double hi, bool loOpen = false)
 {
     const bool ok = (loOpen ? value > lo : value >= lo) && value <= hi;
     if (!ok)
-        throw TrainError("training setting '" + field + "' is " + std::to_string(value) + "; it must be " +
-                         (loOpen ? "> " : ">= ") + std::to_string(lo) +
-                         (hi < 1e300 ? " and <= " + std::to_string(hi) : std::string()));
+        throw TrainError("training setting '" + field + "' is " + std::to_string(value) + "; it must be "
+            + (loOpen ? "> " : ">= ") + std::to_string(lo)
+            + (hi < 1e300 ? " and <= " + std::to_string(hi) : std::string()));
 }
 
 // Reads the keys of one JSON object into fields, refusing unknown keys and wrong types.
 class Reader {
 public:
     Reader(const json& object, std::string source, std::string prefix)
-        : m_object(object), m_source(std::move(source)), m_prefix(std::move(prefix))
+        : m_object(object)
+        , m_source(std::move(source))
+        , m_prefix(std::move(prefix))
     {
         if (!object.is_object())
-            throw TrainError(m_source + ": '" + (m_prefix.empty() ? "the config" : m_prefix) +
-                             "' must be a JSON object");
+            throw TrainError(
+                m_source + ": '" + (m_prefix.empty() ? "the config" : m_prefix) + "' must be a JSON object");
     }
 
-    template <typename T>
-    void read(const char* key, T& field)
+    template <typename T> void read(const char* key, T& field)
     {
         m_known.insert(key);
         const auto it = m_object.find(key);
@@ -93,8 +95,8 @@ public:
     {
         for (const auto& item : m_object.items())
             if (!m_known.count(item.key()))
-                throw TrainError(m_source + ": unknown training setting '" + name(item.key()) +
-                                 "'; known settings here are " + joined({m_known.begin(), m_known.end()}));
+                throw TrainError(m_source + ": unknown training setting '" + name(item.key())
+                    + "'; known settings here are " + joined({ m_known.begin(), m_known.end() }));
     }
 
 private:
@@ -108,26 +110,26 @@ private:
 
 const std::vector<std::string>& optimizerNames()
 {
-    static const std::vector<std::string> names{"sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam"};
+    static const std::vector<std::string> names { "sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam" };
     return names;
 }
 
 const std::vector<std::string>& lossNames()
 {
-    static const std::vector<std::string> names{"auto", "cross_entropy", "binary_cross_entropy",
-                                                "mse", "mae", "mape", "huber"};
+    static const std::vector<std::string> names { "auto", "cross_entropy", "binary_cross_entropy", "mse",
+        "mae", "mape", "huber" };
     return names;
 }
 
 const std::vector<std::string>& metricNames()
 {
-    static const std::vector<std::string> names{"accuracy", "auc", "mape", "mae", "mse"};
+    static const std::vector<std::string> names { "accuracy", "auc", "mape", "mae", "mse" };
     return names;
 }
 
 const std::vector<std::string>& scheduleNames()
 {
-    static const std::vector<std::string> names{"none", "step", "exponential", "cosine", "plateau"};
+    static const std::vector<std::string> names { "none", "step", "exponential", "cosine", "plateau" };
     return names;
 }
 
@@ -159,9 +161,11 @@ void TrainConfig::validate() const
     for (const auto& m : metrics)
         requireOneOf("metrics", m, metricNames());
     if (epochs < 1)
-        throw TrainError("training setting 'epochs' is " + std::to_string(epochs) + "; train at least 1 epoch");
+        throw TrainError(
+            "training setting 'epochs' is " + std::to_string(epochs) + "; train at least 1 epoch");
     if (batchSize < 1)
-        throw TrainError("training setting 'batch_size' is " + std::to_string(batchSize) + "; it must be >= 1");
+        throw TrainError(
+            "training setting 'batch_size' is " + std::to_string(batchSize) + "; it must be >= 1");
     requireOneOf("schedule.kind", schedule.kind, scheduleNames());
     if (schedule.kind == "step" && schedule.stepSize < 1)
         throw TrainError("training setting 'schedule.step_size' must be >= 1");
@@ -169,8 +173,9 @@ void TrainConfig::validate() const
     requireRange("schedule.factor", schedule.factor, 0.0, 1.0, true);
     requireRange("schedule.min_learning_rate", schedule.minLearningRate, 0.0, 1e300);
     if (schedule.patience < 0 || schedule.cooldown < 0 || schedule.cosineEpochs < 0)
-        throw TrainError("training settings 'schedule.patience', 'cooldown' and 'cosine_epochs' must be >= 0");
-    requireOneOf("early_stopping.mode", earlyStopping.mode, {"auto", "min", "max"});
+        throw TrainError(
+            "training settings 'schedule.patience', 'cooldown' and 'cosine_epochs' must be >= 0");
+    requireOneOf("early_stopping.mode", earlyStopping.mode, { "auto", "min", "max" });
     if (earlyStopping.patience < 0)
         throw TrainError("training setting 'early_stopping.patience' must be >= 0");
     requireRange("early_stopping.min_delta", earlyStopping.minDelta, 0.0, 1e300);
@@ -182,62 +187,33 @@ void TrainConfig::validate() const
         throw TrainError("training setting 'threads' must be >= 0 (0: LibTorch's default)");
     requireRange("validation_split", validationSplit, 0.0, 0.99);
     requireRange("test_split", testSplit, 0.0, 0.99);
-    requireOneOf("standardize", standardize, {"auto", "on", "off"});
+    requireOneOf("standardize", standardize, { "auto", "on", "off" });
 }
 
 json TrainConfig::toJson() const
 {
-    json opt = {{"name", optimizer.name},
-                {"learning_rate", optimizer.learningRate},
-                {"momentum", optimizer.momentum},
-                {"nesterov", optimizer.nesterov},
-                {"dampening", optimizer.dampening},
-                {"beta1", optimizer.beta1},
-                {"beta2", optimizer.beta2},
-                {"epsilon", optimizer.epsilonOrDefault()},
-                {"weight_decay", optimizer.weightDecayOrDefault()},
-                {"amsgrad", optimizer.amsgrad},
-                {"alpha", optimizer.alpha},
-                {"centered", optimizer.centered},
-                {"learning_rate_decay", optimizer.learningRateDecay},
-                {"initial_accumulator", optimizer.initialAccumulator},
-                {"momentum_decay", optimizer.momentumDecay}};
-    json sched = {{"kind", schedule.kind},
-                  {"step_size", schedule.stepSize},
-                  {"gamma", schedule.gamma},
-                  {"cosine_epochs", schedule.cosineEpochs},
-                  {"min_learning_rate", schedule.minLearningRate},
-                  {"factor", schedule.factor},
-                  {"patience", schedule.patience},
-                  {"threshold", schedule.threshold},
-                  {"cooldown", schedule.cooldown},
-                  {"monitor", schedule.monitor}};
-    json early = {{"enabled", earlyStopping.enabled},
-                  {"monitor", earlyStopping.monitor},
-                  {"mode", earlyStopping.mode},
-                  {"patience", earlyStopping.patience},
-                  {"min_delta", earlyStopping.minDelta},
-                  {"restore_best_weights", earlyStopping.restoreBestWeights}};
-    return {{"optimizer", opt},
-            {"loss", loss},
-            {"huber_delta", huberDelta},
-            {"metrics", metrics},
-            {"epochs", epochs},
-            {"batch_size", batchSize},
-            {"shuffle", shuffle},
-            {"schedule", sched},
-            {"early_stopping", early},
-            {"l1", l1},
-            {"l2", l2},
-            {"clip_norm", clipNorm},
-            {"clip_value", clipValue},
-            {"device", device},
-            {"seed", seed},
-            {"threads", threads},
-            {"validation_split", validationSplit},
-            {"test_split", testSplit},
-            {"stratify", stratify},
-            {"standardize", standardize}};
+    json opt = { { "name", optimizer.name }, { "learning_rate", optimizer.learningRate },
+        { "momentum", optimizer.momentum }, { "nesterov", optimizer.nesterov },
+        { "dampening", optimizer.dampening }, { "beta1", optimizer.beta1 }, { "beta2", optimizer.beta2 },
+        { "epsilon", optimizer.epsilonOrDefault() }, { "weight_decay", optimizer.weightDecayOrDefault() },
+        { "amsgrad", optimizer.amsgrad }, { "alpha", optimizer.alpha }, { "centered", optimizer.centered },
+        { "learning_rate_decay", optimizer.learningRateDecay },
+        { "initial_accumulator", optimizer.initialAccumulator },
+        { "momentum_decay", optimizer.momentumDecay } };
+    json sched = { { "kind", schedule.kind }, { "step_size", schedule.stepSize }, { "gamma", schedule.gamma },
+        { "cosine_epochs", schedule.cosineEpochs }, { "min_learning_rate", schedule.minLearningRate },
+        { "factor", schedule.factor }, { "patience", schedule.patience }, { "threshold", schedule.threshold },
+        { "cooldown", schedule.cooldown }, { "monitor", schedule.monitor } };
+    json early = { { "enabled", earlyStopping.enabled }, { "monitor", earlyStopping.monitor },
+        { "mode", earlyStopping.mode }, { "patience", earlyStopping.patience },
+        { "min_delta", earlyStopping.minDelta },
+        { "restore_best_weights", earlyStopping.restoreBestWeights } };
+    return { { "optimizer", opt }, { "loss", loss }, { "huber_delta", huberDelta }, { "metrics", metrics },
+        { "epochs", epochs }, { "batch_size", batchSize }, { "shuffle", shuffle }, { "schedule", sched },
+        { "early_stopping", early }, { "l1", l1 }, { "l2", l2 }, { "clip_norm", clipNorm },
+        { "clip_value", clipValue }, { "device", device }, { "seed", seed }, { "threads", threads },
+        { "validation_split", validationSplit }, { "test_split", testSplit }, { "stratify", stratify },
+        { "standardize", standardize } };
 }
 
 TrainConfig TrainConfig::fromJson(const json& doc, const std::string& source)

@@ -13,21 +13,21 @@ namespace neurino {
 
 // Optimizer and its hyper-parameters; names and defaults as PyTorch's (Nadam as torch.optim.NAdam).
 struct OptimizerConfig {
-    std::string name = "adam";       // sgd | adam | adamw | rmsprop | adagrad | nadam
+    std::string name = "adam"; // sgd | adam | adamw | rmsprop | adagrad | nadam
     double learningRate = 1e-3;
-    double momentum = 0.0;           // sgd, rmsprop
-    bool nesterov = false;           // sgd
-    double dampening = 0.0;          // sgd
-    double beta1 = 0.9;              // adam, adamw, nadam
+    double momentum = 0.0; // sgd, rmsprop
+    bool nesterov = false; // sgd
+    double dampening = 0.0; // sgd
+    double beta1 = 0.9; // adam, adamw, nadam
     double beta2 = 0.999;
-    std::optional<double> epsilon;   // default per optimizer: 1e-8, adagrad 1e-10
+    std::optional<double> epsilon; // default per optimizer: 1e-8, adagrad 1e-10
     std::optional<double> weightDecay; // default 0, adamw 1e-2 (decoupled)
-    bool amsgrad = false;            // adam, adamw
-    double alpha = 0.99;             // rmsprop smoothing constant
-    bool centered = false;           // rmsprop
-    double learningRateDecay = 0.0;  // adagrad
+    bool amsgrad = false; // adam, adamw
+    double alpha = 0.99; // rmsprop smoothing constant
+    bool centered = false; // rmsprop
+    double learningRateDecay = 0.0; // adagrad
     double initialAccumulator = 0.0; // adagrad
-    double momentumDecay = 4e-3;     // nadam
+    double momentumDecay = 4e-3; // nadam
 
     double epsilonOrDefault() const;
     double weightDecayOrDefault() const;
@@ -36,14 +36,14 @@ struct OptimizerConfig {
 // Learning-rate schedule, stepped once per epoch.
 struct ScheduleConfig {
     std::string kind = "none"; // none | step | exponential | cosine | plateau
-    int stepSize = 10;         // step: epochs between decays
-    double gamma = 0.1;        // step, exponential: factor per step or epoch
-    int cosineEpochs = 0;      // cosine: T_max in epochs; 0 takes the run's epochs
+    int stepSize = 10; // step: epochs between decays
+    double gamma = 0.1; // step, exponential: factor per step or epoch
+    int cosineEpochs = 0; // cosine: T_max in epochs; 0 takes the run's epochs
     double minLearningRate = 0.0; // cosine: eta_min; plateau: the floor
-    double factor = 0.1;       // plateau: lr *= factor
-    int patience = 10;         // plateau: epochs without improvement before a decay
-    double threshold = 1e-4;   // plateau: relative improvement that counts
-    int cooldown = 0;          // plateau: epochs to wait after a decay
+    double factor = 0.1; // plateau: lr *= factor
+    int patience = 10; // plateau: epochs without improvement before a decay
+    double threshold = 1e-4; // plateau: relative improvement that counts
+    int cooldown = 0; // plateau: epochs to wait after a decay
     std::string monitor = "val_loss";
 };
 
@@ -69,16 +69,16 @@ struct TrainConfig {
     bool shuffle = true;
     ScheduleConfig schedule;
     EarlyStoppingConfig earlyStopping;
-    double l1 = 0.0;           // penalty l1 * sum |w| over layer weights (not biases), as Keras's regularizers
-    double l2 = 0.0;           // penalty l2 * sum w^2
-    double clipNorm = 0.0;     // clip the global gradient norm to this; 0: off
-    double clipValue = 0.0;    // clip every gradient element to [-v, v]; 0: off
+    double l1 = 0.0; // penalty l1 * sum |w| over layer weights (not biases), as Keras's regularizers
+    double l2 = 0.0; // penalty l2 * sum w^2
+    double clipNorm = 0.0; // clip the global gradient norm to this; 0: off
+    double clipValue = 0.0; // clip every gradient element to [-v, v]; 0: off
     std::string device = "auto";
     std::uint64_t seed = kDefaultSeed;
-    int threads = 0;           // CPU threads for LibTorch; 0 keeps LibTorch's default
+    int threads = 0; // CPU threads for LibTorch; 0 keeps LibTorch's default
     double validationSplit = 0.2; // fraction of the data left after the test part
-    double testSplit = 0.0;       // fraction of all data
-    bool stratify = false;        // keep class shares in every part
+    double testSplit = 0.0; // fraction of all data
+    bool stratify = false; // keep class shares in every part
     std::string standardize = "auto"; // auto (flat features only) | on | off
 
     // Throws TrainError naming the field and the allowed values when something is out of range.

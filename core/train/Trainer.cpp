@@ -64,10 +64,14 @@ std::string formatRate(double lr)
 std::string stopReasonName(StopReason reason)
 {
     switch (reason) {
-    case StopReason::Completed: return "completed";
-    case StopReason::EarlyStopped: return "stopped early";
-    case StopReason::Cancelled: return "cancelled";
-    case StopReason::Failed: return "failed";
+    case StopReason::Completed:
+        return "completed";
+    case StopReason::EarlyStopped:
+        return "stopped early";
+    case StopReason::Cancelled:
+        return "cancelled";
+    case StopReason::Failed:
+        return "failed";
     }
     return "unknown";
 }
@@ -96,7 +100,9 @@ void ObserverList::onFinished(const TrainSummary& s)
         o->onFinished(s);
 }
 
-Trainer::Trainer(const ModelGraph& graph, TrainConfig config) : m_graph(graph), m_config(std::move(config))
+Trainer::Trainer(const ModelGraph& graph, TrainConfig config)
+    : m_graph(graph)
+    , m_config(std::move(config))
 {
     m_config.validate();
     seedEverything(m_config.seed);
@@ -104,13 +110,14 @@ Trainer::Trainer(const ModelGraph& graph, TrainConfig config) : m_graph(graph), 
 }
 
 Trainer::Trainer(const Checkpoint& checkpoint, std::optional<TrainConfig> config)
-    : m_graph(checkpoint.graph), m_config(config ? *config : checkpoint.config)
+    : m_graph(checkpoint.graph)
+    , m_config(config ? *config : checkpoint.config)
 {
     m_config.validate();
     if (m_config.optimizer.name != checkpoint.optimizerName)
-        throw TrainError("the run was trained with optimizer '" + checkpoint.optimizerName +
-                         "'; resuming it with '" + m_config.optimizer.name + "' would lose its state — keep '" +
-                         checkpoint.optimizerName + "' or start a new run");
+        throw TrainError("the run was trained with optimizer '" + checkpoint.optimizerName
+            + "'; resuming it with '" + m_config.optimizer.name + "' would lose its state — keep '"
+            + checkpoint.optimizerName + "' or start a new run");
     m_module = GraphModule(m_graph);
     loadWeights(m_module, checkpoint.weights);
     m_epoch = checkpoint.epoch;
@@ -137,8 +144,8 @@ void Trainer::setEpochs(int epochs)
     m_schedule.reset();
 }
 
-void Trainer::setDataSource(const std::string& origin, const std::string& featuresPath,
-                            const std::string& targetsPath)
+void Trainer::setDataSource(
+    const std::string& origin, const std::string& featuresPath, const std::string& targetsPath)
 {
     m_dataOrigin = origin;
     m_featuresPath = featuresPath;
@@ -149,37 +156,40 @@ void Trainer::checkDataFitsModel(const Dataset& data) const
 {
     const auto inputs = m_graph.inputNodes();
     if (inputs.size() != 1)
-        throw ModelError("the model has " + std::to_string(inputs.size()) +
-                         " Input nodes; training from one feature tensor needs exactly one");
+        throw ModelError("the model has " + std::to_string(inputs.size())
+            + " Input nodes; training from one feature tensor needs exactly one");
     const Shape& in = m_module->shapes().at(inputs.front());
     const auto sample = data.sampleShape();
     if (Shape(sample.begin(), sample.end()) != in)
-        throw DataError("the model's input '" + inputs.front() + "' takes samples of shape " + formatShape(in) +
-                        " but the dataset '" + data.info.origin + "' has samples of shape " + shapeText(sample) +
-                        "; choose the matching feature set or change the Input node's shape");
+        throw DataError("the model's input '" + inputs.front() + "' takes samples of shape " + formatShape(in)
+            + " but the dataset '" + data.info.origin + "' has samples of shape " + shapeText(sample)
+            + "; choose the matching feature set or change the Input node's shape");
     if (!data.targets.defined() || data.info.task == Task::Unlabelled)
-        throw DataError("the dataset '" + data.info.origin + "' has no targets; training needs labelled data");
+        throw DataError(
+            "the dataset '" + data.info.origin + "' has no targets; training needs labelled data");
     const std::string outputId = m_graph.outputNode();
     const std::int64_t width = shapeVolume(m_module->shapes().at(outputId));
     const Task task = data.info.task;
     if (task == Task::Binary || task == Task::Classification) {
-        const std::int64_t classes =
-            std::max<std::int64_t>(data.targets.max().item<std::int64_t>() + 1,
-                                   static_cast<std::int64_t>(data.info.classNames.size()));
+        const std::int64_t classes = std::max<std::int64_t>(data.targets.max().item<std::int64_t>() + 1,
+            static_cast<std::int64_t>(data.info.classNames.size()));
         if (data.targets.min().item<std::int64_t>() < 0)
             throw DataError("the dataset '" + data.info.origin + "' has negative class labels");
         if (m_loss->name() == "binary_cross_entropy" && width != 1)
-            throw DataError("binary cross-entropy needs one output per sample, but the model's output '" + outputId +
-                            "' has " + std::to_string(width) + "; end the model with Dense 1 (sigmoid)");
+            throw DataError("binary cross-entropy needs one output per sample, but the model's output '"
+                + outputId + "' has " + std::to_string(width) + "; end the model with Dense 1 (sigmoid)");
         if (m_loss->name() == "cross_entropy" && width < classes)
-            throw DataError("the dataset has " + std::to_string(classes) + " classes but the model's output '" +
-                            outputId + "' has " + std::to_string(width) + " values; end the model with Dense " +
-                            std::to_string(classes) + " (softmax)");
+            throw DataError("the dataset has " + std::to_string(classes) + " classes but the model's output '"
+                + outputId + "' has " + std::to_string(width) + " values; end the model with Dense "
+                + std::to_string(classes) + " (softmax)");
     } else {
-        const std::int64_t targetWidth = data.targets.numel() / std::max<std::int64_t>(data.targets.size(0), 1);
+        const std::int64_t targetWidth
+            = data.targets.numel() / std::max<std::int64_t>(data.targets.size(0), 1);
         if (targetWidth != width)
-            throw DataError("the dataset has " + std::to_string(targetWidth) + " target value(s) per sample but the "
-                            "model's output '" + outputId + "' has " + std::to_string(width));
+            throw DataError("the dataset has " + std::to_string(targetWidth)
+                + " target value(s) per sample but the "
+                  "model's output '"
+                + outputId + "' has " + std::to_string(width));
     }
 }
 
@@ -187,30 +197,32 @@ void Trainer::setData(std::shared_ptr<const Dataset> data, std::optional<SplitIn
 {
     if (!data || data->size() == 0)
         throw DataError("the dataset is empty");
-    m_loss = std::make_unique<Loss>(m_config.loss, data->info.task, m_module->outputActivation(),
-                                    m_config.huberDelta);
+    m_loss = std::make_unique<Loss>(
+        m_config.loss, data->info.task, m_module->outputActivation(), m_config.huberDelta);
     checkDataFitsModel(*data);
     if (m_resume) {
         const DataSignature& saved = m_resume->data;
         if (saved.size != data->size() || saved.sampleShape != data->sampleShape())
-            throw DataError("this run was trained on " + std::to_string(saved.size) + " samples of shape " +
-                            shapeText(saved.sampleShape) + " ('" + saved.origin + "'), but the data given has " +
-                            std::to_string(data->size()) + " of shape " + shapeText(data->sampleShape()) +
-                            "; resume with the same dataset");
+            throw DataError("this run was trained on " + std::to_string(saved.size) + " samples of shape "
+                + shapeText(saved.sampleShape) + " ('" + saved.origin + "'), but the data given has "
+                + std::to_string(data->size()) + " of shape " + shapeText(data->sampleShape())
+                + "; resume with the same dataset");
     }
     if (split) {
         m_split = *split;
     } else {
-        const SplitFractions fractions{m_config.validationSplit, m_config.testSplit};
-        m_split = m_config.stratify && (data->info.task == Task::Binary || data->info.task == Task::Classification)
-                      ? makeStratifiedSplit(data->targets, fractions, m_config.seed)
-                      : makeSplit(data->size(), fractions, m_config.seed);
+        const SplitFractions fractions { m_config.validationSplit, m_config.testSplit };
+        m_split = m_config.stratify
+                && (data->info.task == Task::Binary || data->info.task == Task::Classification)
+            ? makeStratifiedSplit(data->targets, fractions, m_config.seed)
+            : makeSplit(data->size(), fractions, m_config.seed);
     }
     if (!m_resume) {
         const bool flat = data->sampleShape().size() == 1;
         const bool standardize = m_config.standardize == "on" || (m_config.standardize == "auto" && flat);
-        m_standardizer = standardize ? Standardizer::fit(data->features, m_split.train, data->info.featureNames)
-                                     : Standardizer();
+        m_standardizer = standardize
+            ? Standardizer::fit(data->features, m_split.train, data->info.featureNames)
+            : Standardizer();
     }
     if (m_dataOrigin.empty())
         m_dataOrigin = data->info.origin;
@@ -223,8 +235,9 @@ std::string Trainer::monitoredMetric() const
     const bool validation = m_split.validationSize() > 0;
     if (wanted.rfind("val_", 0) == 0 && !validation) {
         if (m_config.earlyStopping.enabled)
-            throw TrainError("early stopping monitors '" + wanted + "' but there is no validation part; set a "
-                             "validation split (e.g. --val-split 0.2) or monitor 'loss'");
+            throw TrainError("early stopping monitors '" + wanted
+                + "' but there is no validation part; set a "
+                  "validation split (e.g. --val-split 0.2) or monitor 'loss'");
         return "loss"; // best.h5 then follows the training loss
     }
     return wanted;
@@ -241,14 +254,14 @@ void Trainer::prepare()
     if (!m_optimizer) {
         m_optimizer = makeOptimizer(m_config.optimizer, m_module->parameters());
         if (m_resume) {
-            importOptimizerState(*m_optimizer, m_resume->optimizerName, namedParameters(),
-                                 m_resume->optimizerState);
+            importOptimizerState(
+                *m_optimizer, m_resume->optimizerName, namedParameters(), m_resume->optimizerState);
             setLearningRate(*m_optimizer, m_resume->learningRate);
         }
     }
     if (!m_schedule) {
-        m_schedule = std::make_unique<LrSchedule>(m_config.schedule, m_config.optimizer.learningRate,
-                                                  m_config.epochs);
+        m_schedule = std::make_unique<LrSchedule>(
+            m_config.schedule, m_config.optimizer.learningRate, m_config.epochs);
         if (m_resume)
             m_schedule->restore(m_resume->trainerState.value("schedule", nlohmann::json()));
     }
@@ -328,12 +341,12 @@ void Trainer::failNonFinite(int epoch, std::int64_t batch, std::int64_t batches,
     if (!kept)
         loadWeights(m_module, m_lastGoodWeights, "the last good weights");
     const std::string what = std::isnan(value) ? "NaN" : "infinite";
-    throw TrainError("training stopped: the loss became " + what + " at epoch " + std::to_string(epoch) +
-                     ", batch " + std::to_string(batch) + " of " + std::to_string(batches) +
-                     " (learning rate " + formatRate(learningRate()) + "). The learning rate is probably too high: "
-                     "lower it (e.g. by 10x) or enable gradient clipping. The model keeps the last good weights (" +
-                     (kept ? "those before this batch" : "those at the start of epoch " + std::to_string(epoch)) +
-                     ").");
+    throw TrainError("training stopped: the loss became " + what + " at epoch " + std::to_string(epoch)
+        + ", batch " + std::to_string(batch) + " of " + std::to_string(batches) + " (learning rate "
+        + formatRate(learningRate())
+        + "). The learning rate is probably too high: "
+          "lower it (e.g. by 10x) or enable gradient clipping. The model keeps the last good weights ("
+        + (kept ? "those before this batch" : "those at the start of epoch " + std::to_string(epoch)) + ").");
 }
 
 TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
@@ -349,10 +362,9 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
         options.shuffle = m_config.shuffle;
         options.device = m_device;
         options.seed = m_config.seed;
-        Batcher batcher(*m_data, m_split.train, options,
-                        m_standardizer.fitted() ? &m_standardizer : nullptr);
-        const std::vector<std::string> metricNames =
-            m_config.metrics.empty() ? defaultMetrics(m_data->info.task) : m_config.metrics;
+        Batcher batcher(*m_data, m_split.train, options, m_standardizer.fitted() ? &m_standardizer : nullptr);
+        const std::vector<std::string> metricNames
+            = m_config.metrics.empty() ? defaultMetrics(m_data->info.task) : m_config.metrics;
         EvaluationOptions evalOptions;
         evalOptions.batchSize = std::max<std::int64_t>(m_config.batchSize, 1024);
         evalOptions.device = m_device;
@@ -397,8 +409,8 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
                 const auto batchStart = Clock::now();
                 const Batch batch = batcher.batch(i);
                 m_optimizer->zero_grad();
-                const torch::Tensor out =
-                    m_loss->usesLogits() ? m_module->forwardLogits(batch.features) : m_module->forward(batch.features);
+                const torch::Tensor out = m_loss->usesLogits() ? m_module->forwardLogits(batch.features)
+                                                               : m_module->forward(batch.features);
                 torch::Tensor loss = m_loss->compute(out, batch.targets);
                 const torch::Tensor extra = penalty();
                 if (extra.defined())
@@ -436,8 +448,8 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
             }
             if (cancelled) {
                 summary.reason = StopReason::Cancelled;
-                summary.message = "cancelled during epoch " + std::to_string(epoch) + "; " +
-                                  std::to_string(m_epoch) + " epoch(s) completed";
+                summary.message = "cancelled during epoch " + std::to_string(epoch) + "; "
+                    + std::to_string(m_epoch) + " epoch(s) completed";
                 break;
             }
             const double trainSeconds = secondsSince(epochStart);
@@ -447,13 +459,12 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
             if (collectScores && !scores.empty()) {
                 torch::NoGradGuard noGrad;
                 for (const auto& [name, value] :
-                     computeMetrics(metricNames, m_data->info.task, torch::cat(scores), torch::cat(targets)))
+                    computeMetrics(metricNames, m_data->info.task, torch::cat(scores), torch::cat(targets)))
                     metrics[name] = value;
             }
             if (m_split.validationSize() > 0) {
                 const Evaluation val = evaluateModel(m_module, *m_loss, *m_data, m_split.validation,
-                                                     m_standardizer.fitted() ? &m_standardizer : nullptr,
-                                                     evalOptions);
+                    m_standardizer.fitted() ? &m_standardizer : nullptr, evalOptions);
                 for (const auto& [name, value] : val.metrics)
                     metrics["val_" + name] = value;
             }
@@ -482,9 +493,9 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
 
             if (m_early->shouldStop()) {
                 summary.reason = StopReason::EarlyStopped;
-                summary.message = "'" + m_early->monitor() + "' did not improve for " +
-                                  std::to_string(m_early->epochsWithoutImprovement()) + " epochs; best epoch " +
-                                  std::to_string(m_early->bestEpoch());
+                summary.message = "'" + m_early->monitor() + "' did not improve for "
+                    + std::to_string(m_early->epochsWithoutImprovement()) + " epochs; best epoch "
+                    + std::to_string(m_early->bestEpoch());
                 break;
             }
         }
@@ -494,8 +505,9 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
             summary.finalMetrics = m_history.epochs().back();
         if (summary.bestEpoch > 0)
             summary.bestMetrics = m_history.epoch(static_cast<std::size_t>(summary.bestEpoch - 1));
-        if (m_config.earlyStopping.enabled && m_config.earlyStopping.restoreBestWeights && summary.bestEpoch > 0 &&
-            summary.bestEpoch != m_epoch && !m_bestWeights.empty() && summary.reason != StopReason::Cancelled) {
+        if (m_config.earlyStopping.enabled && m_config.earlyStopping.restoreBestWeights
+            && summary.bestEpoch > 0 && summary.bestEpoch != m_epoch && !m_bestWeights.empty()
+            && summary.reason != StopReason::Cancelled) {
             loadWeights(m_module, m_bestWeights, "the best epoch's weights");
             summary.restoredBestWeights = true;
         }
@@ -531,18 +543,26 @@ Evaluation Trainer::evaluate(DataPart part, bool keepScores)
         prepare();
     torch::Tensor rows;
     switch (part) {
-    case DataPart::Train: rows = m_split.train; break;
-    case DataPart::Validation: rows = m_split.validation; break;
-    case DataPart::Test: rows = m_split.test; break;
-    case DataPart::All: rows = torch::arange(m_data->size(), torch::kInt64); break;
+    case DataPart::Train:
+        rows = m_split.train;
+        break;
+    case DataPart::Validation:
+        rows = m_split.validation;
+        break;
+    case DataPart::Test:
+        rows = m_split.test;
+        break;
+    case DataPart::All:
+        rows = torch::arange(m_data->size(), torch::kInt64);
+        break;
     }
     EvaluationOptions options;
     options.batchSize = std::max<std::int64_t>(m_config.batchSize, 1024);
     options.device = m_device;
     options.metrics = m_config.metrics;
     options.keepScores = keepScores;
-    return evaluateModel(m_module, *m_loss, *m_data, rows, m_standardizer.fitted() ? &m_standardizer : nullptr,
-                         options);
+    return evaluateModel(
+        m_module, *m_loss, *m_data, rows, m_standardizer.fitted() ? &m_standardizer : nullptr, options);
 }
 
 Checkpoint Trainer::checkpoint() const

@@ -51,7 +51,8 @@ public:
     // for a resumed run, is not the data it was trained on.
     void setData(std::shared_ptr<const Dataset> data, std::optional<SplitIndices> split = {});
     // Where the data came from, for the checkpoint (file path and HDF5 dataset paths).
-    void setDataSource(const std::string& origin, const std::string& featuresPath, const std::string& targetsPath);
+    void setDataSource(
+        const std::string& origin, const std::string& featuresPath, const std::string& targetsPath);
 
     // Trains from the current epoch up to config().epochs. Returns how it ended (completed, stopped
     // early, cancelled through `stop`). A non-finite loss ends the run with a TrainError that names the
@@ -92,7 +93,7 @@ private:
 
     ModelGraph m_graph;
     TrainConfig m_config;
-    GraphModule m_module{nullptr};
+    GraphModule m_module { nullptr };
     c10::Device m_device = c10::kCPU;
     std::unique_ptr<Loss> m_loss;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;

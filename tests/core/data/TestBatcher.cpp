@@ -12,7 +12,7 @@ namespace {
 Dataset ramp(std::int64_t n)
 {
     Dataset d;
-    d.features = torch::arange(n, torch::kFloat32).reshape({n, 1}).repeat({1, 2});
+    d.features = torch::arange(n, torch::kFloat32).reshape({ n, 1 }).repeat({ 1, 2 });
     d.targets = torch::arange(n, torch::kInt64) % 2;
     d.info.task = Task::Binary;
     return d;
@@ -85,7 +85,7 @@ private slots:
     void standardisesWithoutTouchingTheData()
     {
         const Dataset d = ramp(10);
-        const Standardizer s(torch::tensor({4.5f, 4.5f}), torch::tensor({2.0f, 2.0f}));
+        const Standardizer s(torch::tensor({ 4.5f, 4.5f }), torch::tensor({ 2.0f, 2.0f }));
         BatcherOptions o;
         o.shuffle = false;
         o.batchSize = 10;

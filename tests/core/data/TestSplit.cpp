@@ -33,36 +33,37 @@ private slots:
         QFETCH(qint64, trainSize);
         QFETCH(qint64, validationSize);
         QFETCH(qint64, testSize);
-        const SplitIndices s = makeSplit(n, {validation, test}, 42);
+        const SplitIndices s = makeSplit(n, { validation, test }, 42);
         QCOMPARE(s.trainSize(), trainSize);
         QCOMPARE(s.validationSize(), validationSize);
         QCOMPARE(s.testSize(), testSize);
         // The parts cover every sample exactly once.
-        const torch::Tensor all = std::get<0>(torch::sort(torch::cat({s.train, s.validation, s.test})));
+        const torch::Tensor all = std::get<0>(torch::sort(torch::cat({ s.train, s.validation, s.test })));
         QVERIFY(all.equal(torch::arange(static_cast<std::int64_t>(n), torch::kInt64)));
         QVERIFY(s.train.equal(std::get<0>(torch::sort(s.train))));
     }
 
     void seedDecides()
     {
-        const SplitIndices a = makeSplit(500, {0.1, 0.2}, 7);
-        const SplitIndices b = makeSplit(500, {0.1, 0.2}, 7);
-        const SplitIndices c = makeSplit(500, {0.1, 0.2}, 8);
+        const SplitIndices a = makeSplit(500, { 0.1, 0.2 }, 7);
+        const SplitIndices b = makeSplit(500, { 0.1, 0.2 }, 7);
+        const SplitIndices c = makeSplit(500, { 0.1, 0.2 }, 8);
         QVERIFY(a.test.equal(b.test) && a.validation.equal(b.validation) && a.train.equal(b.train));
         QVERIFY(!a.test.equal(c.test));
         // The split does not touch LibTorch's global generator.
         torch::manual_seed(1);
-        const double before = torch::rand({1}).item<double>();
+        const double before = torch::rand({ 1 }).item<double>();
         torch::manual_seed(1);
-        makeSplit(500, {0.1, 0.2}, 7);
-        QCOMPARE(torch::rand({1}).item<double>(), before);
+        makeSplit(500, { 0.1, 0.2 }, 7);
+        QCOMPARE(torch::rand({ 1 }).item<double>(), before);
     }
 
     void stratifiedKeepsClassShares()
     {
         // 90 of class 0, 10 of class 1: a plain split of 20 % could miss class 1; a stratified one keeps 2.
-        const torch::Tensor targets = torch::cat({torch::zeros({90}, torch::kInt64), torch::ones({10}, torch::kInt64)});
-        const SplitIndices s = makeStratifiedSplit(targets, {0.0, 0.2}, 3);
+        const torch::Tensor targets
+            = torch::cat({ torch::zeros({ 90 }, torch::kInt64), torch::ones({ 10 }, torch::kInt64) });
+        const SplitIndices s = makeStratifiedSplit(targets, { 0.0, 0.2 }, 3);
         QCOMPARE(s.testSize(), qint64(20));
         QCOMPARE(targets.index_select(0, s.test).sum().item<std::int64_t>(), qint64(2));
         QCOMPARE(targets.index_select(0, s.train).sum().item<std::int64_t>(), qint64(8));
@@ -87,7 +88,7 @@ private slots:
         QFETCH(double, test);
         QFETCH(QString, message);
         try {
-            makeSplit(n, {validation, test}, 1);
+            makeSplit(n, { validation, test }, 1);
             QFAIL("no error");
         } catch (const DataError& e) {
             QVERIFY2(QString(e.what()).contains(message), e.what());

@@ -14,8 +14,8 @@ private slots:
     void fitsOnTheGivenRowsOnly()
     {
         torch::manual_seed(5);
-        const torch::Tensor x = torch::randn({1000, 3}) * torch::tensor({1.0f, 10.0f, 0.1f}) +
-                                torch::tensor({5.0f, -3.0f, 1000.0f});
+        const torch::Tensor x = torch::randn({ 1000, 3 }) * torch::tensor({ 1.0f, 10.0f, 0.1f })
+            + torch::tensor({ 5.0f, -3.0f, 1000.0f });
         const torch::Tensor rows = torch::arange(0, 1000, 2, torch::kInt64);
         // Small chunks exercise the accumulation across chunks.
         const Standardizer s = Standardizer::fit(x, rows, {}, /*chunkRows=*/37);
@@ -30,7 +30,7 @@ private slots:
 
     void constantFeatureIsNotScaled()
     {
-        const torch::Tensor x = torch::tensor({{1.0f, 2.0f}, {3.0f, 2.0f}});
+        const torch::Tensor x = torch::tensor({ { 1.0f, 2.0f }, { 3.0f, 2.0f } });
         const Standardizer s = Standardizer::fit(x);
         QCOMPARE(s.scale()[1].item<float>(), 1.0f);
         QCOMPARE(s.apply(x)[0][1].item<float>(), 0.0f);
@@ -38,18 +38,18 @@ private slots:
 
     void imagesKeepTheirShape()
     {
-        const torch::Tensor x = torch::rand({20, 1, 4, 4});
+        const torch::Tensor x = torch::rand({ 20, 1, 4, 4 });
         const Standardizer s = Standardizer::fit(x);
-        QCOMPARE(s.mean().sizes().vec(), (std::vector<std::int64_t>{1, 4, 4}));
+        QCOMPARE(s.mean().sizes().vec(), (std::vector<std::int64_t> { 1, 4, 4 }));
         QCOMPARE(s.apply(x).sizes().vec(), x.sizes().vec());
     }
 
     void nanNamesTheFeature()
     {
-        torch::Tensor x = torch::ones({4, 3});
+        torch::Tensor x = torch::ones({ 4, 3 });
         x[2][1] = std::nanf("");
         try {
-            Standardizer::fit(x, {}, {"pt", "eta", "phi"});
+            Standardizer::fit(x, {}, { "pt", "eta", "phi" });
             QFAIL("no error");
         } catch (const DataError& e) {
             QVERIFY2(QString(e.what()).contains("feature 1 ('eta')"), e.what());
@@ -60,10 +60,10 @@ private slots:
     {
         const Standardizer none;
         QVERIFY(!none.fitted());
-        const torch::Tensor x = torch::rand({3, 2});
+        const torch::Tensor x = torch::rand({ 3, 2 });
         QVERIFY(none.apply(x).equal(x));
         const Standardizer s = Standardizer::fit(x);
-        QVERIFY_THROWS_EXCEPTION(DataError, s.apply(torch::rand({3, 5})));
+        QVERIFY_THROWS_EXCEPTION(DataError, s.apply(torch::rand({ 3, 5 })));
     }
 };
 

@@ -14,7 +14,7 @@ private slots:
     void binsEdgesAndOverflow()
     {
         Histogram h(4, 0.0, 2.0);
-        h.fill(torch::tensor({-0.1, 0.0, 0.49, 0.5, 1.99, 2.0, 5.0}));
+        h.fill(torch::tensor({ -0.1, 0.0, 0.49, 0.5, 1.99, 2.0, 5.0 }));
         QCOMPARE(h.underflow(), 1.0);
         QCOMPARE(h.overflow(), 2.0);
         QCOMPARE(h.content(0), 2.0);
@@ -29,8 +29,8 @@ private slots:
     void tensorFillEqualsScalarFill()
     {
         torch::manual_seed(1);
-        const torch::Tensor v = torch::randn({1000}, torch::kFloat64);
-        const torch::Tensor w = torch::rand({1000}, torch::kFloat64);
+        const torch::Tensor v = torch::randn({ 1000 }, torch::kFloat64);
+        const torch::Tensor w = torch::rand({ 1000 }, torch::kFloat64);
         Histogram a(17, -2.5, 2.5), b(17, -2.5, 2.5);
         a.fill(v, w);
         for (std::int64_t i = 0; i < 1000; ++i)
@@ -60,17 +60,17 @@ private slots:
     void nanIsCountedNotBinned()
     {
         Histogram h(2, 0.0, 1.0);
-        h.fill(torch::tensor({0.5, std::nan("")}));
+        h.fill(torch::tensor({ 0.5, std::nan("") }));
         QCOMPARE(h.nanCount(), std::int64_t(1));
         QCOMPARE(h.integral(), 1.0);
     }
 
     void rangeFromValues()
     {
-        const Histogram h = Histogram::ofValues(torch::tensor({1.0, 2.0, 3.0}), 3);
+        const Histogram h = Histogram::ofValues(torch::tensor({ 1.0, 2.0, 3.0 }), 3);
         QCOMPARE(h.integral(), 3.0);
         QCOMPARE(h.overflow(), 0.0);
-        const Histogram constant = Histogram::ofValues(torch::tensor({4.0, 4.0}), 5);
+        const Histogram constant = Histogram::ofValues(torch::tensor({ 4.0, 4.0 }), 5);
         QCOMPARE(constant.integral(), 2.0);
     }
 

@@ -58,7 +58,7 @@ private slots:
 
     void physicsAxes()
     {
-        const RocCurve roc(torch::tensor({0.1, 0.2, 0.8, 0.9}), torch::tensor({0, 0, 1, 1}));
+        const RocCurve roc(torch::tensor({ 0.1, 0.2, 0.8, 0.9 }), torch::tensor({ 0, 0, 1, 1 }));
         QCOMPARE(roc.auc(), 1.0);
         const auto rejection = roc.backgroundRejection();
         QCOMPARE(rejection.front(), 1.0);
@@ -71,8 +71,8 @@ private slots:
     void invertedScoresGiveOneMinusAuc()
     {
         torch::manual_seed(3);
-        const torch::Tensor labels = torch::randint(0, 2, {500});
-        const torch::Tensor scores = torch::randn({500}) + labels;
+        const torch::Tensor labels = torch::randint(0, 2, { 500 });
+        const torch::Tensor scores = torch::randn({ 500 }) + labels;
         QVERIFY(std::abs(rocAuc(scores, labels) + rocAuc(-scores, labels) - 1.0) < 1e-12);
     }
 
@@ -80,9 +80,12 @@ private slots:
     {
         QTest::addColumn<QString>("what");
         QTest::addColumn<QString>("message");
-        QTest::newRow("one class") << "one class" << "only one class";
-        QTest::newRow("sizes") << "sizes" << "3 scores but 2 labels";
-        QTest::newRow("nan") << "nan" << "NaN";
+        QTest::newRow("one class") << "one class"
+                                   << "only one class";
+        QTest::newRow("sizes") << "sizes"
+                               << "3 scores but 2 labels";
+        QTest::newRow("nan") << "nan"
+                             << "NaN";
     }
 
     void rejectsBadInput()
@@ -91,11 +94,11 @@ private slots:
         QFETCH(QString, message);
         try {
             if (what == "one class")
-                RocCurve(torch::tensor({0.1, 0.2}), torch::tensor({1, 1}));
+                RocCurve(torch::tensor({ 0.1, 0.2 }), torch::tensor({ 1, 1 }));
             else if (what == "sizes")
-                RocCurve(torch::tensor({0.1, 0.2, 0.3}), torch::tensor({1, 0}));
+                RocCurve(torch::tensor({ 0.1, 0.2, 0.3 }), torch::tensor({ 1, 0 }));
             else
-                RocCurve(torch::tensor({0.1, std::nan("")}), torch::tensor({1, 0}));
+                RocCurve(torch::tensor({ 0.1, std::nan("") }), torch::tensor({ 1, 0 }));
             QFAIL("no error");
         } catch (const DataError& e) {
             QVERIFY2(QString(e.what()).contains(message), e.what());

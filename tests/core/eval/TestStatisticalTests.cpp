@@ -52,7 +52,7 @@ private slots:
             // scipy's asymptotic form and ours (Stephens' correction) agree to a few per cent.
             QVERIFY(!r.exact);
             QVERIFY2(std::abs(r.pValue - expected) < 0.05 * expected,
-                     qPrintable(QString("%1 vs %2").arg(r.pValue).arg(expected)));
+                qPrintable(QString("%1 vs %2").arg(r.pValue).arg(expected)));
         }
     }
 
@@ -62,7 +62,7 @@ private slots:
         const KsResult r = ksTest(a, a);
         QCOMPARE(r.statistic, 0.0);
         QCOMPARE(r.pValue, 1.0);
-        QVERIFY_THROWS_EXCEPTION(DataError, ksTest(torch::empty({0}), a));
+        QVERIFY_THROWS_EXCEPTION(DataError, ksTest(torch::empty({ 0 }), a));
     }
 
     void kolmogorovDistribution()

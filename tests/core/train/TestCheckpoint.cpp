@@ -61,7 +61,7 @@ private slots:
     void roundTrip()
     {
         QTemporaryDir dir;
-        Trainer trainer(test::mlp(2, {{8, "relu"}, {1, "sigmoid"}}, 0.2), resumableConfig("nadam"));
+        Trainer trainer(test::mlp(2, { { 8, "relu" }, { 1, "sigmoid" } }, 0.2), resumableConfig("nadam"));
         trainer.setData(test::xorData());
         trainer.setDataSource("xor.h5", "features", "targets");
         trainer.setEpochs(2);
@@ -88,10 +88,10 @@ private slots:
         for (const auto& [param, states] : saved.optimizerState)
             for (const auto& [name, t] : states)
                 QVERIFY2(back.optimizerState.at(param).at(name).equal(t), (param + " " + name).c_str());
-        QVERIFY(!saved.optimizerState.at("dense_1/weight").at("exp_avg").equal(torch::zeros({8, 2})));
+        QVERIFY(!saved.optimizerState.at("dense_1/weight").at("exp_avg").equal(torch::zeros({ 8, 2 })));
         // The model rebuilt from the file predicts what the trainer's does.
         GraphModule module = moduleFromCheckpoint(back);
-        const torch::Tensor x = torch::randn({5, 2});
+        const torch::Tensor x = torch::randn({ 5, 2 });
         trainer.module()->eval();
         QVERIFY(torch::allclose(module->forward(x), trainer.module()->forward(x)));
     }
@@ -99,14 +99,14 @@ private slots:
     void resumeEqualsUninterrupted_data()
     {
         QTest::addColumn<QString>("optimizer");
-        for (const char* name : {"sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam"})
+        for (const char* name : { "sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam" })
             QTest::newRow(name) << name;
     }
 
     void resumeEqualsUninterrupted()
     {
         QFETCH(QString, optimizer);
-        const ModelGraph g = test::mlp(2, {{8, "relu"}, {1, "sigmoid"}}, /*dropout=*/0.25);
+        const ModelGraph g = test::mlp(2, { { 8, "relu" }, { 1, "sigmoid" } }, /*dropout=*/0.25);
         const TrainConfig config = resumableConfig(optimizer.toStdString());
         const auto data = test::xorData();
 
@@ -123,7 +123,7 @@ private slots:
             first.fit();
             saveCheckpoint(path, first.checkpoint());
             // Disturb the global generator as another run in the same process would.
-            torch::rand({100});
+            torch::rand({ 100 });
         }
         Trainer resumed(loadCheckpoint(path), config);
         resumed.setData(data);
@@ -141,7 +141,7 @@ private slots:
     void resumeRefusesOtherData()
     {
         QTemporaryDir dir;
-        Trainer first(test::mlp(2, {{1, "sigmoid"}}), resumableConfig("adam"));
+        Trainer first(test::mlp(2, { { 1, "sigmoid" } }), resumableConfig("adam"));
         first.setData(test::xorData());
         first.setEpochs(1);
         first.fit();
@@ -161,7 +161,7 @@ private slots:
     void truncatedFile()
     {
         QTemporaryDir dir;
-        Trainer trainer(test::mlp(2, {{8, "relu"}, {1, "sigmoid"}}), resumableConfig("adam"));
+        Trainer trainer(test::mlp(2, { { 8, "relu" }, { 1, "sigmoid" } }), resumableConfig("adam"));
         trainer.setData(test::xorData());
         const std::string path = tempPath(dir, "full.h5");
         saveCheckpoint(path, trainer.checkpoint());
@@ -180,8 +180,8 @@ private slots:
         const std::string path = tempPath(dir, "foreign.h5");
         {
             H5::H5File file(path, H5F_ACC_TRUNC);
-            const hsize_t dims[1] = {3};
-            const float values[3] = {1, 2, 3};
+            const hsize_t dims[1] = { 3 };
+            const float values[3] = { 1, 2, 3 };
             file.createDataSet("ECAL", H5::PredType::NATIVE_FLOAT, H5::DataSpace(1, dims))
                 .write(values, H5::PredType::NATIVE_FLOAT);
         }
@@ -191,24 +191,23 @@ private slots:
         expectIoError(text, "not a readable HDF5 file");
     }
 
-    void missingFile()
-    {
-        expectIoError("/nonexistent/run/checkpoint.h5", "does not exist");
-    }
+    void missingFile() { expectIoError("/nonexistent/run/checkpoint.h5", "does not exist"); }
 
     void savingIsAtomic()
     {
         QTemporaryDir dir;
-        Trainer trainer(test::mlp(2, {{1, "sigmoid"}}), resumableConfig("adam"));
+        Trainer trainer(test::mlp(2, { { 1, "sigmoid" } }), resumableConfig("adam"));
         trainer.setData(test::xorData());
         const std::string path = tempPath(dir, "c.h5");
         saveCheckpoint(path, trainer.checkpoint());
         const auto before = std::filesystem::file_size(path);
         // A folder in the way of the file: writing fails, the old file stays, no temporary is left.
-        QVERIFY_THROWS_EXCEPTION(IoError, saveCheckpoint(tempPath(dir, "missing/c.h5"), trainer.checkpoint()));
+        QVERIFY_THROWS_EXCEPTION(
+            IoError, saveCheckpoint(tempPath(dir, "missing/c.h5"), trainer.checkpoint()));
         QCOMPARE(std::filesystem::file_size(path), before);
         int files = 0;
-        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path().toStdString()))
+        for ([[maybe_unused]] const auto& entry :
+            std::filesystem::directory_iterator(dir.path().toStdString()))
             ++files;
         QCOMPARE(files, 1);
     }

@@ -52,11 +52,11 @@ private slots:
         QFETCH(int, index);
         const json ref = reference();
         const json& c = ref["cases"][static_cast<std::size_t>(index)];
-        const TrainConfig config = TrainConfig::fromJson({{"optimizer", c["optimizer"]}});
+        const TrainConfig config = TrainConfig::fromJson({ { "optimizer", c["optimizer"] } });
         const torch::Tensor x = tensorOf(ref["x"]), y = tensorOf(ref["y"]);
         torch::Tensor w = tensorOf(ref["w0"]).requires_grad_(true);
         torch::Tensor b = tensorOf(ref["b0"]).requires_grad_(true);
-        auto optimizer = makeOptimizer(config.optimizer, {w, b});
+        auto optimizer = makeOptimizer(config.optimizer, { w, b });
         for (const auto& expected : c["steps"]) {
             optimizer->zero_grad();
             const torch::Tensor loss = (torch::matmul(x, w.t()) + b - y).pow(2).mean() + 0.1 * w.pow(4).sum();
@@ -65,16 +65,16 @@ private slots:
             const double dw = (w.detach() - tensorOf(expected["w"])).abs().max().item<double>();
             const double db = (b.detach() - tensorOf(expected["b"])).abs().max().item<double>();
             QVERIFY2(dw < kTolerance && db < kTolerance,
-                     qPrintable(QString("weights differ by %1, biases by %2").arg(dw).arg(db)));
+                qPrintable(QString("weights differ by %1, biases by %2").arg(dw).arg(db)));
         }
     }
 
     void learningRateCanBeChanged()
     {
-        torch::Tensor w = torch::ones({2}, torch::kFloat64).requires_grad_(true);
+        torch::Tensor w = torch::ones({ 2 }, torch::kFloat64).requires_grad_(true);
         OptimizerConfig c;
         c.name = "nadam";
-        auto optimizer = makeOptimizer(c, {w});
+        auto optimizer = makeOptimizer(c, { w });
         QCOMPARE(learningRate(*optimizer), 1e-3);
         setLearningRate(*optimizer, 0.5);
         QCOMPARE(learningRate(*optimizer), 0.5);

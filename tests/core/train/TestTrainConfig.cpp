@@ -19,7 +19,7 @@ private slots:
         c.optimizer.learningRate = 2e-3;
         c.optimizer.epsilon = 1e-7;
         c.loss = "binary_cross_entropy";
-        c.metrics = {"accuracy", "auc"};
+        c.metrics = { "accuracy", "auc" };
         c.epochs = 42;
         c.batchSize = 512;
         c.schedule.kind = "plateau";
@@ -40,7 +40,8 @@ private slots:
 
     void missingKeysKeepDefaults()
     {
-        const TrainConfig c = TrainConfig::fromJson({{"epochs", 3}, {"optimizer", {{"name", "adamw"}}}});
+        const TrainConfig c
+            = TrainConfig::fromJson({ { "epochs", 3 }, { "optimizer", { { "name", "adamw" } } } });
         QCOMPARE(c.epochs, 3);
         QCOMPARE(c.batchSize, std::int64_t(32));
         QCOMPARE(c.optimizer.weightDecayOrDefault(), 1e-2);
@@ -51,16 +52,26 @@ private slots:
     {
         QTest::addColumn<QString>("doc");
         QTest::addColumn<QString>("message");
-        QTest::newRow("typo") << R"({"epoch": 3})" << "unknown training setting 'epoch'";
-        QTest::newRow("nested typo") << R"({"optimizer": {"lr": 1}})" << "'optimizer.lr'";
-        QTest::newRow("type") << R"({"epochs": "ten"})" << "'epochs' has the wrong type";
-        QTest::newRow("fraction") << R"({"epochs": 2.5})" << "'epochs' has the wrong type";
-        QTest::newRow("optimizer") << R"({"optimizer": {"name": "lbfgs"}})" << "use one of sgd, adam";
-        QTest::newRow("lr") << R"({"optimizer": {"learning_rate": 0}})" << "'optimizer.learning_rate'";
-        QTest::newRow("loss") << R"({"loss": "hinge"})" << "'loss' is 'hinge'";
-        QTest::newRow("nesterov") << R"({"optimizer": {"name": "sgd", "nesterov": true}})" << "nesterov";
-        QTest::newRow("batch") << R"({"batch_size": 0})" << "'batch_size'";
-        QTest::newRow("split") << R"({"validation_split": 1.0})" << "'validation_split'";
+        QTest::newRow("typo") << R"({"epoch": 3})"
+                              << "unknown training setting 'epoch'";
+        QTest::newRow("nested typo") << R"({"optimizer": {"lr": 1}})"
+                                     << "'optimizer.lr'";
+        QTest::newRow("type") << R"({"epochs": "ten"})"
+                              << "'epochs' has the wrong type";
+        QTest::newRow("fraction") << R"({"epochs": 2.5})"
+                                  << "'epochs' has the wrong type";
+        QTest::newRow("optimizer") << R"({"optimizer": {"name": "lbfgs"}})"
+                                   << "use one of sgd, adam";
+        QTest::newRow("lr") << R"({"optimizer": {"learning_rate": 0}})"
+                            << "'optimizer.learning_rate'";
+        QTest::newRow("loss") << R"({"loss": "hinge"})"
+                              << "'loss' is 'hinge'";
+        QTest::newRow("nesterov") << R"({"optimizer": {"name": "sgd", "nesterov": true}})"
+                                  << "nesterov";
+        QTest::newRow("batch") << R"({"batch_size": 0})"
+                               << "'batch_size'";
+        QTest::newRow("split") << R"({"validation_split": 1.0})"
+                               << "'validation_split'";
     }
 
     void errorsNameTheField()

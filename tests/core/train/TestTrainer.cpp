@@ -61,7 +61,8 @@ private slots:
     void xorNeedsAHiddenLayer()
     {
         QFETCH(bool, hidden);
-        const ModelGraph g = hidden ? test::mlp(2, {{8, "tanh"}, {1, "sigmoid"}}) : test::mlp(2, {{1, "sigmoid"}});
+        const ModelGraph g
+            = hidden ? test::mlp(2, { { 8, "tanh" }, { 1, "sigmoid" } }) : test::mlp(2, { { 1, "sigmoid" } });
         Trainer trainer(g, quickConfig());
         trainer.setData(test::xorData());
         trainer.fit();
@@ -77,9 +78,9 @@ private slots:
         QTest::addColumn<QString>("optimizer");
         QTest::addColumn<QString>("loss");
         QTest::addColumn<double>("lr");
-        for (const char* opt : {"sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam"})
+        for (const char* opt : { "sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam" })
             QTest::newRow(opt) << opt << "mse" << (std::string(opt) == "sgd" ? 0.05 : 0.01);
-        for (const char* loss : {"mae", "huber", "mape"})
+        for (const char* loss : { "mae", "huber", "mape" })
             QTest::newRow(loss) << "adam" << loss << 0.01;
     }
 
@@ -90,15 +91,15 @@ private slots:
         QFETCH(double, lr);
         TrainConfig c = quickConfig(optimizer.toStdString(), lr, 15);
         c.loss = loss.toStdString();
-        c.metrics = {"mae", "mape"};
-        Trainer trainer(test::mlp(4, {{16, "relu"}, {1, "linear"}}), c);
+        c.metrics = { "mae", "mape" };
+        Trainer trainer(test::mlp(4, { { 16, "relu" }, { 1, "linear" } }), c);
         trainer.setData(test::linearData());
         const TrainSummary s = trainer.fit();
         QCOMPARE(s.reason, StopReason::Completed);
         const auto losses = trainer.history().series("loss");
         QCOMPARE(losses.size(), std::size_t(15));
         QVERIFY2(losses.back() < 0.5 * losses.front(),
-                 qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
+            qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
         QVERIFY(trainer.history().epoch(14).count("val_mae"));
     }
 
@@ -107,10 +108,11 @@ private slots:
         // Three classes from the signs of two features; a softmax model trained on logits.
         torch::manual_seed(9);
         auto d = std::make_shared<Dataset>();
-        d->features = torch::randn({300, 2});
-        d->targets = (d->features.select(1, 0) > 0).to(torch::kInt64) + (d->features.select(1, 1) > 0.5).to(torch::kInt64);
+        d->features = torch::randn({ 300, 2 });
+        d->targets = (d->features.select(1, 0) > 0).to(torch::kInt64)
+            + (d->features.select(1, 1) > 0.5).to(torch::kInt64);
         d->info.task = Task::Classification;
-        Trainer trainer(test::mlp(2, {{16, "relu"}, {3, "softmax"}}), quickConfig("adam", 0.02, 30));
+        Trainer trainer(test::mlp(2, { { 16, "relu" }, { 3, "softmax" } }), quickConfig("adam", 0.02, 30));
         trainer.setData(d);
         trainer.fit();
         QCOMPARE(trainer.loss().name(), std::string("cross_entropy"));
@@ -120,9 +122,9 @@ private slots:
 
     void sameSeedSameLosses()
     {
-        const ModelGraph g = test::mlp(2, {{8, "relu"}, {1, "sigmoid"}}, /*dropout=*/0.3);
+        const ModelGraph g = test::mlp(2, { { 8, "relu" }, { 1, "sigmoid" } }, /*dropout=*/0.3);
         std::vector<std::vector<double>> runs;
-        for (std::uint64_t seed : {5, 5, 6}) {
+        for (std::uint64_t seed : { 5, 5, 6 }) {
             TrainConfig c = quickConfig("nadam", 0.01, 4);
             c.seed = seed;
             Trainer trainer(g, c);
@@ -139,7 +141,7 @@ private slots:
 
     void absurdLearningRateStops()
     {
-        Trainer trainer(test::mlp(4, {{16, "relu"}, {1, "linear"}}), quickConfig("sgd", 1e12, 5));
+        Trainer trainer(test::mlp(4, { { 16, "relu" }, { 1, "linear" } }), quickConfig("sgd", 1e12, 5));
         trainer.setData(test::linearData());
         CountingObserver observer;
         try {
@@ -147,9 +149,9 @@ private slots:
             QFAIL("no error");
         } catch (const TrainError& e) {
             const QString message = e.what();
-            QVERIFY2(message.contains("the loss became") && message.contains("epoch 1") &&
-                         message.contains("learning rate 1e+12") && message.contains("last good weights"),
-                     e.what());
+            QVERIFY2(message.contains("the loss became") && message.contains("epoch 1")
+                    && message.contains("learning rate 1e+12") && message.contains("last good weights"),
+                e.what());
         }
         QCOMPARE(observer.summary.reason, StopReason::Failed);
         for (const auto& p : trainer.module()->parameters())
@@ -162,7 +164,7 @@ private slots:
         c.validationSplit = 0.3;
         c.earlyStopping.enabled = true;
         c.earlyStopping.patience = 3;
-        Trainer trainer(test::mlp(8, {{64, "relu"}, {64, "relu"}, {1, "sigmoid"}}), c);
+        Trainer trainer(test::mlp(8, { { 64, "relu" }, { 64, "relu" }, { 1, "sigmoid" } }), c);
         trainer.setData(test::noiseData());
         const TrainSummary s = trainer.fit();
         QCOMPARE(s.reason, StopReason::EarlyStopped);
@@ -180,7 +182,7 @@ private slots:
         StopToken stop;
         CountingObserver observer;
         observer.stop = &stop;
-        Trainer trainer(test::mlp(2, {{4, "tanh"}, {1, "sigmoid"}}), quickConfig("adam", 0.01, 10));
+        Trainer trainer(test::mlp(2, { { 4, "tanh" }, { 1, "sigmoid" } }), quickConfig("adam", 0.01, 10));
         trainer.setData(test::xorData());
         const TrainSummary s = trainer.fit(&observer, &stop);
         QCOMPARE(s.reason, StopReason::Cancelled);
@@ -196,7 +198,7 @@ private slots:
     void observerGetsTimings()
     {
         CountingObserver observer;
-        Trainer trainer(test::mlp(2, {{4, "tanh"}, {1, "sigmoid"}}), quickConfig("adam", 0.01, 2));
+        Trainer trainer(test::mlp(2, { { 4, "tanh" }, { 1, "sigmoid" } }), quickConfig("adam", 0.01, 2));
         trainer.setData(test::xorData());
         trainer.fit(&observer);
         QCOMPARE(observer.start.trainSamples, std::int64_t(320));
@@ -226,7 +228,7 @@ private slots:
         c.schedule.kind = kind.toStdString();
         c.schedule.stepSize = 2;
         c.schedule.gamma = 0.5;
-        Trainer trainer(test::mlp(4, {{1, "linear"}}), c);
+        Trainer trainer(test::mlp(4, { { 1, "linear" } }), c);
         trainer.setData(test::linearData());
         trainer.fit();
         QVERIFY(std::abs(trainer.history().epoch(2).at("lr") - third) < 1e-12);
@@ -238,7 +240,7 @@ private slots:
         for (int i = 0; i < 2; ++i) {
             TrainConfig c = quickConfig("adam", 0.01, 10);
             c.l2 = i == 0 ? 0.0 : 0.1;
-            Trainer trainer(test::mlp(4, {{16, "relu"}, {1, "linear"}}), c);
+            Trainer trainer(test::mlp(4, { { 16, "relu" }, { 1, "linear" } }), c);
             trainer.setData(test::linearData());
             trainer.fit();
             norms[i] = trainer.module()->nodeTensors().at("dense_1").at("weight").norm().item<double>();
@@ -251,8 +253,9 @@ private slots:
         QTest::addColumn<int>("inputs");
         QTest::addColumn<int>("outputs");
         QTest::addColumn<QString>("message");
-        QTest::newRow("wrong-shaped dataset") << 3 << 1 << "takes samples of shape (3,) but the dataset 'xor' has "
-                                                         "samples of shape (2,)";
+        QTest::newRow("wrong-shaped dataset") << 3 << 1
+                                              << "takes samples of shape (3,) but the dataset 'xor' has "
+                                                 "samples of shape (2,)";
         QTest::newRow("two outputs for BCE") << 2 << 2 << "one output per sample";
     }
 
@@ -263,7 +266,7 @@ private slots:
         QFETCH(QString, message);
         TrainConfig c = quickConfig();
         c.loss = "binary_cross_entropy";
-        Trainer trainer(test::mlp(inputs, {{outputs, "sigmoid"}}), c);
+        Trainer trainer(test::mlp(inputs, { { outputs, "sigmoid" } }), c);
         try {
             trainer.setData(test::xorData());
             QFAIL("no error");
@@ -277,7 +280,7 @@ private slots:
         TrainConfig c = quickConfig();
         c.validationSplit = 0.0;
         c.earlyStopping.enabled = true;
-        Trainer trainer(test::mlp(2, {{1, "sigmoid"}}), c);
+        Trainer trainer(test::mlp(2, { { 1, "sigmoid" } }), c);
         trainer.setData(test::xorData());
         QVERIFY_THROWS_EXCEPTION(TrainError, trainer.fit());
     }
