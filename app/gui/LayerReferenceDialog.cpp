@@ -1,0 +1,81 @@
+#include "app/gui/LayerReferenceDialog.h"
+
+#include "core/graph/LayerRegistry.h"
+
+#include <QDialogButtonBox>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace neurino {
+
+namespace {
+
+QString q(const std::string& text)
+{
+    return QString::fromStdString(text).toHtmlEscaped();
+}
+
+QString range(const ParamDesc& p)
+{
+    switch (p.type) {
+    case ParamType::Int:
+    case ParamType::Float:
+    case ParamType::IntPair:
+    case ParamType::IntList:
+        return QString::number(p.minValue, 'g', 8) + " … " + QString::number(p.maxValue, 'g', 8);
+    case ParamType::Choice:
+    case ParamType::ChoicePair: {
+        QStringList choices;
+        for (const auto& c : p.choices)
+            choices << q(c);
+        return choices.join(", ");
+    }
+    case ParamType::Bool:
+        return "true / false";
+    }
+    return {};
+}
+
+} // namespace
+
+QString LayerReferenceDialog::html()
+{
+    QString html = "<h2>" + QObject::tr("Layers") + "</h2><p>"
+        + QObject::tr("Shapes are those of one sample, channels first for images: (C, H, W).") + "</p>";
+    QString category;
+    for (const LayerKind& k : LayerRegistry::instance().kinds()) {
+        if (q(k.category) != category) {
+            category = q(k.category);
+            html += "<h3 style='margin-top:18px'>" + category + "</h3>";
+        }
+        html += "<h4>" + q(k.name) + "</h4><p>" + q(k.explanation) + "</p>";
+        if (k.params.empty())
+            continue;
+        html += "<table border='1' cellspacing='0' cellpadding='3'><tr><th>" + QObject::tr("parameter")
+            + "</th><th>" + QObject::tr("type") + "</th><th>" + QObject::tr("default") + "</th><th>"
+            + QObject::tr("range") + "</th><th>" + QObject::tr("meaning") + "</th></tr>";
+        for (const ParamDesc& p : k.params) {
+            const QString def = p.required() ? QObject::tr("required") : q(p.defaultValue.dump());
+            html += "<tr><td><b>" + q(p.name) + "</b></td><td>" + q(paramTypeName(p.type)) + "</td><td>"
+                + def + "</td><td>" + range(p) + "</td><td>" + q(p.help) + "</td></tr>";
+        }
+        html += "</table>";
+    }
+    return html;
+}
+
+LayerReferenceDialog::LayerReferenceDialog(QWidget* parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("Layer Reference"));
+    resize(820, 760);
+    auto* browser = new QTextBrowser(this);
+    browser->setHtml(html());
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(browser);
+    layout->addWidget(buttons);
+}
+
+} // namespace neurino

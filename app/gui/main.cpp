@@ -1,0 +1,85 @@
+// neurino: the workbench. `neurino [FILE]` opens a model; `neurino --screenshot FILE.png ...` renders the
+// window offscreen and exits (for tests, reviewers and the README).
+#include "app/gui/MainWindow.h"
+#include "app/gui/ScreenshotRegistry.h"
+#include "app/gui/ScreenshotRunner.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cstring>
+
+namespace {
+
+bool wantsScreenshot(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // A screenshot needs no display: pick the offscreen platform before Qt looks for one.
+    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("Neurino");
+    QApplication::setApplicationName("Neurino");
+    QApplication::setApplicationVersion(NEURINO_VERSION);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Neurino: compose, train and look inside neural networks.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("file", "A model file (*.neurino.json) to open.", "[FILE]");
+    const QCommandLineOption screenshot(
+        "screenshot", "Render the window offscreen into FILE.png and exit.", "FILE.png");
+    const QCommandLineOption model(
+        "model", "With --screenshot: the model to show (default: shapes_dense).", "M.neurino.json");
+    const QCommandLineOption exercise("exercise", "With --screenshot: an exercise to show.", "NAME");
+    const QCommandLineOption view("view", "With --screenshot: what to show (default: editor).", "NAME");
+    const QCommandLineOption size("size", "With --screenshot: the window size (default: 1600x1000).", "WxH");
+    parser.addOptions({ screenshot, model, exercise, view, size });
+    parser.process(app);
+
+    QTextStream err(stderr);
+    if (parser.isSet(screenshot)) {
+        neurino::ScreenshotRequest request;
+        request.output = parser.value(screenshot);
+        request.model = parser.value(model);
+        request.exercise = parser.value(exercise);
+        request.view = parser.value(view);
+        if (parser.isSet(size)) {
+            const QStringList parts = parser.value(size).toLower().split('x');
+            const int w = parts.size() == 2 ? parts[0].toInt() : 0;
+            const int h = parts.size() == 2 ? parts[1].toInt() : 0;
+            if (w < 200 || h < 200) {
+                err << "neurino: --size must be WIDTHxHEIGHT, e.g. 1600x1000\n";
+                return 2;
+            }
+            request.size = QSize(w, h);
+        }
+        return neurino::runScreenshot(request, err);
+    }
+    if (parser.isSet(model) || parser.isSet(exercise) || parser.isSet(view) || parser.isSet(size)) {
+        err << "neurino: --model, --exercise, --view and --size go with --screenshot; to open a model, "
+               "give its file: neurino FILE\n";
+        return 2;
+    }
+
+    neurino::MainWindow window;
+    window.show();
+    const QStringList files = parser.positionalArguments();
+    if (!files.isEmpty())
+        window.openFile(files.front());
+    QTimer::singleShot(0, &window, &neurino::MainWindow::offerRecovery);
+    return app.exec();
+}
