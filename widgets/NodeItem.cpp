@@ -126,13 +126,21 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     const double inner = NodeStyle::kWidth - 2 * kPadding;
 
     // Header: kind on the left, the layer's name on the right.
-    const QFont kindFont = scaledFont(base, 10, true);
-    const QFont nameFont = scaledFont(base, 9);
+    QFont nameFont = scaledFont(base, 9);
+    QFont kindFont = scaledFont(base, 10, true);
+    const QString kindText = (invalid ? "⚠ " : "") + m_kind;
+    // Long kinds (ZeroPadding2D) with their default names take a smaller title rather than an elided name.
+    if (QFontMetricsF(kindFont).horizontalAdvance(kindText)
+            + QFontMetricsF(nameFont).horizontalAdvance(m_name) + 12
+        > inner) {
+        kindFont = scaledFont(base, 9, true);
+        nameFont = scaledFont(base, 8.5);
+    }
     const QRectF headerText(kPadding, 0, inner, kHeader);
     painter->setPen(Qt::white);
     painter->setFont(kindFont);
-    painter->drawText(headerText, Qt::AlignLeft | Qt::AlignVCenter, (invalid ? "⚠ " : "") + m_kind);
-    const double kindWidth = QFontMetricsF(kindFont).horizontalAdvance((invalid ? "⚠ " : "") + m_kind) + 12;
+    painter->drawText(headerText, Qt::AlignLeft | Qt::AlignVCenter, kindText);
+    const double kindWidth = QFontMetricsF(kindFont).horizontalAdvance(kindText) + 12;
     if (m_name.compare(m_kind, Qt::CaseInsensitive) != 0) {
         painter->setFont(nameFont);
         const QString name = QFontMetricsF(nameFont).elidedText(m_name, Qt::ElideMiddle, inner - kindWidth);

@@ -67,7 +67,7 @@ QuickAddPopup::QuickAddPopup(QWidget* parent)
     m_filter->setClearButtonEnabled(true);
     m_filter->installEventFilter(this);
     m_list->setObjectName("quickAddList");
-    m_list->setMinimumHeight(220);
+    m_list->setFixedHeight(200); // a steady size while typing; about nine rows
     m_list->setUniformItemSizes(true);
     m_explanation->setWordWrap(true);
     m_explanation->setMinimumHeight(70);

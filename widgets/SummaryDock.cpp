@@ -57,10 +57,18 @@ QString SummaryDock::totalsText() const
 
 void SummaryDock::refresh()
 {
-    const ParamCount total = m_model->analysis().totalParams();
-    m_totals->setText(tr("<span style='font-size:13pt'><b>%1</b> parameters</span><br/>"
-                         "%2 trainable · %3 non-trainable")
-                          .arg(count(total.total()), count(total.trainable), count(total.nonTrainable)));
+    const GraphAnalysis& a = m_model->analysis();
+    const ParamCount total = a.totalParams();
+    if (a.params.size() < m_model->graph().nodes().size()) {
+        // Some layers' counts are unknown: a partial sum would read as the model's size and mislead.
+        m_totals->setText(tr("<span style='font-size:13pt'><b>?</b> parameters</span><br/>"
+                             "known so far: %1 — fix the problems to count the rest")
+                              .arg(count(total.total())));
+    } else {
+        m_totals->setText(tr("<span style='font-size:13pt'><b>%1</b> parameters</span><br/>"
+                             "%2 trainable · %3 non-trainable")
+                              .arg(count(total.total()), count(total.trainable), count(total.nonTrainable)));
+    }
     const int scroll = m_table->verticalScrollBar() ? m_table->verticalScrollBar()->value() : 0;
     m_table->setPlainText(QString::fromStdString(m_model->graph().summary()));
     m_table->verticalScrollBar()->setValue(scroll);

@@ -635,8 +635,11 @@ void MainWindow::updateStatus()
 {
     const GraphAnalysis& a = m_model->analysis();
     const ParamCount total = a.totalParams();
-    m_paramsLabel->setText(tr("%1 parameters (%2 trainable)")
-                               .arg(qs(formatCount(total.total())), qs(formatCount(total.trainable))));
+    if (a.params.size() < m_model->graph().nodes().size())
+        m_paramsLabel->setText(tr("parameters: ? until the problems are fixed"));
+    else
+        m_paramsLabel->setText(tr("%1 parameters (%2 trainable)")
+                                   .arg(qs(formatCount(total.total())), qs(formatCount(total.trainable))));
     if (a.ok()) {
         m_validityButton->setText(tr("Valid"));
         m_validityButton->setIcon(style()->standardIcon(QStyle::SP_DialogApplyButton));
