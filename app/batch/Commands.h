@@ -9,5 +9,8 @@ class App;
 namespace neurino::batch {
 
 void addSummaryCommand(CLI::App& app, int& exitCode);
+void addTrainCommand(CLI::App& app, int& exitCode);
+void addEvaluateCommand(CLI::App& app, int& exitCode);
+void addPredictCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

@@ -15,6 +15,9 @@ int main(int argc, char** argv)
 
     int exitCode = 0;
     neurino::batch::addSummaryCommand(app, exitCode);
+    neurino::batch::addTrainCommand(app, exitCode);
+    neurino::batch::addEvaluateCommand(app, exitCode);
+    neurino::batch::addPredictCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);

@@ -28,29 +28,42 @@ RocCurve::RocCurve(
     if (weightsIn.defined() && weightsIn.numel() != n)
         throw DataError("ROC curve: " + std::to_string(n) + " scores but " + std::to_string(weightsIn.numel())
             + " weights");
-    const torch::Tensor scores = scoresIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64);
-    const torch::Tensor labels = labelsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64);
+    // Scores keep their precision (a float32 sort needs half the memory of a float64 one): a ROC of the
+    // 10 million events of a Higgs training epoch must not need several copies of them.
+    torch::Tensor scores = scoresIn.detach().reshape({ n }).to(torch::kCPU);
+    if (!scores.is_floating_point())
+        scores = scores.to(torch::kFloat64);
+    const torch::Tensor labels = labelsIn.detach().reshape({ n }).to(torch::kCPU);
     if (!torch::isfinite(scores).all().item<bool>())
         throw DataError("ROC curve: some scores are NaN or infinite; the model's output is not usable");
     if (!((labels == 0) | (labels == 1)).all().item<bool>())
         throw DataError("ROC curve: labels must be 0 (background) or 1 (signal)");
-    const torch::Tensor weights = weightsIn.defined()
-        ? weightsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64)
-        : torch::ones({ n }, torch::kFloat64);
 
-    const auto sorted = torch::sort(scores, /*stable=*/true, /*dim=*/0, /*descending=*/true);
-    const torch::Tensor s = std::get<0>(sorted);
-    const torch::Tensor order = std::get<1>(sorted);
-    const torch::Tensor y = labels.index_select(0, order);
-    const torch::Tensor w = weights.index_select(0, order);
-
-    // The last index of each run of equal scores: a threshold moves every tied sample at once.
-    torch::Tensor ends = n > 1 ? (s.slice(0, 1) != s.slice(0, 0, n - 1)).nonzero().reshape({ -1 })
-                               : torch::empty({ 0 }, torch::kInt64);
-    ends = torch::cat({ ends, torch::full({ 1 }, n - 1, torch::kInt64) });
-    const torch::Tensor tps = torch::cumsum(y * w, 0).index_select(0, ends);
-    const torch::Tensor fps = torch::cumsum((1 - y) * w, 0).index_select(0, ends);
+    torch::Tensor s, tps, fps, ends;
+    {
+        const auto sorted = torch::sort(scores, /*stable=*/true, /*dim=*/0, /*descending=*/true);
+        s = std::get<0>(sorted);
+        const torch::Tensor& order = std::get<1>(sorted);
+        // The last index of each run of equal scores: a threshold moves every tied sample at once.
+        ends = n > 1 ? (s.slice(0, 1) != s.slice(0, 0, n - 1)).nonzero().reshape({ -1 })
+                     : torch::empty({ 0 }, torch::kInt64);
+        ends = torch::cat({ ends, torch::full({ 1 }, n - 1, torch::kInt64) });
+        if (weightsIn.defined()) {
+            const torch::Tensor w
+                = weightsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64).index_select(0, order);
+            const torch::Tensor y = labels.index_select(0, order).to(torch::kFloat64);
+            tps = torch::cumsum(y * w, 0).index_select(0, ends);
+            fps = torch::cumsum((1 - y) * w, 0).index_select(0, ends);
+        } else {
+            // Unweighted counts are exact integers; the false positives follow from the position.
+            tps = torch::cumsum(labels.index_select(0, order).to(torch::kInt64), 0)
+                      .index_select(0, ends)
+                      .to(torch::kFloat64);
+            fps = (ends + 1).to(torch::kFloat64) - tps;
+        }
+    }
     const torch::Tensor thr = s.index_select(0, ends);
+    s = torch::Tensor();
 
     std::vector<double> tp = toVector(tps), fp = toVector(fps), th = toVector(thr);
     m_positives = tp.empty() ? 0 : tp.back();

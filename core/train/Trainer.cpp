@@ -393,7 +393,8 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
             m_lastGoodWeights = copyWeights(m_module);
             batcher.setEpoch(m_epoch);
             m_module->train();
-            std::vector<torch::Tensor> scores, targets;
+            // Filled batch by batch, so the epoch's metrics need no second copy of its scores.
+            torch::Tensor epochScores, epochTargets;
             double lossSum = 0;
             std::int64_t seen = 0;
             const std::int64_t batches = batcher.batchCount();
@@ -425,8 +426,17 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
                     torch::nn::utils::clip_grad_norm_(params, m_config.clipNorm);
                 m_optimizer->step();
                 if (collectScores) {
-                    scores.push_back(m_loss->scores(out.detach()));
-                    targets.push_back(batch.targets);
+                    const torch::Tensor batchScores = m_loss->scores(out.detach());
+                    if (!epochScores.defined()) {
+                        auto shape = batchScores.sizes().vec();
+                        shape[0] = batcher.size();
+                        epochScores = torch::empty(shape, batchScores.options());
+                        auto targetShape = batch.targets.sizes().vec();
+                        targetShape[0] = batcher.size();
+                        epochTargets = torch::empty(targetShape, batch.targets.options());
+                    }
+                    epochScores.slice(0, seen, seen + batch.size()).copy_(batchScores);
+                    epochTargets.slice(0, seen, seen + batch.size()).copy_(batch.targets);
                 }
                 const std::int64_t n = batch.size();
                 lossSum += value * static_cast<double>(n);
@@ -456,10 +466,12 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
 
             std::map<std::string, double> metrics;
             metrics["loss"] = seen > 0 ? lossSum / static_cast<double>(seen) : 0.0;
-            if (collectScores && !scores.empty()) {
+            if (collectScores && seen > 0) {
                 torch::NoGradGuard noGrad;
-                for (const auto& [name, value] :
-                    computeMetrics(metricNames, m_data->info.task, torch::cat(scores), torch::cat(targets)))
+                const auto trainMetrics = computeMetrics(metricNames, m_data->info.task,
+                    epochScores.slice(0, 0, seen), epochTargets.slice(0, 0, seen));
+                epochScores = epochTargets = torch::Tensor();
+                for (const auto& [name, value] : trainMetrics)
                     metrics[name] = value;
             }
             if (m_split.validationSize() > 0) {

@@ -1,0 +1,146 @@
+#include "app/batch/Commands.h"
+
+#include "core/data/DatasetFile.h"
+#include "core/eval/ConfusionMatrix.h"
+#include "core/eval/Metrics.h"
+#include "core/graph/Shape.h"
+#include "core/train/Checkpoint.h"
+#include "core/train/Evaluator.h"
+#include "core/train/Predictions.h"
+#include "core/util/Device.h"
+#include "core/util/Error.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+namespace neurino::batch {
+
+namespace {
+
+struct EvaluateOptions {
+    std::string checkpoint, data, features, targets, out, device = "auto";
+    std::int64_t batchSize = 1024;
+    bool json = false;
+};
+
+void run(const EvaluateOptions& o)
+{
+    const Checkpoint checkpoint = loadCheckpoint(o.checkpoint);
+    DatasetPaths paths;
+    paths.features = !o.features.empty()
+        ? o.features
+        : (checkpoint.data.featuresPath.empty() ? "features" : checkpoint.data.featuresPath);
+    paths.targets = !o.targets.empty()
+        ? o.targets
+        : (checkpoint.data.targetsPath.empty() ? "targets" : checkpoint.data.targetsPath);
+    paths.readExtras = false;
+    if (!checkpoint.data.task.empty())
+        paths.task = parseTask(checkpoint.data.task);
+    const Dataset data = readDataset(o.data, paths);
+    if (!data.targets.defined())
+        throw DataError("'" + o.data + "' has no targets ('" + paths.targets
+            + "'); evaluation compares predictions "
+              "with targets — use `predict` for unlabelled data");
+    if (data.sampleShape() != checkpoint.data.sampleShape)
+        throw DataError("the model in '" + o.checkpoint + "' was trained on samples of shape "
+            + formatShape(Shape(checkpoint.data.sampleShape.begin(), checkpoint.data.sampleShape.end()))
+            + " but '" + o.data + "' has "
+            + formatShape(Shape(data.sampleShape().begin(), data.sampleShape().end()))
+            + "; name the right --features path");
+
+    GraphModule module = moduleFromCheckpoint(checkpoint);
+    const c10::Device device = selectDevice(o.device);
+    module->to(device);
+    const Loss loss(
+        checkpoint.config.loss, data.info.task, module->outputActivation(), checkpoint.config.huberDelta);
+    EvaluationOptions options;
+    options.batchSize = o.batchSize;
+    options.device = device;
+    options.metrics = checkpoint.config.metrics;
+    const Evaluation result = evaluateModel(module, loss, data, torch::arange(data.size(), torch::kInt64),
+        checkpoint.standardizer.fitted() ? &checkpoint.standardizer : nullptr, options);
+
+    const bool classes = data.info.task == Task::Binary || data.info.task == Task::Classification;
+    std::unique_ptr<ConfusionMatrix> matrix;
+    if (classes) {
+        std::vector<std::string> names = data.info.classNames;
+        if (names.empty())
+            names = checkpoint.data.classNames;
+        const std::int64_t width = result.scores.dim() == 2 ? result.scores.size(1) : 1;
+        const std::int64_t count = std::max<std::int64_t>({ width > 1 ? width : 2,
+            static_cast<std::int64_t>(names.size()), data.targets.max().item<std::int64_t>() + 1 });
+        if (static_cast<std::int64_t>(names.size()) != count)
+            names.clear();
+        matrix = std::make_unique<ConfusionMatrix>(count, names);
+        matrix->add(predictedClasses(result.scores), result.targets);
+    }
+
+    if (o.json) {
+        nlohmann::json doc = { { "checkpoint", o.checkpoint }, { "data", o.data },
+            { "epoch", checkpoint.epoch }, { "samples", result.samples }, { "loss_function", loss.name() } };
+        for (const auto& [name, value] : result.metrics)
+            doc[name] = value;
+        if (matrix)
+            doc["confusion_matrix"] = matrix->toJson();
+        std::cout << doc.dump() << std::endl;
+    } else {
+        std::cout << "checkpoint: " << o.checkpoint << " (" << checkpoint.graph.name() << ", epoch "
+                  << checkpoint.epoch << ")\n"
+                  << "data:       " << o.data << " (" << result.samples << " samples, "
+                  << taskName(data.info.task) << ")\n"
+                  << std::setprecision(6);
+        std::cout << "loss:       " << result.metrics.at("loss") << " (" << loss.name() << ")\n";
+        for (const auto& [name, value] : result.metrics)
+            if (name != "loss")
+                std::cout << std::left << std::setw(12) << (name + ":") << value << "\n";
+        if (matrix)
+            std::cout << "\nconfusion matrix (rows: truth, columns: prediction)\n" << matrix->toString();
+        std::cout << std::flush;
+    }
+
+    if (!o.out.empty()) {
+        Predictions p;
+        p.scores = result.scores;
+        p.targets = result.targets;
+        if (classes)
+            p.predictedClass = predictedClasses(result.scores);
+        p.classNames = matrix ? matrix->classNames() : std::vector<std::string> {};
+        p.attributes = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", paths.features } };
+        writePredictions(o.out, p);
+        if (!o.json)
+            std::cout << "predictions: " << o.out << std::endl;
+    }
+}
+
+} // namespace
+
+void addEvaluateCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<EvaluateOptions>();
+    CLI::App* cmd = app.add_subcommand("evaluate",
+        "Evaluate a checkpoint on a labelled HDF5 dataset: loss, "
+        "accuracy, AUC for binary tasks, confusion matrix");
+    cmd->add_option("--checkpoint,-c", o->checkpoint, "Checkpoint (checkpoint.h5 or best.h5 of a run)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--features", o->features, "HDF5 path of the features (default: as in training)");
+    cmd->add_option("--targets", o->targets, "HDF5 path of the targets (default: as in training)");
+    cmd->add_option("--out,-o", o->out, "Write every sample's prediction to this file (.h5, or .csv)");
+    cmd->add_option("--batch-size,-b", o->batchSize, "Samples per batch")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--device", o->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_flag("--json", o->json, "Print one JSON object instead of text");
+    cmd->callback([o, &exitCode] {
+        run(*o);
+        exitCode = 0;
+    });
+}
+
+} // namespace neurino::batch

@@ -1,0 +1,261 @@
+#include "app/batch/Commands.h"
+#include "app/batch/ProgressPrinter.h"
+
+#include "core/data/DatasetFile.h"
+#include "core/graph/ModelJson.h"
+#include "core/train/RunDirectory.h"
+#include "core/train/Trainer.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+namespace neurino::batch {
+
+namespace {
+
+// Set by SIGINT/SIGTERM; the run then stops after the current batch and keeps its last checkpoint.
+std::atomic<bool> g_interrupted { false };
+
+extern "C" void onInterrupt(int signal)
+{
+    g_interrupted = true;
+    // A second Ctrl-C ends the process at once.
+    std::signal(signal, SIG_DFL);
+}
+
+// Turns the signal flag into a StopToken request from the training thread (a signal handler may not lock).
+class InterruptWatcher : public TrainingObserver {
+public:
+    explicit InterruptWatcher(StopToken& stop)
+        : m_stop(stop)
+    {
+    }
+    void onBatchEnd(const BatchStats&) override
+    {
+        if (g_interrupted)
+            m_stop.requestStop();
+    }
+
+private:
+    StopToken& m_stop;
+};
+
+struct TrainOptions {
+    std::string model, data, features = "features", targets = "targets", task, out, config;
+    int epochs = 10;
+    std::int64_t batchSize = 32;
+    std::string optimizer = "adam", loss = "auto", device = "auto", schedule = "none";
+    double lr = 1e-3, valSplit = 0.2, testSplit = 0.0, l2 = 0.0, clipNorm = 0.0;
+    int patience = 0, threads = 0;
+    std::uint64_t seed = kDefaultSeed;
+    std::vector<std::string> metrics;
+    bool resume = false, overwrite = false, quiet = false;
+};
+
+// The training config: a --config file or the defaults, then every option the user typed on top.
+TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
+{
+    TrainConfig c = o.config.empty()
+        ? TrainConfig()
+        : TrainConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)), "'" + o.config + "'");
+    auto given = [&](const char* name) { return cmd.count(name) > 0; };
+    if (o.config.empty() || given("--epochs"))
+        c.epochs = o.epochs;
+    if (o.config.empty() || given("--batch-size"))
+        c.batchSize = o.batchSize;
+    if (o.config.empty() || given("--optimizer"))
+        c.optimizer.name = o.optimizer;
+    if (o.config.empty() || given("--lr"))
+        c.optimizer.learningRate = o.lr;
+    if (o.config.empty() || given("--loss"))
+        c.loss = o.loss;
+    if (o.config.empty() || given("--val-split"))
+        c.validationSplit = o.valSplit;
+    if (o.config.empty() || given("--test-split"))
+        c.testSplit = o.testSplit;
+    if (o.config.empty() || given("--seed"))
+        c.seed = o.seed;
+    if (o.config.empty() || given("--device"))
+        c.device = o.device;
+    if (given("--threads"))
+        c.threads = o.threads;
+    if (given("--schedule"))
+        c.schedule.kind = o.schedule;
+    if (given("--metrics"))
+        c.metrics = o.metrics;
+    if (given("--l2"))
+        c.l2 = o.l2;
+    if (given("--clip-norm"))
+        c.clipNorm = o.clipNorm;
+    if (given("--patience")) {
+        c.earlyStopping.enabled = o.patience > 0;
+        c.earlyStopping.patience = o.patience;
+        if (o.patience > 0 && c.validationSplit <= 0)
+            c.earlyStopping.monitor = "loss";
+    }
+    c.validate();
+    return c;
+}
+
+std::shared_ptr<Dataset> loadData(
+    const std::string& path, const std::string& features, const std::string& targets, const std::string& task)
+{
+    DatasetPaths paths;
+    paths.features = features;
+    paths.targets = targets;
+    paths.readExtras = false;
+    if (!task.empty())
+        paths.task = parseTask(task);
+    auto data = std::make_shared<Dataset>(readDataset(path, paths));
+    if (data->info.origin.empty())
+        data->info.origin = path;
+    return data;
+}
+
+void run(const TrainOptions& o, const CLI::App& cmd)
+{
+    namespace fs = std::filesystem;
+    const std::string checkpointPath = (fs::path(o.out) / "checkpoint.h5").string();
+    std::unique_ptr<Trainer> trainer;
+    std::string features = o.features, targets = o.targets;
+    if (o.resume) {
+        const Checkpoint saved = loadCheckpoint(checkpointPath);
+        TrainConfig config = saved.config;
+        if (cmd.count("--epochs"))
+            config.epochs = o.epochs;
+        if (cmd.count("--device"))
+            config.device = o.device;
+        if (cmd.count("--threads"))
+            config.threads = o.threads;
+        for (const char* fixed : { "--model", "--config", "--batch-size", "--optimizer", "--lr", "--loss",
+                 "--val-split", "--test-split", "--seed", "--patience", "--schedule", "--l2" })
+            if (cmd.count(fixed))
+                std::cerr << "note: " << fixed
+                          << " is ignored when resuming; the run keeps its saved setting\n";
+        if (config.epochs <= saved.epoch)
+            throw TrainError("the run in '" + o.out + "' has completed " + std::to_string(saved.epoch)
+                + " epochs already; pass --epochs N with N > " + std::to_string(saved.epoch)
+                + " to train further");
+        if (!cmd.count("--features") && !saved.data.featuresPath.empty())
+            features = saved.data.featuresPath;
+        if (!cmd.count("--targets") && !saved.data.targetsPath.empty())
+            targets = saved.data.targetsPath;
+        trainer = std::make_unique<Trainer>(saved, config);
+    } else {
+        if (o.model.empty())
+            throw CLI::RequiredError("--model (or --resume to continue the run in --out)");
+        trainer = std::make_unique<Trainer>(loadModel(o.model), buildConfig(o, cmd));
+    }
+    if (!o.quiet)
+        std::cout << "loading " << o.data << std::endl;
+    trainer->setData(loadData(o.data, features, targets, o.task));
+    trainer->setDataSource(o.data, features, targets);
+
+    RunDirectory runDir(o.out, *trainer, o.resume, o.overwrite);
+    ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO) != 0);
+    StopToken stop;
+    InterruptWatcher interrupts(stop);
+    ObserverList observers;
+    observers.add(&runDir);
+    observers.add(&interrupts);
+    if (!o.quiet)
+        observers.add(&progress);
+
+    g_interrupted = false;
+    auto previousInt = std::signal(SIGINT, onInterrupt);
+    auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    TrainSummary summary;
+    try {
+        summary = trainer->fit(&observers, &stop);
+    } catch (...) {
+        std::signal(SIGINT, previousInt);
+        std::signal(SIGTERM, previousTerm);
+        throw;
+    }
+    std::signal(SIGINT, previousInt);
+    std::signal(SIGTERM, previousTerm);
+    if (!o.quiet)
+        std::cout << "run folder: " << o.out
+                  << " (config.json, metrics.jsonl, checkpoint.h5, best.h5, summary.txt)" << std::endl;
+    if (summary.reason == StopReason::Cancelled)
+        throw TrainError("interrupted after " + std::to_string(summary.epochsCompleted)
+            + " completed epoch(s); continue with: neurino-batch train --resume --out " + o.out + " --data "
+            + o.data);
+}
+
+} // namespace
+
+void addTrainCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<TrainOptions>();
+    CLI::App* cmd = app.add_subcommand("train",
+        "Train a model on an HDF5 dataset and keep the run in a folder: config.json, metrics.jsonl "
+        "(one line per epoch), checkpoint.h5 (resumable), best.h5 and summary.txt");
+    cmd->add_option("--model,-m", o->model, "Model file (*.neurino.json)")->check(CLI::ExistingFile);
+    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--features", o->features, "HDF5 path of the features in the data file")
+        ->capture_default_str();
+    cmd->add_option("--targets", o->targets, "HDF5 path of the targets in the data file")
+        ->capture_default_str();
+    cmd->add_option("--task", o->task, "Override the data's task")
+        ->check(CLI::IsMember({ "classification", "binary", "regression", "images" }));
+    cmd->add_option("--out,-o", o->out, "Run folder (created if needed)")->required();
+    cmd->add_option(
+           "--config", o->config, "Training config JSON (TrainConfig); options given here override it")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--epochs,-e", o->epochs, "Epochs to train (in all, when resuming)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--batch-size,-b", o->batchSize, "Samples per batch")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--optimizer", o->optimizer, "Optimizer")
+        ->capture_default_str()
+        ->check(CLI::IsMember(optimizerNames()));
+    cmd->add_option("--lr", o->lr, "Learning rate")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--loss", o->loss, "Loss (auto: from the task)")
+        ->capture_default_str()
+        ->check(CLI::IsMember(lossNames()));
+    cmd->add_option("--metrics", o->metrics, "Metrics (default: from the task)")
+        ->delimiter(',')
+        ->check(CLI::IsMember(metricNames()));
+    cmd->add_option("--val-split", o->valSplit, "Validation fraction of what the test part leaves")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 0.99));
+    cmd->add_option("--test-split", o->testSplit, "Test fraction of all samples")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 0.99));
+    cmd->add_option("--patience", o->patience,
+           "Early stopping on val_loss after this many epochs without "
+           "improvement, restoring the best weights (0: off)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--schedule", o->schedule, "Learning-rate schedule (defaults of the config)")
+        ->check(CLI::IsMember(scheduleNames()));
+    cmd->add_option("--l2", o->l2, "L2 penalty on layer weights")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--clip-norm", o->clipNorm, "Clip the gradient norm to this (0: off)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--seed", o->seed, "Seed of initialisation, split and shuffling")->capture_default_str();
+    cmd->add_option("--device", o->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch's default)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint.h5");
+    cmd->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");
+    cmd->add_flag("--quiet,-q", o->quiet, "No progress output");
+    cmd->callback([o, cmd, &exitCode] {
+        run(*o, *cmd);
+        exitCode = 0;
+    });
+}
+
+} // namespace neurino::batch

@@ -1,0 +1,230 @@
+// neurino-batch train / evaluate / predict end to end: the run folder, resuming, exit codes and messages.
+#include "core/data/DatasetFile.h"
+#include "core/graph/ModelJson.h"
+#include "core/util/AtomicFile.h"
+#include "tests/TestSupport.h"
+
+#include <H5Cpp.h>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace neurino;
+using nlohmann::json;
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runBatch(const QStringList& args)
+{
+    QProcess process;
+    process.start(QString(NEURINO_BATCH_EXE), args);
+    Result r;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    r.out = QString::fromUtf8(process.readAllStandardOutput());
+    r.err = QString::fromUtf8(process.readAllStandardError());
+    return r;
+}
+
+std::vector<json> jsonLines(const std::string& path)
+{
+    std::vector<json> lines;
+    std::istringstream in(readTextFile(path));
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+            lines.push_back(json::parse(line));
+    return lines;
+}
+
+#define RUN_OK(result) QVERIFY2((result).exitCode == 0, qPrintable((result).out + (result).err))
+
+} // namespace
+
+class TestBatchCli : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_data;
+
+    QString file(const QString& name) const { return m_dir.filePath(name); }
+
+    QStringList trainArgs(const QString& out, int epochs) const
+    {
+        return { "train", "--model", QString::fromStdString(test::templateFile("xor_mlp")), "--data", m_data,
+            "--out", out, "--epochs", QString::number(epochs), "--batch-size", "32", "--lr", "0.05", "--seed",
+            "3", "--threads", "1", "--test-split", "0.2" };
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        torch::manual_seed(1);
+        Dataset d;
+        const torch::Tensor corners = torch::randint(0, 2, { 300, 2 }).to(torch::kFloat32) * 2 - 1;
+        d.features = corners + 0.15f * torch::randn({ 300, 2 });
+        d.targets = (corners.select(1, 0) * corners.select(1, 1) < 0).to(torch::kInt64);
+        d.info.task = Task::Binary;
+        d.info.classNames = { "same", "different" };
+        d.info.featureNames = { "x", "y" };
+        m_data = file("xor.h5");
+        writeDataset(m_data.toStdString(), d);
+        // A model with an unbounded (linear) output, which an absurd learning rate makes diverge.
+        ModelGraph g;
+        g.addNode("Input", { { "shape", { 2 } } }, "input");
+        g.addNode("Dense", { { "units", 16 }, { "activation", "relu" } }, "hidden");
+        g.addNode("Dense", { { "units", 1 } }, "value");
+        g.addNode("Output", nlohmann::json::object(), "output");
+        g.connect("input", "hidden");
+        g.connect("hidden", "value");
+        g.connect("value", "output");
+        saveModel(g, file("linear.neurino.json").toStdString());
+    }
+
+    void trainWritesTheRunFolder()
+    {
+        const QString out = file("run");
+        const Result r = runBatch(trainArgs(out, 5));
+        RUN_OK(r);
+        QVERIFY2(r.out.contains("epoch 5/5"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("samples/s"), qPrintable(r.out));
+        for (const char* name : { "config.json", "metrics.jsonl", "checkpoint.h5", "best.h5", "summary.txt" })
+            QVERIFY2(QFile::exists(out + "/" + name), name);
+        const auto lines = jsonLines((out + "/metrics.jsonl").toStdString());
+        QCOMPARE(lines.size(), std::size_t(5));
+        QCOMPARE(lines[4]["epoch"].get<int>(), 5);
+        QVERIFY(lines[4].contains("val_loss") && lines[4].contains("val_auc"));
+        QVERIFY(lines[4]["loss"].get<double>() < lines[0]["loss"].get<double>());
+        const json config = json::parse(readTextFile((out + "/config.json").toStdString()));
+        QCOMPARE(config["training"]["epochs"].get<int>(), 5);
+        QCOMPARE(config["split"]["test"].get<int>(), 60);
+        const QString summary = QString::fromStdString(readTextFile((out + "/summary.txt").toStdString()));
+        QVERIFY2(summary.contains("completed after 5 epoch(s)") && summary.contains("test_accuracy"),
+            qPrintable(summary));
+        // No temporary files are left behind.
+        for (const auto& entry : std::filesystem::directory_iterator(out.toStdString()))
+            QVERIFY2(entry.path().string().find(".tmp-") == std::string::npos, entry.path().c_str());
+    }
+
+    void resumeEqualsUninterrupted()
+    {
+        const QString whole = file("whole"), parts = file("parts");
+        RUN_OK(runBatch(trainArgs(whole, 4)));
+        RUN_OK(runBatch(trainArgs(parts, 2)));
+        const Result again = runBatch(trainArgs(parts, 2));
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains("already holds a run"), qPrintable(again.err));
+        RUN_OK(runBatch({ "train", "--resume", "--out", parts, "--data", m_data, "--epochs", "4" }));
+        const auto a = jsonLines((whole + "/metrics.jsonl").toStdString());
+        const auto b = jsonLines((parts + "/metrics.jsonl").toStdString());
+        QCOMPARE(b.size(), std::size_t(4));
+        for (std::size_t i = 0; i < 4; ++i) {
+            QCOMPARE(b[i]["loss"].get<double>(), a[i]["loss"].get<double>());
+            QCOMPARE(b[i]["val_loss"].get<double>(), a[i]["val_loss"].get<double>());
+        }
+    }
+
+    void evaluatePrintsJson()
+    {
+        const QString out = file("run");
+        if (!QFile::exists(out + "/best.h5"))
+            RUN_OK(runBatch(trainArgs(out, 5)));
+        const Result r = runBatch({ "evaluate", "--checkpoint", out + "/best.h5", "--data", m_data, "--json",
+            "--out", file("predictions.h5") });
+        RUN_OK(r);
+        const json doc = json::parse(r.out.toStdString());
+        QCOMPARE(doc["samples"].get<int>(), 300);
+        QVERIFY(doc["accuracy"].get<double>() > 0.9);
+        QVERIFY(doc["auc"].get<double>() > 0.9);
+        QCOMPARE(doc["confusion_matrix"]["classes"][1].get<std::string>(), std::string("different"));
+        QVERIFY(QFile::exists(file("predictions.h5")));
+        H5::H5File predictions(file("predictions.h5").toStdString(), H5F_ACC_RDONLY);
+        QVERIFY(predictions.nameExists("predictions") && predictions.nameExists("predicted_class"));
+
+        const Result text
+            = runBatch({ "evaluate", "--checkpoint", out + "/checkpoint.h5", "--data", m_data });
+        RUN_OK(text);
+        QVERIFY2(text.out.contains("auc:") && text.out.contains("confusion matrix"), qPrintable(text.out));
+    }
+
+    void predictWritesCsv()
+    {
+        const QString out = file("run");
+        if (!QFile::exists(out + "/best.h5"))
+            RUN_OK(runBatch(trainArgs(out, 5)));
+        const QString csv = file("predictions.csv");
+        RUN_OK(runBatch({ "predict", "--checkpoint", out + "/best.h5", "--data", m_data, "--out", csv }));
+        std::istringstream in(readTextFile(csv.toStdString()));
+        int lines = 0;
+        std::string header;
+        std::getline(in, header);
+        for (std::string line; std::getline(in, line);)
+            ++lines;
+        QCOMPARE(lines, 300);
+        QCOMPARE(QString::fromStdString(header), QString("output_0,predicted_class"));
+    }
+
+    void failuresSayWhat_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        const QString xor_ = QString::fromStdString(test::templateFile("xor_mlp"));
+        const QString higgs = QString::fromStdString(test::templateFile("higgs_shallow"));
+        QTest::newRow("missing HDF5 path") << QStringList { "train", "--model", xor_, "--data", "@data",
+            "--out", "@dir/a", "--features", "ECAL" }
+                                           << 1 << "has no features dataset 'ECAL'";
+        QTest::newRow("wrong-shaped dataset") << QStringList { "train", "--model", higgs, "--data", "@data",
+            "--out", "@dir/b" } << 1 << "takes samples of shape (28,)";
+        QTest::newRow("truncated checkpoint") << QStringList { "evaluate", "--checkpoint", "@dir/cut.h5",
+            "--data", "@data" } << 1 << "truncated";
+        QTest::newRow("absurd learning rate") << QStringList { "train", "--model", "@dir/linear.neurino.json",
+            "--data", "@data", "--out", "@dir/c", "--optimizer", "sgd", "--lr", "1e30", "--loss", "mse",
+            "--epochs", "3" } << 1 << "the loss became";
+        QTest::newRow("usage: no --out")
+            << QStringList { "train", "--model", xor_, "--data", "@data" } << 2 << "--out";
+        QTest::newRow("usage: unknown optimizer") << QStringList { "train", "--model", xor_, "--data",
+            "@data", "--out", "@dir/d", "--optimizer", "lbfgs" }
+                                                  << 2 << "lbfgs";
+    }
+
+    void failuresSayWhat()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const QString cut = file("cut.h5");
+        if (!QFile::exists(cut)) {
+            const QString out = file("run");
+            if (!QFile::exists(out + "/checkpoint.h5"))
+                RUN_OK(runBatch(trainArgs(out, 5)));
+            const std::string full = readTextFile((out + "/checkpoint.h5").toStdString());
+            std::ofstream(cut.toStdString(), std::ios::binary) << full.substr(0, full.size() / 3);
+        }
+        for (QString& a : args)
+            a.replace("@data", m_data).replace("@dir", m_dir.path());
+        const Result r = runBatch(args);
+        QVERIFY2(r.exitCode == exitCode, qPrintable(QString("exit %1: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBatchCli)
+#include "TestBatchCli.moc"
