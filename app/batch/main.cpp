@@ -18,6 +18,7 @@ int main(int argc, char** argv)
     neurino::batch::addTrainCommand(app, exitCode);
     neurino::batch::addEvaluateCommand(app, exitCode);
     neurino::batch::addPredictCommand(app, exitCode);
+    neurino::batch::addGenerateCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);

@@ -47,11 +47,16 @@ std::string dtypeName(const H5::DataType& type)
         const bool isSigned = intType.getSign() != H5T_SGN_NONE;
         return std::string(isSigned ? "int" : "uint") + std::to_string(8 * type.getSize());
     }
-    case H5T_FLOAT: return "float" + std::to_string(8 * type.getSize());
-    case H5T_STRING: return "string";
-    case H5T_ENUM: return "enum";
-    case H5T_COMPOUND: return "compound";
-    default: return "other";
+    case H5T_FLOAT:
+        return "float" + std::to_string(8 * type.getSize());
+    case H5T_STRING:
+        return "string";
+    case H5T_ENUM:
+        return "enum";
+    case H5T_COMPOUND:
+        return "compound";
+    default:
+        return "other";
     }
 }
 
@@ -77,13 +82,16 @@ void collectDatasets(const H5::Group& group, const std::string& prefix, std::vec
         const std::string name = group.getObjnameByIdx(i);
         const std::string full = prefix.empty() ? name : prefix + "/" + name;
         switch (group.childObjType(name)) {
-        case H5O_TYPE_GROUP: collectDatasets(group.openGroup(name), full, out); break;
+        case H5O_TYPE_GROUP:
+            collectDatasets(group.openGroup(name), full, out);
+            break;
         case H5O_TYPE_DATASET: {
             const H5::DataSet dataset = group.openDataSet(name);
-            out.push_back({full, datasetShape(dataset), dtypeName(dataset.getDataType())});
+            out.push_back({ full, datasetShape(dataset), dtypeName(dataset.getDataType()) });
             break;
         }
-        default: break;
+        default:
+            break;
         }
     }
 }
@@ -105,8 +113,10 @@ void checkReadableFile(const std::string& path)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
-        throw IoError("dataset file '" + path + "' does not exist; check the path or generate it with "
-                      "'neurino-batch generate NAME --out " + path + "'");
+        throw IoError("dataset file '" + path
+            + "' does not exist; check the path or generate it with "
+              "'neurino-batch generate NAME --out "
+            + path + "'");
     if (!std::filesystem::is_regular_file(path, ec))
         throw IoError("'" + path + "' is not a regular file; choose an HDF5 dataset file (.h5)");
     silenceHdf5();
@@ -117,8 +127,9 @@ void checkReadableFile(const std::string& path)
         hdf5 = false;
     }
     if (!hdf5)
-        throw IoError("'" + path + "' is not an HDF5 file; Neurino reads datasets from HDF5 (.h5) files, "
-                      "other formats (IDX, CSV) through their own importers");
+        throw IoError("'" + path
+            + "' is not an HDF5 file; Neurino reads datasets from HDF5 (.h5) files, "
+              "other formats (IDX, CSV) through their own importers");
 }
 
 H5::H5File openFile(const std::string& path)
@@ -215,12 +226,12 @@ void writeStringAttribute(H5::H5Object& object, const std::string& name, const s
     attr.write(type, &raw);
 }
 
-void writeStringListAttribute(H5::H5Object& object, const std::string& name,
-                              const std::vector<std::string>& values)
+void writeStringListAttribute(
+    H5::H5Object& object, const std::string& name, const std::vector<std::string>& values)
 {
     const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
     type.setCset(H5T_CSET_UTF8);
-    const hsize_t dims[1] = {values.size()};
+    const hsize_t dims[1] = { values.size() };
     H5::Attribute attr = object.createAttribute(name, type, H5::DataSpace(1, dims));
     if (values.empty())
         return;
@@ -236,17 +247,25 @@ void writeStringListAttribute(H5::H5Object& object, const std::string& name,
 const H5::PredType& memTypeFor(torch::ScalarType type)
 {
     switch (type) {
-    case torch::kFloat32: return H5::PredType::NATIVE_FLOAT;
-    case torch::kFloat64: return H5::PredType::NATIVE_DOUBLE;
-    case torch::kInt64: return H5::PredType::NATIVE_INT64;
-    case torch::kInt32: return H5::PredType::NATIVE_INT32;
-    case torch::kInt16: return H5::PredType::NATIVE_INT16;
-    case torch::kInt8: return H5::PredType::NATIVE_INT8;
-    case torch::kUInt8: return H5::PredType::NATIVE_UINT8;
-    default: break;
+    case torch::kFloat32:
+        return H5::PredType::NATIVE_FLOAT;
+    case torch::kFloat64:
+        return H5::PredType::NATIVE_DOUBLE;
+    case torch::kInt64:
+        return H5::PredType::NATIVE_INT64;
+    case torch::kInt32:
+        return H5::PredType::NATIVE_INT32;
+    case torch::kInt16:
+        return H5::PredType::NATIVE_INT16;
+    case torch::kInt8:
+        return H5::PredType::NATIVE_INT8;
+    case torch::kUInt8:
+        return H5::PredType::NATIVE_UINT8;
+    default:
+        break;
     }
-    throw DataError(std::string("cannot store tensors of type ") + c10::toString(type) +
-                    " in a dataset file; convert them to float32, float64 or an integer type");
+    throw DataError(std::string("cannot store tensors of type ") + c10::toString(type)
+        + " in a dataset file; convert them to float32, float64 or an integer type");
 }
 
 // The tensor type an HDF5 numeric type is read into, keeping integers integral and widening where torch
@@ -258,10 +277,14 @@ torch::ScalarType tensorTypeFor(const H5::DataType& type)
     const H5::IntType intType(type.getId());
     const bool isSigned = intType.getSign() != H5T_SGN_NONE;
     switch (type.getSize()) {
-    case 1: return isSigned ? torch::kInt8 : torch::kUInt8;
-    case 2: return isSigned ? torch::kInt16 : torch::kInt32;
-    case 4: return isSigned ? torch::kInt32 : torch::kInt64;
-    default: return torch::kInt64;
+    case 1:
+        return isSigned ? torch::kInt8 : torch::kUInt8;
+    case 2:
+        return isSigned ? torch::kInt16 : torch::kInt32;
+    case 4:
+        return isSigned ? torch::kInt32 : torch::kInt64;
+    default:
+        return torch::kInt64;
     }
 }
 
@@ -279,9 +302,8 @@ void writeTensor(H5::H5File& file, const std::string& name, const torch::Tensor&
         for (std::size_t i = 1; i < dims.size(); ++i)
             rowBytes *= static_cast<std::int64_t>(dims[i]);
         std::vector<hsize_t> chunk = dims;
-        chunk[0] = static_cast<hsize_t>(
-            std::clamp<std::int64_t>(kChunkBytes / std::max<std::int64_t>(rowBytes, 1), 1,
-                                     static_cast<std::int64_t>(dims[0])));
+        chunk[0] = static_cast<hsize_t>(std::clamp<std::int64_t>(
+            kChunkBytes / std::max<std::int64_t>(rowBytes, 1), 1, static_cast<std::int64_t>(dims[0])));
         props.setChunk(static_cast<int>(chunk.size()), chunk.data());
         props.setShuffle();
         props.setDeflate(static_cast<unsigned>(std::min(gzipLevel, 9)));
@@ -314,8 +336,8 @@ struct DatasetFile::Impl {
     std::string targetsPath;
     TargetMode targetMode = TargetMode::None;
     std::int64_t n = 0;
-    std::vector<std::int64_t> featureDims;  // full shape as stored
-    std::vector<std::int64_t> targetDims;   // full shape as stored
+    std::vector<std::int64_t> featureDims; // full shape as stored
+    std::vector<std::int64_t> targetDims; // full shape as stored
     bool addChannelAxis = false;
     DatasetInfo info;
     std::map<std::string, H5::DataSet> extras;
@@ -324,9 +346,9 @@ struct DatasetFile::Impl {
     {
         std::vector<DatasetEntryInfo> entries;
         collectDatasets(file.openGroup("/"), "", entries);
-        throw DataError("'" + path + "' has no " + what + " dataset '" + name + "'; " + describeContents(entries) +
-                        ". Name the " + what + " path of this file (e.g. the dataset dialog's " + what +
-                        " field)");
+        throw DataError("'" + path + "' has no " + what + " dataset '" + name + "'; "
+            + describeContents(entries) + ". Name the " + what
+            + " path of this file (e.g. the dataset dialog's " + what + " field)");
     }
 
     H5::DataSet openNumeric(const std::string& what, const std::string& name)
@@ -336,13 +358,13 @@ struct DatasetFile::Impl {
         H5::DataSet dataset = file.openDataSet(name);
         const H5::DataType type = dataset.getDataType();
         if (!isNumeric(type))
-            throw DataError("'" + path + "': " + what + " dataset '" + stripSlash(name) + "' holds " +
-                            dtypeName(type) + " values; " + what + " must be numbers (integer or float)");
+            throw DataError("'" + path + "': " + what + " dataset '" + stripSlash(name) + "' holds "
+                + dtypeName(type) + " values; " + what + " must be numbers (integer or float)");
         return dataset;
     }
 
     torch::Tensor readSlab(const H5::DataSet& dataset, const std::vector<std::int64_t>& dims,
-                           torch::ScalarType type, std::int64_t begin, std::int64_t count) const
+        torch::ScalarType type, std::int64_t begin, std::int64_t count) const
     {
         std::vector<std::int64_t> outShape = dims;
         outShape[0] = count;
@@ -365,8 +387,8 @@ struct DatasetFile::Impl {
         const bool integral = type.getClass() == H5T_INTEGER;
         const std::string name = stripSlash(targetsPath);
         if (targetDims.size() > 2)
-            throw DataError("'" + path + "': targets dataset '" + name + "' has shape " + shapeText(targetDims) +
-                            "; targets must be N (class indices) or N x k (values)");
+            throw DataError("'" + path + "': targets dataset '" + name + "' has shape "
+                + shapeText(targetDims) + "; targets must be N (class indices) or N x k (values)");
         const bool singleColumn = targetDims.size() == 1 || targetDims[1] == 1;
 
         if (taskOverride) {
@@ -386,18 +408,18 @@ struct DatasetFile::Impl {
             targetMode = TargetMode::None;
         } else if (info.task == Task::Classification || info.task == Task::Binary) {
             if (!singleColumn)
-                throw DataError("'" + path + "': targets dataset '" + name + "' has shape " +
-                                shapeText(targetDims) + "; a " + taskName(info.task) +
-                                " task needs one class index per sample (N or N x 1)");
+                throw DataError("'" + path + "': targets dataset '" + name + "' has shape "
+                    + shapeText(targetDims) + "; a " + taskName(info.task)
+                    + " task needs one class index per sample (N or N x 1)");
             if (!integral) {
                 const torch::Tensor all = readSlab(targets, targetDims, torch::kFloat64, 0, n);
                 const torch::Tensor bad = (all != all.round()).flatten().nonzero();
                 if (bad.numel() > 0) {
                     const std::int64_t row = bad[0].item<std::int64_t>();
-                    throw DataError("'" + path + "': targets dataset '" + name + "' holds non-integer values (" +
-                                    std::to_string(all.flatten()[row].item<double>()) + " at row " +
-                                    std::to_string(row) + "); a " + taskName(info.task) +
-                                    " task needs class indices, choose the regression task instead");
+                    throw DataError("'" + path + "': targets dataset '" + name
+                        + "' holds non-integer values (" + std::to_string(all.flatten()[row].item<double>())
+                        + " at row " + std::to_string(row) + "); a " + taskName(info.task)
+                        + " task needs class indices, choose the regression task instead");
                 }
             }
             targetMode = TargetMode::Classes;
@@ -409,16 +431,17 @@ struct DatasetFile::Impl {
     torch::Tensor readTargets(std::int64_t begin, std::int64_t count) const
     {
         switch (targetMode) {
-        case TargetMode::None: return {};
+        case TargetMode::None:
+            return {};
         case TargetMode::Classes: {
             const bool integral = targets.getDataType().getClass() == H5T_INTEGER;
-            torch::Tensor t = readSlab(targets, targetDims, integral ? torch::kInt64 : torch::kFloat64, begin,
-                                       count);
-            return t.reshape({count}).to(torch::kInt64);
+            torch::Tensor t
+                = readSlab(targets, targetDims, integral ? torch::kInt64 : torch::kFloat64, begin, count);
+            return t.reshape({ count }).to(torch::kInt64);
         }
         case TargetMode::Values: {
             torch::Tensor t = readSlab(targets, targetDims, torch::kFloat32, begin, count);
-            return targetDims.size() == 1 ? t.reshape({count, 1}) : t;
+            return targetDims.size() == 1 ? t.reshape({ count, 1 }) : t;
         }
         }
         return {};
@@ -436,8 +459,8 @@ DatasetFile::DatasetFile(const std::string& path, const DatasetPaths& paths)
         d.features = d.openNumeric("features", d.featuresPath);
         d.featureDims = datasetShape(d.features);
         if (d.featureDims.empty())
-            throw DataError("'" + path + "': features dataset '" + stripSlash(d.featuresPath) +
-                            "' is a scalar; features need one row per sample (N x ...)");
+            throw DataError("'" + path + "': features dataset '" + stripSlash(d.featuresPath)
+                + "' is a scalar; features need one row per sample (N x ...)");
         d.n = d.featureDims[0];
 
         const H5::Group root = d.file.openGroup("/");
@@ -459,18 +482,18 @@ DatasetFile::DatasetFile(const std::string& path, const DatasetPaths& paths)
             d.targets = d.openNumeric("targets", d.targetsPath);
             d.targetDims = datasetShape(d.targets);
             if (d.targetDims.empty() || d.targetDims[0] != d.n)
-                throw DataError("'" + path + "': features '" + stripSlash(d.featuresPath) + "' have " +
-                                std::to_string(d.n) + " rows but targets '" + stripSlash(d.targetsPath) +
-                                "' have shape " + shapeText(d.targetDims) +
-                                "; both need one row per sample. Check the dataset paths");
+                throw DataError("'" + path + "': features '" + stripSlash(d.featuresPath) + "' have "
+                    + std::to_string(d.n) + " rows but targets '" + stripSlash(d.targetsPath)
+                    + "' have shape " + shapeText(d.targetDims)
+                    + "; both need one row per sample. Check the dataset paths");
             d.decideTargets(paths.task, storedTask);
         } else if (!paths.targets.empty() && !unlabelledOwnFile) {
             d.missingPath("targets", paths.targets);
         } else {
             d.info.task = paths.task.value_or(Task::Unlabelled);
             if (d.info.task != Task::Unlabelled)
-                throw DataError("'" + path + "': the " + taskName(d.info.task) +
-                                " task needs targets; name the targets dataset");
+                throw DataError("'" + path + "': the " + taskName(d.info.task)
+                    + " task needs targets; name the targets dataset");
         }
         // Channels-first images: a foreign stack of N x H x W images gets its single channel.
         d.addChannelAxis = d.info.task == Task::Images && d.featureDims.size() == 3;
@@ -496,9 +519,18 @@ DatasetFile::~DatasetFile() = default;
 DatasetFile::DatasetFile(DatasetFile&&) noexcept = default;
 DatasetFile& DatasetFile::operator=(DatasetFile&&) noexcept = default;
 
-const std::string& DatasetFile::path() const { return m_impl->path; }
-std::int64_t DatasetFile::size() const { return m_impl->n; }
-const DatasetInfo& DatasetFile::info() const { return m_impl->info; }
+const std::string& DatasetFile::path() const
+{
+    return m_impl->path;
+}
+std::int64_t DatasetFile::size() const
+{
+    return m_impl->n;
+}
+const DatasetInfo& DatasetFile::info() const
+{
+    return m_impl->info;
+}
 
 std::vector<std::int64_t> DatasetFile::featureShape() const
 {
@@ -527,8 +559,8 @@ Dataset DatasetFile::readRows(std::int64_t begin, std::int64_t count)
 {
     Impl& d = *m_impl;
     if (begin < 0 || begin > d.n || count < 0)
-        throw DataError("'" + d.path + "': cannot read rows " + std::to_string(begin) + "+" +
-                        std::to_string(count) + " of a dataset with " + std::to_string(d.n) + " rows");
+        throw DataError("'" + d.path + "': cannot read rows " + std::to_string(begin) + "+"
+            + std::to_string(count) + " of a dataset with " + std::to_string(d.n) + " rows");
     count = std::min(count, d.n - begin);
     Dataset out;
     out.info = d.info;
@@ -539,11 +571,11 @@ Dataset DatasetFile::readRows(std::int64_t begin, std::int64_t count)
         out.features = features.reshape(shape);
         out.targets = d.readTargets(begin, count);
         for (const auto& [name, dataset] : d.extras)
-            out.extras[name] = d.readSlab(dataset, datasetShape(dataset), tensorTypeFor(dataset.getDataType()),
-                                          begin, count);
+            out.extras[name] = d.readSlab(
+                dataset, datasetShape(dataset), tensorTypeFor(dataset.getDataType()), begin, count);
     } catch (const H5::Exception& e) {
-        throw IoError("cannot read rows " + std::to_string(begin) + "-" + std::to_string(begin + count) +
-                      " of '" + d.path + "': " + e.getDetailMsg() + "; the file may be truncated");
+        throw IoError("cannot read rows " + std::to_string(begin) + "-" + std::to_string(begin + count)
+            + " of '" + d.path + "': " + e.getDetailMsg() + "; the file may be truncated");
     }
     return out;
 }
@@ -565,21 +597,21 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
         if (!dataset.targets.defined())
             throw DataError("cannot write '" + path + "': a " + taskName(task) + " dataset needs targets");
         if (dataset.targets.dim() == 0 || dataset.targets.size(0) != n)
-            throw DataError("cannot write '" + path + "': " + std::to_string(n) + " feature rows but targets of shape " +
-                            shapeText(dataset.targets.sizes().vec()));
+            throw DataError("cannot write '" + path + "': " + std::to_string(n)
+                + " feature rows but targets of shape " + shapeText(dataset.targets.sizes().vec()));
         const bool classes = task == Task::Classification || task == Task::Binary;
-        targets = classes ? dataset.targets.reshape({n}).to(torch::kInt64)
+        targets = classes ? dataset.targets.reshape({ n }).to(torch::kInt64)
                           : dataset.targets.to(torch::kFloat32);
         if (!classes && targets.dim() == 1)
-            targets = targets.reshape({n, 1});
+            targets = targets.reshape({ n, 1 });
     }
     for (const auto& [name, extra] : dataset.extras) {
         if (name.empty() || name.find('/') != std::string::npos || name == "features" || name == "targets")
-            throw DataError("cannot write '" + path + "': extra dataset name '" + name +
-                            "' must be a plain name other than 'features' and 'targets'");
+            throw DataError("cannot write '" + path + "': extra dataset name '" + name
+                + "' must be a plain name other than 'features' and 'targets'");
         if (!extra.defined() || extra.dim() == 0 || extra.size(0) != n)
-            throw DataError("cannot write '" + path + "': extra dataset '" + name + "' needs " +
-                            std::to_string(n) + " rows");
+            throw DataError("cannot write '" + path + "': extra dataset '" + name + "' needs "
+                + std::to_string(n) + " rows");
     }
 
     silenceHdf5();
@@ -608,12 +640,13 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
             const std::uint64_t seed = dataset.info.seed;
             root.createAttribute("seed", H5::PredType::NATIVE_UINT64, H5::DataSpace(H5S_SCALAR))
                 .write(H5::PredType::NATIVE_UINT64, &seed);
-            writeStringAttribute(root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
+            writeStringAttribute(
+                root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
             writeStringAttribute(root, "origin", dataset.info.origin);
             file.close();
         } catch (const H5::Exception& e) {
-            throw IoError("cannot write dataset file '" + path + "': " + e.getDetailMsg() +
-                          "; check that the folder exists, is writable and the disk has space");
+            throw IoError("cannot write dataset file '" + path + "': " + e.getDetailMsg()
+                + "; check that the folder exists, is writable and the disk has space");
         }
     });
 }

@@ -23,9 +23,9 @@ struct DatasetPaths {
 
 // One dataset of a file, as a dialog previews it before the user picks the paths.
 struct DatasetEntryInfo {
-    std::string name;               // full path inside the file, without the leading '/'
+    std::string name; // full path inside the file, without the leading '/'
     std::vector<std::int64_t> shape;
-    std::string dtype;              // "float32", "int64", "uint8", "string", ... as numpy names them
+    std::string dtype; // "float32", "int64", "uint8", "string", ... as numpy names them
 };
 
 // How writeDataset lays the file out.
@@ -46,9 +46,9 @@ public:
     DatasetFile& operator=(DatasetFile&&) noexcept;
 
     const std::string& path() const;
-    std::int64_t size() const;                         // N, the number of samples
-    std::vector<std::int64_t> featureShape() const;    // per sample, without N
-    const DatasetInfo& info() const;                   // from the attributes, or guessed for a foreign file
+    std::int64_t size() const; // N, the number of samples
+    std::vector<std::int64_t> featureShape() const; // per sample, without N
+    const DatasetInfo& info() const; // from the attributes, or guessed for a foreign file
     std::vector<std::string> extraNames() const;
 
     Dataset readAll();

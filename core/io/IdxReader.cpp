@@ -48,10 +48,11 @@ void readExactly(gzFile_s* file, void* buffer, std::size_t bytes, const std::str
         if (got <= 0) {
             int zerr = Z_OK;
             const char* message = gzerror(file, &zerr);
-            const std::string reason = zerr != Z_OK && zerr != Z_STREAM_END && message ? message : "unexpected end";
-            throw IoError("IDX file '" + path + "' is truncated or damaged while reading the " + what + " (" +
-                          reason + " after " + std::to_string(done) + " of " + std::to_string(bytes) +
-                          " bytes); download or reinstall it");
+            const std::string reason
+                = zerr != Z_OK && zerr != Z_STREAM_END && message ? message : "unexpected end";
+            throw IoError("IDX file '" + path + "' is truncated or damaged while reading the " + what + " ("
+                + reason + " after " + std::to_string(done) + " of " + std::to_string(bytes)
+                + " bytes); download or reinstall it");
         }
         done += static_cast<std::size_t>(got);
     }
@@ -61,24 +62,35 @@ std::size_t elementSize(std::uint8_t typeCode)
 {
     switch (typeCode) {
     case 0x08:
-    case 0x09: return 1;
-    case 0x0B: return 2;
+    case 0x09:
+        return 1;
+    case 0x0B:
+        return 2;
     case 0x0C:
-    case 0x0D: return 4;
-    case 0x0E: return 8;
-    default: return 0;
+    case 0x0D:
+        return 4;
+    case 0x0E:
+        return 8;
+    default:
+        return 0;
     }
 }
 
 torch::ScalarType tensorType(std::uint8_t typeCode)
 {
     switch (typeCode) {
-    case 0x08: return torch::kUInt8;
-    case 0x09: return torch::kInt8;
-    case 0x0B: return torch::kInt16;
-    case 0x0C: return torch::kInt32;
-    case 0x0D: return torch::kFloat32;
-    default: return torch::kFloat64;
+    case 0x08:
+        return torch::kUInt8;
+    case 0x09:
+        return torch::kInt8;
+    case 0x0B:
+        return torch::kInt16;
+    case 0x0C:
+        return torch::kInt32;
+    case 0x0D:
+        return torch::kFloat32;
+    default:
+        return torch::kFloat64;
     }
 }
 
@@ -90,14 +102,15 @@ IdxHeader parseHeader(gzFile_s* file, const std::string& path)
     header.typeCode = magic[2];
     const int dims = magic[3];
     if (magic[0] != 0 || magic[1] != 0 || elementSize(header.typeCode) == 0 || dims < 1 || dims > kMaxDims)
-        throw IoError("'" + path + "' is not an IDX file (its magic number is wrong); expected MNIST-style "
-                      "files such as train-images-idx3-ubyte[.gz]");
+        throw IoError("'" + path
+            + "' is not an IDX file (its magic number is wrong); expected MNIST-style "
+              "files such as train-images-idx3-ubyte[.gz]");
     for (int i = 0; i < dims; ++i) {
         unsigned char raw[4];
         readExactly(file, raw, 4, path, "header");
         // IDX stores sizes big-endian.
-        const std::uint32_t size = (std::uint32_t(raw[0]) << 24) | (std::uint32_t(raw[1]) << 16) |
-                                   (std::uint32_t(raw[2]) << 8) | std::uint32_t(raw[3]);
+        const std::uint32_t size = (std::uint32_t(raw[0]) << 24) | (std::uint32_t(raw[1]) << 16)
+            | (std::uint32_t(raw[2]) << 8) | std::uint32_t(raw[3]);
         header.shape.push_back(static_cast<std::int64_t>(size));
     }
     return header;
@@ -132,7 +145,8 @@ torch::Tensor IdxReader::read(const std::string& path, std::int64_t maxItems)
         shape[0] = std::min(shape[0], maxItems);
     torch::Tensor data = torch::empty(shape, torch::TensorOptions().dtype(tensorType(header.typeCode)));
     const std::size_t elementBytes = elementSize(header.typeCode);
-    readExactly(file.get(), data.data_ptr(), static_cast<std::size_t>(data.numel()) * elementBytes, path, "data");
+    readExactly(
+        file.get(), data.data_ptr(), static_cast<std::size_t>(data.numel()) * elementBytes, path, "data");
     // Every IDX multi-byte value is big-endian.
     swapToHostOrder(data, elementBytes);
     return data;

@@ -10,8 +10,8 @@ namespace neurino {
 
 // The header of an IDX file (the MNIST / Fashion-MNIST format): element type and dimensions.
 struct IdxHeader {
-    std::uint8_t typeCode = 0;        // 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
-    std::vector<std::int64_t> shape;  // e.g. {60000, 28, 28}
+    std::uint8_t typeCode = 0; // 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
+    std::vector<std::int64_t> shape; // e.g. {60000, 28, 28}
 };
 
 // Reads IDX files, plain or gzip-compressed (zlib tells them apart by their first bytes, so the file name

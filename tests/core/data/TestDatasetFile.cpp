@@ -16,11 +16,11 @@ namespace {
 Dataset sampleDataset(std::int64_t n)
 {
     Dataset d;
-    d.features = torch::arange(n * 2 * 3, torch::kFloat32).reshape({n, 2, 3});
+    d.features = torch::arange(n * 2 * 3, torch::kFloat32).reshape({ n, 2, 3 });
     d.targets = torch::arange(n, torch::kInt64) % 3;
     d.info.task = Task::Classification;
-    d.info.classNames = {"circle", "square", "triangle"};
-    d.info.featureNames = {"a", "b", "c", "d", "e", "f"};
+    d.info.classNames = { "circle", "square", "triangle" };
+    d.info.featureNames = { "a", "b", "c", "d", "e", "f" };
     d.info.generator = "shapes";
     d.info.seed = 12345678901234ull;
     d.info.optionsJson = R"({"noise":0.1})";
@@ -38,7 +38,7 @@ void writeForeign(const std::string& path, const std::map<std::string, torch::Te
         std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
         const H5::DataSpace space(int(dims.size()), dims.data());
         const H5::PredType& type = t.scalar_type() == torch::kFloat64 ? H5::PredType::NATIVE_DOUBLE
-                                   : t.scalar_type() == torch::kInt32 ? H5::PredType::NATIVE_INT32
+            : t.scalar_type() == torch::kInt32                        ? H5::PredType::NATIVE_INT32
                                                                       : H5::PredType::NATIVE_FLOAT;
         const std::string full = name;
         if (full.find('/') != std::string::npos && !file.nameExists(full.substr(0, full.find('/'))))
@@ -57,8 +57,7 @@ private:
     std::string path(const char* name) const { return m_dir.filePath(name).toStdString(); }
 
     // Expects `call` to throw E with every fragment in its message.
-    template <typename E, typename F>
-    void expectError(F call, const QStringList& fragments)
+    template <typename E, typename F> void expectError(F call, const QStringList& fragments)
     {
         try {
             call();
@@ -83,7 +82,7 @@ private slots:
         QFETCH(int, gzip);
         const Dataset d = sampleDataset(50);
         const std::string file = path("round.h5");
-        writeDataset(file, d, {gzip});
+        writeDataset(file, d, { gzip });
         const Dataset r = readDataset(file);
         QVERIFY(torch::equal(r.features, d.features));
         QVERIFY(torch::equal(r.targets, d.targets));
@@ -103,8 +102,8 @@ private slots:
     void regressionAndUnlabelled()
     {
         Dataset d;
-        d.features = torch::rand({10, 1, 4, 4});
-        d.targets = torch::rand({10, 1});
+        d.features = torch::rand({ 10, 1, 4, 4 });
+        d.targets = torch::rand({ 10, 1 });
         d.info.task = Task::Images;
         writeDataset(path("images.h5"), d);
         const Dataset r = readDataset(path("images.h5"));
@@ -112,7 +111,7 @@ private slots:
         QVERIFY(torch::equal(r.targets, d.targets));
 
         Dataset u;
-        u.features = torch::rand({5, 3});
+        u.features = torch::rand({ 5, 3 });
         u.info.task = Task::Unlabelled;
         writeDataset(path("unlabelled.h5"), u);
         const Dataset ru = readDataset(path("unlabelled.h5"));
@@ -128,7 +127,7 @@ private slots:
         writeDataset(path("rows.h5"), d);
         DatasetFile file(path("rows.h5"));
         QCOMPARE(file.size(), std::int64_t(1000));
-        QCOMPARE(file.featureShape(), (std::vector<std::int64_t>{2, 3}));
+        QCOMPARE(file.featureShape(), (std::vector<std::int64_t> { 2, 3 }));
         const Dataset part = file.readRows(990, 100); // clipped at N
         QCOMPARE(part.size(), std::int64_t(10));
         QVERIFY(torch::equal(part.features, d.features.slice(0, 990)));
@@ -136,19 +135,19 @@ private slots:
         QVERIFY(torch::equal(part.extras.at("pad_row"), d.extras.at("pad_row").slice(0, 990)));
         const Dataset middle = file.readRows(100, 5);
         QVERIFY(torch::equal(middle.features, d.features.slice(0, 100, 105)));
-        expectError<DataError>([&] { file.readRows(-1, 5); }, {"rows.h5", "-1"});
+        expectError<DataError>([&] { file.readRows(-1, 5); }, { "rows.h5", "-1" });
     }
 
     void foreignKerasLabels()
     {
         // Higgs tutorial style: features N x 28 float64, targets N x 1 float 0/1 -> binary int64 classes.
-        const torch::Tensor x = torch::randn({20, 28}, torch::kFloat64);
-        const torch::Tensor t = (torch::arange(20) % 2).to(torch::kFloat32).reshape({20, 1});
-        writeForeign(path("keras.h5"), {{"features", x}, {"targets", t}});
+        const torch::Tensor x = torch::randn({ 20, 28 }, torch::kFloat64);
+        const torch::Tensor t = (torch::arange(20) % 2).to(torch::kFloat32).reshape({ 20, 1 });
+        writeForeign(path("keras.h5"), { { "features", x }, { "targets", t } });
         const Dataset r = readDataset(path("keras.h5"));
         QCOMPARE(r.info.task, Task::Binary);
         QCOMPARE(r.targets.scalar_type(), torch::kInt64);
-        QCOMPARE(r.targets.sizes().vec(), (std::vector<std::int64_t>{20}));
+        QCOMPARE(r.targets.sizes().vec(), (std::vector<std::int64_t> { 20 }));
         QVERIFY(torch::equal(r.targets, (torch::arange(20) % 2).to(torch::kInt64)));
         QCOMPARE(r.features.scalar_type(), torch::kFloat32);
         QVERIFY(torch::allclose(r.features, x.to(torch::kFloat32)));
@@ -158,16 +157,16 @@ private slots:
     void foreignCalorimeter()
     {
         // Calorimeter tutorial style: ECAL N x 25 x 25, target N energies; Images adds the channel axis.
-        writeForeign(path("ecal.h5"), {{"ECAL", torch::rand({8, 25, 25})},
-                                       {"target", torch::rand({8}) * 500},
-                                       {"meta/other", torch::rand({3})}});
+        writeForeign(path("ecal.h5"),
+            { { "ECAL", torch::rand({ 8, 25, 25 }) }, { "target", torch::rand({ 8 }) * 500 },
+                { "meta/other", torch::rand({ 3 }) } });
         DatasetPaths paths;
         paths.features = "ECAL";
         paths.targets = "target";
         paths.task = Task::Images;
         const Dataset r = readDataset(path("ecal.h5"), paths);
-        QCOMPARE(r.features.sizes().vec(), (std::vector<std::int64_t>{8, 1, 25, 25}));
-        QCOMPARE(r.targets.sizes().vec(), (std::vector<std::int64_t>{8, 1}));
+        QCOMPARE(r.features.sizes().vec(), (std::vector<std::int64_t> { 8, 1, 25, 25 }));
+        QCOMPARE(r.targets.sizes().vec(), (std::vector<std::int64_t> { 8, 1 }));
         QCOMPARE(r.info.task, Task::Images);
         QVERIFY(r.extras.empty());
 
@@ -178,11 +177,12 @@ private slots:
 
     void listing()
     {
-        writeForeign(path("list.h5"), {{"ECAL", torch::rand({4, 5, 6})}, {"grp/energy", torch::rand({4})}});
+        writeForeign(
+            path("list.h5"), { { "ECAL", torch::rand({ 4, 5, 6 }) }, { "grp/energy", torch::rand({ 4 }) } });
         const auto entries = listDatasets(path("list.h5"));
         QCOMPARE(entries.size(), std::size_t(2));
         QCOMPARE(entries[0].name, std::string("ECAL"));
-        QCOMPARE(entries[0].shape, (std::vector<std::int64_t>{4, 5, 6}));
+        QCOMPARE(entries[0].shape, (std::vector<std::int64_t> { 4, 5, 6 }));
         QCOMPARE(entries[0].dtype, std::string("float32"));
         QCOMPARE(entries[1].name, std::string("grp/energy"));
     }
@@ -193,21 +193,35 @@ private slots:
         QTest::addColumn<QString>("features");
         QTest::addColumn<QString>("targets");
         QTest::addColumn<QStringList>("fragments");
-        QTest::newRow("missing file") << "nope.h5" << "features" << "targets"
-                                      << QStringList{"nope.h5", "does not exist"};
-        QTest::newRow("not hdf5") << "text.h5" << "features" << "targets"
-                                  << QStringList{"text.h5", "not an HDF5 file"};
-        QTest::newRow("missing features path")
-            << "bad.h5" << "ECAL" << "target" << QStringList{"bad.h5", "no features dataset 'ECAL'", "contains",
-                                                             "x (10x3 float32)", "labels (7 float32)"};
+        QTest::newRow("missing file") << "nope.h5"
+                                      << "features"
+                                      << "targets" << QStringList { "nope.h5", "does not exist" };
+        QTest::newRow("not hdf5") << "text.h5"
+                                  << "features"
+                                  << "targets" << QStringList { "text.h5", "not an HDF5 file" };
+        QTest::newRow("missing features path") << "bad.h5"
+                                               << "ECAL"
+                                               << "target"
+                                               << QStringList { "bad.h5", "no features dataset 'ECAL'",
+                                                      "contains", "x (10x3 float32)", "labels (7 float32)" };
         QTest::newRow("missing targets path")
-            << "bad.h5" << "x" << "y" << QStringList{"no targets dataset 'y'", "wide (10x3x2x2 float32)"};
-        QTest::newRow("N mismatch") << "bad.h5" << "x" << "labels"
-                                    << QStringList{"10 rows", "'labels'", "shape 7", "one row per sample"};
-        QTest::newRow("targets rank") << "bad.h5" << "x" << "wide" << QStringList{"'wide'", "10x3x2x2"};
-        QTest::newRow("scalar features") << "bad.h5" << "scalar" << "labels" << QStringList{"'scalar'", "scalar"};
+            << "bad.h5"
+            << "x"
+            << "y" << QStringList { "no targets dataset 'y'", "wide (10x3x2x2 float32)" };
+        QTest::newRow("N mismatch") << "bad.h5"
+                                    << "x"
+                                    << "labels"
+                                    << QStringList { "10 rows", "'labels'", "shape 7", "one row per sample" };
+        QTest::newRow("targets rank") << "bad.h5"
+                                      << "x"
+                                      << "wide" << QStringList { "'wide'", "10x3x2x2" };
+        QTest::newRow("scalar features") << "bad.h5"
+                                         << "scalar"
+                                         << "labels" << QStringList { "'scalar'", "scalar" };
         QTest::newRow("non-integer classes")
-            << "bad.h5" << "x" << "fractions" << QStringList{"non-integer", "0.5", "regression"};
+            << "bad.h5"
+            << "x"
+            << "fractions" << QStringList { "non-integer", "0.5", "regression" };
     }
 
     void errors()
@@ -220,20 +234,20 @@ private slots:
             std::ofstream(path("text.h5")) << "just text\n";
             H5::H5File f(path("bad.h5"), H5F_ACC_TRUNC);
             auto make = [&](const char* name, std::vector<hsize_t> dims) {
-                const H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
-                                                         : H5::DataSpace(int(dims.size()), dims.data());
+                const H5::DataSpace space
+                    = dims.empty() ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(int(dims.size()), dims.data());
                 std::size_t count = 1;
                 for (auto d : dims)
                     count *= d;
                 std::vector<float> values(count, 0.5f);
-                f.createDataSet(name, H5::PredType::NATIVE_FLOAT, space).write(values.data(),
-                                                                               H5::PredType::NATIVE_FLOAT);
+                f.createDataSet(name, H5::PredType::NATIVE_FLOAT, space)
+                    .write(values.data(), H5::PredType::NATIVE_FLOAT);
             };
-            make("x", {10, 3});
-            make("labels", {7});
-            make("wide", {10, 3, 2, 2});
+            make("x", { 10, 3 });
+            make("labels", { 7 });
+            make("wide", { 10, 3, 2, 2 });
             make("scalar", {});
-            make("fractions", {10});
+            make("fractions", { 10 });
         }
         DatasetPaths paths;
         paths.features = features.toStdString();
@@ -250,12 +264,12 @@ private slots:
     void writeFailureLeavesNothing()
     {
         const Dataset d = sampleDataset(5);
-        expectError<IoError>([&] { writeDataset(path("no/such/dir/out.h5"), d); }, {"out.h5"});
+        expectError<IoError>([&] { writeDataset(path("no/such/dir/out.h5"), d); }, { "out.h5" });
         Dataset bad = sampleDataset(5);
-        bad.targets = torch::zeros({4}, torch::kInt64);
-        expectError<DataError>([&] { writeDataset(path("bad_n.h5"), bad); }, {"5 feature rows"});
+        bad.targets = torch::zeros({ 4 }, torch::kInt64);
+        expectError<DataError>([&] { writeDataset(path("bad_n.h5"), bad); }, { "5 feature rows" });
         QVERIFY(!QFile::exists(m_dir.filePath("bad_n.h5")));
-        QCOMPARE(QDir(m_dir.path()).entryList({"*.tmp-*"}, QDir::Files).size(), 0);
+        QCOMPARE(QDir(m_dir.path()).entryList({ "*.tmp-*" }, QDir::Files).size(), 0);
     }
 };
 

@@ -16,7 +16,7 @@ namespace {
 // The bytes of an IDX file with the given type code and dimensions; `payload` is already big-endian.
 std::string idxBytes(std::uint8_t type, const std::vector<std::uint32_t>& dims, const std::string& payload)
 {
-    std::string out = {0, 0, char(type), char(dims.size())};
+    std::string out = { 0, 0, char(type), char(dims.size()) };
     for (std::uint32_t d : dims) {
         out += char(d >> 24);
         out += char((d >> 16) & 0xFF);
@@ -61,26 +61,27 @@ private slots:
         for (int i = 0; i < 2 * 3 * 4; ++i)
             pixels += char(i * 10);
         const std::string file = path(gzip ? "img.gz" : "img");
-        writeFile(file, idxBytes(0x08, {2, 3, 4}, pixels), gzip);
+        writeFile(file, idxBytes(0x08, { 2, 3, 4 }, pixels), gzip);
         const torch::Tensor t = IdxReader::read(file);
         QCOMPARE(t.scalar_type(), torch::kUInt8);
-        QCOMPARE(t.sizes().vec(), (std::vector<std::int64_t>{2, 3, 4}));
+        QCOMPARE(t.sizes().vec(), (std::vector<std::int64_t> { 2, 3, 4 }));
         QCOMPARE(t[1][2][3].item<int>(), 230);
-        QCOMPARE(IdxReader::readHeader(file).shape, (std::vector<std::int64_t>{2, 3, 4}));
+        QCOMPARE(IdxReader::readHeader(file).shape, (std::vector<std::int64_t> { 2, 3, 4 }));
         const torch::Tensor first = IdxReader::read(file, 1);
-        QCOMPARE(first.sizes().vec(), (std::vector<std::int64_t>{1, 3, 4}));
+        QCOMPARE(first.sizes().vec(), (std::vector<std::int64_t> { 1, 3, 4 }));
         QVERIFY(torch::equal(first[0], t[0]));
     }
 
     void bigEndianTypes()
     {
         // int32 values 1 and -2, float32 1.5: stored big-endian.
-        writeFile(path("i32"), idxBytes(0x0C, {2}, std::string("\x00\x00\x00\x01\xFF\xFF\xFF\xFE", 8)), false);
+        writeFile(
+            path("i32"), idxBytes(0x0C, { 2 }, std::string("\x00\x00\x00\x01\xFF\xFF\xFF\xFE", 8)), false);
         const torch::Tensor i = IdxReader::read(path("i32"));
         QCOMPARE(i.scalar_type(), torch::kInt32);
         QCOMPARE(i[0].item<int>(), 1);
         QCOMPARE(i[1].item<int>(), -2);
-        writeFile(path("f32"), idxBytes(0x0D, {1}, std::string("\x3F\xC0\x00\x00", 4)), true);
+        writeFile(path("f32"), idxBytes(0x0D, { 1 }, std::string("\x3F\xC0\x00\x00", 4)), true);
         QCOMPARE(IdxReader::read(path("f32"))[0].item<float>(), 1.5f);
     }
 
@@ -88,10 +89,11 @@ private slots:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("truncated") << QByteArray::fromStdString(idxBytes(0x08, {10, 28, 28}, "abc"))
+        QTest::newRow("truncated") << QByteArray::fromStdString(idxBytes(0x08, { 10, 28, 28 }, "abc"))
                                    << "truncated";
         QTest::newRow("bad magic") << QByteArray("PK\x03\x04 not idx at all", 22) << "not an IDX file";
-        QTest::newRow("bad type") << QByteArray::fromStdString(idxBytes(0x42, {1}, "a")) << "not an IDX file";
+        QTest::newRow("bad type") << QByteArray::fromStdString(idxBytes(0x42, { 1 }, "a"))
+                                  << "not an IDX file";
         QTest::newRow("empty") << QByteArray() << "truncated";
     }
 
@@ -110,10 +112,7 @@ private slots:
         }
     }
 
-    void missingFile()
-    {
-        QVERIFY_THROWS_EXCEPTION(IoError, IdxReader::read(path("absent.gz")));
-    }
+    void missingFile() { QVERIFY_THROWS_EXCEPTION(IoError, IdxReader::read(path("absent.gz"))); }
 
     void realFashionMnist()
     {
@@ -121,12 +120,13 @@ private slots:
         if (!QFile::exists(QString::fromStdString(file)))
             QSKIP("dataset-fashion-mnist is not installed");
         const torch::Tensor labels = IdxReader::read(file);
-        QCOMPARE(labels.sizes().vec(), (std::vector<std::int64_t>{10000}));
+        QCOMPARE(labels.sizes().vec(), (std::vector<std::int64_t> { 10000 }));
         QCOMPARE(labels.max().item<int>(), 9);
         // The test split is balanced: 1,000 of each class.
         QCOMPARE(labels.eq(3).sum().item<std::int64_t>(), std::int64_t(1000));
-        const auto header = IdxReader::readHeader("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
-        QCOMPARE(header.shape, (std::vector<std::int64_t>{10000, 28, 28}));
+        const auto header
+            = IdxReader::readHeader("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+        QCOMPARE(header.shape, (std::vector<std::int64_t> { 10000, 28, 28 }));
     }
 };
 
