@@ -132,8 +132,8 @@ public:
     std::vector<OptionSpec> options() const override
     {
         return { doubleOption(
-                     "min_size", 6, 2, 20, "smallest shape, as the square root of its area in pixels"),
-            doubleOption("max_size", 16, 2, 20, "largest shape, as the square root of its area in pixels"),
+                     "min_size", 8, 2, 20, "smallest shape, as the square root of its area in pixels"),
+            doubleOption("max_size", 18, 2, 20, "largest shape, as the square root of its area in pixels"),
             doubleOption("min_intensity", 0.6, 0, 1,
                 "shapes are filled with a value uniform in "
                 "[min_intensity, 1] on a background of 0"),

@@ -30,7 +30,8 @@ private slots:
     {
         QTest::addColumn<double>("minSize");
         QTest::addColumn<double>("maxSize");
-        QTest::newRow("default sizes") << 6.0 << 16.0;
+        QTest::newRow("small shapes") << 6.0 << 16.0;
+        QTest::newRow("default sizes") << 8.0 << 18.0;
         QTest::newRow("largest shapes") << 19.0 << 20.0;
     }
 
