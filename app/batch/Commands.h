@@ -13,5 +13,6 @@ void addTrainCommand(CLI::App& app, int& exitCode);
 void addEvaluateCommand(CLI::App& app, int& exitCode);
 void addPredictCommand(CLI::App& app, int& exitCode);
 void addGenerateCommand(CLI::App& app, int& exitCode);
+void addGanCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

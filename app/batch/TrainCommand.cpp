@@ -247,7 +247,7 @@ void addTrainCommand(CLI::App& app, int& exitCode)
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--seed", o->seed, "Seed of initialisation, split and shuffling")->capture_default_str();
     cmd->add_option("--device", o->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch's default)")
+    cmd->add_option("--threads", o->threads, "CPU threads (0: every usable core)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint.h5");
     cmd->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");

@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     neurino::batch::addEvaluateCommand(app, exitCode);
     neurino::batch::addPredictCommand(app, exitCode);
     neurino::batch::addGenerateCommand(app, exitCode);
+    neurino::batch::addGanCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);

@@ -62,6 +62,7 @@ json GanConfig::toJson() const
             {"validation_showers", validationShowers},
             {"samples_shown", samplesShown},
             {"device", device},
+            {"threads", threads},
             {"seed", seed}};
 }
 
@@ -72,7 +73,7 @@ GanConfig GanConfig::fromJson(const json& doc)
     static const std::vector<std::string> known = {
         "loss", "epochs", "batch_size", "generator_optimizer", "discriminator_optimizer", "discriminator_steps",
         "label_flip", "label_smoothing", "latent_scale_low", "latent_scale_high", "gradient_penalty",
-        "conditional", "condition_scale", "validation_showers", "samples_shown", "device", "seed"};
+        "conditional", "condition_scale", "validation_showers", "samples_shown", "device", "threads", "seed"};
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             throw TrainError("unknown GAN setting '" + it.key() + "'");
@@ -96,6 +97,7 @@ GanConfig GanConfig::fromJson(const json& doc)
     read(doc, "validation_showers", c.validationShowers);
     read(doc, "samples_shown", c.samplesShown);
     read(doc, "device", c.device);
+    read(doc, "threads", c.threads);
     read(doc, "seed", c.seed);
     c.validate();
     return c;

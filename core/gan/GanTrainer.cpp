@@ -162,6 +162,7 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
 
     if (m_epochsDone == 0)
         seedEverything(m_config.seed);
+    useCpuThreads(m_config.threads);
 
     GanSummary summary;
     if (observer) {

@@ -53,6 +53,8 @@ public:
     GraphModule& generator() { return m_generator; }
     GraphModule& discriminator() { return m_discriminator; }
     const GanConfig& config() const { return m_config; }
+    // The epoch a resumed run goes on to.
+    void setEpochs(int epochs) { m_config.epochs = epochs; }
     const History& history() const { return m_history; }
     int epochsDone() const { return m_epochsDone; }
     std::int64_t latentSize() const { return m_latentSize; }

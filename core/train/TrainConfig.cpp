@@ -184,7 +184,7 @@ void TrainConfig::validate() const
     requireRange("clip_norm", clipNorm, 0.0, 1e300);
     requireRange("clip_value", clipValue, 0.0, 1e300);
     if (threads < 0)
-        throw TrainError("training setting 'threads' must be >= 0 (0: LibTorch's default)");
+        throw TrainError("training setting 'threads' must be >= 0 (0: every usable core)");
     requireRange("validation_split", validationSplit, 0.0, 0.99);
     requireRange("test_split", testSplit, 0.0, 0.99);
     requireOneOf("standardize", standardize, { "auto", "on", "off" });

@@ -247,8 +247,7 @@ void Trainer::prepare()
 {
     if (!m_data)
         throw TrainError("no data to train on; give the trainer a dataset first");
-    if (m_config.threads > 0)
-        at::set_num_threads(m_config.threads);
+    useCpuThreads(m_config.threads);
     m_device = selectDevice(m_config.device);
     m_module->to(m_device);
     if (!m_optimizer) {

@@ -5,6 +5,14 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 namespace neurino {
 
 c10::Device selectDevice(const std::string& spec)
@@ -34,6 +42,30 @@ std::string describeDevice(const c10::Device& device)
     if (device.is_cuda())
         return "CUDA:" + std::to_string(device.index() < 0 ? 0 : device.index());
     return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
+}
+
+namespace {
+
+// The cores this process may run on: a batch job's allocation (taskset, Slurm cgroups) rather than the node's.
+int usableCores()
+{
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        return std::max(1, CPU_COUNT(&set));
+#endif
+    return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
+} // namespace
+
+int useCpuThreads(int requested)
+{
+    if (requested > 0)
+        torch::set_num_threads(requested);
+    else if (!std::getenv("OMP_NUM_THREADS"))
+        torch::set_num_threads(usableCores());
+    return torch::get_num_threads();
 }
 
 std::string libtorchVersion()

@@ -1,0 +1,281 @@
+// neurino-batch gan train | sample: generative adversarial networks, judged by their physics.
+#include "app/batch/Commands.h"
+#include "app/batch/ProgressPrinter.h"
+
+#include "core/data/DatasetFile.h"
+#include "core/gan/GanTrainer.h"
+#include "core/graph/ModelJson.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace neurino::batch {
+
+namespace {
+
+struct GanTrainOptions {
+    std::string generator, discriminator, data, features = "features", targets, out, config;
+    int epochs = 20;
+    std::int64_t batchSize = 128;
+    std::string loss = "bce", optimizer = "rmsprop", device = "auto";
+    double lrGenerator = 1e-4, lrDiscriminator = 1e-4, labelFlip = 0.05, labelSmoothing = 0.0;
+    std::vector<double> latentScale{1.0, 5.0};
+    int discriminatorSteps = 1, threads = 0;
+    std::int64_t validationShowers = 2000;
+    bool conditional = false, resume = false, overwrite = false;
+    std::uint64_t seed = 42;
+};
+
+// Prints the physics figures each epoch and keeps metrics.jsonl and the checkpoints of the run directory.
+class GanRunWriter : public GanObserver {
+public:
+    GanRunWriter(GanTrainer& trainer, std::string dir)
+        : m_trainer(trainer)
+        , m_dir(std::move(dir))
+    {
+    }
+
+    void onEpochEnd(const EpochStats& stats) override
+    {
+        std::ostringstream lines;
+        for (std::size_t i = 0; i < m_trainer.history().size(); ++i)
+            lines << m_trainer.history().epochLine(i) << "\n";
+        writeTextFileAtomically(m_dir + "/metrics.jsonl", lines.str());
+        m_trainer.save(m_dir);
+    }
+
+    void onSamples(const GanSamples& s) override
+    {
+        if (!s.hasShowerComparison)
+            return;
+        const ShowerComparison& c = s.comparison;
+        std::printf("  epoch %d physics: energy chi2/NDF %.2f (%d bins), profiles within %.1f %%, central cells "
+                    "within %.1f %%, spread ratio %.3f x %.3f\n",
+                    s.epoch, c.energyChi2.chi2PerNdf(), c.energyChi2.ndf, 100 * c.profileDeviation,
+                    100 * c.centralCellDeviation, c.spreadRowRatio, c.spreadColumnRatio);
+        std::fflush(stdout);
+    }
+
+private:
+    GanTrainer& m_trainer;
+    std::string m_dir;
+};
+
+class Tee : public GanObserver {
+public:
+    Tee(TrainingObserver& progress, GanObserver& writer)
+        : m_progress(progress)
+        , m_writer(writer)
+    {
+    }
+    void onStart(const TrainStart& s) override { m_progress.onStart(s); }
+    void onBatchEnd(const BatchStats& s) override { m_progress.onBatchEnd(s); }
+    void onEpochEnd(const EpochStats& s) override
+    {
+        m_progress.onEpochEnd(s);
+        m_writer.onEpochEnd(s);
+    }
+    void onSamples(const GanSamples& s) override { m_writer.onSamples(s); }
+    void onFinished(const TrainSummary& s) override { m_progress.onFinished(s); }
+
+private:
+    TrainingObserver& m_progress;
+    GanObserver& m_writer;
+};
+
+// The settings of --config (or the tutorial's defaults), with every option given on the command line on top.
+GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
+{
+    GanConfig c;
+    if (!o.config.empty()) {
+        try {
+            c = GanConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)));
+        } catch (const nlohmann::json::exception& e) {
+            throw IoError("'" + o.config + "' is not valid JSON: " + e.what());
+        } catch (const Error& e) {
+            throw IoError(o.config + ": " + e.what());
+        }
+    }
+    const auto given = [&cmd](const char* name) { return cmd.count(name) > 0; };
+    if (given("--loss"))
+        c.loss = o.loss;
+    if (given("--epochs"))
+        c.epochs = o.epochs;
+    if (given("--batch-size"))
+        c.batchSize = o.batchSize;
+    if (given("--optimizer"))
+        c.generatorOptimizer.name = c.discriminatorOptimizer.name = o.optimizer;
+    if (given("--lr-generator"))
+        c.generatorOptimizer.learningRate = o.lrGenerator;
+    if (given("--lr-discriminator"))
+        c.discriminatorOptimizer.learningRate = o.lrDiscriminator;
+    if (given("--label-flip"))
+        c.labelFlip = o.labelFlip;
+    if (given("--label-smoothing"))
+        c.labelSmoothing = o.labelSmoothing;
+    if (given("--latent-scale")) {
+        c.latentScaleLow = o.latentScale.at(0);
+        c.latentScaleHigh = o.latentScale.at(1);
+    }
+    if (given("--discriminator-steps"))
+        c.discriminatorSteps = o.discriminatorSteps;
+    if (given("--validation-showers"))
+        c.validationShowers = o.validationShowers;
+    if (given("--conditional"))
+        c.conditional = true;
+    if (given("--device"))
+        c.device = o.device;
+    if (given("--threads"))
+        c.threads = o.threads;
+    if (given("--seed"))
+        c.seed = o.seed;
+    c.validate();
+    return c;
+}
+
+void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
+{
+    DatasetPaths paths;
+    paths.features = o.features;
+    paths.targets = o.targets;
+    paths.readExtras = false;
+    const Dataset data = readDataset(o.data, paths);
+    std::unique_ptr<GanTrainer> trainer;
+    const bool exists = std::filesystem::exists(o.out + "/generator.h5");
+    if (o.resume) {
+        if (!exists)
+            throw IoError("nothing to resume in '" + o.out + "': it holds no generator.h5");
+        trainer = GanTrainer::load(o.out);
+        if (cmd.count("--epochs"))
+            trainer->setEpochs(o.epochs);
+    } else {
+        if (exists && !o.overwrite)
+            throw IoError("'" + o.out + "' already holds a GAN run; choose another --out, or --resume or --overwrite");
+        trainer = std::make_unique<GanTrainer>(loadModel(o.generator), loadModel(o.discriminator), configFrom(o, cmd));
+        std::filesystem::create_directories(o.out);
+        nlohmann::json config = {{"gan", trainer->config().toJson()},
+                                 {"generator", modelToJson(trainer->generator()->graph())},
+                                 {"discriminator", modelToJson(trainer->discriminator()->graph())},
+                                 {"data", o.data}};
+        writeTextFileAtomically(o.out + "/config.json", config.dump(2) + "\n");
+    }
+    ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
+    GanRunWriter writer(*trainer, o.out);
+    Tee observer(progress, writer);
+    const GanSummary s = trainer->train(data.features, trainer->config().conditional ? data.targets : torch::Tensor(), &observer);
+    std::ostringstream summary;
+    summary << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), "
+            << s.seconds << " s\n";
+    for (const auto& [name, value] : s.finalMetrics)
+        summary << "  " << name << " = " << value << "\n";
+    if (!s.message.empty())
+        summary << s.message << "\n";
+    writeTextFileAtomically(o.out + "/summary.txt", summary.str());
+    std::cout << summary.str();
+    if (s.reason == StopReason::Failed)
+        exitCode = 1;
+}
+
+void runSample(const std::string& run, std::int64_t events, const std::string& conditionsFrom, double condition,
+               const std::string& out)
+{
+    auto trainer = GanTrainer::load(std::filesystem::is_directory(run) ? run
+                                                                       : std::filesystem::path(run).parent_path().string());
+    torch::Tensor conditions;
+    if (trainer->config().conditional) {
+        if (!conditionsFrom.empty()) {
+            DatasetPaths paths;
+            paths.readExtras = false;
+            conditions = readDataset(conditionsFrom, paths).targets.to(torch::kFloat).flatten();
+            events = std::min<std::int64_t>(events, conditions.size(0));
+            conditions = conditions.slice(0, 0, events);
+        } else if (condition > 0) {
+            conditions = torch::full({events}, condition);
+        } else {
+            throw DataError("this GAN is conditional: give --condition VALUE or --conditions-from DATA.h5");
+        }
+    }
+    Dataset samples;
+    samples.features = trainer->sample(events, conditions);
+    samples.info.task = conditions.defined() ? Task::Images : Task::Unlabelled;
+    samples.info.origin = run;
+    samples.info.generator = "gan";
+    samples.info.seed = trainer->config().seed;
+    if (conditions.defined())
+        samples.targets = conditions.reshape({events, 1});
+    writeDataset(out, samples);
+    std::cout << "wrote " << events << " generated samples of shape "
+              << formatShape(std::vector<std::int64_t>(samples.features.sizes().begin() + 1,
+                                                       samples.features.sizes().end()))
+              << " to " << out << "\n";
+}
+
+} // namespace
+
+void addGanCommand(CLI::App& app, int& exitCode)
+{
+    CLI::App* gan = app.add_subcommand("gan", "Train generative adversarial networks and sample from them");
+    gan->require_subcommand(1);
+
+    auto o = std::make_shared<GanTrainOptions>();
+    CLI::App* train = gan->add_subcommand("train", "Train a generator against a discriminator; the physics of "
+                                                   "generated showers is printed and written to metrics.jsonl");
+    train->option_defaults()->always_capture_default();
+    train->add_option("--generator", o->generator, "Generator model (*.neurino.json)")->check(CLI::ExistingFile);
+    train->add_option("--discriminator", o->discriminator, "Discriminator model")->check(CLI::ExistingFile);
+    train->add_option("--data", o->data, "Real samples (HDF5)")->required()->check(CLI::ExistingFile);
+    train->add_option("--features", o->features, "HDF5 path of the samples (e.g. ECAL)");
+    train->add_option("--targets", o->targets, "HDF5 path of the per-event condition (e.g. target), if any");
+    train->add_option("--out", o->out, "Run directory")->required();
+    train->add_option("--config", o->config, "GAN settings (JSON), overridden by the options given");
+    train->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(1, 1000000));
+    train->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(2, 1 << 20));
+    train->add_option("--loss", o->loss, "bce (non-saturating) or wgan-gp")
+        ->check(CLI::IsMember({"bce", "wgan-gp"}));
+    train->add_option("--optimizer", o->optimizer, "Optimizer of both networks");
+    train->add_option("--lr-generator", o->lrGenerator, "Generator learning rate");
+    train->add_option("--lr-discriminator", o->lrDiscriminator, "Discriminator learning rate");
+    train->add_option("--label-flip", o->labelFlip, "Fraction of discriminator labels flipped");
+    train->add_option("--label-smoothing", o->labelSmoothing, "Real labels are 1 - this");
+    train->add_option("--latent-scale", o->latentScale, "Latent noise scaled per event by U(a, b)")
+        ->expected(2);
+    train->add_option("--discriminator-steps", o->discriminatorSteps, "Discriminator updates per generator update");
+    train->add_option("--validation-showers", o->validationShowers, "Generated each epoch for the physics check");
+    train->add_flag("--conditional", o->conditional, "Condition both networks on --targets (their second input)");
+    train->add_option("--device", o->device, "auto, cpu, cuda or cuda:N");
+    train->add_option("--threads", o->threads, "CPU threads (0: every usable core)")->check(CLI::NonNegativeNumber);
+    train->add_option("--seed", o->seed, "Seed");
+    train->add_flag("--resume", o->resume, "Continue the run in --out up to --epochs");
+    train->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");
+    train->callback([o, train, &exitCode] {
+        if (!o->resume && (o->generator.empty() || o->discriminator.empty()))
+            throw CLI::ValidationError("--generator and --discriminator are required unless --resume");
+        runTrain(*o, *train, exitCode);
+    });
+
+    auto run = std::make_shared<std::string>();
+    auto events = std::make_shared<std::int64_t>(1000);
+    auto conditionsFrom = std::make_shared<std::string>();
+    auto condition = std::make_shared<double>(0.0);
+    auto out = std::make_shared<std::string>();
+    CLI::App* sample = gan->add_subcommand("sample", "Generate samples with a trained GAN into an HDF5 file");
+    sample->option_defaults()->always_capture_default();
+    sample->add_option("--checkpoint", *run, "GAN run directory (or its generator.h5)")->required();
+    sample->add_option("--events", *events, "How many")->check(CLI::Range(1, 100000000));
+    sample->add_option("--condition", *condition, "Condition of every sample (conditional GANs)");
+    sample->add_option("--conditions-from", *conditionsFrom, "Take conditions from this dataset's targets");
+    sample->add_option("--out", *out, "Output HDF5 file")->required();
+    sample->callback([=] { runSample(*run, *events, *conditionsFrom, *condition, *out); });
+}
+
+} // namespace neurino::batch
