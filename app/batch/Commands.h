@@ -14,5 +14,6 @@ void addEvaluateCommand(CLI::App& app, int& exitCode);
 void addPredictCommand(CLI::App& app, int& exitCode);
 void addGenerateCommand(CLI::App& app, int& exitCode);
 void addGanCommand(CLI::App& app, int& exitCode);
+void addExerciseCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

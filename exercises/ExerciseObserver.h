@@ -1,0 +1,31 @@
+#pragma once
+
+#include "exercises/Check.h"
+#include "exercises/Step.h"
+
+#include <string>
+
+namespace neurino {
+class TrainingObserver;
+}
+
+namespace neurino::exercises {
+
+// Receives a session's progress, on the thread that runs it (a GUI queues it to its own thread).
+// Every method has an empty default.
+class ExerciseObserver {
+public:
+    virtual ~ExerciseObserver() = default;
+    virtual void onStepStarted(const Step& step, int index, int count) { }
+    // A line of the lesson's commentary: "training 'shapes_dense' on 6400 images".
+    virtual void onMessage(const std::string& line) { }
+    // A check got its value.
+    virtual void onCheck(const CheckResult& result) { }
+    // A number worth showing that is not a check (e.g. the AUC under a shifted jet energy scale).
+    virtual void onObservation(const std::string& name, double value) { }
+    virtual void onStepFinished(const Step& step, int index) { }
+    // Receives the progress of every training run a step makes; null for none.
+    virtual TrainingObserver* trainingObserver() { return nullptr; }
+};
+
+} // namespace neurino::exercises

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/util/Seed.h"
+#include "exercises/Exercise.h"
+
+#include <cstdint>
+#include <string>
+
+namespace neurino {
+class TrainingObserver;
+class StopToken;
+} // namespace neurino
+
+namespace neurino::exercises {
+
+// How a session runs a lesson.
+struct RunOptions {
+    bool solution = false; // the task model is the reference solution's rather than the starting one
+    bool reduced = false; // small data and few epochs (tests, CI): checks may then fail
+    std::int64_t events = 0; // overrides the main dataset's size; 0: the lesson's (or reduced) size
+    std::uint64_t seed = kDefaultSeed;
+    int threads = 0; // CPU threads for LibTorch; 0: every usable core
+    std::string taskModelPath; // a student's model file, replacing the task model (grading)
+    std::string taskCheckpointPath; // its trained weights: evaluated as they are, not trained
+};
+
+// What a lesson's step code reports to and reads from its session.
+class LessonContext {
+public:
+    virtual ~LessonContext() = default;
+    virtual const RunOptions& options() const = 0;
+    // Gives check `checkId` its measured value; throws ExerciseError for an unknown id.
+    virtual void record(const std::string& checkId, double value) = 0;
+    virtual void observe(const std::string& name, double value) = 0;
+    virtual void log(const std::string& line) = 0;
+    virtual TrainingObserver* trainingObserver() = 0; // may be null
+    virtual const StopToken* stopToken() const = 0;
+};
+
+// A lesson's reference solution: code that performs each step's action on the lesson's data and models
+// and measures its checks. It keeps what steps produce (data, trained models) for the later steps.
+class Lesson {
+public:
+    virtual ~Lesson() = default;
+    virtual const Exercise& exercise() const = 0;
+    // Why the lesson cannot run here (e.g. its data set is not installed); empty when it can.
+    virtual std::string unavailableReason() const { return {}; }
+    // Performs `step` (one of exercise().steps), after the steps before it.
+    virtual void runStep(const Step& step, LessonContext& context) = 0;
+};
+
+} // namespace neurino::exercises

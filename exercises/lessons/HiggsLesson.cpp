@@ -1,0 +1,191 @@
+// Lesson 2, Higgs boson classification after Baldi, Sadowski and Whiteson (2014): shallow against deep,
+// low-level against high-level features, and a jet-energy-scale systematic.
+#include "core/eval/RocCurve.h"
+#include "exercises/LessonTools.h"
+#include "exercises/lessons/LessonDefinition.h"
+#include "exercises/lessons/Lessons.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace neurino::exercises {
+
+namespace {
+
+// The 21 low-level features come first, the 7 high-level masses after them.
+constexpr std::int64_t kLowLevel = 21;
+// Jet transverse momenta and the masses built from jets only (m_jj, m_jjj, m_bb, m_wbb): what a jet energy
+// scale shift multiplies.
+const std::vector<std::int64_t> kJetEnergyColumns = { 5, 9, 13, 17, 21, 22, 25, 26 };
+// The jet energy scale shift the systematics step applies, up and down.
+constexpr double kJetEnergyShift = 0.05;
+
+Exercise definition()
+{
+    Exercise e;
+    e.id = "higgs";
+    e.number = 2;
+    e.title = "Higgs boson classification: shallow and deep networks";
+    e.summary = "Signal H0 -> W H+- -> W W h(bb) against t tbar; ROC curves, depth, physics features";
+    e.goals = { "read ROC curves and the AUC as signal efficiency against background rejection",
+        "see that a deep network beats a shallow one",
+        "see that physicists' high-level features help the shallow "
+        "network more than the deep one",
+        "find that a deep network on the low-level features alone comes close to all features",
+        "shift the jet energy scale and watch the classifier's working point move" };
+    e.datasets = { { "higgs", {}, 1'000'000, 20'000, "the toy HIGGS benchmark: 28 features, half signal" } };
+    e.models = { { "higgs_shallow", false, "start" }, { "higgs_deep", false, "solution" } };
+    e.steps = {
+        { "data", "Signal and background", "01_data.md", ActionKind::GenerateData, "features", {}, false },
+        { "shallow", "A shallow network", "02_shallow.md", ActionKind::Train, "roc", {}, false },
+        { "deep", "Go deep", "03_deep.md", ActionKind::Train, "roc", { "auc_deep", "deep_gain" }, true },
+        { "low_level", "Do we need the physicists' features?", "04_low_level.md", ActionKind::CompareRuns,
+            "roc", { "high_level_gain_shallow", "depth_gain_low_level" }, false },
+        { "systematics", "Systematics: the jet energy scale", "05_systematics.md", ActionKind::Evaluate,
+            "roc", {}, false },
+    };
+    e.checks = { makeRangeCheck("auc_deep", "AUC of your deep network, all features", 0.80, 0.95, true),
+        makeCheck("deep_gain", "AUC deep - shallow, all features", Comparison::GreaterEqual, 0.01),
+        makeCheck("high_level_gain_shallow", "AUC shallow: all - low-level features",
+            Comparison::GreaterEqual, 0.02),
+        makeCheck("depth_gain_low_level", "AUC deep - shallow, low-level features", Comparison::GreaterEqual,
+            0.02) };
+    e.hints = { "Five hidden layers of 200 ReLU units: 166,801 parameters.",
+        "Standardise the inputs (Neurino does it on the training part) and use early stopping on the "
+        "validation loss.",
+        "The masses m_bb, m_wbb and m_wwbb are where signal and background differ most: look at their "
+        "histograms.",
+        "A deep network can build the masses itself from the four-momenta, given enough events." };
+    e.solution = "higgs_shallow (Dense 200 tanh) and higgs_deep (5 x Dense 200 ReLU) on all 28 and on the 21 "
+                 "low-level features; Adam 1e-3, batch 512, 80/20 split, 20 % validation, early stopping "
+                 "(patience 5).";
+    e.taskModelRole = "your deep network";
+    e.scoreCheck = "auc_deep";
+    return e;
+}
+
+TrainConfig higgsConfig(const LessonContext& context)
+{
+    TrainConfig config;
+    config.optimizer.name = "adam";
+    config.optimizer.learningRate = 1e-3;
+    config.epochs = sized(20, 3, context.options().reduced);
+    config.batchSize = 512;
+    config.validationSplit = 0.2;
+    config.testSplit = 0.2;
+    config.metrics = { "accuracy", "auc" };
+    config.earlyStopping.enabled = true;
+    config.earlyStopping.patience = 5;
+    return lessonConfig(config, context);
+}
+
+ModelGraph withInputs(ModelGraph graph, std::int64_t inputs)
+{
+    graph.setParam(graph.inputNodes().front(), "shape", nlohmann::json::array({ inputs }));
+    return graph;
+}
+
+double aucOf(const TrainedModel& model)
+{
+    return rocAuc(model.heldOut.scores, model.heldOut.targets);
+}
+
+class HiggsLesson : public Lesson {
+public:
+    HiggsLesson()
+        : m_exercise(definition())
+    {
+    }
+    const Exercise& exercise() const override { return m_exercise; }
+
+    void runStep(const Step& step, LessonContext& context) override
+    {
+        if (step.id == "data") {
+            m_data = generateDataset(m_exercise.datasets[0], context);
+            auto low = std::make_shared<Dataset>(*m_data);
+            low->features = m_data->features.slice(1, 0, kLowLevel).contiguous();
+            low->info.featureNames.resize(kLowLevel);
+            m_lowLevel = low;
+        } else if (step.id == "shallow") {
+            m_shallowAll = train("'higgs_shallow', all features",
+                loadLessonModel(m_exercise, "higgs_shallow"), m_data, context);
+        } else if (step.id == "deep") {
+            const ModelGraph graph = taskModel(m_exercise, context, "higgs_shallow", "higgs_deep");
+            m_deepAll = std::make_unique<TrainedModel>(trainTaskModel(
+                "'" + graph.name() + "', all features", graph, higgsConfig(context), m_data, context));
+            m_aucDeepAll = aucOf(*m_deepAll);
+            context.record("auc_deep", m_aucDeepAll);
+            if (m_shallowAll)
+                context.record("deep_gain", m_aucDeepAll - *m_shallowAll);
+        } else if (step.id == "low_level") {
+            const double shallowLow = train("'higgs_shallow', low-level features",
+                withInputs(loadLessonModel(m_exercise, "higgs_shallow"), kLowLevel), m_lowLevel, context);
+            const double deepLow = train("'higgs_deep', low-level features",
+                withInputs(loadLessonModel(m_exercise, "higgs_deep"), kLowLevel), m_lowLevel, context);
+            context.record("high_level_gain_shallow", *m_shallowAll - shallowLow);
+            context.record("depth_gain_low_level", deepLow - shallowLow);
+        } else if (step.id == "systematics") {
+            systematics(context);
+        }
+    }
+
+private:
+    double train(const std::string& label, const ModelGraph& graph, std::shared_ptr<const Dataset> data,
+        LessonContext& context)
+    {
+        const double auc = aucOf(trainModel(label, graph, higgsConfig(context), std::move(data), context));
+        context.observe("AUC " + label, auc);
+        return auc;
+    }
+
+    // Evaluates the deep network on the test events with every jet energy scaled by 1 + shift: the AUC
+    // barely moves, but at a fixed cut on the classifier the signal and background efficiencies do.
+    void systematics(LessonContext& context)
+    {
+        const TrainedModel& model = *m_deepAll;
+        const auto test = model.split.test;
+        const auto features = m_data->features.index_select(0, test);
+        const auto labels = m_data->targets.index_select(0, test);
+        const auto nominal = model.predict(features).reshape({ -1 });
+        // The working point: the cut keeping 10 % of the background.
+        const auto background = nominal.masked_select(labels == 0);
+        const double cut
+            = std::get<0>(background.kthvalue(std::int64_t(0.9 * double(background.numel())))).item<double>();
+        context.log("working point: classifier output > " + fixed(cut, 3) + " (10 % of the background)");
+        for (const double shift : { -kJetEnergyShift, 0.0, kJetEnergyShift }) {
+            auto shifted = features.clone();
+            for (const std::int64_t column : kJetEnergyColumns)
+                shifted.select(1, column).mul_(1 + shift);
+            const auto scores = model.predict(shifted).reshape({ -1 });
+            const double signal
+                = (scores.masked_select(labels == 1) > cut).to(torch::kFloat64).mean().item<double>();
+            const double bkg
+                = (scores.masked_select(labels == 0) > cut).to(torch::kFloat64).mean().item<double>();
+            const std::string name = "JES "
+                + std::string(shift > 0 ? "+"
+                        : shift < 0     ? "-"
+                                        : "")
+                + fixed(std::abs(shift) * 100, 0) + " %";
+            context.observe("AUC, " + name, rocAuc(scores, labels));
+            context.observe("signal efficiency at the working point, " + name, signal);
+            context.observe("background efficiency at the working point, " + name, bkg);
+        }
+    }
+
+    Exercise m_exercise;
+    std::shared_ptr<const Dataset> m_data;
+    std::shared_ptr<const Dataset> m_lowLevel;
+    std::optional<double> m_shallowAll;
+    std::unique_ptr<TrainedModel> m_deepAll;
+    double m_aucDeepAll = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Lesson> makeHiggsLesson()
+{
+    return std::make_unique<HiggsLesson>();
+}
+
+} // namespace neurino::exercises

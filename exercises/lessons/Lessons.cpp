@@ -1,0 +1,10 @@
+#include "exercises/lessons/Lessons.h"
+
+namespace neurino::exercises {
+
+std::vector<std::function<std::unique_ptr<Lesson>()>> lessonFactories()
+{
+    return { makeFirstStepsLesson, makeShapesLesson, makeHiggsLesson, makeTpcKryptonLesson };
+}
+
+} // namespace neurino::exercises

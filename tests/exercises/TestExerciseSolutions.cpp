@@ -1,0 +1,129 @@
+// The reference solutions on reduced data (real, seeded training), the session's step-by-step driving
+// with its observer, and grading a student's model.
+#include "core/graph/ModelJson.h"
+#include "exercises/ExerciseCatalog.h"
+#include "exercises/ExerciseError.h"
+#include "exercises/ExerciseSession.h"
+#include "exercises/LessonTools.h"
+#include "tests/TestSupport.h"
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+
+using namespace neurino;
+using namespace neurino::exercises;
+
+namespace {
+
+class Recorder : public ExerciseObserver {
+public:
+    std::vector<std::string> started, finished, messages;
+    std::vector<CheckResult> checks;
+    void onStepStarted(const Step& step, int, int) override { started.push_back(step.id); }
+    void onStepFinished(const Step& step, int) override { finished.push_back(step.id); }
+    void onMessage(const std::string& line) override { messages.push_back(line); }
+    void onCheck(const CheckResult& result) override { checks.push_back(result); }
+};
+
+RunOptions quick(bool solution = true)
+{
+    RunOptions options;
+    options.solution = solution;
+    options.reduced = true;
+    options.threads = 2;
+    return options;
+}
+
+std::string failures(const std::vector<CheckResult>& results)
+{
+    std::string text;
+    for (const auto& r : results)
+        if (!r.passed)
+            text += r.reportLine() + "\n";
+    return text;
+}
+
+} // namespace
+
+class TestExerciseSolutions : public QObject {
+    Q_OBJECT
+
+private slots:
+    void firstStepsSolutionPassesEveryCheck()
+    {
+        Recorder recorder;
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("first_steps"), quick(), &recorder);
+        session.runAll();
+        QVERIFY(session.finished());
+        const auto results = session.results();
+        QVERIFY2(ExerciseSession::allPassed(results), failures(results).c_str());
+        QCOMPARE(recorder.started.size(), session.exercise().steps.size());
+        QCOMPARE(recorder.finished, recorder.started);
+        QCOMPARE(recorder.checks.size(), session.exercise().checks.size());
+        QVERIFY(!recorder.messages.empty());
+    }
+
+    void startingModelFailsTheDepthCheck()
+    {
+        // The XOR task starts from the network without hidden layer: the lesson's point.
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("first_steps"), quick(false));
+        session.runStep(2);
+        QCOMPARE(session.nextStep(), 3);
+        const auto results = session.results();
+        int measured = 0;
+        for (const auto& r : results) {
+            measured += r.measured() ? 1 : 0;
+            if (r.check.id == "hidden_accuracy") {
+                QVERIFY(r.measured());
+                QVERIFY2(!r.passed, r.reportLine().c_str());
+            }
+            if (r.check.id == "lr_right_loss")
+                QVERIFY(!r.measured()); // a later step
+        }
+        QCOMPARE(measured, 2);
+        QVERIFY(!ExerciseSession::allPassed(results));
+        QVERIFY_THROWS_EXCEPTION(ExerciseError, session.runStep(99));
+    }
+
+    void shapesOnReducedData()
+    {
+        Recorder recorder;
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("shapes"), quick(), &recorder);
+        session.runAll();
+        for (const auto& r : session.results()) {
+            QVERIFY2(r.measured() && std::isfinite(*r.value), r.check.id.c_str());
+            // Even four epochs on 900 images beat guessing (1/3).
+            QVERIFY2(*r.value > 0.4, r.reportLine().c_str());
+        }
+        bool confusion = false;
+        for (const auto& m : recorder.messages)
+            confusion = confusion || m.find("confusion matrix") != std::string::npos;
+        QVERIFY(confusion);
+    }
+
+    void gradingRunsOnlyTheTaskSteps()
+    {
+        RunOptions options = quick(false);
+        options.taskModelPath = test::sourcePath("resources/exercises/first_steps/xor_hidden.neurino.json");
+        Recorder recorder;
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("first_steps"), options, &recorder);
+        session.runTaskSteps();
+        QCOMPARE(recorder.started, (std::vector<std::string> { "data", "depth" }));
+        const auto graded = session.taskResults();
+        QCOMPARE(graded.size(), std::size_t(1));
+        QVERIFY2(ExerciseSession::allPassed(graded), failures(graded).c_str());
+    }
+
+    void gradingAStudentModelThatDoesNotFit()
+    {
+        RunOptions options = quick(false);
+        options.taskModelPath = test::templateFile("shapes_dense"); // images, not points
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("first_steps"), options);
+        QVERIFY_THROWS_EXCEPTION(neurino::Error, session.runTaskSteps());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExerciseSolutions)
+#include "TestExerciseSolutions.moc"
