@@ -14,6 +14,9 @@
 #include "widgets/ProblemsDock.h"
 #include "widgets/PropertyPanel.h"
 #include "widgets/SummaryDock.h"
+#include "widgets/TrainingArea.h"
+#include "widgets/TrainingDock.h"
+#include "widgets/TrainingSession.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Device.h"
@@ -34,6 +37,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
@@ -105,6 +109,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     , m_editor(new GraphEditor(m_model, this))
     , m_scene(new GraphScene(m_model, m_editor, this))
     , m_view(new GraphView(m_scene, this))
+    , m_trainingSession(new TrainingSession(this))
     , m_autosave(new AutosaveManager(AutosaveManager::defaultDirectory(), this))
     , m_autosaveTimer(new QTimer(this))
 {
@@ -193,6 +198,70 @@ void MainWindow::createDocks()
     resizeDocks({ m_paletteDock, m_propertiesDock }, { 200, 480 }, Qt::Horizontal);
     resizeDocks({ m_propertiesDock, m_summaryDock }, { 520, 300 }, Qt::Vertical);
     resizeDocks({ m_problemsDock }, { 150 }, Qt::Vertical);
+    createTrainingDocks();
+}
+
+void MainWindow::createTrainingDocks()
+{
+    m_trainingDock = new TrainingDock(m_model, m_trainingSession, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_trainingDock);
+    tabifyDockWidget(m_propertiesDock, m_trainingDock);
+    m_propertiesDock->raise();
+
+    // Every run is kept on disk as a run folder (the format neurino-batch train writes), so that runs
+    // can be saved, reopened and compared later; screenshots and tests keep nothing.
+    if (m_options.autosave)
+        m_trainingSession->setRunsFolder(
+            QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs");
+
+    m_trainingArea = new TrainingArea(m_trainingSession, this);
+    m_trainingAreaDock = new QDockWidget(tr("Training Results"), this);
+    m_trainingAreaDock->setObjectName("trainingAreaDock");
+    m_trainingAreaDock->setWidget(m_trainingArea);
+    addDockWidget(Qt::BottomDockWidgetArea, m_trainingAreaDock);
+    tabifyDockWidget(m_logDock, m_trainingAreaDock);
+    m_problemsDock->raise();
+
+    connect(m_trainingDock, &TrainingDock::message, this, [this](const QString& text, bool error) {
+        m_logDock->append(text, error ? LogDock::Level::Error : LogDock::Level::Info);
+        statusBar()->showMessage(text, kStatusMessageMs);
+    });
+    connect(m_trainingDock, &TrainingDock::runActivated, this, [this](int id) {
+        if (const RunRecord* run = m_trainingSession->run(id)) {
+            m_trainingArea->showEvaluation(*run);
+            m_trainingAreaDock->show();
+            m_trainingAreaDock->raise();
+        }
+    });
+    connect(m_trainingSession, &TrainingSession::runAdded, this, [this] {
+        m_trainingAreaDock->show();
+        m_trainingAreaDock->raise();
+        // The curves need room: give the results at least a third of the window's height.
+        if (m_trainingAreaDock->height() < height() / 3)
+            resizeDocks({ m_trainingAreaDock }, { height() * 2 / 5 }, Qt::Vertical);
+    });
+    connect(m_trainingSession, &TrainingSession::stateChanged, this, [this] {
+        const auto state = m_trainingSession->state();
+        const bool running = m_trainingSession->isRunning();
+        m_startTrainingAction->setEnabled(!running);
+        m_pauseTrainingAction->setEnabled(running && state != TrainingSession::State::Stopping);
+        m_pauseTrainingAction->setText(
+            state == TrainingSession::State::Paused ? tr("&Resume Training") : tr("&Pause Training"));
+        m_stopTrainingAction->setEnabled(running && state != TrainingSession::State::Stopping);
+    });
+}
+
+void MainWindow::showTraining()
+{
+    m_trainingDock->show();
+    m_trainingDock->raise();
+    // The settings, buttons and run list need most of the right side's height.
+    if (!m_trainingDock->isFloating())
+        resizeDocks({ m_trainingDock, m_summaryDock }, { height() * 2 / 3, height() / 6 }, Qt::Vertical);
+    m_trainingAreaDock->show();
+    m_trainingAreaDock->raise();
+    if (m_trainingAreaDock->height() < height() / 3)
+        resizeDocks({ m_trainingAreaDock }, { height() * 2 / 5 }, Qt::Vertical);
 }
 
 QAction* MainWindow::addAction(QMenu* menu, const QString& text, const QKeySequence& key, const QString& tip)
@@ -263,8 +332,8 @@ void MainWindow::createActions()
         tr("Copy the selected layers and their connections beside them"));
     connect(m_duplicateAction, &QAction::triggered, this,
         [this] { m_editor->duplicate(m_scene->selectedNodeIds()); });
-    m_deleteAction = canvasAction(
-        tr("&Delete"), QKeySequence::Delete, tr("Delete the selected layers and connections"));
+    m_deleteAction
+        = canvasAction(tr("&Delete"), QKeySequence::Delete, tr("Delete the selected layers and connections"));
     m_deleteAction->setShortcuts({ QKeySequence::Delete, QKeySequence(Qt::Key_Backspace) });
     m_deleteAction->setIcon(s->standardIcon(QStyle::SP_TrashIcon));
     connect(m_deleteAction, &QAction::triggered, this,
@@ -366,7 +435,8 @@ void MainWindow::createMenus()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QMenu* panels = m_viewMenu->addMenu(tr("&Panels"));
     for (QDockWidget* dock : { m_paletteDock, m_propertiesDock, static_cast<QDockWidget*>(m_summaryDock),
-             static_cast<QDockWidget*>(m_problemsDock), static_cast<QDockWidget*>(m_logDock) })
+             static_cast<QDockWidget*>(m_problemsDock), static_cast<QDockWidget*>(m_logDock),
+             static_cast<QDockWidget*>(m_trainingDock), m_trainingAreaDock })
         panels->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_zoomInAction);
@@ -384,6 +454,24 @@ void MainWindow::createMenus()
     m_modelMenu->addAction(m_layoutAction);
 
     m_trainMenu = menuBar()->addMenu(tr("&Train"));
+    m_showTrainingAction = addAction(m_trainMenu, tr("Show &Training Panel"),
+        QKeySequence(Qt::CTRL | Qt::Key_T), tr("Show the training settings and the live curves"));
+    connect(m_showTrainingAction, &QAction::triggered, this, &MainWindow::showTraining);
+    m_startTrainingAction = addAction(m_trainMenu, tr("&Start Training"), QKeySequence(Qt::Key_F5),
+        tr("Train the model on the canvas with the training panel's settings"));
+    connect(m_startTrainingAction, &QAction::triggered, this, [this] {
+        showTraining();
+        m_trainingDock->start();
+    });
+    m_pauseTrainingAction = addAction(m_trainMenu, tr("&Pause Training"), QKeySequence(Qt::Key_F6),
+        tr("Hold or continue the run after the current batch"));
+    connect(m_pauseTrainingAction, &QAction::triggered, m_trainingDock, &TrainingDock::pauseOrResume);
+    m_stopTrainingAction = addAction(m_trainMenu, tr("S&top Training"), QKeySequence(Qt::SHIFT | Qt::Key_F5),
+        tr("End the run after the current batch"));
+    connect(m_stopTrainingAction, &QAction::triggered, m_trainingDock, &TrainingDock::stop);
+    m_pauseTrainingAction->setEnabled(false);
+    m_stopTrainingAction->setEnabled(false);
+    m_trainMenu->addSeparator();
     QAction* command
         = m_trainMenu->addAction(tr("Copy &Batch Training Command"), this, &MainWindow::copyTrainingCommand);
     command->setStatusTip(tr("Copy a neurino-batch command line that trains this model without a window"));
@@ -687,8 +775,7 @@ void MainWindow::validate()
         m_logDock->append(text);
         statusBar()->showMessage(text, kStatusMessageMs);
     } else {
-        m_logDock->append(
-            tr("The model has problems:\n%1").arg(qs(formatIssues(m_model->graph(), a.issues))),
+        m_logDock->append(tr("The model has problems:\n%1").arg(qs(formatIssues(m_model->graph(), a.issues))),
             LogDock::Level::Warning);
         statusBar()->showMessage(
             tr("%n problem(s): see the Problems panel", nullptr, static_cast<int>(a.issues.size())),
@@ -845,6 +932,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     writeSettings();
     m_autosave->discard();
+    // The trainer looks at the stop request between batches; the session waits for it when destroyed.
+    m_trainingSession->stop();
     event->accept();
 }
 

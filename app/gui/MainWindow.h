@@ -24,6 +24,9 @@ class ModelGraph;
 class ProblemsDock;
 class PropertyPanel;
 class SummaryDock;
+class TrainingArea;
+class TrainingDock;
+class TrainingSession;
 
 // The workbench: the model canvas in the centre, docks around it (layer palette, properties, summary,
 // problems, log), standard menus and shortcuts, files with recent list, unsaved-changes prompt and
@@ -53,6 +56,12 @@ public:
     LogDock* logDock() const { return m_logDock; }
     QDockWidget* propertiesDock() const { return m_propertiesDock; }
     QDockWidget* paletteDock() const { return m_paletteDock; }
+    TrainingSession* trainingSession() const { return m_trainingSession; }
+    TrainingDock* trainingDock() const { return m_trainingDock; }
+    TrainingArea* trainingArea() const { return m_trainingArea; }
+    QDockWidget* trainingAreaDock() const { return m_trainingAreaDock; }
+    // Shows the training controls and the live views, as the Train menu does.
+    void showTraining();
     QMenu* viewMenu() const { return m_viewMenu; }
     QMenu* modelMenu() const { return m_modelMenu; }
     QMenu* trainMenu() const { return m_trainMenu; }
@@ -92,6 +101,7 @@ protected:
 
 private:
     void createDocks();
+    void createTrainingDocks();
     void createActions();
     void createMenus();
     void createToolBar();
@@ -125,6 +135,10 @@ private:
     SummaryDock* m_summaryDock = nullptr;
     ProblemsDock* m_problemsDock = nullptr;
     LogDock* m_logDock = nullptr;
+    TrainingSession* m_trainingSession;
+    TrainingDock* m_trainingDock = nullptr;
+    TrainingArea* m_trainingArea = nullptr;
+    QDockWidget* m_trainingAreaDock = nullptr;
     AutosaveManager* m_autosave;
     QTimer* m_autosaveTimer;
     bool m_autosaveDirty = false;
@@ -164,6 +178,10 @@ private:
     QAction* m_addLayerAction = nullptr;
     QAction* m_validateAction = nullptr;
     QAction* m_summaryAction = nullptr;
+    QAction* m_showTrainingAction = nullptr;
+    QAction* m_startTrainingAction = nullptr;
+    QAction* m_pauseTrainingAction = nullptr;
+    QAction* m_stopTrainingAction = nullptr;
 };
 
 } // namespace neurino

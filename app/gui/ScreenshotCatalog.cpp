@@ -6,6 +6,7 @@ namespace neurino {
 void registerBuiltinScreenshots(ScreenshotRegistry& registry)
 {
     registerEditorScreenshots(registry);
+    registerTrainingScreenshots(registry);
 }
 
 } // namespace neurino

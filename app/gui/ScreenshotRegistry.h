@@ -51,5 +51,7 @@ private:
 void registerBuiltinScreenshots(ScreenshotRegistry& registry);
 // The editor's views (EditorScreenshots.cpp).
 void registerEditorScreenshots(ScreenshotRegistry& registry);
+// The training panel and the views of training (TrainingScreenshots.cpp).
+void registerTrainingScreenshots(ScreenshotRegistry& registry);
 
 } // namespace neurino

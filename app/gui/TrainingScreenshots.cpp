@@ -1,0 +1,118 @@
+// Screenshot views of training: each trains real models on small generated data first, so the pictures
+// show real curves, matrices and distributions.
+#include "app/gui/MainWindow.h"
+#include "app/gui/ScreenshotRegistry.h"
+#include "widgets/ConfusionMatrixView.h"
+#include "widgets/MetricChart.h"
+#include "widgets/OutputDistributionView.h"
+#include "widgets/RocView.h"
+#include "widgets/TrainingArea.h"
+#include "widgets/TrainingDock.h"
+#include "widgets/TrainingSession.h"
+
+#include "core/util/Error.h"
+
+#include <QDockWidget>
+#include <QEventLoop>
+#include <QTimer>
+
+namespace neurino {
+
+namespace {
+
+// No screenshot run may hang: a run that takes longer than this is an error.
+constexpr int kRunTimeoutMs = 10 * 60 * 1000;
+
+struct RunSettings {
+    const char* model; // a template
+    const char* generator;
+    int events;
+    int epochs;
+    int batchSize;
+    double learningRate;
+    const char* optimizer = "adam";
+};
+
+// Trains the template on the canvas through the training dock, as a student would, and waits for the end.
+void train(MainWindow& window, const RunSettings& s)
+{
+    if (!window.newFromTemplate(s.model))
+        throw Error(std::string("the template '") + s.model + "' could not be opened");
+    TrainingDock* dock = window.trainingDock();
+    dock->setGenerator(s.generator);
+    dock->setEvents(s.events);
+    dock->setEpochs(s.epochs);
+    dock->setBatchSize(s.batchSize);
+    dock->setLearningRate(s.learningRate);
+    dock->setOptimizer(s.optimizer);
+    window.showTraining();
+    QEventLoop loop;
+    bool failed = false;
+    QString message;
+    TrainingSession* session = window.trainingSession();
+    QObject::connect(session, &TrainingSession::runFinished, &loop, [&](const RunRecord& run) {
+        failed = run.summary.reason == StopReason::Failed;
+        message = QString::fromStdString(run.summary.message);
+        loop.quit();
+    });
+    QTimer::singleShot(kRunTimeoutMs, &loop, [&] {
+        failed = true;
+        message = "the run did not end in time";
+        session->stop();
+        loop.quit();
+    });
+    if (!dock->start())
+        throw Error("the training could not start; see the log");
+    loop.exec();
+    if (failed)
+        throw Error("training " + std::string(s.model) + " failed: " + message.toStdString());
+}
+
+void showResults(MainWindow& window, QWidget* tab)
+{
+    window.showTraining();
+    window.trainingArea()->setCurrentWidget(tab);
+    window.resizeDocks({ window.trainingAreaDock() }, { window.height() / 2 }, Qt::Vertical);
+}
+
+// Two runs of the dense shapes network at two learning rates: the faster one overfits sooner.
+void trainShapes(MainWindow& window)
+{
+    train(window, { "shapes_dense", "shapes", 1500, 10, 32, 1e-3 });
+    train(window, { "shapes_dense", "shapes", 1500, 10, 32, 3e-4 });
+}
+
+// The shallow and the deep Higgs networks on the same events, for the ROC comparison.
+void trainHiggs(MainWindow& window)
+{
+    train(window, { "higgs_shallow", "higgs", 10000, 6, 128, 1e-3 });
+    train(window, { "higgs_deep", "higgs", 10000, 6, 128, 1e-3 });
+}
+
+} // namespace
+
+void registerTrainingScreenshots(ScreenshotRegistry& registry)
+{
+    registry.addView({ "training",
+        "the training panel and live curves after two runs of the dense shapes network", [](MainWindow& w) {
+            trainShapes(w);
+            showResults(w, w.trainingArea()->curves());
+        } });
+    registry.addView({ "confusion", "the confusion matrix of the dense shapes network on its validation part",
+        [](MainWindow& w) {
+            trainShapes(w);
+            showResults(w, w.trainingArea()->confusion());
+        } });
+    registry.addView({ "roc", "ROC curves of the shallow and the deep Higgs networks", [](MainWindow& w) {
+                          trainHiggs(w);
+                          showResults(w, w.trainingArea()->roc());
+                      } });
+    registry.addView({ "outputs",
+        "classifier output for signal and background, training against validation, with KS probabilities",
+        [](MainWindow& w) {
+            trainHiggs(w);
+            showResults(w, w.trainingArea()->outputs());
+        } });
+}
+
+} // namespace neurino

@@ -1,0 +1,58 @@
+#include "widgets/TrainingArea.h"
+
+#include "widgets/ConfusionMatrixView.h"
+#include "widgets/MetricChart.h"
+#include "widgets/OutputDistributionView.h"
+#include "widgets/RocView.h"
+#include "widgets/TrainingSession.h"
+
+namespace neurino {
+
+TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
+    : QTabWidget(parent)
+    , m_session(session)
+    , m_curves(new MetricChart(this))
+    , m_confusion(new ConfusionMatrixView(this))
+    , m_roc(new RocView(this))
+    , m_outputs(new OutputDistributionView(this))
+{
+    setObjectName("trainingArea");
+    setDocumentMode(true);
+    addTab(m_curves, tr("Curves"));
+    addTab(m_confusion, tr("Confusion Matrix"));
+    addTab(m_roc, tr("ROC"));
+    addTab(m_outputs, tr("Output Distributions"));
+    setTabToolTip(0, tr("Loss and metrics per epoch and per batch, for every run"));
+    setTabToolTip(1, tr("Which classes the model confuses, on held-out samples"));
+    setTabToolTip(2, tr("Signal efficiency against background rejection, for binary classifiers"));
+    setTabToolTip(3, tr("Classifier output on training and held-out samples: the overtraining check"));
+
+    connect(session, &TrainingSession::runAdded, this,
+        [this](const RunRecord& run) { m_curves->addRun(run.id, run.name); });
+    connect(session, &TrainingSession::batchEnded, m_curves, &MetricChart::addBatch);
+    connect(session, &TrainingSession::epochEnded, m_curves, &MetricChart::addEpoch);
+    connect(session, &TrainingSession::runFinished, this, [this](const RunRecord& run) {
+        // A loaded run arrives whole: draw its epochs.
+        if (m_curves->epochCount(run.id) == 0) {
+            for (const EpochStats& e : run.epochs)
+                m_curves->addEpoch(run.id, e);
+        }
+        showEvaluation(run);
+    });
+}
+
+void TrainingArea::showEvaluation(const RunRecord& run)
+{
+    const RunEvaluation& e = run.evaluation;
+    if (!e.confusion.empty())
+        m_confusion->setData(e.confusion, run.name);
+    if (e.roc) {
+        RocData curve = *e.roc;
+        curve.runName = run.name;
+        m_roc->setCurve(run.id, curve, m_curves->runColor(run.id));
+    }
+    if (e.outputs)
+        m_outputs->setData(*e.outputs, run.name);
+}
+
+} // namespace neurino

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "widgets/TrainingTypes.h"
+
+#include <QTabWidget>
+
+namespace neurino {
+
+class ConfusionMatrixView;
+class MetricChart;
+class OutputDistributionView;
+class RocView;
+class TrainingSession;
+
+// The live views of training, as tabs: loss and metric curves of every run, then, once a classifier is
+// trained, its confusion matrix, ROC curves and output distributions. It feeds the views the session's
+// plain values; the views themselves know nothing of training.
+class TrainingArea : public QTabWidget {
+    Q_OBJECT
+
+public:
+    explicit TrainingArea(TrainingSession* session, QWidget* parent = nullptr);
+
+    MetricChart* curves() const { return m_curves; }
+    ConfusionMatrixView* confusion() const { return m_confusion; }
+    RocView* roc() const { return m_roc; }
+    OutputDistributionView* outputs() const { return m_outputs; }
+
+    // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
+    // run list on request).
+    void showEvaluation(const RunRecord& run);
+
+private:
+    TrainingSession* m_session;
+    MetricChart* m_curves;
+    ConfusionMatrixView* m_confusion;
+    RocView* m_roc;
+    OutputDistributionView* m_outputs;
+};
+
+} // namespace neurino

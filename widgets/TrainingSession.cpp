@@ -1,0 +1,217 @@
+#include "widgets/TrainingSession.h"
+
+#include "widgets/TrainingWorker.h"
+
+#include "core/train/StopToken.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QThread>
+
+namespace neurino {
+
+namespace {
+
+void registerTypes()
+{
+    qRegisterMetaType<TrainStart>();
+    qRegisterMetaType<BatchStats>();
+    qRegisterMetaType<EpochStats>();
+    qRegisterMetaType<TrainSummary>();
+    qRegisterMetaType<RunEvaluation>();
+    qRegisterMetaType<RunRecord>();
+}
+
+// A folder name made of the run's name: letters, digits, '-' and '_' only.
+QString folderName(const RunRecord& run)
+{
+    QString name = QStringLiteral("%1-run%2-%3")
+                       .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"))
+                       .arg(run.id)
+                       .arg(run.modelName);
+    for (QChar& c : name) {
+        if (!c.isLetterOrNumber() && c != '-' && c != '_')
+            c = '_';
+    }
+    return name;
+}
+
+} // namespace
+
+TrainingSession::TrainingSession(QObject* parent)
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_stop(std::make_shared<StopToken>())
+{
+    registerTypes();
+    m_thread->setObjectName("training");
+    m_worker = new TrainingWorker(m_stop);
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+
+    connect(m_worker, &TrainingWorker::status, this, &TrainingSession::status);
+    connect(m_worker, &TrainingWorker::started, this, [this](const TrainStart& start) {
+        if (RunRecord* run = current()) {
+            run->start = start;
+            if (m_state == State::Preparing)
+                setState(State::Training);
+            emit runStarted(run->id, start);
+        }
+    });
+    connect(m_worker, &TrainingWorker::batchEnded, this, [this](const BatchStats& stats, double smoothed) {
+        if (m_currentId)
+            emit batchEnded(m_currentId, stats, smoothed);
+    });
+    connect(m_worker, &TrainingWorker::epochEnded, this, [this](const EpochStats& stats) {
+        if (RunRecord* run = current()) {
+            run->epochs.push_back(stats);
+            emit epochEnded(run->id, stats);
+        }
+    });
+    connect(m_worker, &TrainingWorker::finished, this, &TrainingSession::finish);
+    connect(m_worker, &TrainingWorker::failed, this, [this](const QString& message) {
+        const int id = m_currentId;
+        TrainSummary summary;
+        summary.reason = StopReason::Failed;
+        summary.message = message.toStdString();
+        if (RunRecord* run = current())
+            summary.epochsCompleted = static_cast<int>(run->epochs.size());
+        finish(summary, {});
+        emit runFailed(id, message);
+    });
+    m_thread->start();
+}
+
+TrainingSession::~TrainingSession()
+{
+    m_stop->requestStop();
+    m_thread->quit();
+    m_thread->wait();
+}
+
+bool TrainingSession::start(
+    const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& name)
+{
+    if (isRunning())
+        return false;
+    m_stop->reset();
+    m_batchesAtStop = -1;
+    m_worker->resetBatchCount();
+    RunRecord record;
+    record.id = m_nextId++;
+    record.modelName = QString::fromStdString(graph.name());
+    if (record.modelName.isEmpty())
+        record.modelName = tr("untitled");
+    // The model and the learning rate are what students vary most; they tell overlaid curves apart.
+    record.name = name.isEmpty()
+        ? tr("Run %1 (%2, lr %3)").arg(record.id).arg(record.modelName).arg(config.optimizer.learningRate)
+        : name;
+    record.dataName = data.describe();
+    record.config = config;
+    if (!m_runsFolder.isEmpty())
+        record.folder = QDir(m_runsFolder).filePath(folderName(record));
+    m_runs.push_back(record);
+    m_currentId = record.id;
+    setState(State::Preparing);
+    emit runAdded(m_runs.back());
+
+    const QString folder = record.folder;
+    TrainingWorker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, graph, data, config, folder] { worker->run(graph, data, config, folder); },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void TrainingSession::pause()
+{
+    if (m_state != State::Training && m_state != State::Preparing)
+        return;
+    m_stop->pause();
+    setState(State::Paused);
+}
+
+void TrainingSession::resume()
+{
+    if (m_state != State::Paused)
+        return;
+    m_stop->resume();
+    setState(current() && current()->start.epochs > 0 ? State::Training : State::Preparing);
+}
+
+void TrainingSession::stop()
+{
+    if (!isRunning() || m_state == State::Stopping)
+        return;
+    m_batchesAtStop = m_worker->batchesDone();
+    m_stop->requestStop();
+    setState(State::Stopping);
+}
+
+bool TrainingSession::waitForIdle(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (isRunning() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return !isRunning();
+}
+
+const RunRecord* TrainingSession::run(int id) const
+{
+    for (const RunRecord& r : m_runs) {
+        if (r.id == id)
+            return &r;
+    }
+    return nullptr;
+}
+
+const RunRecord* TrainingSession::currentRun() const
+{
+    return m_currentId ? run(m_currentId) : nullptr;
+}
+
+RunRecord* TrainingSession::current()
+{
+    return const_cast<RunRecord*>(currentRun());
+}
+
+const RunRecord& TrainingSession::addRun(RunRecord record)
+{
+    record.id = m_nextId++;
+    record.finished = true;
+    m_runs.push_back(std::move(record));
+    const RunRecord added = m_runs.back();
+    emit runAdded(added);
+    emit runFinished(added);
+    return m_runs.back();
+}
+
+void TrainingSession::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void TrainingSession::finish(const TrainSummary& summary, const RunEvaluation& evaluation)
+{
+    RunRecord* run = current();
+    m_currentId = 0;
+    setState(State::Idle);
+    if (!run)
+        return;
+    run->summary = summary;
+    run->evaluation = evaluation;
+    run->finished = true;
+    run->batches = m_worker->batchesDone();
+    if (m_batchesAtStop >= 0)
+        run->batchesAfterStop = run->batches - m_batchesAtStop;
+    // A copy: a receiver may start the next run, which grows the list.
+    const RunRecord record = *run;
+    emit runFinished(record);
+}
+
+} // namespace neurino

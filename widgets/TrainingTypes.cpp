@@ -1,0 +1,75 @@
+#include "widgets/TrainingTypes.h"
+
+#include "core/train/History.h"
+
+#include <QFileInfo>
+
+namespace neurino {
+
+namespace {
+
+// The final metrics the run list shows, most telling first.
+constexpr int kListedMetrics = 3;
+
+} // namespace
+
+QString DataChoice::describe() const
+{
+    if (kind == Kind::File)
+        return QFileInfo(QString::fromStdString(path)).fileName();
+    QString text = QString::fromStdString(generator);
+    QStringList parts;
+    if (events > 0)
+        parts << QObject::tr("%1 events").arg(events);
+    parts << QObject::tr("seed %1").arg(seed);
+    return text + " (" + parts.join(", ") + ")";
+}
+
+std::int64_t ConfusionData::total() const
+{
+    std::int64_t sum = 0;
+    for (const auto& row : counts) {
+        for (std::int64_t c : row)
+            sum += c;
+    }
+    return sum;
+}
+
+QString RunRecord::settingsText() const
+{
+    QString text = QStringLiteral("%1, lr %2, batch %3, %4 epochs, seed %5")
+                       .arg(QString::fromStdString(config.optimizer.name))
+                       .arg(config.optimizer.learningRate)
+                       .arg(config.batchSize)
+                       .arg(config.epochs)
+                       .arg(config.seed);
+    if (config.earlyStopping.enabled)
+        text += QObject::tr(", early stop %1").arg(config.earlyStopping.patience);
+    return text;
+}
+
+QString RunRecord::metricsText() const
+{
+    const auto& metrics
+        = summary.finalMetrics.empty() && !epochs.empty() ? epochs.back().metrics : summary.finalMetrics;
+    // Validation first: it is what tells whether the model generalises.
+    std::vector<std::pair<std::string, double>> shown;
+    for (const auto& [name, value] : orderedMetrics(metrics)) {
+        if (name.rfind("val_", 0) == 0)
+            shown.emplace_back(name, value);
+    }
+    for (const auto& [name, value] : orderedMetrics(metrics)) {
+        if (name.rfind("val_", 0) != 0 && name.rfind("test_", 0) != 0 && name != "lr"
+            && name.find("seconds") == std::string::npos)
+            shown.emplace_back(name, value);
+    }
+    QStringList parts;
+    for (const auto& [name, value] : shown) {
+        if (parts.size() == kListedMetrics)
+            break;
+        parts << QStringLiteral("%1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 3);
+    }
+    return parts.join(", ");
+}
+
+} // namespace neurino

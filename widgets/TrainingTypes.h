@@ -1,0 +1,105 @@
+#pragma once
+
+#include "core/train/TrainConfig.h"
+#include "core/train/TrainingObserver.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Plain values that travel from the training thread to the window as queued signals, and that the views
+// show. No tensors here: the worker turns core's results into these before they leave its thread.
+namespace neurino {
+
+// Where a run's data comes from: a catalog generator with its options, or an HDF5 file.
+struct DataChoice {
+    enum class Kind { Generator, File };
+    Kind kind = Kind::Generator;
+    std::string generator = "xor";
+    std::string optionsJson = "{}"; // the generator's options; defaults for those not given
+    std::int64_t events = 0; // 0: the generator's default
+    std::uint64_t seed = kDefaultSeed;
+    std::string path; // HDF5 file
+    std::string featuresPath = "features";
+    std::string targetsPath = "targets";
+    std::string task; // empty: as the file says
+
+    // "shapes (2000 events, seed 42)" or the file's name, for the run list.
+    QString describe() const;
+};
+
+// A confusion matrix as counts, rows the truth and columns the prediction.
+struct ConfusionData {
+    std::vector<std::string> classNames;
+    std::vector<std::vector<std::int64_t>> counts;
+    QString part; // which samples: "validation", "test", "training"
+
+    bool empty() const { return counts.empty(); }
+    std::int64_t total() const;
+};
+
+// One ROC curve in the physicist's axes.
+struct RocData {
+    QString runName;
+    std::vector<double> signalEfficiency;
+    std::vector<double> backgroundRejection;
+    double auc = 0;
+    QString part;
+};
+
+// Classifier output for signal and background on the training part and on a held-out part, as
+// normalised densities over equal bins, with the KS probabilities of train against held out (the
+// overtraining check).
+struct OutputDistributions {
+    double low = 0;
+    double high = 1;
+    std::vector<double> trainSignal, trainBackground, testSignal, testBackground;
+    double ksSignal = 1;
+    double ksBackground = 1;
+    QString testPart; // "validation" or "test"
+
+    int bins() const { return static_cast<int>(trainSignal.size()); }
+    bool empty() const { return trainSignal.empty(); }
+};
+
+// What the window shows about a finished run's classifier.
+struct RunEvaluation {
+    ConfusionData confusion; // empty for regression
+    std::optional<RocData> roc; // binary tasks
+    std::optional<OutputDistributions> outputs; // binary tasks
+};
+
+// One entry of the run list: what was trained on what, how, and how it ended.
+struct RunRecord {
+    int id = 0;
+    QString name;
+    QString modelName;
+    QString dataName;
+    TrainConfig config;
+    TrainStart start;
+    std::vector<EpochStats> epochs;
+    TrainSummary summary;
+    RunEvaluation evaluation;
+    bool finished = false;
+    std::int64_t batches = 0; // optimisation steps done
+    // Steps done after the user asked to stop (the trainer looks between batches: 0 or 1); -1 when not.
+    std::int64_t batchesAfterStop = -1;
+    QString folder; // the run folder on disk, when it was saved or loaded
+
+    // "adam, lr 0.001, batch 32, 10 epochs, seed 42".
+    QString settingsText() const;
+    // "val_accuracy 0.93, val_loss 0.21" from the final metrics.
+    QString metricsText() const;
+};
+
+} // namespace neurino
+
+Q_DECLARE_METATYPE(neurino::TrainStart)
+Q_DECLARE_METATYPE(neurino::BatchStats)
+Q_DECLARE_METATYPE(neurino::EpochStats)
+Q_DECLARE_METATYPE(neurino::TrainSummary)
+Q_DECLARE_METATYPE(neurino::RunEvaluation)

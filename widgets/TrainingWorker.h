@@ -1,0 +1,63 @@
+#pragma once
+
+#include "widgets/TrainingTypes.h"
+
+#include "core/graph/ModelGraph.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace neurino {
+
+class StopToken;
+
+// Trains one run on the thread it lives on (TrainingSession moves it to a worker thread): makes or reads
+// the data, builds a Trainer, fits, then evaluates the classifier for the views. Everything it reports
+// leaves as signals carrying plain values, so a queued connection delivers them to the window. Batch
+// reports are thinned to at most one per kBatchIntervalMs; the smoothed loss still sees every batch.
+class TrainingWorker : public QObject {
+    Q_OBJECT
+
+public:
+    // The fewest milliseconds between two batchEnded signals (20 per second at most).
+    static constexpr int kBatchIntervalMs = 50;
+
+    explicit TrainingWorker(std::shared_ptr<StopToken> stop, QObject* parent = nullptr);
+
+    // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, receives the run
+    // folder that `neurino-batch train` writes (config.json, metrics.jsonl, checkpoints, summary.txt).
+    void run(
+        const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& folder);
+
+    // Optimisation steps of the current run so far; safe to read from any thread.
+    std::int64_t batchesDone() const { return m_batchesDone.load(std::memory_order_relaxed); }
+    // Before a run is queued, so that a stop arriving before it begins counts from zero.
+    void resetBatchCount() { m_batchesDone = 0; }
+
+    // Called by the observer on the training thread.
+    void reportStart(const TrainStart& start);
+    void reportBatch(const BatchStats& stats);
+    void reportEpoch(const EpochStats& stats);
+
+signals:
+    void status(const QString& text);
+    void started(const neurino::TrainStart& start);
+    // `smoothedLoss` is an exponential moving average over every batch so far.
+    void batchEnded(const neurino::BatchStats& stats, double smoothedLoss);
+    void epochEnded(const neurino::EpochStats& stats);
+    void finished(const neurino::TrainSummary& summary, const neurino::RunEvaluation& evaluation);
+    void failed(const QString& message);
+
+private:
+    std::shared_ptr<StopToken> m_stop;
+    std::atomic<std::int64_t> m_batchesDone { 0 };
+    QElapsedTimer m_sinceBatch;
+    double m_smoothed = 0;
+    double m_smoothingWeight = 0; // 1 - beta^n, the EMA's bias correction
+};
+
+} // namespace neurino
