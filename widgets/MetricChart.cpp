@@ -145,8 +145,7 @@ void MetricChart::addEpoch(int runId, const EpochStats& stats)
     if (plottable(validation))
         run.validation->append(stats.epoch, validation);
     updateBest(run);
-    if (run.epochs.size() == 1)
-        updateLegend(run);
+    updateLegend(run);
     updateMetricList();
     updateAxes();
 }
@@ -161,8 +160,6 @@ void MetricChart::addBatch(int runId, const BatchStats& stats, double smoothedLo
     run.batchLoss.emplace_back(x, smoothedLoss);
     if (m_metric == "loss" && m_batchBox->isChecked() && plottable(smoothedLoss)) {
         run.batch->append(x, smoothedLoss);
-        if (run.batch->count() == 1)
-            updateLegend(run);
         updateAxes();
     }
 }
@@ -308,9 +305,6 @@ void MetricChart::createSeries(Run& run)
     run.best->setColor(run.color);
     run.best->setBorderColor(Qt::white);
     run.best->setMarkerSize(13);
-    run.best->setPointLabelsVisible(true);
-    run.best->setPointLabelsColor(run.color);
-    run.best->setPointLabelsFormat(tr("best: epoch @xPoint"));
     for (QAbstractSeries* s :
         std::initializer_list<QAbstractSeries*> { run.batch, run.train, run.validation, run.best }) {
         m_chart->addSeries(s);
@@ -341,7 +335,6 @@ void MetricChart::fillSeries(Run& run)
     run.train->replace(train);
     run.validation->replace(validation);
     run.batch->replace(batch);
-    run.train->setName(tr("%1 training").arg(run.name));
     run.validation->setName(tr("%1 validation").arg(run.name));
     run.batch->setName(tr("%1 per batch (smoothed)").arg(run.name));
     updateLegend(run);
@@ -349,13 +342,15 @@ void MetricChart::fillSeries(Run& run)
 
 void MetricChart::updateLegend(Run& run)
 {
-    // Only what is drawn gets a legend entry; the best-epoch marker is labelled on the chart instead.
-    for (QLineSeries* series : { run.train, run.validation, run.batch }) {
+    // One legend entry per run, its training line, named with its best epoch; the line styles are
+    // explained in the title, so that several runs fit in the legend.
+    run.train->setName(
+        run.bestEpoch > 0 ? tr("%1, best epoch %2").arg(run.name).arg(run.bestEpoch) : run.name);
+    for (QAbstractSeries* series :
+        std::initializer_list<QAbstractSeries*> { run.validation, run.batch, run.best }) {
         for (QLegendMarker* marker : m_chart->legend()->markers(series))
-            marker->setVisible(series->count() > 0);
+            marker->setVisible(false);
     }
-    for (QLegendMarker* marker : m_chart->legend()->markers(run.best))
-        marker->setVisible(false);
 }
 
 void MetricChart::updateBest(Run& run)
@@ -444,7 +439,9 @@ void MetricChart::updateAxes()
         axis->applyNiceNumbers();
     }
     m_yAxis->setTitleText(m_metric);
-    m_chart->setTitle(tr("%1 per epoch (solid: training, dashed: validation)").arg(title(m_metric)));
+    m_chart->setTitle(
+        tr("%1 per epoch: solid training, dashed validation, thin per batch (smoothed), dot the best epoch")
+            .arg(title(m_metric)));
 }
 
 void MetricChart::replaceValueAxis()

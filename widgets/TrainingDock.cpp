@@ -733,7 +733,7 @@ void TrainingDock::onFinished(const RunRecord& run)
     else
         m_statusLabel->setText(tr("%1 %2 in %3.").arg(run.name, outcome(run), duration(run.summary.seconds)));
     m_progressLabel->setText(failed ? tr("Failed.") : tr("Finished."));
-    emit message(tr("%1 (%2): %3").arg(run.name, run.modelName, outcome(run)), failed);
+    emit message(tr("%1: %2").arg(run.name, outcome(run)), failed);
 }
 
 void TrainingDock::addRunRow(const RunRecord& run)

@@ -6,6 +6,7 @@
 #include "widgets/MetricChart.h"
 #include "widgets/OutputDistributionView.h"
 #include "widgets/RocView.h"
+#include "widgets/SummaryDock.h"
 #include "widgets/TrainingArea.h"
 #include "widgets/TrainingDock.h"
 #include "widgets/TrainingSession.h"
@@ -70,6 +71,8 @@ void train(MainWindow& window, const RunSettings& s)
 
 void showResults(MainWindow& window, QWidget* tab)
 {
+    // The summary is the editor's; the training panel needs the right side's whole height here.
+    window.summaryDock()->hide();
     window.showTraining();
     window.trainingArea()->setCurrentWidget(tab);
     window.resizeDocks({ window.trainingAreaDock() }, { window.height() / 2 }, Qt::Vertical);
