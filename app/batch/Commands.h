@@ -14,6 +14,7 @@ void addEvaluateCommand(CLI::App& app, int& exitCode);
 void addPredictCommand(CLI::App& app, int& exitCode);
 void addGenerateCommand(CLI::App& app, int& exitCode);
 void addGanCommand(CLI::App& app, int& exitCode);
+void addEmbedCommands(CLI::App& app, int& exitCode);
 void addExerciseCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

@@ -20,6 +20,7 @@ int main(int argc, char** argv)
     neurino::batch::addPredictCommand(app, exitCode);
     neurino::batch::addGenerateCommand(app, exitCode);
     neurino::batch::addGanCommand(app, exitCode);
+    neurino::batch::addEmbedCommands(app, exitCode);
     neurino::batch::addExerciseCommand(app, exitCode);
 
     try {

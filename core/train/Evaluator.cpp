@@ -117,7 +117,7 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
 }
 
 torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const Standardizer* standardizer,
-    const c10::Device& device, std::int64_t batchSize)
+    const c10::Device& device, std::int64_t batchSize, const std::string& node)
 {
     torch::NoGradGuard noGrad;
     EvalMode evalMode(module);
@@ -126,7 +126,7 @@ torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const 
     for (std::int64_t begin = 0; begin < n; begin += batchSize) {
         torch::Tensor x = features.slice(0, begin, std::min(n, begin + batchSize)).to(device);
         x = standardizer ? standardizer->apply(x) : x.to(torch::kFloat32);
-        out.push_back(module->forward(x).to(torch::kCPU));
+        out.push_back((node.empty() ? module->forward(x) : module->activation(x, node)).to(torch::kCPU));
     }
     return out.empty() ? torch::empty({ 0 }) : torch::cat(out);
 }

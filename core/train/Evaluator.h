@@ -42,8 +42,9 @@ std::map<std::string, double> computeMetrics(const std::vector<std::string>& nam
 Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& data,
     const torch::Tensor& rows, const Standardizer* standardizer, const EvaluationOptions& options);
 
-// The model's outputs (its final activation included) for every sample of `features`, on the CPU.
+// The model's outputs (its final activation included) for every sample of `features`, on the CPU; or, when
+// `node` names a node (id or display name), that node's activations, for embeddings and feature maps.
 torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const Standardizer* standardizer,
-    const c10::Device& device = c10::kCPU, std::int64_t batchSize = 1024);
+    const c10::Device& device = c10::kCPU, std::int64_t batchSize = 1024, const std::string& node = {});
 
 } // namespace neurino

@@ -1,4 +1,5 @@
-// neurino-batch train / evaluate / predict end to end: the run folder, resuming, exit codes and messages.
+// neurino-batch train / evaluate / predict / tsne / pca / gan end to end: the run folder, resuming, exit codes
+// and messages.
 #include "core/data/DatasetFile.h"
 #include "core/graph/ModelJson.h"
 #include "core/util/AtomicFile.h"
@@ -12,6 +13,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -179,6 +181,84 @@ private slots:
             ++lines;
         QCOMPARE(lines, 300);
         QCOMPARE(QString::fromStdString(header), QString("output_0,predicted_class"));
+    }
+
+    void embeddingsOfInputsAndLayers()
+    {
+        const QString out = file("run");
+        if (!QFile::exists(out + "/best.h5"))
+            RUN_OK(runBatch(trainArgs(out, 5)));
+        // PCA of the 2-D inputs keeps all their variance; the labels travel with the points.
+        const Result pca = runBatch({ "pca", "--data", m_data, "--out", file("pca.h5") });
+        RUN_OK(pca);
+        QVERIFY2(pca.out.contains("explained variance"), qPrintable(pca.out));
+        const Dataset inputs = readDataset(m_data.toStdString());
+        const Dataset projected = readDataset(file("pca.h5").toStdString());
+        QCOMPARE(projected.features.sizes().vec(), (std::vector<std::int64_t> { 300, 2 }));
+        QVERIFY(torch::equal(projected.targets, inputs.targets));
+        const json settings = json::parse(projected.info.optionsJson);
+        double explained = 0;
+        for (double r : settings["explained_variance_ratio"])
+            explained += r;
+        QVERIFY(std::abs(explained - 1) < 1e-5);
+
+        // t-SNE of the hidden layer of the trained XOR model: neighbours in the map share their class.
+        const Result tsne = runBatch({ "tsne", "--data", m_data, "--checkpoint", out + "/best.h5", "--layer",
+            "hidden", "--iterations", "400", "--perplexity", "20", "--samples", "200", "--out", file("tsne.h5") });
+        RUN_OK(tsne);
+        QVERIFY2(tsne.out.contains("activations of layer 'hidden', 8 dimensions"), qPrintable(tsne.out));
+        const Dataset map = readDataset(file("tsne.h5").toStdString());
+        QCOMPARE(map.size(), std::int64_t(200));
+        QVERIFY(torch::isfinite(map.features).all().item<bool>());
+        const torch::Tensor rows = map.extras.at("source_row");
+        QVERIFY(torch::equal(map.targets, inputs.targets.index_select(0, rows)));
+        torch::Tensor distances = torch::cdist(map.features, map.features);
+        distances.fill_diagonal_(std::numeric_limits<float>::infinity());
+        const torch::Tensor nearest = distances.argmin(1);
+        const double agree = map.targets.index_select(0, nearest).eq(map.targets).to(torch::kDouble).mean()
+                                 .item<double>();
+        QVERIFY2(agree > 0.9, qPrintable(QString("nearest-neighbour class agreement %1").arg(agree)));
+
+        const Result wrong = runBatch({ "pca", "--data", m_data, "--checkpoint", out + "/best.h5", "--layer",
+            "nosuch", "--out", file("bad.h5") });
+        QCOMPARE(wrong.exitCode, 1);
+        QVERIFY2(wrong.err.contains("no layer 'nosuch'") && wrong.err.contains("hidden"), qPrintable(wrong.err));
+        QVERIFY(!QFile::exists(file("bad.h5")));
+    }
+
+    void ganTrainsSamplesAndResumes()
+    {
+        // Small blurred showers: a Gaussian spot of random width and energy on a 25x25 grid.
+        torch::manual_seed(5);
+        const torch::Tensor axis = torch::arange(25, torch::kFloat32) - 12;
+        const torch::Tensor r2 = (axis.view({ 25, 1 }).pow(2) + axis.view({ 1, 25 }).pow(2)).view({ 1, 1, 25, 25 });
+        const torch::Tensor width = 1.5 + torch::rand({ 160, 1, 1, 1 });
+        Dataset showers;
+        showers.features = (torch::exp(-r2 / (2 * width * width)) * torch::rand({ 160, 1, 1, 1 })).contiguous();
+        showers.info.task = Task::Unlabelled;
+        writeDataset(file("showers.h5").toStdString(), showers);
+        const QString run = file("gan");
+        const QStringList train { "gan", "train", "--generator",
+            QString::fromStdString(test::templateFile("calo_gan_generator")), "--discriminator",
+            QString::fromStdString(test::templateFile("calo_gan_discriminator")), "--data", file("showers.h5"),
+            "--out", run, "--epochs", "1", "--batch-size", "64", "--validation-showers", "40", "--threads", "1" };
+        const Result first = runBatch(train);
+        RUN_OK(first);
+        QVERIFY2(first.out.contains("energy chi2/NDF"), qPrintable(first.out));
+        auto lines = jsonLines((run + "/metrics.jsonl").toStdString());
+        QCOMPARE(lines.size(), std::size_t(1));
+        QVERIFY(lines[0].contains("g_loss") && lines[0].contains("energy_chi2_ndf"));
+        QCOMPARE(runBatch(train).exitCode, 1); // the run is there: --resume or --overwrite
+
+        RUN_OK(runBatch({ "gan", "train", "--resume", "--data", file("showers.h5"), "--out", run, "--epochs", "2" }));
+        lines = jsonLines((run + "/metrics.jsonl").toStdString());
+        QCOMPARE(lines.size(), std::size_t(2));
+        QCOMPARE(lines[1]["epoch"].get<int>(), 2);
+
+        RUN_OK(runBatch({ "gan", "sample", "--checkpoint", run, "--events", "12", "--out", file("fake.h5") }));
+        const Dataset fake = readDataset(file("fake.h5").toStdString());
+        QCOMPARE(fake.features.sizes().vec(), (std::vector<std::int64_t> { 12, 1, 25, 25 }));
+        QVERIFY((fake.features >= 0).all().item<bool>());
     }
 
     void failuresSayWhat_data()
