@@ -2,8 +2,6 @@
 #include "core/graph/ModelJson.h"
 #include "tests/TestSupport.h"
 
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
@@ -13,15 +11,7 @@
 using namespace neurino;
 using nlohmann::json;
 
-namespace {
-
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-} // namespace
+using Result = test::ProcessResult;
 
 class TestExerciseCli : public QObject {
     Q_OBJECT
@@ -31,21 +21,8 @@ private:
 
     Result runBatch(const QStringList& args)
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("NEURINO_DATA_DIR", m_dir.filePath("data"));
-        process.setProcessEnvironment(env);
-        process.start(QString(NEURINO_BATCH_EXE), args);
-        Result r;
-        if (!process.waitForFinished(300000)) {
-            process.kill();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        r.out = QString::fromUtf8(process.readAllStandardOutput());
-        r.err = QString::fromUtf8(process.readAllStandardError());
-        return r;
+        return test::runProcess(
+            QString(NEURINO_BATCH_EXE), args, { { "NEURINO_DATA_DIR", m_dir.filePath("data") } });
     }
 
 private slots:

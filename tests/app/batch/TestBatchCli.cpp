@@ -6,7 +6,6 @@
 #include "tests/TestSupport.h"
 
 #include <H5Cpp.h>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
@@ -22,26 +21,11 @@ using nlohmann::json;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = test::ProcessResult;
 
 Result runBatch(const QStringList& args)
 {
-    QProcess process;
-    process.start(QString(NEURINO_BATCH_EXE), args);
-    Result r;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    return test::runProcess(QString(NEURINO_BATCH_EXE), args, {}, 120000);
 }
 
 std::vector<json> jsonLines(const std::string& path)
