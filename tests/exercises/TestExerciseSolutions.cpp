@@ -103,6 +103,16 @@ private slots:
         QVERIFY(confusion);
     }
 
+    void tpcKryptonSolutionBeatsTheEyeScan()
+    {
+        Recorder recorder;
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("tpc_krypton"), quick(), &recorder);
+        session.runAll();
+        const auto results = session.results();
+        QVERIFY2(ExerciseSession::allPassed(results), failures(results).c_str());
+        QCOMPARE(recorder.checks.size(), session.exercise().checks.size());
+    }
+
     void gradingRunsOnlyTheTaskSteps()
     {
         RunOptions options = quick(false);
