@@ -1,6 +1,7 @@
 #include "widgets/TrainingArea.h"
 
 #include "widgets/ConfusionMatrixView.h"
+#include "widgets/DecisionBoundaryView.h"
 #include "widgets/MetricChart.h"
 #include "widgets/OutputDistributionView.h"
 #include "widgets/RocView.h"
@@ -15,6 +16,7 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     , m_confusion(new ConfusionMatrixView(this))
     , m_roc(new RocView(this))
     , m_outputs(new OutputDistributionView(this))
+    , m_boundary(new DecisionBoundaryView(this))
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
@@ -22,13 +24,24 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     addTab(m_confusion, tr("Confusion Matrix"));
     addTab(m_roc, tr("ROC"));
     addTab(m_outputs, tr("Output Distributions"));
+    addTab(m_boundary, tr("Decision Boundary"));
     setTabToolTip(0, tr("Loss and metrics per epoch and per batch, for every run"));
     setTabToolTip(1, tr("Which classes the model confuses, on held-out samples"));
     setTabToolTip(2, tr("Signal efficiency against background rejection, for binary classifiers"));
     setTabToolTip(3, tr("Classifier output on training and held-out samples: the overtraining check"));
+    setTabToolTip(
+        4, tr("For data with two input features: the class the model gives every point of the plane"));
 
-    connect(session, &TrainingSession::runAdded, this,
-        [this](const RunRecord& run) { m_curves->addRun(run.id, run.name); });
+    connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
+        m_curves->addRun(run.id, run.name);
+        // A new run's boundary comes after its first epoch; an old run's would mislead until then.
+        m_boundary->clear();
+    });
+    connect(session, &TrainingSession::boundaryUpdated, this,
+        [this](int runId, const DecisionBoundaryData& boundary) {
+            const RunRecord* run = m_session->run(runId);
+            m_boundary->setData(boundary, run ? run->name : QString());
+        });
     connect(session, &TrainingSession::batchEnded, m_curves, &MetricChart::addBatch);
     connect(session, &TrainingSession::epochEnded, m_curves, &MetricChart::addEpoch);
     connect(session, &TrainingSession::runFinished, this, [this](const RunRecord& run) {

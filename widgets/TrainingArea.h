@@ -7,13 +7,15 @@
 namespace neurino {
 
 class ConfusionMatrixView;
+class DecisionBoundaryView;
 class MetricChart;
 class OutputDistributionView;
 class RocView;
 class TrainingSession;
 
 // The live views of training, as tabs: loss and metric curves of every run, then, once a classifier is
-// trained, its confusion matrix, ROC curves and output distributions. It feeds the views the session's
+// trained, its confusion matrix, ROC curves and output distributions; for 2-D data, the decision boundary
+// over the input plane while it trains. It feeds the views the session's
 // plain values; the views themselves know nothing of training.
 class TrainingArea : public QTabWidget {
     Q_OBJECT
@@ -25,6 +27,7 @@ public:
     ConfusionMatrixView* confusion() const { return m_confusion; }
     RocView* roc() const { return m_roc; }
     OutputDistributionView* outputs() const { return m_outputs; }
+    DecisionBoundaryView* boundary() const { return m_boundary; }
 
     // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
     // run list on request).
@@ -36,6 +39,7 @@ private:
     ConfusionMatrixView* m_confusion;
     RocView* m_roc;
     OutputDistributionView* m_outputs;
+    DecisionBoundaryView* m_boundary;
 };
 
 } // namespace neurino

@@ -22,6 +22,7 @@ void registerTypes()
     qRegisterMetaType<TrainSummary>();
     qRegisterMetaType<RunEvaluation>();
     qRegisterMetaType<RunRecord>();
+    qRegisterMetaType<DecisionBoundaryData>();
 }
 
 // A folder name made of the run's name: letters, digits, '-' and '_' only.
@@ -69,6 +70,10 @@ TrainingSession::TrainingSession(QObject* parent)
             run->epochs.push_back(stats);
             emit epochEnded(run->id, stats);
         }
+    });
+    connect(m_worker, &TrainingWorker::boundaryUpdated, this, [this](const DecisionBoundaryData& boundary) {
+        if (m_currentId)
+            emit boundaryUpdated(m_currentId, boundary);
     });
     connect(m_worker, &TrainingWorker::finished, this, &TrainingSession::finish);
     connect(m_worker, &TrainingWorker::failed, this, [this](const QString& message) {

@@ -59,6 +59,8 @@ signals:
     void runStarted(int runId, const neurino::TrainStart& start);
     void batchEnded(int runId, const neurino::BatchStats& stats, double smoothedLoss);
     void epochEnded(int runId, const neurino::EpochStats& stats);
+    // The classifier over the input plane, for 2-D classification data (a few times per second at most).
+    void boundaryUpdated(int runId, const neurino::DecisionBoundaryData& boundary);
     // The run ended (completed, early-stopped, stopped or failed); its record is final.
     void runFinished(const neurino::RunRecord& run);
     void runFailed(int runId, const QString& message);

@@ -4,6 +4,9 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+#include <cmath>
+
 namespace neurino {
 
 namespace {
@@ -70,6 +73,14 @@ QString RunRecord::metricsText() const
         parts << QStringLiteral("%1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 3);
     }
     return parts.join(", ");
+}
+
+int DecisionBoundaryData::cellIndex(double x, double y) const
+{
+    const int c
+        = std::clamp(static_cast<int>(std::floor((x - xMin) / (xMax - xMin) * columns)), 0, columns - 1);
+    const int r = std::clamp(static_cast<int>(std::floor((y - yMin) / (yMax - yMin) * rows)), 0, rows - 1);
+    return r * columns + c;
 }
 
 } // namespace neurino

@@ -66,6 +66,30 @@ struct OutputDistributions {
     bool empty() const { return trainSignal.empty(); }
 };
 
+// A classifier's answer over the input plane of a 2-D dataset: a grid of cells spanning the data plus a
+// margin, row 0 at yMin and column 0 at xMin, and some training points on top. For two classes
+// `probability` is p(class 1); for more, the probability of the predicted class.
+struct DecisionBoundaryData {
+    double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
+    int columns = 0, rows = 0;
+    int classes = 2;
+    std::vector<float> probability; // rows * columns, row-major
+    std::vector<int> predicted; // rows * columns
+    std::vector<float> pointX, pointY;
+    std::vector<int> pointLabel;
+    std::vector<std::string> classNames;
+    int epoch = 0;
+
+    bool empty() const { return probability.empty(); }
+    // The cell that holds (x, y), clamped to the grid.
+    int cellIndex(double x, double y) const;
+    double probabilityAt(double x, double y) const { return probability[cellIndex(x, y)]; }
+    int classAt(double x, double y) const { return predicted[cellIndex(x, y)]; }
+    // The x of column `c`'s centre and the y of row `r`'s centre.
+    double cellX(int c) const { return xMin + (c + 0.5) * (xMax - xMin) / columns; }
+    double cellY(int r) const { return yMin + (r + 0.5) * (yMax - yMin) / rows; }
+};
+
 // What the window shows about a finished run's classifier.
 struct RunEvaluation {
     ConfusionData confusion; // empty for regression
@@ -103,3 +127,4 @@ Q_DECLARE_METATYPE(neurino::BatchStats)
 Q_DECLARE_METATYPE(neurino::EpochStats)
 Q_DECLARE_METATYPE(neurino::TrainSummary)
 Q_DECLARE_METATYPE(neurino::RunEvaluation)
+Q_DECLARE_METATYPE(neurino::DecisionBoundaryData)

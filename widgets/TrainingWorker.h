@@ -18,13 +18,16 @@ class StopToken;
 // Trains one run on the thread it lives on (TrainingSession moves it to a worker thread): makes or reads
 // the data, builds a Trainer, fits, then evaluates the classifier for the views. Everything it reports
 // leaves as signals carrying plain values, so a queued connection delivers them to the window. Batch
-// reports are thinned to at most one per kBatchIntervalMs; the smoothed loss still sees every batch.
+// reports are thinned to at most one per kBatchIntervalMs; the smoothed loss still sees every batch. For
+// 2-D classification data it also sends the decision boundary after epochs, thinned likewise.
 class TrainingWorker : public QObject {
     Q_OBJECT
 
 public:
     // The fewest milliseconds between two batchEnded signals (20 per second at most).
     static constexpr int kBatchIntervalMs = 50;
+    // The fewest milliseconds between two boundaryUpdated signals (5 per second at most).
+    static constexpr int kBoundaryIntervalMs = 200;
 
     explicit TrainingWorker(std::shared_ptr<StopToken> stop, QObject* parent = nullptr);
 
@@ -42,6 +45,7 @@ public:
     void reportStart(const TrainStart& start);
     void reportBatch(const BatchStats& stats);
     void reportEpoch(const EpochStats& stats);
+    void reportBoundary(const DecisionBoundaryData& boundary);
 
 signals:
     void status(const QString& text);
@@ -49,6 +53,8 @@ signals:
     // `smoothedLoss` is an exponential moving average over every batch so far.
     void batchEnded(const neurino::BatchStats& stats, double smoothedLoss);
     void epochEnded(const neurino::EpochStats& stats);
+    // After an epoch, for 2-D classification data: the model over the input plane (see kBoundaryIntervalMs).
+    void boundaryUpdated(const neurino::DecisionBoundaryData& boundary);
     void finished(const neurino::TrainSummary& summary, const neurino::RunEvaluation& evaluation);
     void failed(const QString& message);
 

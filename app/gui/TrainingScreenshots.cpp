@@ -3,6 +3,7 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/ScreenshotRegistry.h"
 #include "widgets/ConfusionMatrixView.h"
+#include "widgets/DecisionBoundaryView.h"
 #include "widgets/MetricChart.h"
 #include "widgets/OutputDistributionView.h"
 #include "widgets/RocView.h"
@@ -92,6 +93,12 @@ void trainHiggs(MainWindow& window)
     train(window, { "higgs_deep", "higgs", 10000, 6, 128, 1e-3 });
 }
 
+// The xor network on its plane, long enough for the boundary to bend around the four quadrants.
+void trainXor(MainWindow& window)
+{
+    train(window, { "xor_mlp", "xor", 1000, 30, 20, 0.03 });
+}
+
 } // namespace
 
 void registerTrainingScreenshots(ScreenshotRegistry& registry)
@@ -116,6 +123,11 @@ void registerTrainingScreenshots(ScreenshotRegistry& registry)
             trainHiggs(w);
             showResults(w, w.trainingArea()->outputs());
         } });
+    registry.addView(
+        { "boundary", "the decision boundary of the xor network over its input plane", [](MainWindow& w) {
+             trainXor(w);
+             showResults(w, w.trainingArea()->boundary());
+         } });
 }
 
 } // namespace neurino
