@@ -11,6 +11,7 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <map>
 
 using namespace neurino;
 using namespace neurino::exercises;
@@ -111,6 +112,30 @@ private slots:
         const auto results = session.results();
         QVERIFY2(ExerciseSession::allPassed(results), failures(results).c_str());
         QCOMPARE(recorder.checks.size(), session.exercise().checks.size());
+    }
+
+    void fashionMnistJudgedOnTheOfficialTestImages()
+    {
+        const std::string why = ExerciseCatalog::instance().unavailableReason("fashion_mnist");
+        if (!why.empty())
+            QSKIP(why.c_str());
+        Recorder recorder;
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("fashion_mnist"), quick(), &recorder);
+        session.runAll();
+        for (const auto& r : session.results()) {
+            QVERIFY2(r.measured() && std::isfinite(*r.value), r.check.id.c_str());
+            // A few epochs on 1,800 real images are far above guessing one of ten classes.
+            QVERIFY2(*r.value > 0.6, r.reportLine().c_str());
+        }
+        std::map<std::string, double> observed(session.observations().begin(), session.observations().end());
+        QCOMPARE(observed["test images"], 1000.0);
+        bool heldOutIsTheTestFile = false, confused = false;
+        for (const auto& m : recorder.messages) {
+            heldOutIsTheTestFile = heldOutIsTheTestFile || m.find("/ 1000 test") != std::string::npos;
+            confused = confused || m.find("most confused: ") != std::string::npos;
+        }
+        QVERIFY(heldOutIsTheTestFile);
+        QVERIFY(confused);
     }
 
     void gradingRunsOnlyTheTaskSteps()
