@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <set>
@@ -30,6 +31,10 @@ const QColor kRunColors[] = { QColor(0, 114, 178), QColor(213, 94, 0), QColor(0,
     QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233), QColor(0, 0, 0), QColor(240, 228, 66) };
 // Room above and below the data on a linear axis, as a fraction of its span.
 constexpr double kMargin = 0.06;
+// The per-batch curve is drawn with at most this many points: beyond it, each of kMaxBatchPoints / 2
+// buckets of consecutive batches is drawn as its lowest and highest point, which keeps the envelope a
+// student sees on a chart a thousand pixels wide and keeps a 100,000-batch run as quick to draw as a short one.
+constexpr int kMaxBatchPoints = 2000;
 
 // A tick step of 1, 2 or 5 times a power of ten that gives at most `maxTicks` ticks over `span`.
 double niceStep(double span, int maxTicks)
@@ -48,6 +53,42 @@ QString title(const QString& metric)
     if (metric.isEmpty())
         return metric;
     return metric.left(1).toUpper() + metric.mid(1);
+}
+
+// The points to draw for `points` under `keep`: all of them when few, else each bucket's lowest and highest
+// in their order along x.
+QList<QPointF> decimated(const std::vector<QPointF>& points, const std::function<bool(double)>& keep)
+{
+    QList<QPointF> out;
+    const std::size_t n = points.size();
+    if (n <= static_cast<std::size_t>(kMaxBatchPoints)) {
+        for (const QPointF& p : points)
+            if (keep(p.y()))
+                out.append(p);
+        return out;
+    }
+    const std::size_t buckets = kMaxBatchPoints / 2;
+    out.reserve(kMaxBatchPoints);
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const std::size_t begin = b * n / buckets, end = (b + 1) * n / buckets;
+        const QPointF* low = nullptr;
+        const QPointF* high = nullptr;
+        for (std::size_t i = begin; i < end; ++i) {
+            const QPointF& p = points[i];
+            if (!keep(p.y()))
+                continue;
+            if (!low || p.y() < low->y())
+                low = &p;
+            if (!high || p.y() > high->y())
+                high = &p;
+        }
+        if (!low)
+            continue;
+        out.append(low->x() <= high->x() ? *low : *high);
+        if (low != high)
+            out.append(low->x() <= high->x() ? *high : *low);
+    }
+    return out;
 }
 
 } // namespace
@@ -158,10 +199,30 @@ void MetricChart::addBatch(int runId, const BatchStats& stats, double smoothedLo
     Run& run = it->second;
     const double x = stats.epoch - 1 + static_cast<double>(stats.batch) / static_cast<double>(stats.batches);
     run.batchLoss.emplace_back(x, smoothedLoss);
-    if (m_metric == "loss" && m_batchBox->isChecked() && plottable(smoothedLoss)) {
+    run.batchExtent.add(x, smoothedLoss);
+    if (m_metric != "loss" || !m_batchBox->isChecked() || !plottable(smoothedLoss))
+        return;
+    // Beyond the drawing budget the curve is thinned again each time the run has grown by a fiftieth;
+    // in between, new batches are appended as they come so that the curve stays live.
+    const std::size_t n = run.batchLoss.size();
+    if (n > static_cast<std::size_t>(kMaxBatchPoints) && n >= run.batchThinnedAt + n / 50) {
+        run.batch->replace(decimated(run.batchLoss, [this](double y) { return plottable(y); }));
+        run.batchThinnedAt = n;
+    } else {
         run.batch->append(x, smoothedLoss);
-        updateAxes();
     }
+    updateAxes();
+}
+
+void MetricChart::Extent::add(double x, double y)
+{
+    if (!std::isfinite(x) || !std::isfinite(y))
+        return;
+    maxX = std::max(maxX, x);
+    low = std::min(low, y);
+    high = std::max(high, y);
+    if (y > 0)
+        lowPositive = std::min(lowPositive, y);
 }
 
 void MetricChart::setMetric(const QString& metric)
@@ -239,6 +300,12 @@ int MetricChart::batchPointCount(int runId) const
 {
     auto it = m_runs.find(runId);
     return it == m_runs.end() ? 0 : static_cast<int>(it->second.batchLoss.size());
+}
+
+int MetricChart::drawnBatchPointCount(int runId) const
+{
+    auto it = m_runs.find(runId);
+    return it == m_runs.end() ? 0 : it->second.batch->count();
 }
 
 int MetricChart::bestEpoch(int runId) const
@@ -327,10 +394,8 @@ void MetricChart::fillSeries(Run& run)
             validation.append(QPointF(e.epoch, v));
     }
     if (m_metric == "loss" && m_batchBox->isChecked()) {
-        for (const QPointF& p : run.batchLoss) {
-            if (plottable(p.y()))
-                batch.append(p);
-        }
+        batch = decimated(run.batchLoss, [this](double y) { return plottable(y); });
+        run.batchThinnedAt = run.batchLoss.size();
     }
     run.train->replace(train);
     run.validation->replace(validation);
@@ -398,7 +463,7 @@ void MetricChart::updateAxes()
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
     for (const auto& [id, run] : m_runs) {
-        for (QLineSeries* s : { run.train, run.validation, run.batch }) {
+        for (QLineSeries* s : { run.train, run.validation }) {
             if (!s->isVisible())
                 continue;
             for (const QPointF& p : s->points()) {
@@ -406,6 +471,14 @@ void MetricChart::updateAxes()
                 low = std::min(low, p.y());
                 high = std::max(high, p.y());
             }
+        }
+        // The per-batch extent is kept as batches arrive: its series may be thinned, and scanning every
+        // batch on every update would make a long run ever slower to follow.
+        if (run.batch->isVisible() && run.batch->count() > 0) {
+            const Extent& e = run.batchExtent;
+            maxX = std::max(maxX, e.maxX);
+            low = std::min(low, m_log ? e.lowPositive : e.low);
+            high = std::max(high, e.high);
         }
         maxX = std::max(maxX, static_cast<double>(run.epochs.size()));
     }

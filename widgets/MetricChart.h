@@ -6,6 +6,7 @@
 #include <QPointF>
 #include <QWidget>
 
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -50,6 +51,8 @@ public:
     QColor runColor(int runId) const;
     int epochCount(int runId) const;
     int batchPointCount(int runId) const;
+    // Points of the per-batch curve as drawn (thinned beyond a budget), for tests.
+    int drawnBatchPointCount(int runId) const;
     int bestEpoch(int runId) const;
     // Every scalar of every run, one per row: run, epoch, batch (empty for epoch values), scalar, value.
     QString toCsv() const;
@@ -63,11 +66,21 @@ signals:
     void metricsChanged();
 
 private:
+    // The range of a curve's values, kept as its points arrive.
+    struct Extent {
+        double maxX = 0;
+        double low = std::numeric_limits<double>::infinity();
+        double high = -std::numeric_limits<double>::infinity();
+        double lowPositive = std::numeric_limits<double>::infinity(); // for the log scale
+        void add(double x, double y);
+    };
     struct Run {
         QString name;
         QColor color;
         std::vector<EpochStats> epochs;
-        std::vector<QPointF> batchLoss; // x = epoch - 1 + batch / batches
+        std::vector<QPointF> batchLoss; // x = epoch - 1 + batch / batches; every one, for CSV and redraws
+        Extent batchExtent;
+        std::size_t batchThinnedAt = 0; // batchLoss.size() when the drawn curve was last thinned
         int bestEpoch = 0;
         QLineSeries* train = nullptr;
         QLineSeries* validation = nullptr;

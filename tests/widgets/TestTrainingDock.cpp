@@ -51,6 +51,7 @@ private slots:
     void runsAreSavedAndReopened();
     void invalidSettingsAreReportedNotThrown();
     void metricChartFollowsTheData();
+    void longBatchCurvesAreThinnedNotCut();
     void confusionMatrixViewAlone();
     void rocAndOutputViewsAlone();
 };
@@ -271,6 +272,32 @@ void TestTrainingDock::metricChartFollowsTheData()
     QVERIFY(chart.exportPng(dir.filePath("curves.png")));
     QVERIFY(QFileInfo(dir.filePath("curves.png")).size() > 0);
     QVERIFY(chart.toCsv().startsWith("run,epoch,batch,scalar,value\nsample,1,,accuracy,"));
+}
+
+void TestTrainingDock::longBatchCurvesAreThinnedNotCut()
+{
+    MetricChart chart;
+    chart.addRun(1, "long");
+    const int batches = 1000, epochs = 20;
+    for (int i = 0; i < batches * epochs; ++i) {
+        BatchStats b;
+        b.epoch = i / batches + 1;
+        b.batch = i % batches + 1;
+        b.batches = batches;
+        // A decaying loss with one spike that thinning must keep.
+        chart.addBatch(1, b, i == 12345 ? 9.0 : 1.0 + 1.0 / (1 + i / 100.0));
+    }
+    QCOMPARE(chart.batchPointCount(1), batches * epochs); // every batch is kept for CSV
+    QVERIFY2(chart.drawnBatchPointCount(1) <= 2000 + batches * epochs / 50,
+        qPrintable(QString::number(chart.drawnBatchPointCount(1))));
+    QVERIFY(chart.drawnBatchPointCount(1) >= 1000);
+    QCOMPARE(chart.xRange().y(), double(epochs));
+    QVERIFY(chart.yRange().y() >= 9.0); // the spike sets the axis
+    QVERIFY(chart.yRange().x() <= 1.01);
+    chart.setLogScale(true); // redrawn from all batches, thinned again
+    QVERIFY(chart.drawnBatchPointCount(1) <= 2000);
+    QVERIFY(chart.yRange().y() >= 9.0);
+    QCOMPARE(chart.toCsv().count("smoothed_batch_loss"), batches * epochs);
 }
 
 void TestTrainingDock::confusionMatrixViewAlone()
