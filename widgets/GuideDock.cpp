@@ -100,11 +100,15 @@ QString stateText(State state)
 
 QString formatValue(double value, int decimals)
 {
-    if (std::isnan(value))
-        return QStringLiteral("nan");
+    return std::isnan(value) ? QStringLiteral("nan") : QString::number(value, 'f', decimals);
+}
+
+// Observations are counts ("eye-scan mistakes on the test half") or fractions.
+QString formatObservation(double value)
+{
     if (std::abs(value - std::round(value)) < 1e-9 && std::abs(value) >= 1)
         return QString::number(std::llround(value));
-    return QString::number(value, 'f', decimals);
+    return formatValue(value, 4);
 }
 
 } // namespace
@@ -148,9 +152,16 @@ GuideDock::GuideDock(QWidget* parent)
         } else {
             m_trainingBar->hide();
             const int done = m_runner->doneCount();
-            m_activity->setText(m_runner->lastError().isEmpty()
-                    ? tr("%1 of %2 steps done.").arg(done).arg(m_runner->stepCount())
-                    : tr("Stopped at an error."));
+            QString text = m_runner->lastError().isEmpty()
+                ? tr("%1 of %2 steps done.").arg(done).arg(m_runner->stepCount())
+                : tr("Stopped at an error.");
+            bool missed = false;
+            for (const CheckResult& r : m_runner->results())
+                missed = missed || (r.measured() && !r.passed);
+            if (missed && m_runner->options().reduced)
+                text += tr(" A quick run trains on little data for few epochs, so checks may miss their "
+                           "targets: untick Quick run for the lesson's full data.");
+            m_activity->setText(text);
             // Go on with the next step's text, unless the step failed.
             if (m_runner->lastError().isEmpty() && m_runner->nextStep() < m_runner->stepCount())
                 selectStep(m_runner->nextStep());
@@ -286,14 +297,12 @@ void GuideDock::buildUi()
     m_results->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_results->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
 
-    auto* splitter = new QSplitter(Qt::Vertical, page);
-    splitter->setChildrenCollapsible(false);
-    splitter->addWidget(m_steps);
-    splitter->addWidget(m_tabs);
-    splitter->addWidget(m_results);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 5);
-    splitter->setStretchFactor(2, 2);
+    m_splitter = new QSplitter(Qt::Vertical, page);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_steps);
+    m_splitter->addWidget(m_tabs);
+    m_splitter->addWidget(m_results);
+    m_splitter->setStretchFactor(1, 1);
 
     m_activity = new QLabel(page);
     m_activity->setObjectName("guideActivity");
@@ -354,13 +363,35 @@ void GuideDock::buildUi()
     layout->addWidget(m_title);
     layout->addWidget(m_summary);
     layout->addWidget(m_progress);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_splitter, 1);
     layout->addWidget(m_activity);
     layout->addWidget(m_trainingBar);
     layout->addWidget(m_error);
     layout->addLayout(options);
     layout->addLayout(buttons);
     setWidget(page);
+}
+
+void GuideDock::fitPanes()
+{
+    const int total = m_splitter->height();
+    if (total < 100)
+        return;
+    // The step list and the checks as tall as their rows (within limits); the text takes the rest.
+    const int stepRow = m_steps->count() > 0 ? m_steps->sizeHintForRow(0) + 2 * m_steps->spacing() : 24;
+    const int steps = std::min(total / 3, m_steps->count() * stepRow + 2 * m_steps->frameWidth() + 6);
+    m_fittedResultRows = m_results->topLevelItemCount();
+    const int resultRow = m_fittedResultRows > 0 ? m_results->sizeHintForRow(0) : fontMetrics().height() + 6;
+    const int results = std::min(total * 2 / 5,
+        (m_fittedResultRows + 1) * resultRow + m_results->header()->sizeHint().height()
+            + 2 * m_results->frameWidth());
+    m_splitter->setSizes({ steps, std::max(120, total - steps - results), results });
+}
+
+void GuideDock::resizeEvent(QResizeEvent* event)
+{
+    QDockWidget::resizeEvent(event);
+    fitPanes();
 }
 
 void GuideDock::attachViews(MetricChart* curves, PadMapView* padMap)
@@ -414,6 +445,7 @@ bool GuideDock::openExercise(const QString& id)
         m_padMap->clear();
     selectStep(-1);
     m_tabs->setCurrentIndex(0);
+    fitPanes();
     emit message(
         tr("Exercise opened: %1%2").arg(qs(e.title), m_quick->isChecked() ? tr(" (quick run)") : ""), false);
     emit exerciseOpened(id);
@@ -619,10 +651,12 @@ void GuideDock::updateResults()
             auto* item = new QTreeWidgetItem(m_results);
             item->setText(0, "   " + name);
             item->setToolTip(0, name);
-            item->setText(1, formatValue(value, 4));
+            item->setText(1, formatObservation(value));
             item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         }
     }
+    if (m_results->topLevelItemCount() != m_fittedResultRows)
+        fitPanes();
     m_submitButton->setEnabled(m_score.has_value());
     m_submitButton->setToolTip(m_score ? tr("Adds your score %1 to the class's leaderboard").arg(scoreText())
                                        : tr("Run the lesson's steps first: the score is their check"));

@@ -11,6 +11,7 @@ class QCheckBox;
 class QLabel;
 class QListWidget;
 class QProgressBar;
+class QSplitter;
 class QPushButton;
 class QTabWidget;
 class QTableWidget;
@@ -84,8 +85,13 @@ signals:
     void viewRequested(const QString& view);
     void exerciseOpened(const QString& id);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void buildUi();
+    // Sizes the step list and the checks to their rows; the text gets the rest.
+    void fitPanes();
     void showStepText();
     void updateSteps();
     void updateButtons();
@@ -114,6 +120,8 @@ private:
     QTableWidget* m_leaderboard;
     QPushButton* m_submitButton;
     QTreeWidget* m_results;
+    QSplitter* m_splitter;
+    int m_fittedResultRows = -1;
     QLabel* m_activity;
     QProgressBar* m_trainingBar;
     QLabel* m_error;

@@ -237,7 +237,7 @@ void PadMapView::paintEvent(QPaintEvent*)
 
     const std::vector<int>& classes = shownClasses();
     const bool mark = m_markDisagreements && m_map.hasPrediction();
-    const double dot = std::max(2.0, g.cell * 0.5);
+    const double dot = std::max(3.0, g.cell * 0.7);
     for (int r = 0; r < m_map.rows; ++r) {
         for (int p = 0; p < m_map.pads; ++p) {
             const std::size_t i = std::size_t(r) * std::size_t(m_map.pads) + std::size_t(p);

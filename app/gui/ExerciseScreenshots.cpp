@@ -18,13 +18,19 @@ namespace {
 // No screenshot may hang: steps that take longer than this are an error.
 constexpr int kStepsTimeoutMs = 5 * 60 * 1000;
 
-// Opens lesson `id` on reduced data and runs its steps up to `lastStep` (0-based), waiting for them.
-void runLesson(MainWindow& window, const QString& id, int lastStep)
+// Opens lesson `id` on reduced data and runs its steps up to `lastStep` (0-based), waiting for them. With
+// `canvasModel`, that template goes on the canvas and the task steps train it, as a student's own model.
+void runLesson(MainWindow& window, const QString& id, int lastStep, const QString& canvasModel = {})
 {
     GuideDock* dock = window.guideDock();
     dock->setQuickRun(true);
     if (!window.openExercise(id))
         throw Error("the exercise '" + id.toStdString() + "' could not be opened; see the log");
+    if (!canvasModel.isEmpty()) {
+        if (!window.newFromTemplate(canvasModel))
+            throw Error("the template '" + canvasModel.toStdString() + "' could not be opened");
+        dock->setUseCanvasModel(true);
+    }
     ExerciseRunner* runner = dock->runner();
     QEventLoop loop;
     QObject::connect(runner, &ExerciseRunner::runningChanged, &loop, [&](bool running) {
@@ -56,16 +62,17 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
             runLesson(w, "first_steps", 2);
             w.guideDock()->selectStep(2);
         } });
-    registry.addExercise(
-        { "shapes", "shapes recognition in the guide: the dense network and the CNN trained (reduced data)",
-            [](MainWindow& w) {
-                runLesson(w, "shapes", 2);
-                w.guideDock()->selectStep(2);
-                w.showExerciseView("curves");
-            } });
+    registry.addExercise({ "shapes",
+        "shapes recognition in the guide: the dense network and a CNN from the canvas trained (reduced data)",
+        [](MainWindow& w) {
+            runLesson(w, "shapes", 2, "shapes_cnn");
+            w.guideDock()->selectStep(2);
+            w.showExerciseView("curves");
+        } });
     registry.addExercise({ "higgs",
-        "Higgs classification in the guide: shallow and deep trained, two hints shown", [](MainWindow& w) {
-            runLesson(w, "higgs", 2);
+        "Higgs classification in the guide: shallow and a deep network from the canvas trained, two hints",
+        [](MainWindow& w) {
+            runLesson(w, "higgs", 2, "higgs_deep");
             w.guideDock()->selectStep(2);
             w.guideDock()->showNextHint();
             w.guideDock()->showNextHint();

@@ -263,8 +263,8 @@ bool MainWindow::openExercise(const QString& id)
         return false;
     m_guideDock->show();
     m_guideDock->raise();
-    if (!m_guideDock->isFloating() && m_guideDock->width() < 440)
-        resizeDocks({ m_guideDock }, { 460 }, Qt::Horizontal);
+    if (!m_guideDock->isFloating() && m_guideDock->width() < 480)
+        resizeDocks({ m_guideDock }, { 500 }, Qt::Horizontal);
     const exercises::Exercise& exercise = exercises::ExerciseCatalog::instance().exercise(id.toStdString());
     for (const exercises::ModelRef& ref : exercise.models) {
         if (ref.role != "start")
