@@ -142,6 +142,12 @@ std::vector<CheckResult> ExerciseSession::taskResults() const
     return out;
 }
 
+const PadMap* ExerciseSession::padMap() const
+{
+    const PadMap* map = m_lesson->padMap();
+    return map && !map->empty() ? map : nullptr;
+}
+
 bool ExerciseSession::allPassed(const std::vector<CheckResult>& results)
 {
     for (const auto& r : results)

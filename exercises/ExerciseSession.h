@@ -35,6 +35,9 @@ public:
     void runAll();
     // Only what grading needs: the data steps and the steps that train or evaluate the task model.
     void runTaskSteps();
+    // The student's model file for the task steps still to run (the GUI's "my model from the canvas");
+    // empty: the lesson's own. Between steps only.
+    void setTaskModelPath(std::string path) { m_options.taskModelPath = std::move(path); }
     // Asks the running training to stop between batches (from any thread).
     void requestStop();
 
@@ -43,6 +46,8 @@ public:
     // The checks on the task model only.
     std::vector<CheckResult> taskResults() const;
     const std::vector<std::pair<std::string, double>>& observations() const { return m_observations; }
+    // The lesson's pad map (see Lesson::padMap); null when it has none or before its data step.
+    const PadMap* padMap() const;
     // True when every check in `results` is measured and passes.
     static bool allPassed(const std::vector<CheckResult>& results);
 

@@ -2,6 +2,7 @@
 
 #include "core/util/Seed.h"
 #include "exercises/Exercise.h"
+#include "exercises/PadMap.h"
 
 #include <cstdint>
 #include <string>
@@ -47,6 +48,9 @@ public:
     virtual std::string unavailableReason() const { return {}; }
     // Performs `step` (one of exercise().steps), after the steps before it.
     virtual void runStep(const Step& step, LessonContext& context) = 0;
+    // The read-out plane of a TPC lesson, filled by its data step (eye-scan, truth) and its prediction step;
+    // null for lessons without one. Read it only between steps, on the thread that runs them.
+    virtual const PadMap* padMap() const { return nullptr; }
 };
 
 } // namespace neurino::exercises

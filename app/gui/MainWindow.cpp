@@ -7,10 +7,13 @@
 #include "widgets/GraphModel.h"
 #include "widgets/GraphScene.h"
 #include "widgets/GraphView.h"
+#include "widgets/GuideDock.h"
 #include "widgets/LayerPalette.h"
 #include "widgets/LogDock.h"
+#include "widgets/MetricChart.h"
 #include "widgets/NodeItem.h"
 #include "widgets/NodeStyle.h"
+#include "widgets/PadMapView.h"
 #include "widgets/ProblemsDock.h"
 #include "widgets/PropertyPanel.h"
 #include "widgets/SummaryDock.h"
@@ -22,6 +25,7 @@
 #include "core/util/Device.h"
 #include "core/util/Error.h"
 #include "core/util/Resources.h"
+#include "exercises/ExerciseCatalog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -40,6 +44,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -68,9 +73,13 @@ QString templatesDirectory()
     return QDir(qs(resourceDir()) + "/models").absolutePath();
 }
 
+// Templates and the lessons' model files ship with Neurino: they open as new, untitled models, so that
+// saving never overwrites them.
 bool isTemplateFile(const QString& path)
 {
-    return QFileInfo(path).absoluteDir().absolutePath() == templatesDirectory();
+    const QString dir = QFileInfo(path).absoluteDir().absolutePath();
+    return dir == templatesDirectory()
+        || dir.startsWith(QDir(qs(resourceDir()) + "/exercises").absolutePath() + "/");
 }
 
 // True when some nodes sit on top of each other: a hand-written file without positions, say.
@@ -199,6 +208,92 @@ void MainWindow::createDocks()
     resizeDocks({ m_propertiesDock, m_summaryDock }, { 520, 300 }, Qt::Vertical);
     resizeDocks({ m_problemsDock }, { 150 }, Qt::Vertical);
     createTrainingDocks();
+    createGuideDocks();
+}
+
+void MainWindow::createGuideDocks()
+{
+    // The guide shares the left side with the layer palette, down to the window's bottom, so that a
+    // lesson's text and checks have the full height; the pad map sits with the training results.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    m_guideDock = new GuideDock(this);
+    addDockWidget(Qt::LeftDockWidgetArea, m_guideDock);
+    tabifyDockWidget(m_paletteDock, m_guideDock);
+    m_guideDock->hide();
+    m_paletteDock->raise();
+
+    m_padMapView = new PadMapView(this);
+    m_padMapDock = new QDockWidget(tr("Pad Map"), this);
+    m_padMapDock->setObjectName("padMapDock");
+    m_padMapDock->setWidget(m_padMapView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_padMapDock);
+    tabifyDockWidget(m_trainingAreaDock, m_padMapDock);
+    m_padMapDock->hide();
+    m_problemsDock->raise();
+
+    m_guideDock->attachViews(m_trainingArea->curves(), m_padMapView);
+    connect(m_guideDock, &GuideDock::message, this, [this](const QString& text, bool error) {
+        m_logDock->append(text, error ? LogDock::Level::Error : LogDock::Level::Info);
+        if (error)
+            statusBar()->showMessage(text, kStatusMessageMs);
+    });
+    connect(m_guideDock, &GuideDock::viewRequested, this, &MainWindow::showExerciseView);
+    m_guideDock->setTaskModelSource([this]() -> QString {
+        if (!m_model->analysis().ok()) {
+            reportError(tr("The model on the canvas has problems"),
+                tr("Fix them (see the Problems panel) before the exercise trains it."));
+            return {};
+        }
+        if (!m_taskModelDir)
+            m_taskModelDir = std::make_unique<QTemporaryDir>();
+        const QString path = m_taskModelDir->filePath("task.neurino.json");
+        try {
+            saveModel(m_model->graph(), path.toStdString());
+        } catch (const Error& e) {
+            reportError(tr("Cannot hand the model to the exercise"), qs(e.what()));
+            return {};
+        }
+        return path;
+    });
+}
+
+bool MainWindow::openExercise(const QString& id)
+{
+    if (!m_guideDock->openExercise(id))
+        return false;
+    m_guideDock->show();
+    m_guideDock->raise();
+    if (!m_guideDock->isFloating() && m_guideDock->width() < 480)
+        resizeDocks({ m_guideDock }, { 500 }, Qt::Horizontal);
+    const exercises::Exercise& exercise = exercises::ExerciseCatalog::instance().exercise(id.toStdString());
+    for (const exercises::ModelRef& ref : exercise.models) {
+        if (ref.role != "start")
+            continue;
+        try {
+            openFile(qs(ref.path(exercise.id)));
+        } catch (const Error& e) {
+            reportError(tr("Cannot open the lesson's starting model"), qs(e.what()));
+        }
+        break;
+    }
+    return true;
+}
+
+void MainWindow::showExerciseView(const QString& view)
+{
+    if (view == "pad_map") {
+        m_padMapDock->show();
+        m_padMapDock->raise();
+    } else if (view == "curves") {
+        m_trainingArea->setCurrentWidget(m_trainingArea->curves());
+        m_trainingAreaDock->show();
+        m_trainingAreaDock->raise();
+    } else {
+        return;
+    }
+    QDockWidget* dock = view == "pad_map" ? m_padMapDock : m_trainingAreaDock;
+    if (!dock->isFloating() && dock->height() < height() / 3)
+        resizeDocks({ dock }, { height() * 2 / 5 }, Qt::Vertical);
 }
 
 void MainWindow::createTrainingDocks()
@@ -436,7 +531,8 @@ void MainWindow::createMenus()
     QMenu* panels = m_viewMenu->addMenu(tr("&Panels"));
     for (QDockWidget* dock : { m_paletteDock, m_propertiesDock, static_cast<QDockWidget*>(m_summaryDock),
              static_cast<QDockWidget*>(m_problemsDock), static_cast<QDockWidget*>(m_logDock),
-             static_cast<QDockWidget*>(m_trainingDock), m_trainingAreaDock })
+             static_cast<QDockWidget*>(m_trainingDock), m_trainingAreaDock,
+             static_cast<QDockWidget*>(m_guideDock), m_padMapDock })
         panels->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_zoomInAction);
@@ -476,20 +572,7 @@ void MainWindow::createMenus()
         = m_trainMenu->addAction(tr("Copy &Batch Training Command"), this, &MainWindow::copyTrainingCommand);
     command->setStatusTip(tr("Copy a neurino-batch command line that trains this model without a window"));
 
-    m_exercisesMenu = menuBar()->addMenu(tr("E&xercises"));
-    m_exercisesMenu->setToolTipsVisible(true);
-    const QStringList names = templateNames();
-    for (const Lecture& lecture : kLectures) {
-        QMenu* menu = m_exercisesMenu->addMenu(tr(lecture.title));
-        for (const QString& name : names) {
-            if (!name.startsWith(lecture.prefix))
-                continue;
-            menu->addAction(tr("Start from %1").arg(name), this, [this, name] {
-                if (maybeSave())
-                    newFromTemplate(name);
-            });
-        }
-    }
+    createExercisesMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* reference = help->addAction(tr("&Layer Reference"), this, [this] {
@@ -502,6 +585,43 @@ void MainWindow::createMenus()
     QAction* aboutAction = help->addAction(tr("&About Neurino"), this, &MainWindow::about);
     aboutAction->setMenuRole(QAction::AboutRole);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+// Every lesson of the catalog opens in the guide dock; the lectures' templates follow as starting points.
+void MainWindow::createExercisesMenu()
+{
+    m_exercisesMenu = menuBar()->addMenu(tr("E&xercises"));
+    m_exercisesMenu->setToolTipsVisible(true);
+    const auto& catalog = exercises::ExerciseCatalog::instance();
+    for (const std::string& id : catalog.ids()) {
+        const exercises::Exercise& e = catalog.exercise(id);
+        const QString name = qs(id);
+        QAction* action = m_exercisesMenu->addAction(
+            tr("Lesson %1: %2").arg(e.number).arg(qs(e.title)), this, [this, name] {
+                if (maybeSave())
+                    openExercise(name);
+            });
+        action->setObjectName("exercise_" + name);
+        const std::string why = catalog.unavailableReason(id);
+        action->setEnabled(why.empty());
+        action->setToolTip(why.empty() ? qs(e.summary) : tr("Not available here: %1").arg(qs(why)));
+        action->setStatusTip(action->toolTip());
+    }
+    m_exercisesMenu->addSeparator();
+    m_exercisesMenu->addAction(m_guideDock->toggleViewAction());
+    QMenu* starts = m_exercisesMenu->addMenu(tr("Starting &Models"));
+    const QStringList names = templateNames();
+    for (const Lecture& lecture : kLectures) {
+        QMenu* menu = starts->addMenu(tr(lecture.title));
+        for (const QString& name : names) {
+            if (!name.startsWith(lecture.prefix))
+                continue;
+            menu->addAction(tr("Start from %1").arg(name), this, [this, name] {
+                if (maybeSave())
+                    newFromTemplate(name);
+            });
+        }
+    }
 }
 
 void MainWindow::createToolBar()

@@ -4,10 +4,13 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QTemporaryDir;
 class QTimer;
 class QToolBar;
 class QToolButton;
@@ -18,9 +21,11 @@ class GraphEditor;
 class GraphModel;
 class GraphScene;
 class GraphView;
+class GuideDock;
 class LayerPalette;
 class LogDock;
 class ModelGraph;
+class PadMapView;
 class ProblemsDock;
 class PropertyPanel;
 class SummaryDock;
@@ -62,6 +67,14 @@ public:
     QDockWidget* trainingAreaDock() const { return m_trainingAreaDock; }
     // Shows the training controls and the live views, as the Train menu does.
     void showTraining();
+    GuideDock* guideDock() const { return m_guideDock; }
+    QDockWidget* padMapDock() const { return m_padMapDock; }
+    PadMapView* padMapView() const { return m_padMapView; }
+    // Opens lesson `id` of the exercise catalog in the guide dock, shows the dock and puts the lesson's
+    // starting model on the canvas; false, after saying why, when it cannot.
+    bool openExercise(const QString& id);
+    // Shows the view a lesson's step works with: "pad_map", "curves"; others are left as they are.
+    void showExerciseView(const QString& view);
     QMenu* viewMenu() const { return m_viewMenu; }
     QMenu* modelMenu() const { return m_modelMenu; }
     QMenu* trainMenu() const { return m_trainMenu; }
@@ -102,6 +115,8 @@ protected:
 private:
     void createDocks();
     void createTrainingDocks();
+    void createGuideDocks();
+    void createExercisesMenu();
     void createActions();
     void createMenus();
     void createToolBar();
@@ -139,6 +154,10 @@ private:
     TrainingDock* m_trainingDock = nullptr;
     TrainingArea* m_trainingArea = nullptr;
     QDockWidget* m_trainingAreaDock = nullptr;
+    GuideDock* m_guideDock = nullptr;
+    QDockWidget* m_padMapDock = nullptr;
+    PadMapView* m_padMapView = nullptr;
+    std::unique_ptr<QTemporaryDir> m_taskModelDir; // the canvas's model, saved for an exercise's task steps
     AutosaveManager* m_autosave;
     QTimer* m_autosaveTimer;
     bool m_autosaveDirty = false;

@@ -53,5 +53,7 @@ void registerBuiltinScreenshots(ScreenshotRegistry& registry);
 void registerEditorScreenshots(ScreenshotRegistry& registry);
 // The training panel and the views of training (TrainingScreenshots.cpp).
 void registerTrainingScreenshots(ScreenshotRegistry& registry);
+// Lessons in the exercise guide, with steps run on reduced data (ExerciseScreenshots.cpp).
+void registerExerciseScreenshots(ScreenshotRegistry& registry);
 
 } // namespace neurino

@@ -72,6 +72,7 @@ public:
     {
     }
     const Exercise& exercise() const override { return m_exercise; }
+    const PadMap* padMap() const override { return &m_padMap; }
 
     void runStep(const Step& step, LessonContext& context) override
     {
@@ -98,6 +99,7 @@ private:
         m_scanData = scanned;
         const auto truth = m_plane->extras.at("true_class");
         const double faulty = (truth != 0).to(torch::kFloat64).mean().item<double>();
+        fillPadMap();
         context.log(std::to_string(m_plane->size()) + " pads, " + std::to_string(m_scanned.numel())
             + " eye-scanned; " + fixed(100 * faulty, 1) + " % of all pads are faulty");
     }
@@ -119,6 +121,7 @@ private:
         const auto truth = m_plane->extras.at("true_class");
         const auto predicted = predictedClasses(m_model->predict(m_plane->features));
         const auto& names = m_plane->info.classNames;
+        m_padMap.predicted = toVector(predicted);
         context.record("truth_accuracy", (predicted == truth).to(torch::kFloat64).mean().item<double>());
 
         // The test half of the eye-scan: pads the network never saw, with the eye-scan's label and the truth.
@@ -157,7 +160,27 @@ private:
         context.observe("of them of the right class", double(foundRight));
     }
 
+    static std::vector<int> toVector(const torch::Tensor& classes)
+    {
+        const auto values = classes.to(torch::kInt32).contiguous();
+        const int* begin = values.data_ptr<int>();
+        return std::vector<int>(begin, begin + values.numel());
+    }
+
+    // The plane in plain values for the pad map view; the prediction comes with the last step.
+    void fillPadMap()
+    {
+        m_padMap = PadMap();
+        m_padMap.rows = int(m_plane->extras.at("pad_row").max().item<std::int64_t>()) + 1;
+        m_padMap.pads = int(m_plane->extras.at("pad_column").max().item<std::int64_t>()) + 1;
+        m_padMap.classNames = m_plane->info.classNames;
+        m_padMap.eyeScan = toVector(m_plane->targets); // -1 for pads the eye-scan did not look at
+        m_padMap.truth = toVector(m_plane->extras.at("true_class"));
+        m_padMap.predicted.assign(m_padMap.size(), PadMap::kNoClass);
+    }
+
     Exercise m_exercise;
+    PadMap m_padMap;
     std::shared_ptr<const Dataset> m_plane;
     std::shared_ptr<const Dataset> m_scanData;
     torch::Tensor m_scanned; // indices of the eye-scanned pads in the plane

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <map>
+#include <numeric>
 
 using namespace neurino;
 using namespace neurino::exercises;
@@ -112,6 +113,29 @@ private slots:
         const auto results = session.results();
         QVERIFY2(ExerciseSession::allPassed(results), failures(results).c_str());
         QCOMPARE(recorder.checks.size(), session.exercise().checks.size());
+
+        // The pad map the GUI draws is the plane the checks were measured on.
+        const PadMap* map = session.padMap();
+        QVERIFY(map);
+        QCOMPARE(map->rows, 30);
+        QCOMPARE(map->pads, 192);
+        QCOMPARE(map->classNames.size(), std::size_t(4));
+        QVERIFY(map->hasPrediction());
+        std::size_t right = 0;
+        for (std::size_t i = 0; i < map->size(); ++i)
+            right += map->predicted[i] == map->truth[i] ? 1 : 0;
+        QCOMPARE(double(right) / double(map->size()), *results.front().value); // truth_accuracy
+        const auto scanned = map->counts(map->eyeScan);
+        QCOMPARE(std::accumulate(scanned.begin(), scanned.end(), std::int64_t(0)), std::int64_t(2000));
+        QVERIFY(map->disagreements() > 0);
+    }
+
+    void lessonsWithoutAPlaneHaveNoPadMap()
+    {
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("tpc_krypton"), quick());
+        QVERIFY(!session.padMap()); // before the data step
+        ExerciseSession shapes(ExerciseCatalog::instance().createLesson("shapes"), quick());
+        QVERIFY(!shapes.padMap());
     }
 
     void fashionMnistJudgedOnTheOfficialTestImages()

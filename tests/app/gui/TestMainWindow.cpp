@@ -2,11 +2,13 @@
 #include "app/gui/MainWindow.h"
 #include "widgets/GraphEditor.h"
 #include "widgets/GraphModel.h"
+#include "widgets/GuideDock.h"
 #include "widgets/LogDock.h"
 #include "widgets/SummaryDock.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
+#include "exercises/ExerciseCatalog.h"
 
 #include <QDir>
 #include <QFile>
@@ -46,6 +48,7 @@ private slots:
     void autosaveRecoveryRestoresUnsavedWork();
     void runningSessionsAreNotOffered();
     void menusExist();
+    void exercisesMenuOpensEveryLesson();
 
 private:
     QTemporaryDir m_dir;
@@ -190,6 +193,32 @@ void TestMainWindow::menusExist()
     QCOMPARE(titles, (QStringList { "File", "Edit", "View", "Model", "Train", "Exercises", "Help" }));
     QVERIFY(!window.trainMenu()->actions().isEmpty());
     QVERIFY(!window.exercisesMenu()->actions().isEmpty());
+}
+
+void TestMainWindow::exercisesMenuOpensEveryLesson()
+{
+    MainWindow window(quiet());
+    window.show();
+    QVERIFY(window.guideDock()->isHidden());
+    const auto& catalog = exercises::ExerciseCatalog::instance();
+    for (const std::string& id : catalog.ids()) {
+        const auto& exercise = catalog.exercise(id);
+        QAction* action
+            = window.exercisesMenu()->findChild<QAction*>(QString::fromStdString("exercise_" + id));
+        QVERIFY2(action, id.c_str());
+        QVERIFY(action->text().contains(QString::fromStdString(exercise.title)));
+        action->trigger();
+        QCOMPARE(window.guideDock()->exerciseId(), QString::fromStdString(id));
+        QVERIFY(window.guideDock()->isVisible());
+        // The lesson's starting model is on the canvas, as a new model that never overwrites the lesson's
+        // file.
+        for (const auto& ref : exercise.models) {
+            if (ref.role == "start") {
+                QCOMPARE(window.model()->graph().name(), loadModel(ref.path(id)).name());
+                QVERIFY(window.filePath().isEmpty());
+            }
+        }
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

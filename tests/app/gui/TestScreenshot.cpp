@@ -47,7 +47,8 @@ void TestScreenshot::writesPng_data()
         QString::fromStdString(templatePath("calo_gan_generator")) };
     QTest::newRow("problems") << QStringList { "--view", "problems" };
     QTest::newRow("quick-add") << QStringList { "--view", "quick-add" };
-    QTest::newRow("exercise") << QStringList { "--exercise", "higgs" };
+    // The TPC lesson runs all its steps on reduced data in seconds; the others train for longer.
+    QTest::newRow("exercise") << QStringList { "--exercise", "tpc_krypton" };
 }
 
 void TestScreenshot::writesPng()

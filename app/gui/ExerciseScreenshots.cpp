@@ -1,0 +1,90 @@
+// Screenshot exercises: a lesson opened in the guide dock with its first steps run on reduced data (real,
+// seeded training taking seconds), so that the pictures show real checks, values and views.
+#include "app/gui/MainWindow.h"
+#include "app/gui/ScreenshotRegistry.h"
+#include "widgets/ExerciseRunner.h"
+#include "widgets/GuideDock.h"
+
+#include "core/util/Error.h"
+
+#include <QDockWidget>
+#include <QEventLoop>
+#include <QTimer>
+
+namespace neurino {
+
+namespace {
+
+// No screenshot may hang: steps that take longer than this are an error.
+constexpr int kStepsTimeoutMs = 5 * 60 * 1000;
+
+// Opens lesson `id` on reduced data and runs its steps up to `lastStep` (0-based), waiting for them. With
+// `canvasModel`, that template goes on the canvas and the task steps train it, as a student's own model.
+void runLesson(MainWindow& window, const QString& id, int lastStep, const QString& canvasModel = {})
+{
+    GuideDock* dock = window.guideDock();
+    dock->setQuickRun(true);
+    if (!window.openExercise(id))
+        throw Error("the exercise '" + id.toStdString() + "' could not be opened; see the log");
+    if (!canvasModel.isEmpty()) {
+        if (!window.newFromTemplate(canvasModel))
+            throw Error("the template '" + canvasModel.toStdString() + "' could not be opened");
+        dock->setUseCanvasModel(true);
+    }
+    ExerciseRunner* runner = dock->runner();
+    QEventLoop loop;
+    QObject::connect(runner, &ExerciseRunner::runningChanged, &loop, [&](bool running) {
+        if (!running)
+            loop.quit();
+    });
+    bool timedOut = false;
+    QTimer::singleShot(kStepsTimeoutMs, &loop, [&] {
+        timedOut = true;
+        runner->stop();
+        loop.quit();
+    });
+    if (!dock->runStep(lastStep))
+        throw Error("step " + std::to_string(lastStep + 1) + " of '" + id.toStdString() + "' did not start");
+    loop.exec();
+    if (timedOut)
+        runner->waitForIdle(60 * 1000);
+    if (timedOut || !runner->lastError().isEmpty())
+        throw Error("the steps of '" + id.toStdString() + "' failed: "
+            + (timedOut ? std::string("they did not end in time") : runner->lastError().toStdString()));
+}
+
+} // namespace
+
+void registerExerciseScreenshots(ScreenshotRegistry& registry)
+{
+    registry.addExercise({ "first_steps", "first steps: XOR data and the network without hidden layer, run",
+        [](MainWindow& w) {
+            runLesson(w, "first_steps", 2);
+            w.guideDock()->selectStep(2);
+        } });
+    registry.addExercise({ "shapes",
+        "shapes recognition in the guide: the dense network and a CNN from the canvas trained (reduced data)",
+        [](MainWindow& w) {
+            runLesson(w, "shapes", 2, "shapes_cnn");
+            w.guideDock()->selectStep(2);
+            w.showExerciseView("curves");
+        } });
+    registry.addExercise({ "higgs",
+        "Higgs classification in the guide: shallow and a deep network from the canvas trained, two hints",
+        [](MainWindow& w) {
+            runLesson(w, "higgs", 2, "higgs_deep");
+            w.guideDock()->selectStep(2);
+            w.guideDock()->showNextHint();
+            w.guideDock()->showNextHint();
+            w.guideDock()->showHints();
+            w.showExerciseView("curves");
+        } });
+    registry.addExercise({ "tpc_krypton",
+        "TPC krypton in the guide: every step run, the pad map by prediction", [](MainWindow& w) {
+            runLesson(w, "tpc_krypton", 2);
+            w.guideDock()->selectStep(2);
+            w.showExerciseView("pad_map");
+        } });
+}
+
+} // namespace neurino
