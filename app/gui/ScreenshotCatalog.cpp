@@ -7,6 +7,7 @@ void registerBuiltinScreenshots(ScreenshotRegistry& registry)
 {
     registerEditorScreenshots(registry);
     registerTrainingScreenshots(registry);
+    registerGanScreenshots(registry);
 }
 
 } // namespace neurino

@@ -53,5 +53,7 @@ void registerBuiltinScreenshots(ScreenshotRegistry& registry);
 void registerEditorScreenshots(ScreenshotRegistry& registry);
 // The training panel and the views of training (TrainingScreenshots.cpp).
 void registerTrainingScreenshots(ScreenshotRegistry& registry);
+// The GAN views (GanScreenshots.cpp).
+void registerGanScreenshots(ScreenshotRegistry& registry);
 
 } // namespace neurino
