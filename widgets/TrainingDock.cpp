@@ -377,7 +377,9 @@ void TrainingDock::showGeneratorOptions()
     m_optionEditors.clear();
     const QString name = m_source->currentData().toString();
     const bool file = name == kFileSource;
-    m_fileRow->setVisible(file);
+    // The row with its "File" label: hiding the field alone would leave the label standing.
+    if (auto* form = qobject_cast<QFormLayout*>(m_fileRow->parentWidget()->layout()))
+        form->setRowVisible(m_fileRow, file);
     m_events->setEnabled(!file);
     m_dataSeed->setEnabled(!file);
     auto it = std::find_if(m_generators.begin(), m_generators.end(),

@@ -4,6 +4,8 @@
 #include "app/gui/ScreenshotRegistry.h"
 #include "widgets/GanSettings.h"
 #include "widgets/GanView.h"
+#include "widgets/LogDock.h"
+#include "widgets/ProblemsDock.h"
 #include "widgets/SummaryDock.h"
 #include "widgets/TrainingArea.h"
 #include "widgets/TrainingDock.h"
@@ -11,7 +13,9 @@
 
 #include "core/util/Error.h"
 
+#include <QApplication>
 #include <QEventLoop>
+#include <QScrollArea>
 #include <QTimer>
 
 namespace neurino {
@@ -76,6 +80,23 @@ void registerGanScreenshots(ScreenshotRegistry& registry)
             w.trainingArea()->setCurrentWidget(w.trainingArea()->gan());
             // The figures need room: most of the window's height.
             w.resizeDocks({ w.trainingAreaDock() }, { w.height() * 7 / 10 }, Qt::Vertical);
+        } });
+    registry.addView({ "gan-dock",
+        "the training dock in GAN mode: the tutorial's generator and discriminator and how they are trained",
+        [](MainWindow& w) {
+            if (!w.newFromTemplate(GanSettings::kGeneratorTemplate))
+                throw Error("the GAN generator template could not be opened");
+            TrainingDock* dock = w.trainingDock();
+            dock->setMode(TrainingDock::Mode::Gan);
+            w.summaryDock()->hide();
+            w.showTraining();
+            // The dock alone on the right, its whole height.
+            w.trainingAreaDock()->hide();
+            w.logDock()->hide();
+            w.problemsDock()->hide();
+            QApplication::processEvents();
+            if (auto* scroll = qobject_cast<QScrollArea*>(dock->widget()))
+                scroll->ensureWidgetVisible(dock->ganSettings(), 0, 0);
         } });
 }
 
