@@ -158,6 +158,15 @@ GanSettings::GanSettings(QWidget* parent)
             ? tr("Where both networks train")
             : tr("LibTorch sees no CUDA GPU here, so training runs on the CPU"));
     form->addRow(tr("Device"), m_device);
+
+    m_threads = new QSpinBox;
+    m_threads->setObjectName("ganThreads");
+    m_threads->setRange(0, 1024);
+    m_threads->setSpecialValueText(tr("every core"));
+    m_threads->setValue(defaults.threads);
+    m_threads->setToolTip(tr("CPU threads for training; on a machine others share, 1 is often faster than "
+                             "threads that wait for each other"));
+    form->addRow(tr("CPU threads"), m_threads);
 }
 
 QComboBox* GanSettings::networkChoice(const QString& objectName, const QString& defaultTemplate)
@@ -284,6 +293,11 @@ void GanSettings::setSeed(int seed)
     m_seed->setValue(seed);
 }
 
+void GanSettings::setThreads(int threads)
+{
+    m_threads->setValue(threads);
+}
+
 GanConfig GanSettings::config() const
 {
     GanConfig c;
@@ -298,6 +312,7 @@ GanConfig GanSettings::config() const
     c.latentScaleHigh = m_latentHigh->value();
     c.seed = static_cast<std::uint64_t>(m_seed->value());
     c.device = m_device->currentData().toString().toStdString();
+    c.threads = m_threads->value();
     c.validate();
     return c;
 }

@@ -14,7 +14,7 @@ namespace neurino {
 // The GAN part of the training dock: which networks play generator and discriminator (a template, the
 // model on the canvas, or a file; the calorimeter tutorial's by default) and how they are trained
 // (loss, optimizer, both learning rates, batch size, epochs, label flipping, latent scaling, seed,
-// device), with GanConfig's defaults, which are the tutorial's.
+// device, CPU threads), with GanConfig's defaults, which are the tutorial's.
 class GanSettings : public QGroupBox {
     Q_OBJECT
 
@@ -42,6 +42,8 @@ public:
     void setLabelFlip(double fraction);
     void setLatentScale(double low, double high);
     void setSeed(int seed);
+    // CPU threads of the run; 0: every usable core.
+    void setThreads(int threads);
     // Throws TrainError for settings core refuses.
     GanConfig config() const;
 
@@ -64,6 +66,7 @@ private:
     QDoubleSpinBox* m_latentHigh = nullptr;
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
+    QSpinBox* m_threads = nullptr;
 };
 
 } // namespace neurino

@@ -29,6 +29,8 @@ constexpr int kShowers = 2000;
 constexpr int kEpochs = 3;
 constexpr int kBatchSize = 100;
 constexpr double kLearningRate = 1e-3;
+// One thread: on a machine others share, threads that wait for each other are slower than one.
+constexpr int kThreads = 1;
 
 void trainGan(MainWindow& window)
 {
@@ -42,6 +44,7 @@ void trainGan(MainWindow& window)
     gan->setEpochs(kEpochs);
     gan->setBatchSize(kBatchSize);
     gan->setLearningRates(kLearningRate, kLearningRate);
+    gan->setThreads(kThreads);
     window.showTraining();
 
     QEventLoop loop;
