@@ -2,6 +2,7 @@
 
 #include "widgets/ConfusionMatrixView.h"
 #include "widgets/DecisionBoundaryView.h"
+#include "widgets/GanView.h"
 #include "widgets/MetricChart.h"
 #include "widgets/OutputDistributionView.h"
 #include "widgets/RocView.h"
@@ -17,6 +18,7 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     , m_roc(new RocView(this))
     , m_outputs(new OutputDistributionView(this))
     , m_boundary(new DecisionBoundaryView(this))
+    , m_gan(new GanView(this))
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
@@ -31,6 +33,8 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     setTabToolTip(3, tr("Classifier output on training and held-out samples: the overtraining check"));
     setTabToolTip(
         4, tr("For data with two input features: the class the model gives every point of the plane"));
+    setTabToolTip(addTab(m_gan, tr("GAN")),
+        tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
 
     connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
         m_curves->addRun(run.id, run.name);
@@ -42,6 +46,20 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
             const RunRecord* run = m_session->run(runId);
             m_boundary->setData(boundary, run ? run->name : QString());
         });
+    connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
+        if (run.gan && !run.finished) {
+            m_gan->setRun(run.id, run.name);
+            setCurrentWidget(m_gan);
+        }
+    });
+    connect(session, &TrainingSession::epochEnded, this, [this](int runId, const EpochStats& stats) {
+        if (runId == m_gan->runId())
+            m_gan->addEpoch(stats);
+    });
+    connect(session, &TrainingSession::ganSamples, this, [this](int runId, const GanEpochData& samples) {
+        if (runId == m_gan->runId())
+            m_gan->setSamples(samples);
+    });
     connect(session, &TrainingSession::batchEnded, m_curves, &MetricChart::addBatch);
     connect(session, &TrainingSession::epochEnded, m_curves, &MetricChart::addEpoch);
     connect(session, &TrainingSession::runFinished, this, [this](const RunRecord& run) {

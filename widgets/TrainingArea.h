@@ -8,6 +8,7 @@ namespace neurino {
 
 class ConfusionMatrixView;
 class DecisionBoundaryView;
+class GanView;
 class MetricChart;
 class OutputDistributionView;
 class RocView;
@@ -15,8 +16,8 @@ class TrainingSession;
 
 // The live views of training, as tabs: loss and metric curves of every run, then, once a classifier is
 // trained, its confusion matrix, ROC curves and output distributions; for 2-D data, the decision boundary
-// over the input plane while it trains. It feeds the views the session's
-// plain values; the views themselves know nothing of training.
+// over the input plane while it trains; for a GAN, its samples and physics after every epoch. It feeds
+// the views the session's plain values; the views themselves know nothing of training.
 class TrainingArea : public QTabWidget {
     Q_OBJECT
 
@@ -28,6 +29,7 @@ public:
     RocView* roc() const { return m_roc; }
     OutputDistributionView* outputs() const { return m_outputs; }
     DecisionBoundaryView* boundary() const { return m_boundary; }
+    GanView* gan() const { return m_gan; }
 
     // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
     // run list on request).
@@ -40,6 +42,7 @@ private:
     RocView* m_roc;
     OutputDistributionView* m_outputs;
     DecisionBoundaryView* m_boundary;
+    GanView* m_gan;
 };
 
 } // namespace neurino

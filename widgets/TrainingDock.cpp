@@ -1,6 +1,7 @@
 #include "widgets/TrainingDock.h"
 
 #include "widgets/DatasetPathsDialog.h"
+#include "widgets/GanSettings.h"
 #include "widgets/GraphModel.h"
 #include "widgets/RunFolder.h"
 
@@ -85,8 +86,13 @@ TrainingDock::TrainingDock(GraphModel* model, TrainingSession* session, QWidget*
     auto* body = new QWidget;
     auto* layout = new QVBoxLayout(body);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(createModeRow());
     layout->addWidget(createDataGroup());
-    layout->addWidget(createTrainingGroup());
+    m_trainingGroup = createTrainingGroup();
+    layout->addWidget(m_trainingGroup);
+    m_ganSettings = new GanSettings;
+    m_ganSettings->setVisible(false);
+    layout->addWidget(m_ganSettings);
     layout->addWidget(createControls());
     layout->addStretch(1);
     auto* scroll = new QScrollArea(this);
@@ -105,6 +111,43 @@ TrainingDock::TrainingDock(GraphModel* model, TrainingSession* session, QWidget*
     connect(m_model, &GraphModel::modelReset, this, &TrainingDock::suggestGenerator);
     suggestGenerator();
     updateButtons();
+}
+
+QWidget* TrainingDock::createModeRow()
+{
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_mode = new QComboBox;
+    m_mode->setObjectName("trainingMode");
+    m_mode->addItem(
+        tr("Classifier or regression: the model on the canvas"), static_cast<int>(Mode::Classifier));
+    m_mode->addItem(tr("GAN: a generator against a discriminator"), static_cast<int>(Mode::Gan));
+    m_mode->setToolTip(tr("What to train: the model on the canvas on labelled data, or a generative "
+                          "adversarial network on real samples such as calorimeter showers"));
+    layout->addWidget(new QLabel(tr("Train")));
+    layout->addWidget(m_mode, 1);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
+        const bool gan = mode() == Mode::Gan;
+        m_trainingGroup->setVisible(!gan);
+        m_ganSettings->setVisible(gan);
+        m_startButton->setToolTip(gan ? tr("Train the chosen generator against the chosen discriminator")
+                                      : tr("Train the model on the canvas with these settings"));
+        // The tutorial's GAN learns calorimeter showers; a file stays chosen.
+        if (gan && generator() != kFileSource && generator() != "calorimeter")
+            setGenerator("calorimeter");
+    });
+    return row;
+}
+
+void TrainingDock::setMode(Mode mode)
+{
+    m_mode->setCurrentIndex(m_mode->findData(static_cast<int>(mode)));
+}
+
+TrainingDock::Mode TrainingDock::mode() const
+{
+    return static_cast<Mode>(m_mode->currentData().toInt());
 }
 
 QWidget* TrainingDock::createDataGroup()
@@ -334,7 +377,9 @@ void TrainingDock::showGeneratorOptions()
     m_optionEditors.clear();
     const QString name = m_source->currentData().toString();
     const bool file = name == kFileSource;
-    m_fileRow->setVisible(file);
+    // The row with its "File" label: hiding the field alone would leave the label standing.
+    if (auto* form = qobject_cast<QFormLayout*>(m_fileRow->parentWidget()->layout()))
+        form->setRowVisible(m_fileRow, file);
     m_events->setEnabled(!file);
     m_dataSeed->setEnabled(!file);
     auto it = std::find_if(m_generators.begin(), m_generators.end(),
@@ -412,8 +457,15 @@ void TrainingDock::chooseFile()
 
 void TrainingDock::suggestGenerator()
 {
+    if (mode() == Mode::Gan)
+        return;
     // The exercise templates are named after their data: shapes_cnn trains on shapes.
     const QString model = QString::fromStdString(m_model->graph().name());
+    // The GAN tutorial's networks train as a pair, in GAN mode.
+    if (model.startsWith("calo_gan")) {
+        setMode(Mode::Gan);
+        return;
+    }
     for (const GeneratorInfo& g : m_generators) {
         const QString name = QString::fromStdString(g.name);
         if (!model.isEmpty() && model.startsWith(name, Qt::CaseInsensitive)) {
@@ -580,6 +632,8 @@ bool TrainingDock::start()
 {
     if (m_session->isRunning())
         return false;
+    if (mode() == Mode::Gan)
+        return startGan();
     const GraphAnalysis& analysis = m_model->analysis();
     if (!analysis.ok()) {
         showError(tr("The model has %n problem(s); the Problems panel lists them. First: %1", nullptr,
@@ -597,6 +651,37 @@ bool TrainingDock::start()
         m_progress->setRange(0, 0);
         m_progressLabel->setText(tr("Preparing…"));
         return m_session->start(m_model->graph(), dataChoice(), config);
+    } catch (const Error& e) {
+        showError(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool TrainingDock::startGan()
+{
+    if (m_source->currentData().toString() == kFileSource && m_filePath.isEmpty()) {
+        showError(tr("Choose a dataset file of real samples first, or pick a generator as the source."));
+        return false;
+    }
+    try {
+        const ModelGraph generator = m_ganSettings->generator(m_model->graph());
+        const ModelGraph discriminator = m_ganSettings->discriminator(m_model->graph());
+        for (const auto& [graph, role] : { std::pair { &generator, tr("generator") },
+                 std::pair { &discriminator, tr("discriminator") } }) {
+            const std::vector<GraphIssue> issues = graph->validate();
+            if (!issues.empty()) {
+                const int count = static_cast<int>(issues.size());
+                showError(tr("The %1 '%2' has %n problem(s). First: %3", nullptr, count)
+                              .arg(role, QString::fromStdString(graph->name()),
+                                  QString::fromStdString(issues.front().message)));
+                return false;
+            }
+        }
+        const GanConfig config = m_ganSettings->config();
+        m_statusLabel->setStyleSheet({});
+        m_progress->setRange(0, 0);
+        m_progressLabel->setText(tr("Preparing…"));
+        return m_session->startGan(generator, discriminator, dataChoice(), config);
     } catch (const Error& e) {
         showError(QString::fromStdString(e.what()));
         return false;
@@ -708,7 +793,8 @@ void TrainingDock::onEpoch(int, const EpochStats& stats)
     m_progress->setValue(static_cast<int>(std::min<std::int64_t>(done, m_progress->maximum())));
     QStringList parts;
     for (const char* name :
-        { "loss", "val_loss", "accuracy", "val_accuracy", "auc", "val_auc", "mae", "val_mae" }) {
+        { "loss", "val_loss", "accuracy", "val_accuracy", "auc", "val_auc", "mae", "val_mae", "d_loss",
+            "g_loss", "energy_chi2_ndf" }) {
         auto it = stats.metrics.find(name);
         if (it != stats.metrics.end())
             parts << QStringLiteral("%1 %2").arg(name).arg(it->second, 0, 'g', 3);

@@ -21,17 +21,25 @@ class QTableWidget;
 
 namespace neurino {
 
+class GanSettings;
 class GraphModel;
 
 // Trains the model on the canvas: the data (a catalog generator with its options, or an HDF5 file whose
 // datasets the user maps), the split, optimizer, learning rate, batch size, epochs, early stopping, seed
 // and device; Start, Pause/Resume, Stop; progress with samples per second and the time left; and the
-// session's run list with each run's settings and final metrics.
+// session's run list with each run's settings and final metrics. In GAN mode it trains a generator against
+// a discriminator instead (GanSettings), on the same data choices, with the same controls.
 class TrainingDock : public QDockWidget {
     Q_OBJECT
 
 public:
+    enum class Mode { Classifier, Gan };
+
     TrainingDock(GraphModel* model, TrainingSession* session, QWidget* parent = nullptr);
+
+    void setMode(Mode mode);
+    Mode mode() const;
+    GanSettings* ganSettings() const { return m_ganSettings; }
 
     // The form, for tests, screenshots and exercises.
     void setGenerator(const QString& name);
@@ -78,6 +86,8 @@ signals:
     void runActivated(int runId);
 
 private:
+    QWidget* createModeRow();
+    bool startGan();
     QWidget* createDataGroup();
     QWidget* createTrainingGroup();
     QWidget* createControls();
@@ -97,6 +107,9 @@ private:
     TrainingSession* m_session;
     std::vector<GeneratorInfo> m_generators;
 
+    QComboBox* m_mode = nullptr;
+    QWidget* m_trainingGroup = nullptr;
+    GanSettings* m_ganSettings = nullptr;
     QComboBox* m_source = nullptr;
     QGroupBox* m_optionsBox = nullptr;
     QFormLayout* m_optionsForm = nullptr;

@@ -1,7 +1,9 @@
 #include "widgets/TrainingSession.h"
 
+#include "widgets/GanWorker.h"
 #include "widgets/TrainingWorker.h"
 
+#include "core/gan/GanConfig.h"
 #include "core/train/StopToken.h"
 
 #include <QCoreApplication>
@@ -23,6 +25,7 @@ void registerTypes()
     qRegisterMetaType<RunEvaluation>();
     qRegisterMetaType<RunRecord>();
     qRegisterMetaType<DecisionBoundaryData>();
+    qRegisterMetaType<GanEpochData>();
 }
 
 // A folder name made of the run's name: letters, digits, '-' and '_' only.
@@ -51,6 +54,10 @@ TrainingSession::TrainingSession(QObject* parent)
     m_worker = new TrainingWorker(m_stop);
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_ganWorker = new GanWorker(m_stop);
+    m_ganWorker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_ganWorker, &QObject::deleteLater);
+    connectGanWorker();
 
     connect(m_worker, &TrainingWorker::status, this, &TrainingSession::status);
     connect(m_worker, &TrainingWorker::started, this, [this](const TrainStart& start) {
@@ -104,6 +111,7 @@ bool TrainingSession::start(
     m_stop->reset();
     m_batchesAtStop = -1;
     m_worker->resetBatchCount();
+    m_ganRun = false;
     RunRecord record;
     record.id = m_nextId++;
     record.modelName = QString::fromStdString(graph.name());
@@ -130,6 +138,103 @@ bool TrainingSession::start(
     return true;
 }
 
+bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& discriminator,
+    const DataChoice& data, const GanConfig& config, const QString& name)
+{
+    if (isRunning())
+        return false;
+    m_stop->reset();
+    m_batchesAtStop = -1;
+    m_ganWorker->resetBatchCount();
+    m_ganRun = true;
+    RunRecord record;
+    record.id = m_nextId++;
+    record.gan = true;
+    record.modelName = QString::fromStdString(generator.name() + " vs " + discriminator.name());
+    record.name = name.isEmpty()
+        ? tr("Run %1 (GAN, lr %2 / %3)")
+              .arg(record.id)
+              .arg(config.generatorOptimizer.learningRate)
+              .arg(config.discriminatorOptimizer.learningRate)
+        : name;
+    record.dataName = data.describe();
+    // The run list's columns and the curves read these; the GAN's own settings are in `settings`.
+    record.config.optimizer = config.discriminatorOptimizer;
+    record.config.epochs = config.epochs;
+    record.config.batchSize = config.batchSize;
+    record.config.seed = config.seed;
+    record.config.device = config.device;
+    record.settings = tr("GAN %1, %2, lr G %3 / D %4, batch %5, %6 epochs, flip %7, seed %8")
+                          .arg(QString::fromStdString(config.loss))
+                          .arg(QString::fromStdString(config.generatorOptimizer.name))
+                          .arg(config.generatorOptimizer.learningRate)
+                          .arg(config.discriminatorOptimizer.learningRate)
+                          .arg(config.batchSize)
+                          .arg(config.epochs)
+                          .arg(config.labelFlip)
+                          .arg(config.seed);
+    if (!m_runsFolder.isEmpty())
+        record.folder = QDir(m_runsFolder).filePath(folderName(record));
+    m_runs.push_back(record);
+    m_currentId = record.id;
+    setState(State::Preparing);
+    emit runAdded(m_runs.back());
+
+    const QString folder = record.folder;
+    GanWorker* worker = m_ganWorker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, generator, discriminator, data, config, folder] {
+            worker->run(generator, discriminator, data, config, folder);
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void TrainingSession::connectGanWorker()
+{
+    connect(m_ganWorker, &GanWorker::status, this, &TrainingSession::status);
+    connect(m_ganWorker, &GanWorker::started, this, [this](const TrainStart& start) {
+        if (RunRecord* run = current()) {
+            run->start = start;
+            if (m_state == State::Preparing)
+                setState(State::Training);
+            emit runStarted(run->id, start);
+        }
+    });
+    connect(m_ganWorker, &GanWorker::batchEnded, this, [this](const BatchStats& stats, double smoothed) {
+        if (m_currentId)
+            emit batchEnded(m_currentId, stats, smoothed);
+    });
+    connect(m_ganWorker, &GanWorker::epochEnded, this, [this](const EpochStats& stats) {
+        if (RunRecord* run = current()) {
+            run->epochs.push_back(stats);
+            emit epochEnded(run->id, stats);
+        }
+    });
+    connect(m_ganWorker, &GanWorker::samplesReady, this, [this](const GanEpochData& samples) {
+        if (m_currentId)
+            emit ganSamples(m_currentId, samples);
+    });
+    connect(m_ganWorker, &GanWorker::finished, this,
+        [this](const TrainSummary& summary) { finish(summary, {}); });
+    connect(m_ganWorker, &GanWorker::failed, this, [this](const QString& message) {
+        const int id = m_currentId;
+        TrainSummary summary;
+        summary.reason = StopReason::Failed;
+        summary.message = message.toStdString();
+        if (RunRecord* run = current())
+            summary.epochsCompleted = static_cast<int>(run->epochs.size());
+        finish(summary, {});
+        emit runFailed(id, message);
+    });
+}
+
+std::int64_t TrainingSession::batchesDone() const
+{
+    return m_ganRun ? m_ganWorker->batchesDone() : m_worker->batchesDone();
+}
+
 void TrainingSession::pause()
 {
     if (m_state != State::Training && m_state != State::Preparing)
@@ -150,7 +255,7 @@ void TrainingSession::stop()
 {
     if (!isRunning() || m_state == State::Stopping)
         return;
-    m_batchesAtStop = m_worker->batchesDone();
+    m_batchesAtStop = batchesDone();
     m_stop->requestStop();
     setState(State::Stopping);
 }
@@ -211,7 +316,7 @@ void TrainingSession::finish(const TrainSummary& summary, const RunEvaluation& e
     run->summary = summary;
     run->evaluation = evaluation;
     run->finished = true;
-    run->batches = m_worker->batchesDone();
+    run->batches = batchesDone();
     if (m_batchesAtStop >= 0)
         run->batchesAfterStop = run->batches - m_batchesAtStop;
     // A copy: a receiver may start the next run, which grows the list.

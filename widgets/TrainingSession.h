@@ -1,5 +1,6 @@
 #pragma once
 
+#include "widgets/GanTypes.h"
 #include "widgets/TrainingTypes.h"
 
 #include "core/graph/ModelGraph.h"
@@ -13,8 +14,10 @@ class QThread;
 
 namespace neurino {
 
+class GanWorker;
 class StopToken;
 class TrainingWorker;
+struct GanConfig;
 
 // The window's side of training: runs one TrainingWorker at a time on its own thread, relays its reports
 // (queued, so they arrive on the window's thread) and keeps every run of the session in a list. Pause,
@@ -32,6 +35,10 @@ public:
     // `runsFolder`, when set, receives a run folder per run, named after the run.
     bool start(
         const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& name = {});
+    // Starts a GAN run: `generator` against `discriminator` on the real samples of `data`; false while
+    // another run is going. Its reports arrive as a classifier's do, plus ganSamples after epochs.
+    bool startGan(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
+        const GanConfig& config, const QString& name = {});
     void pause();
     void resume();
     void stop();
@@ -63,15 +70,22 @@ signals:
     void boundaryUpdated(int runId, const neurino::DecisionBoundaryData& boundary);
     // The run ended (completed, early-stopped, stopped or failed); its record is final.
     void runFinished(const neurino::RunRecord& run);
+    // A GAN run's samples and physics comparison after an epoch (a few times per second at most).
+    void ganSamples(int runId, const neurino::GanEpochData& samples);
     void runFailed(int runId, const QString& message);
 
 private:
     void setState(State state);
     RunRecord* current();
     void finish(const TrainSummary& summary, const RunEvaluation& evaluation);
+    void connectGanWorker();
+    // Optimisation steps of the current run so far, from whichever worker trains it.
+    std::int64_t batchesDone() const;
 
     QThread* m_thread;
     TrainingWorker* m_worker;
+    GanWorker* m_ganWorker;
+    bool m_ganRun = false; // the current run is the GAN worker's
     std::shared_ptr<StopToken> m_stop;
     State m_state = State::Idle;
     std::vector<RunRecord> m_runs;

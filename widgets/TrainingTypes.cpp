@@ -40,6 +40,8 @@ std::int64_t ConfusionData::total() const
 
 QString RunRecord::settingsText() const
 {
+    if (!settings.isEmpty())
+        return settings;
     QString text = QStringLiteral("%1, lr %2, batch %3, %4 epochs, seed %5")
                        .arg(QString::fromStdString(config.optimizer.name))
                        .arg(config.optimizer.learningRate)
@@ -65,6 +67,15 @@ QString RunRecord::metricsText() const
         if (name.rfind("val_", 0) != 0 && name.rfind("test_", 0) != 0 && name != "lr"
             && name.find("seconds") == std::string::npos)
             shown.emplace_back(name, value);
+    }
+    if (gan) {
+        // What tells a GAN's progress: the physics first, then both losses.
+        shown.clear();
+        for (const char* name : { "energy_chi2_ndf", "d_loss", "g_loss" }) {
+            auto it = metrics.find(name);
+            if (it != metrics.end())
+                shown.emplace_back(name, it->second);
+        }
     }
     QStringList parts;
     for (const auto& [name, value] : shown) {

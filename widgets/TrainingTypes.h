@@ -113,6 +113,8 @@ struct RunRecord {
     // Steps done after the user asked to stop (the trainer looks between batches: 0 or 1); -1 when not.
     std::int64_t batchesAfterStop = -1;
     QString folder; // the run folder on disk, when it was saved or loaded
+    bool gan = false; // a generator trained against a discriminator
+    QString settings; // what settingsText() shows when `config` cannot hold the settings (GAN runs)
 
     // "adam, lr 0.001, batch 32, 10 epochs, seed 42".
     QString settingsText() const;

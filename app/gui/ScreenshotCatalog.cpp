@@ -8,6 +8,7 @@ void registerBuiltinScreenshots(ScreenshotRegistry& registry)
     registerEditorScreenshots(registry);
     registerTrainingScreenshots(registry);
     registerExerciseScreenshots(registry);
+    registerGanScreenshots(registry);
 }
 
 } // namespace neurino

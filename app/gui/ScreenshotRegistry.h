@@ -55,5 +55,7 @@ void registerEditorScreenshots(ScreenshotRegistry& registry);
 void registerTrainingScreenshots(ScreenshotRegistry& registry);
 // Lessons in the exercise guide, with steps run on reduced data (ExerciseScreenshots.cpp).
 void registerExerciseScreenshots(ScreenshotRegistry& registry);
+// The GAN views (GanScreenshots.cpp).
+void registerGanScreenshots(ScreenshotRegistry& registry);
 
 } // namespace neurino

@@ -1,0 +1,106 @@
+// The GAN screenshot: the calorimeter tutorial's generator and discriminator trained briefly on generated
+// showers through the training dock's GAN mode, so the picture shows real losses, samples and physics.
+#include "app/gui/MainWindow.h"
+#include "app/gui/ScreenshotRegistry.h"
+#include "widgets/GanSettings.h"
+#include "widgets/GanView.h"
+#include "widgets/LogDock.h"
+#include "widgets/ProblemsDock.h"
+#include "widgets/SummaryDock.h"
+#include "widgets/TrainingArea.h"
+#include "widgets/TrainingDock.h"
+#include "widgets/TrainingSession.h"
+
+#include "core/util/Error.h"
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QScrollArea>
+#include <QTimer>
+
+namespace neurino {
+
+namespace {
+
+// No screenshot run may hang: a run that takes longer than this is an error.
+constexpr int kRunTimeoutMs = 10 * 60 * 1000;
+// Small enough for a minute on two busy cores, long enough for the generator to start making showers.
+constexpr int kShowers = 2000;
+constexpr int kEpochs = 3;
+constexpr int kBatchSize = 100;
+constexpr double kLearningRate = 1e-3;
+// One thread: on a machine others share, threads that wait for each other are slower than one.
+constexpr int kThreads = 1;
+
+void trainGan(MainWindow& window)
+{
+    if (!window.newFromTemplate(GanSettings::kGeneratorTemplate))
+        throw Error("the GAN generator template could not be opened");
+    TrainingDock* dock = window.trainingDock();
+    dock->setMode(TrainingDock::Mode::Gan);
+    dock->setGenerator("calorimeter");
+    dock->setEvents(kShowers);
+    GanSettings* gan = dock->ganSettings();
+    gan->setEpochs(kEpochs);
+    gan->setBatchSize(kBatchSize);
+    gan->setLearningRates(kLearningRate, kLearningRate);
+    gan->setThreads(kThreads);
+    window.showTraining();
+
+    QEventLoop loop;
+    bool failed = false;
+    QString message;
+    TrainingSession* session = window.trainingSession();
+    QObject::connect(session, &TrainingSession::runFinished, &loop, [&](const RunRecord& run) {
+        failed = run.summary.reason == StopReason::Failed;
+        message = QString::fromStdString(run.summary.message);
+        loop.quit();
+    });
+    QTimer::singleShot(kRunTimeoutMs, &loop, [&] {
+        failed = true;
+        message = "the run did not end in time";
+        session->stop();
+        loop.quit();
+    });
+    if (!dock->start())
+        throw Error("the GAN training could not start; see the log");
+    loop.exec();
+    if (failed)
+        throw Error("training the GAN failed: " + message.toStdString());
+}
+
+} // namespace
+
+void registerGanScreenshots(ScreenshotRegistry& registry)
+{
+    registry.addView({ "gan",
+        "the GAN views after a short training of the calorimeter tutorial's networks: losses, generated "
+        "showers beside real ones, average images, profiles and energy sums with chi2/NDF",
+        [](MainWindow& w) {
+            trainGan(w);
+            w.summaryDock()->hide();
+            w.showTraining();
+            w.trainingArea()->setCurrentWidget(w.trainingArea()->gan());
+            // The figures need room: most of the window's height.
+            w.resizeDocks({ w.trainingAreaDock() }, { w.height() * 7 / 10 }, Qt::Vertical);
+        } });
+    registry.addView({ "gan-dock",
+        "the training dock in GAN mode: the tutorial's generator and discriminator and how they are trained",
+        [](MainWindow& w) {
+            if (!w.newFromTemplate(GanSettings::kGeneratorTemplate))
+                throw Error("the GAN generator template could not be opened");
+            TrainingDock* dock = w.trainingDock();
+            dock->setMode(TrainingDock::Mode::Gan);
+            w.summaryDock()->hide();
+            w.showTraining();
+            // The dock alone on the right, its whole height.
+            w.trainingAreaDock()->hide();
+            w.logDock()->hide();
+            w.problemsDock()->hide();
+            QApplication::processEvents();
+            if (auto* scroll = qobject_cast<QScrollArea*>(dock->widget()))
+                scroll->ensureWidgetVisible(dock->ganSettings(), 0, 0);
+        } });
+}
+
+} // namespace neurino

@@ -1,0 +1,277 @@
+// LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
+#include "core/data/DatasetFile.h"
+#include "core/gan/GanTrainer.h"
+#include "core/graph/ModelJson.h"
+#include "core/train/StopToken.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Device.h"
+#include "core/util/Error.h"
+#include "datasets/Catalog.h"
+
+#include "widgets/GanWorker.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <sstream>
+
+namespace neurino {
+
+namespace {
+
+// Weight of the past in the smoothed batch loss, as TrainingWorker's.
+constexpr double kSmoothing = 0.9;
+
+Dataset loadData(const DataChoice& choice)
+{
+    if (choice.kind == DataChoice::Kind::Generator) {
+        const auto options = nlohmann::json::parse(choice.optionsJson.empty() ? "{}" : choice.optionsJson);
+        return datasets::Catalog::instance().generate(choice.generator, options, choice.events, choice.seed);
+    }
+    DatasetPaths paths;
+    paths.features = choice.featuresPath;
+    paths.targets = choice.targetsPath;
+    paths.readExtras = false;
+    if (!choice.task.empty())
+        paths.task = parseTask(choice.task);
+    return readDataset(choice.path, paths);
+}
+
+// (H, W) or (1, H, W) on any device to plain values; empty for anything else.
+ImageData toImage(const torch::Tensor& image)
+{
+    torch::Tensor x = image.detach().to(torch::kCPU, torch::kFloat);
+    if (x.dim() == 3 && x.size(0) == 1)
+        x = x.select(0, 0);
+    if (x.dim() != 2)
+        return {};
+    x = x.contiguous();
+    ImageData out;
+    out.rows = static_cast<int>(x.size(0));
+    out.columns = static_cast<int>(x.size(1));
+    out.values.assign(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+    return out;
+}
+
+std::vector<ImageData> toImages(const torch::Tensor& batch)
+{
+    std::vector<ImageData> out;
+    if (!batch.defined())
+        return out;
+    for (std::int64_t i = 0; i < batch.size(0); ++i) {
+        ImageData image = toImage(batch[i]);
+        if (image.empty())
+            return {};
+        out.push_back(std::move(image));
+    }
+    return out;
+}
+
+std::vector<double> toVector(const torch::Tensor& t)
+{
+    if (!t.defined())
+        return {};
+    const torch::Tensor x = t.detach().to(torch::kCPU, torch::kDouble).contiguous().flatten();
+    return std::vector<double>(x.data_ptr<double>(), x.data_ptr<double>() + x.numel());
+}
+
+GanEpochData toEpochData(const GanSamples& s)
+{
+    GanEpochData out;
+    out.epoch = s.epoch;
+    out.generated = toImages(s.generated);
+    out.real = toImages(s.real);
+    if (!s.hasShowerComparison)
+        return out;
+    const ShowerComparison& c = s.comparison;
+    out.hasComparison = true;
+    out.showersCompared = s.generatedStats.energySums.defined() ? s.generatedStats.energySums.numel() : 0;
+    out.realAverage = toImage(s.realStats.averageImage);
+    out.generatedAverage = toImage(s.generatedStats.averageImage);
+    out.realTransverse = toVector(s.realStats.transverseProfile);
+    out.generatedTransverse = toVector(s.generatedStats.transverseProfile);
+    out.realLongitudinal = toVector(s.realStats.longitudinalProfile);
+    out.generatedLongitudinal = toVector(s.generatedStats.longitudinalProfile);
+    out.energyEdges = c.binEdges;
+    out.realEnergy = c.realEnergy;
+    out.generatedEnergy = c.generatedEnergy;
+    out.chi2 = c.energyChi2.chi2;
+    out.ndf = c.energyChi2.ndf;
+    out.pValue = c.energyChi2.pValue;
+    out.profileDeviation = c.profileDeviation;
+    out.centralCellDeviation = c.centralCellDeviation;
+    out.spreadRowRatio = c.spreadRowRatio;
+    out.spreadColumnRatio = c.spreadColumnRatio;
+    return out;
+}
+
+// Forwards the trainer's reports to the worker, thins the samples, and keeps the run folder.
+class Forwarder : public GanObserver {
+public:
+    Forwarder(GanWorker& worker, GanTrainer& trainer, std::string folder)
+        : m_worker(worker)
+        , m_trainer(trainer)
+        , m_folder(std::move(folder))
+    {
+    }
+
+    void onStart(const TrainStart& s) override { m_worker.reportStart(s); }
+    void onBatchEnd(const BatchStats& s) override { m_worker.reportBatch(s); }
+    void onEpochEnd(const EpochStats& s) override
+    {
+        if (!m_folder.empty()) {
+            std::ostringstream lines;
+            for (std::size_t i = 0; i < m_trainer.history().size(); ++i)
+                lines << m_trainer.history().epochLine(i) << "\n";
+            writeTextFileAtomically(m_folder + "/metrics.jsonl", lines.str());
+            m_trainer.save(m_folder);
+        }
+        m_worker.reportEpoch(s);
+    }
+    void onSamples(const GanSamples& s) override
+    {
+        m_last = s;
+        if (!m_sinceSent.isValid() || m_sinceSent.elapsed() >= GanWorker::kSamplesIntervalMs)
+            send();
+    }
+    // The last epoch's samples, unless they were sent.
+    void finish()
+    {
+        if (m_last.epoch > 0 && m_last.epoch != m_sentEpoch)
+            send();
+    }
+
+private:
+    void send()
+    {
+        m_worker.reportSamples(toEpochData(m_last));
+        m_sentEpoch = m_last.epoch;
+        m_sinceSent.start();
+    }
+
+    GanWorker& m_worker;
+    GanTrainer& m_trainer;
+    std::string m_folder;
+    GanSamples m_last;
+    int m_sentEpoch = -1;
+    QElapsedTimer m_sinceSent;
+};
+
+// Foreign calorimeter files store (N, H, W); the tutorial's networks make and judge (1, H, W).
+torch::Tensor matchChannels(const torch::Tensor& features, const Shape& made)
+{
+    if (features.dim() == 3 && made.size() == 3 && made[0] == 1 && features.size(1) == made[1]
+        && features.size(2) == made[2])
+        return features.unsqueeze(1);
+    return features;
+}
+
+void writeConfig(const std::string& folder, const GanConfig& gan, const ModelGraph& generator,
+    const ModelGraph& discriminator, const DataChoice& data)
+{
+    std::filesystem::create_directories(folder);
+    const nlohmann::json config = { { "gan", gan.toJson() }, { "generator", modelToJson(generator) },
+        { "discriminator", modelToJson(discriminator) },
+        { "data", data.kind == DataChoice::Kind::File ? data.path : data.describe().toStdString() } };
+    writeTextFileAtomically(folder + "/config.json", config.dump(2) + "\n");
+}
+
+void writeSummary(const std::string& folder, const GanSummary& s)
+{
+    std::ostringstream text;
+    text << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), "
+         << s.seconds << " s\n";
+    for (const auto& [name, value] : s.finalMetrics)
+        text << "  " << name << " = " << value << "\n";
+    if (!s.message.empty())
+        text << s.message << "\n";
+    writeTextFileAtomically(folder + "/summary.txt", text.str());
+}
+
+} // namespace
+
+GanWorker::GanWorker(std::shared_ptr<StopToken> stop, QObject* parent)
+    : QObject(parent)
+    , m_stop(std::move(stop))
+{
+}
+
+void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
+    const GanConfig& config, const QString& folder)
+{
+    m_smoothed = 0;
+    m_smoothingWeight = 0;
+    try {
+        emit status(data.kind == DataChoice::Kind::Generator ? tr("Generating %1 data…").arg(data.describe())
+                                                             : tr("Reading %1…").arg(data.describe()));
+        const Dataset dataset = loadData(data);
+        if (m_stop->stopRequested()) {
+            TrainSummary summary;
+            summary.reason = StopReason::Cancelled;
+            summary.message = tr("stopped before the first epoch").toStdString();
+            emit finished(summary);
+            return;
+        }
+        GanConfig settings = config;
+        settings.validationShowers = std::min(settings.validationShowers, dataset.size());
+        GanTrainer trainer(generator, discriminator, settings);
+        const torch::Tensor real = matchChannels(
+            dataset.features, trainer.generator()->shapes().at(trainer.generator()->graph().outputNode()));
+        const std::string dir = folder.toStdString();
+        if (!dir.empty())
+            writeConfig(dir, settings, generator, discriminator, data);
+        Forwarder forwarder(*this, trainer, dir);
+        emit status(tr("Training the GAN on %1…")
+                        .arg(QString::fromStdString(describeDevice(selectDevice(settings.device)))));
+        const GanSummary result = trainer.train(
+            real, settings.conditional ? dataset.targets : torch::Tensor(), &forwarder, m_stop.get());
+        forwarder.finish();
+        if (!dir.empty())
+            writeSummary(dir, result);
+
+        TrainSummary summary;
+        summary.reason = result.reason;
+        summary.epochsCompleted = result.epochsCompleted;
+        summary.finalMetrics = result.finalMetrics;
+        summary.seconds = result.seconds;
+        summary.message = result.message;
+        emit finished(summary);
+    } catch (const Error& e) {
+        emit failed(QString::fromStdString(e.what()));
+    } catch (const std::exception& e) {
+        emit failed(tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
+}
+
+void GanWorker::reportStart(const TrainStart& start)
+{
+    m_sinceBatch.invalidate();
+    emit started(start);
+}
+
+void GanWorker::reportBatch(const BatchStats& stats)
+{
+    m_batchesDone.fetch_add(1, std::memory_order_relaxed);
+    if (std::isfinite(stats.loss)) {
+        m_smoothed = kSmoothing * m_smoothed + (1 - kSmoothing) * stats.loss;
+        m_smoothingWeight = kSmoothing * m_smoothingWeight + (1 - kSmoothing);
+    }
+    if (m_sinceBatch.isValid() && m_sinceBatch.elapsed() < kBatchIntervalMs)
+        return;
+    m_sinceBatch.start();
+    emit batchEnded(stats, m_smoothingWeight > 0 ? m_smoothed / m_smoothingWeight : stats.loss);
+}
+
+void GanWorker::reportEpoch(const EpochStats& stats)
+{
+    emit epochEnded(stats);
+}
+
+void GanWorker::reportSamples(const GanEpochData& samples)
+{
+    emit samplesReady(samples);
+}
+
+} // namespace neurino
