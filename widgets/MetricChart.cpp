@@ -33,7 +33,7 @@ const QColor kRunColors[] = { QColor(0, 114, 178), QColor(213, 94, 0), QColor(0,
 constexpr double kMargin = 0.06;
 // The per-batch curve is drawn with at most this many points: beyond it, each of kMaxBatchPoints / 2
 // buckets of consecutive batches is drawn as its lowest and highest point, which keeps the envelope a
-// student sees on a chart a thousand pixels wide and keeps a 100,000-batch run as quick to draw as a short one.
+// student sees on a chart a thousand pixels wide and a 100,000-batch run as quick to draw as a short one.
 constexpr int kMaxBatchPoints = 2000;
 
 // A tick step of 1, 2 or 5 times a power of ten that gives at most `maxTicks` ticks over `span`.
@@ -200,18 +200,32 @@ void MetricChart::addBatch(int runId, const BatchStats& stats, double smoothedLo
     const double x = stats.epoch - 1 + static_cast<double>(stats.batch) / static_cast<double>(stats.batches);
     run.batchLoss.emplace_back(x, smoothedLoss);
     run.batchExtent.add(x, smoothedLoss);
-    if (m_metric != "loss" || !m_batchBox->isChecked() || !plottable(smoothedLoss))
+    if (m_metric != "loss" || !m_batchBox->isChecked())
         return;
-    // Beyond the drawing budget the curve is thinned again each time the run has grown by a fiftieth;
-    // in between, new batches are appended as they come so that the curve stays live.
-    const std::size_t n = run.batchLoss.size();
-    if (n > static_cast<std::size_t>(kMaxBatchPoints) && n >= run.batchThinnedAt + n / 50) {
-        run.batch->replace(decimated(run.batchLoss, [this](double y) { return plottable(y); }));
-        run.batchThinnedAt = n;
-    } else {
-        run.batch->append(x, smoothedLoss);
+    // Drawn once per turn of the event loop however many batches arrive: every change of a Qt Charts
+    // series or axis re-strokes the whole line.
+    run.batchPending = true;
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &MetricChart::flushBatches, Qt::QueuedConnection);
     }
-    updateAxes();
+}
+
+void MetricChart::flushBatches()
+{
+    m_flushScheduled = false;
+    bool changed = false;
+    for (auto& [id, run] : m_runs) {
+        if (!run.batchPending)
+            continue;
+        run.batchPending = false;
+        if (m_metric == "loss" && m_batchBox->isChecked()) {
+            run.batch->replace(decimated(run.batchLoss, [this](double y) { return plottable(y); }));
+            changed = true;
+        }
+    }
+    if (changed)
+        updateAxes();
 }
 
 void MetricChart::Extent::add(double x, double y)
@@ -395,7 +409,7 @@ void MetricChart::fillSeries(Run& run)
     }
     if (m_metric == "loss" && m_batchBox->isChecked()) {
         batch = decimated(run.batchLoss, [this](double y) { return plottable(y); });
-        run.batchThinnedAt = run.batchLoss.size();
+        run.batchPending = false;
     }
     run.train->replace(train);
     run.validation->replace(validation);

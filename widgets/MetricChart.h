@@ -37,6 +37,7 @@ public:
     void removeRun(int runId);
     void clear();
     void addEpoch(int runId, const EpochStats& stats);
+    // Kept at once; drawn at the next turn of the event loop, together with the batches that came meanwhile.
     void addBatch(int runId, const BatchStats& stats, double smoothedLoss);
 
     // The metric shown ("loss", "accuracy", "auc", ...; without "val_").
@@ -80,7 +81,7 @@ private:
         std::vector<EpochStats> epochs;
         std::vector<QPointF> batchLoss; // x = epoch - 1 + batch / batches; every one, for CSV and redraws
         Extent batchExtent;
-        std::size_t batchThinnedAt = 0; // batchLoss.size() when the drawn curve was last thinned
+        bool batchPending = false; // batches arrived that the drawn curve does not show yet
         int bestEpoch = 0;
         QLineSeries* train = nullptr;
         QLineSeries* validation = nullptr;
@@ -94,6 +95,7 @@ private:
     void updateLegend(Run& run);
     void updateMetricList();
     void updateAxes();
+    void flushBatches();
     void replaceValueAxis();
     bool plottable(double value) const;
     double valueOf(const EpochStats& epoch, const std::string& name) const;
@@ -109,6 +111,7 @@ private:
     int m_colorIndex = 0;
     QString m_metric = "loss";
     bool m_log = false;
+    bool m_flushScheduled = false;
 };
 
 } // namespace neurino
