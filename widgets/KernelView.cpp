@@ -21,6 +21,7 @@ constexpr int kLeftRoom = 64; // output-channel labels and the axis title
 constexpr int kTopRoom = 40; // input-channel labels and the axis title
 constexpr int kBarRoom = 150; // the colour bar and its labels
 constexpr int kGap = 2; // pixels between tiles
+constexpr int kNumberRoom = 16; // a filter's number above its tile
 
 // Label every `step`-th row or column so that labels do not overlap.
 int labelStep(int count, int cell, int needed)
@@ -76,11 +77,15 @@ protected:
         const bool full = !m_owner->averaged() && k->inChannels > 1;
         int rows = 0, columns = 0;
         layout(*k, rows, columns);
-        const int room
-            = std::min((width() - kLeftRoom - kBarRoom) / columns, (height() - kTopRoom - 10) / rows);
-        const int cell = std::max(3, room);
-        const int gap = cell >= 8 ? kGap : (cell >= 5 ? 1 : 0);
+        const int across = (width() - kLeftRoom - kBarRoom) / columns;
+        const int down = height() - kTopRoom - 10;
+        // One tile per filter: each numbered above it when there is room.
+        const bool numbered = !full && std::min(across, down / rows - kNumberRoom) >= 22;
+        const int cell = std::max(3, std::min(across, down / rows - (numbered ? kNumberRoom : 0)));
+        const int pitch = cell + (numbered ? kNumberRoom : 0); // from one row of tiles to the next
+        const int gap = cell >= 20 ? 2 * kGap : (cell >= 8 ? kGap : (cell >= 5 ? 1 : 0));
         const int tile = cell - gap;
+        const int firstRow = kTopRoom + (numbered ? kNumberRoom : 0);
         const float scale = std::max(k->maxAbs(), 1e-12f);
         const std::vector<float> averagedValues = full ? std::vector<float>() : k->averagedOverInputs();
 
@@ -95,9 +100,10 @@ protected:
                     image.setPixel(x, y, ColorScale::diverging(v / scale).rgb());
                 }
             }
-            p.drawImage(QRect(kLeftRoom + c * cell, kTopRoom + r * cell, tile, tile), image);
+            const int top = full ? kTopRoom + r * cell : firstRow + r * pitch;
+            p.drawImage(QRect(kLeftRoom + c * cell, top, tile, tile), image);
         }
-        const QRect grid(kLeftRoom, kTopRoom, columns * cell - gap, rows * cell - gap);
+        const QRect grid(kLeftRoom, kTopRoom, columns * cell - gap, full ? rows * cell - gap : rows * pitch);
         p.setPen(text);
         QFont small = font();
         small.setPointSizeF(std::max(6.0, font().pointSizeF() - 1));
@@ -121,16 +127,16 @@ protected:
             p.restore();
         } else {
             p.setFont(font());
-            p.drawText(QRect(kLeftRoom, 0, std::max(grid.width(), 300), 18), Qt::AlignLeft | Qt::AlignVCenter,
+            p.drawText(QRect(kLeftRoom, 4, std::max(grid.width(), 400), 18), Qt::AlignLeft | Qt::AlignVCenter,
                 k->inChannels > 1
                     ? tr("one tile per filter, its %1 input channels averaged").arg(k->inChannels)
                     : tr("one tile per filter (left to right, top to bottom)"));
-            if (cell >= 22) {
+            if (numbered) {
                 p.setFont(small);
                 for (int t = 0; t < k->outChannels; ++t)
-                    p.drawText(QRect(kLeftRoom + (t % columns) * cell, kTopRoom + (t / columns) * cell - 14,
-                                   tile, 14),
-                        Qt::AlignLeft | Qt::AlignBottom, QString::number(t));
+                    p.drawText(QRect(kLeftRoom + (t % columns) * cell,
+                                   firstRow + (t / columns) * pitch - kNumberRoom, tile, kNumberRoom),
+                        Qt::AlignLeft | Qt::AlignVCenter, tr("filter %1").arg(t));
                 p.setFont(font());
             }
         }
