@@ -181,7 +181,6 @@ EmbeddingData TrainedModel::embedding(
 {
     EmbeddingData result;
     result.method = method == Method::Pca ? QStringLiteral("PCA") : QStringLiteral("t-SNE");
-    std::lock_guard<std::mutex> lock(d->mutex);
     const Dataset& data = *d->data;
     const std::int64_t n = std::min<std::int64_t>(std::max(maxSamples, 0), data.size());
     const Layer* layer = &d->layers.front();
@@ -197,6 +196,9 @@ EmbeddingData TrainedModel::embedding(
     if (layer->kind == "Input") {
         x = raw.flatten(1);
     } else {
+        // Only the model needs the lock: the projection, which may take a while, runs without it, so that
+        // feature maps asked for meanwhile come at once.
+        std::lock_guard<std::mutex> lock(d->mutex);
         GraphModule module = d->module;
         x = predict(
             module, raw, d->standardizer.fitted() ? &d->standardizer : nullptr, c10::kCPU, kBatch, layer->id)
