@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -77,6 +78,14 @@ public:
     }
 
 protected:
+    // The scroll area gives the width; the height follows from it.
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QWidget::resizeEvent(event);
+        if (!m_owner->m_data.empty() && event->size().width() != event->oldSize().width())
+            setMinimumHeight(contentHeight(width()));
+    }
+
     void paintEvent(QPaintEvent*) override
     {
         QPainter p(this);
@@ -119,24 +128,25 @@ private:
             }
             y += kTitleHeight + 4;
             const int top = y;
+            int right = kMargin + usable; // where the layer's pictures end
             if (isMap(a) && a.shape[1] > 1 && a.shape[2] > 1)
-                y = drawMaps(p, a, range, input, y, usable, draw);
+                y = drawMaps(p, a, range, input, y, usable, draw, right);
             else if (last && a.values.size() <= static_cast<std::size_t>(kMaxBarUnits))
                 y = drawBars(p, a, data, y, usable, draw);
             else
-                y = drawStrip(p, a, range, y, usable, draw);
+                y = drawStrip(p, a, range, y, usable, draw, right);
             if (draw && !(last && a.values.size() <= static_cast<std::size_t>(kMaxBarUnits))) {
-                const int barHeight = std::max(36, y - top - 4);
-                ColorScale::drawBar(p, QRect(kMargin + usable + 24, top + 2, 12, barHeight), range.low,
-                    range.high, range.isSigned(), QString(), text);
+                const int barHeight = std::max(50, y - top - 4);
+                ColorScale::drawBar(p, QRect(right + 20, top + 2, 12, barHeight), range.low, range.high,
+                    range.isSigned(), QString(), text);
             }
             y += kSectionGap;
         }
         return y;
     }
 
-    int drawMaps(
-        QPainter& p, const LayerActivation& a, const Range& range, bool input, int y, int usable, bool draw)
+    int drawMaps(QPainter& p, const LayerActivation& a, const Range& range, bool input, int y, int usable,
+        bool draw, int& right)
     {
         const int channels = static_cast<int>(a.shape[0]);
         const int h = static_cast<int>(a.shape[1]), w = static_cast<int>(a.shape[2]);
@@ -159,10 +169,12 @@ private:
                 p.drawImage(target, image);
             }
         }
+        right = kMargin + columns * cell;
         return y + rows * cell;
     }
 
-    int drawStrip(QPainter& p, const LayerActivation& a, const Range& range, int y, int usable, bool draw)
+    int drawStrip(
+        QPainter& p, const LayerActivation& a, const Range& range, int y, int usable, bool draw, int& right)
     {
         const int n = static_cast<int>(a.values.size());
         const int cellWidth = std::clamp(usable / std::max(1, n), 3, 24);
@@ -183,6 +195,7 @@ private:
             p.drawText(QRect(kMargin, y + rows * (kStripHeight + 2), 400, 16),
                 Qt::AlignLeft | Qt::AlignVCenter, tr("%1 values, one cell each").arg(n));
         }
+        right = kMargin + std::min(n, perRow) * cellWidth;
         return y + rows * (kStripHeight + 2) + 16;
     }
 
@@ -344,13 +357,6 @@ QString FeatureMapView::toCsv() const
                        .arg(a.values[i], 0, 'g', 6);
     }
     return csv;
-}
-
-void FeatureMapView::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    if (!m_data.empty())
-        m_canvas->setMinimumHeight(m_canvas->contentHeight(m_scroll->viewport()->width()));
 }
 
 bool FeatureMapView::exportPng(const QString& path, QString* error) const

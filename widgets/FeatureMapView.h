@@ -42,9 +42,6 @@ public:
     QString toCsv() const;
     bool exportPng(const QString& path, QString* error = nullptr) const;
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
     class Canvas;
     void updateCaption();

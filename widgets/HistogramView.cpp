@@ -59,7 +59,7 @@ protected:
             const int top = kMargin + static_cast<int>(i) * kRowHeight;
             const QString name = QString::fromStdString(h.node + "/" + h.param);
             drawHistogram(p, QRect(kMargin, top, half - 12, kRowHeight - 10),
-                tr("%1 — %2 weights").arg(name).arg(h.count),
+                tr("%1 — %2 weights").arg(name, QString::fromStdString(formatCount(h.count))),
                 tr("mean %1, std %2").arg(number(h.mean), number(h.stdDev)), h.low, h.high, h.counts,
                 QColor(31, 119, 180));
             if (h.hasGradient)
@@ -192,7 +192,7 @@ void HistogramView::setData(const HistogramsData& data, const QString& runName)
                 "after epoch %1: the %2 weights of %3 tensors (left) and their gradients in the epoch's last "
                 "batch (right). Vanishing gradients shrink towards the input; exploding ones grow.")
                   .arg(data.epoch)
-                  .arg(total)
+                  .arg(QString::fromStdString(formatCount(total)))
                   .arg(data.parameters.size()));
     }
     relayout();
