@@ -1,12 +1,12 @@
 #include "core/analysis/LayerInspection.h"
 
-#include "core/eval/Histogram.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace neurino {
 
@@ -38,13 +38,50 @@ struct EvalScope {
     EvalScope& operator=(const EvalScope&) = delete;
 };
 
-void fillHistogram(
-    const torch::Tensor& values, int bins, double& low, double& high, std::vector<double>& counts)
+// Equal bins over the finite range of `t` (widened a little, as Histogram::ofValues does), with the
+// values' mean, standard deviation and L2 norm. One pass over plain floats: this runs after every epoch,
+// and a chain of tensor operations per parameter would cost more than the histograms are worth.
+struct Binned {
+    double low = 0, high = 1;
+    std::vector<double> counts;
+    double mean = 0, stdDev = 0, norm = 0;
+};
+
+Binned binValues(const torch::Tensor& t, int bins)
 {
-    const Histogram h = Histogram::ofValues(values, bins);
-    low = h.low();
-    high = h.high();
-    counts = h.contents();
+    const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    const float* v = c.data_ptr<float>();
+    const std::int64_t n = c.numel();
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0, sum2 = 0;
+    std::int64_t finite = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i]))
+            continue;
+        lo = std::min<double>(lo, v[i]);
+        hi = std::max<double>(hi, v[i]);
+        sum += v[i];
+        sum2 += static_cast<double>(v[i]) * v[i];
+        ++finite;
+    }
+    Binned b;
+    if (finite > 0) {
+        const double pad = hi > lo ? (hi - lo) * 1e-6 : std::max(std::abs(lo) * 1e-3, 0.5);
+        b.low = lo - (hi > lo ? 0 : pad);
+        b.high = hi + pad;
+        b.mean = sum / finite;
+        b.stdDev
+            = finite > 1 ? std::sqrt(std::max(0.0, (sum2 - finite * b.mean * b.mean) / (finite - 1))) : 0.0;
+        b.norm = std::sqrt(sum2);
+    }
+    b.counts.assign(static_cast<std::size_t>(bins), 0.0);
+    const double width = (b.high - b.low) / bins;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (std::isfinite(v[i]))
+            b.counts[static_cast<std::size_t>(
+                std::clamp(static_cast<int>((v[i] - b.low) / width), 0, bins - 1))]
+                += 1;
+    }
+    return b;
 }
 
 } // namespace
@@ -152,17 +189,21 @@ std::vector<ParameterHistogram> parameterHistograms(GraphModule& module, int bin
         const auto slash = name.find('/');
         h.node = name.substr(0, slash);
         h.param = slash == std::string::npos ? std::string() : name.substr(slash + 1);
-        const torch::Tensor w = tensor.detach().to(torch::kCPU, torch::kDouble);
-        h.count = w.numel();
-        fillHistogram(w, bins, h.low, h.high, h.counts);
-        h.mean = w.mean().item<double>();
-        h.stdDev = h.count > 1 ? w.std().item<double>() : 0.0;
+        h.count = tensor.numel();
+        const Binned w = binValues(tensor, bins);
+        h.low = w.low;
+        h.high = w.high;
+        h.counts = w.counts;
+        h.mean = w.mean;
+        h.stdDev = w.stdDev;
         const torch::Tensor g = tensor.grad();
         if (g.defined()) {
-            const torch::Tensor gd = g.detach().to(torch::kCPU, torch::kDouble);
+            const Binned gradient = binValues(g, bins);
             h.hasGradient = true;
-            fillHistogram(gd, bins, h.gradientLow, h.gradientHigh, h.gradientCounts);
-            h.gradientNorm = gd.norm().item<double>();
+            h.gradientLow = gradient.low;
+            h.gradientHigh = gradient.high;
+            h.gradientCounts = gradient.counts;
+            h.gradientNorm = gradient.norm;
         }
         result.push_back(std::move(h));
     }

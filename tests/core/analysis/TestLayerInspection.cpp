@@ -80,9 +80,15 @@ private slots:
         QCOMPARE(total, graph.analyze().totalParams().total());
         QCOMPARE(hs.front().node, std::string("conv2d_1"));
         QCOMPARE(hs.front().param, std::string("weight"));
+        const torch::Tensor w = module->nodeTensors().at("conv2d_1").at("weight").to(torch::kDouble);
+        QVERIFY(std::abs(hs.front().mean - w.mean().item<double>()) < 1e-6);
+        QVERIFY(std::abs(hs.front().stdDev - w.std().item<double>()) < 1e-6);
+        QVERIFY(hs.front().low <= w.min().item<double>() && hs.front().high > w.max().item<double>());
 
         module->forward(torch::rand({ 4, 1, 32, 32 })).sum().backward();
         hs = parameterHistograms(module, 30);
+        const torch::Tensor g = module->nodeTensors().at("conv2d_1").at("weight").grad().to(torch::kDouble);
+        QVERIFY(std::abs(hs.front().gradientNorm - g.norm().item<double>()) < 1e-4 * g.norm().item<double>());
         for (const ParameterHistogram& h : hs) {
             QVERIFY(h.hasGradient);
             QCOMPARE(static_cast<std::int64_t>(
