@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QPainter>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -22,6 +23,7 @@ constexpr int kTopRoom = 40; // input-channel labels and the axis title
 constexpr int kBarRoom = 150; // the colour bar and its labels
 constexpr int kGap = 2; // pixels between tiles
 constexpr int kNumberRoom = 16; // a filter's number above its tile
+constexpr int kMinCell = 8; // the smallest tile (with its gap) before the grid scrolls
 
 // Label every `step`-th row or column so that labels do not overlap.
 int labelStep(int count, int cell, int needed)
@@ -176,15 +178,20 @@ KernelView::KernelView(QWidget* parent)
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addLayout(bar);
     layout->addWidget(m_caption);
-    layout->addWidget(m_plot, 1);
+    // Deep layers have thousands of kernels: below a readable tile size the grid scrolls.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_plot);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(scroll, 1);
     connect(m_layer, &QComboBox::currentIndexChanged, this, [this] {
         m_chosen = currentLayer();
         updateCaption();
-        m_plot->update();
+        updatePlot();
     });
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
         updateCaption();
-        m_plot->update();
+        updatePlot();
     });
     clear();
 }
@@ -216,6 +223,14 @@ void KernelView::setData(const KernelsData& data, const QString& runName)
     }
     m_layer->setEnabled(m_layer->count() > 0);
     updateCaption();
+    updatePlot();
+}
+
+void KernelView::updatePlot()
+{
+    const KernelSet* k = current();
+    const bool full = k && !averaged() && k->inChannels > 1;
+    m_plot->setMinimumHeight(full ? kTopRoom + k->outChannels * kMinCell + 10 : 300);
     m_plot->update();
 }
 

@@ -44,6 +44,7 @@ public:
 private:
     class Plot;
     void updateCaption();
+    void updatePlot();
 
     KernelsData m_data;
     QString m_runName;
