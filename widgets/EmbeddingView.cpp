@@ -178,7 +178,7 @@ protected:
         drawAxes(p, d, a);
         drawLegend(p, d, a, k);
         if (m_hover >= 0 && m_hover < d.size())
-            drawHover(p, d, a, k);
+            drawHover(p, d, a);
     }
 
 private:
@@ -235,7 +235,7 @@ private:
             tr("Hover a point to see its sample."));
     }
 
-    void drawHover(QPainter& p, const EmbeddingData& d, const QRect& a, int k) const
+    void drawHover(QPainter& p, const EmbeddingData& d, const QRect& a) const
     {
         const QPointF at = toPixels(d.x[m_hover], d.y[m_hover]);
         p.setPen(QPen(palette().color(QPalette::Text), 2));
@@ -267,7 +267,6 @@ private:
             p.drawImage(
                 QRect(box.left() + (box.width() - kThumb) / 2, box.top() + 42, kThumb, kThumb), image);
         }
-        Q_UNUSED(k);
     }
 
     EmbeddingView* m_owner;

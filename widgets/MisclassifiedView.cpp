@@ -59,7 +59,6 @@ protected:
                              : tr("No held-out sample is misclassified."));
             return;
         }
-        const int c = static_cast<int>(data.sampleShape[0]);
         const int h = static_cast<int>(data.sampleShape[1]);
         const int w = static_cast<int>(data.sampleShape[2]);
         const std::int64_t volume = data.sampleVolume();
@@ -85,7 +84,6 @@ protected:
                 for (int x = 0; x < w; ++x)
                     line[x] = static_cast<uchar>(std::lround(255 * (v[r * w + x] - *lo) / span));
             }
-            Q_UNUSED(c);
             const QRect picture(cell.left() + (kCellWidth - kThumb) / 2, cell.top(), kThumb, kThumb);
             p.drawImage(picture, image);
             p.setPen(QPen(QColor(214, 39, 40), 2));

@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <algorithm>
+#include <mutex>
 
 namespace neurino {
 
