@@ -3,6 +3,11 @@
 #include "widgets/ConfusionMatrixView.h"
 #include "widgets/DecisionBoundaryView.h"
 #include "widgets/GanView.h"
+#include "widgets/EmbeddingView.h"
+#include "widgets/FeatureMapView.h"
+#include "widgets/HistogramView.h"
+#include "widgets/KernelView.h"
+#include "widgets/MisclassifiedView.h"
 #include "widgets/MetricChart.h"
 #include "widgets/OutputDistributionView.h"
 #include "widgets/RocView.h"
@@ -19,6 +24,11 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     , m_outputs(new OutputDistributionView(this))
     , m_boundary(new DecisionBoundaryView(this))
     , m_gan(new GanView(this))
+    , m_kernels(new KernelView(this))
+    , m_featureMaps(new FeatureMapView(this))
+    , m_misclassified(new MisclassifiedView(this))
+    , m_histograms(new HistogramView(this))
+    , m_embedding(new EmbeddingView(this))
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
@@ -31,8 +41,18 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     setTabToolTip(1, tr("Which classes the model confuses, on held-out samples"));
     setTabToolTip(2, tr("Signal efficiency against background rejection, for binary classifiers"));
     setTabToolTip(3, tr("Classifier output on training and held-out samples: the overtraining check"));
+    addTab(m_kernels, tr("Kernels"));
+    addTab(m_featureMaps, tr("Feature Maps"));
+    addTab(m_misclassified, tr("Misclassified"));
+    addTab(m_histograms, tr("Weights"));
+    addTab(m_embedding, tr("Embedding"));
     setTabToolTip(
         4, tr("For data with two input features: the class the model gives every point of the plane"));
+    setTabToolTip(5, tr("The convolution kernels, live while training"));
+    setTabToolTip(6, tr("What every layer makes of one chosen input, after training"));
+    setTabToolTip(7, tr("The held-out samples the classifier gets wrong"));
+    setTabToolTip(8, tr("Histograms of every layer's weights and gradients, live while training"));
+    setTabToolTip(9, tr("PCA or t-SNE of the inputs or of any layer's activations, coloured by class"));
     setTabToolTip(addTab(m_gan, tr("GAN")),
         tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
 
@@ -40,7 +60,25 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
         m_curves->addRun(run.id, run.name);
         // A new run's boundary comes after its first epoch; an old run's would mislead until then.
         m_boundary->clear();
+        m_kernels->clear();
+        m_histograms->clear();
     });
+    connect(session, &TrainingSession::kernelsUpdated, this, [this](int runId, const KernelsData& kernels) {
+        const RunRecord* run = m_session->run(runId);
+        m_kernels->setData(kernels, run ? run->name : QString());
+    });
+    connect(session, &TrainingSession::histogramsUpdated, this,
+        [this](int runId, const HistogramsData& histograms) {
+            const RunRecord* run = m_session->run(runId);
+            m_histograms->setData(histograms, run ? run->name : QString());
+        });
+    connect(session, &TrainingSession::modelReady, this,
+        [this](int runId, const std::shared_ptr<const TrainedModel>& model) {
+            const RunRecord* run = m_session->run(runId);
+            const QString name = run ? run->name : QString();
+            m_featureMaps->setModel(model, name);
+            m_embedding->setModel(model, name);
+        });
     connect(session, &TrainingSession::boundaryUpdated, this,
         [this](int runId, const DecisionBoundaryData& boundary) {
             const RunRecord* run = m_session->run(runId);
@@ -84,6 +122,8 @@ void TrainingArea::showEvaluation(const RunRecord& run)
     }
     if (e.outputs)
         m_outputs->setData(*e.outputs, run.name);
+    if (!e.misclassified.empty())
+        m_misclassified->setData(e.misclassified, run.name);
 }
 
 } // namespace neurino

@@ -26,6 +26,9 @@ void registerTypes()
     qRegisterMetaType<RunRecord>();
     qRegisterMetaType<DecisionBoundaryData>();
     qRegisterMetaType<GanEpochData>();
+    qRegisterMetaType<KernelsData>();
+    qRegisterMetaType<HistogramsData>();
+    qRegisterMetaType<std::shared_ptr<const TrainedModel>>();
 }
 
 // A folder name made of the run's name: letters, digits, '-' and '_' only.
@@ -82,6 +85,19 @@ TrainingSession::TrainingSession(QObject* parent)
         if (m_currentId)
             emit boundaryUpdated(m_currentId, boundary);
     });
+    connect(m_worker, &TrainingWorker::kernelsUpdated, this, [this](const KernelsData& kernels) {
+        if (m_currentId)
+            emit kernelsUpdated(m_currentId, kernels);
+    });
+    connect(m_worker, &TrainingWorker::histogramsUpdated, this, [this](const HistogramsData& histograms) {
+        if (m_currentId)
+            emit histogramsUpdated(m_currentId, histograms);
+    });
+    connect(m_worker, &TrainingWorker::modelReady, this,
+        [this](const std::shared_ptr<const TrainedModel>& model) {
+            if (m_currentId)
+                emit modelReady(m_currentId, model);
+        });
     connect(m_worker, &TrainingWorker::finished, this, &TrainingSession::finish);
     connect(m_worker, &TrainingWorker::failed, this, [this](const QString& message) {
         const int id = m_currentId;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "widgets/GanTypes.h"
+#include "widgets/TrainedModel.h"
 #include "widgets/TrainingTypes.h"
 
 #include "core/graph/ModelGraph.h"
@@ -68,6 +69,11 @@ signals:
     void epochEnded(int runId, const neurino::EpochStats& stats);
     // The classifier over the input plane, for 2-D classification data (a few times per second at most).
     void boundaryUpdated(int runId, const neurino::DecisionBoundaryData& boundary);
+    // The kernels and the weight and gradient histograms, after epochs (a few times per second at most).
+    void kernelsUpdated(int runId, const neurino::KernelsData& kernels);
+    void histogramsUpdated(int runId, const neurino::HistogramsData& histograms);
+    // After training, just before runFinished: a copy of the trained model for the views that question it.
+    void modelReady(int runId, std::shared_ptr<const neurino::TrainedModel> model);
     // The run ended (completed, early-stopped, stopped or failed); its record is final.
     void runFinished(const neurino::RunRecord& run);
     // A GAN run's samples and physics comparison after an epoch (a few times per second at most).

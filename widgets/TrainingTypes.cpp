@@ -16,6 +16,13 @@ constexpr int kListedMetrics = 3;
 
 } // namespace
 
+QString MisclassifiedData::className(int index) const
+{
+    if (index >= 0 && index < static_cast<int>(classNames.size()) && !classNames[index].empty())
+        return QString::fromStdString(classNames[index]);
+    return QObject::tr("class %1").arg(index);
+}
+
 QString DataChoice::describe() const
 {
     if (kind == Kind::File)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "widgets/InspectionTypes.h"
+
 #include "core/train/TrainConfig.h"
 #include "core/train/TrainingObserver.h"
 
@@ -95,6 +97,7 @@ struct RunEvaluation {
     ConfusionData confusion; // empty for regression
     std::optional<RocData> roc; // binary tasks
     std::optional<OutputDistributions> outputs; // binary tasks
+    MisclassifiedData misclassified; // classifiers
 };
 
 // One entry of the run list: what was trained on what, how, and how it ended.

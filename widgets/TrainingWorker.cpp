@@ -1,4 +1,5 @@
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
+#include "core/analysis/LayerInspection.h"
 #include "core/data/DatasetFile.h"
 #include "core/eval/ConfusionMatrix.h"
 #include "core/eval/Histogram.h"
@@ -35,6 +36,10 @@ constexpr int kBoundaryCells = 100;
 constexpr std::int64_t kBoundaryPoints = 2000;
 // Margin around the data's range on the decision boundary, as a fraction of the range.
 constexpr double kBoundaryMargin = 0.1;
+// Bins of the weight and gradient histograms.
+constexpr int kParameterBins = 40;
+// Misclassified samples kept for the gallery, at most.
+constexpr std::size_t kMaxMisclassified = 2000;
 
 bool isPlaneClassification(const Dataset& data)
 {
@@ -139,9 +144,10 @@ private:
 
 class Forwarder : public TrainingObserver {
 public:
-    Forwarder(TrainingWorker& worker, BoundarySampler* boundary)
+    Forwarder(TrainingWorker& worker, BoundarySampler* boundary, Trainer& trainer)
         : m_worker(worker)
         , m_boundary(boundary)
+        , m_trainer(trainer)
     {
     }
     void onStart(const TrainStart& s) override { m_worker.reportStart(s); }
@@ -149,19 +155,27 @@ public:
     void onEpochEnd(const EpochStats& s) override
     {
         m_worker.reportEpoch(s);
-        if (m_boundary
-            && (!m_sinceBoundary.isValid()
-                || m_sinceBoundary.elapsed() >= TrainingWorker::kBoundaryIntervalMs))
+        if (m_boundary && due(m_sinceBoundary, TrainingWorker::kBoundaryIntervalMs))
             sendBoundary(s.epoch);
+        // Between epochs, off the batch loop: the gradients are still those of the epoch's last batch.
+        if (due(m_sinceInspection, TrainingWorker::kInspectionIntervalMs))
+            sendInspection(s.epoch);
     }
     // The final state, unless the last epoch was already sent.
     void finish(int epoch)
     {
         if (m_boundary && epoch != m_sentEpoch)
             sendBoundary(epoch);
+        if (epoch > 0 && epoch != m_inspectedEpoch)
+            sendInspection(epoch);
     }
 
 private:
+    static bool due(const QElapsedTimer& since, int intervalMs)
+    {
+        return !since.isValid() || since.elapsed() >= intervalMs;
+    }
+
     void sendBoundary(int epoch)
     {
         m_worker.reportBoundary(m_boundary->sample(epoch));
@@ -169,10 +183,26 @@ private:
         m_sinceBoundary.start();
     }
 
+    void sendInspection(int epoch)
+    {
+        KernelsData kernels;
+        kernels.layers = kernelSets(m_trainer.module());
+        kernels.epoch = epoch;
+        HistogramsData histograms;
+        histograms.parameters = parameterHistograms(m_trainer.module(), kParameterBins);
+        histograms.epoch = epoch;
+        m_worker.reportInspection(kernels, histograms);
+        m_inspectedEpoch = epoch;
+        m_sinceInspection.start();
+    }
+
     TrainingWorker& m_worker;
     BoundarySampler* m_boundary;
+    Trainer& m_trainer;
     QElapsedTimer m_sinceBoundary;
+    QElapsedTimer m_sinceInspection;
     int m_sentEpoch = -1;
+    int m_inspectedEpoch = -1;
 };
 
 std::shared_ptr<Dataset> loadData(const DataChoice& choice)
@@ -220,6 +250,50 @@ std::pair<DataPart, QString> heldOutPart(const Trainer& trainer)
     return { DataPart::Train, QObject::tr("training") };
 }
 
+torch::Tensor partRows(const Trainer& trainer, DataPart part)
+{
+    switch (part) {
+    case DataPart::Test:
+        return trainer.split().test;
+    case DataPart::Validation:
+        return trainer.split().validation;
+    case DataPart::Train:
+        return trainer.split().train;
+    case DataPart::All:
+        break;
+    }
+    return torch::arange(trainer.data()->size(), torch::kLong);
+}
+
+// The held-out samples the classifier gets wrong, with their pixels or features for the gallery.
+MisclassifiedData misclassifiedSamples(const Trainer& trainer, DataPart part, const Evaluation& held,
+    const QString& partName, const std::vector<std::string>& classNames)
+{
+    const Dataset& data = *trainer.data();
+    MisclassifiedData result;
+    result.items = misclassifications(held.scores, held.targets, partRows(trainer, part));
+    result.evaluated = held.scores.size(0);
+    result.total = static_cast<std::int64_t>(result.items.size());
+    if (result.items.size() > kMaxMisclassified)
+        result.items.resize(kMaxMisclassified);
+    result.sampleShape = Shape(data.features.sizes().begin() + 1, data.features.sizes().end());
+    const Shape& shape = result.sampleShape;
+    result.images = shape.size() == 3 && shape[1] >= 4 && shape[2] >= 4;
+    result.classNames = classNames;
+    result.featureNames = data.info.featureNames;
+    result.part = partName;
+    std::vector<std::int64_t> rows;
+    for (const Misclassification& m : result.items)
+        rows.push_back(m.row);
+    if (!rows.empty()) {
+        const torch::Tensor picked = data.features.index_select(0, torch::tensor(rows, torch::kLong))
+                                         .to(torch::kCPU, torch::kFloat)
+                                         .contiguous();
+        result.values.assign(picked.data_ptr<float>(), picked.data_ptr<float>() + picked.numel());
+    }
+    return result;
+}
+
 RunEvaluation evaluateClassifier(Trainer& trainer, const QString& runName)
 {
     RunEvaluation result;
@@ -237,6 +311,7 @@ RunEvaluation evaluateClassifier(Trainer& trainer, const QString& runName)
     result.confusion.classNames = matrix.classNames();
     result.confusion.counts = matrix.counts();
     result.confusion.part = partName;
+    result.misclassified = misclassifiedSamples(trainer, part, held, partName, names);
     if (!binary)
         return result;
 
@@ -304,7 +379,7 @@ void TrainingWorker::run(
         std::unique_ptr<BoundarySampler> boundary;
         if (isPlaneClassification(*dataset))
             boundary = std::make_unique<BoundarySampler>(trainer);
-        Forwarder forwarder(*this, boundary.get());
+        Forwarder forwarder(*this, boundary.get(), trainer);
         ObserverList observers;
         std::unique_ptr<RunDirectory> runDir;
         if (!folder.isEmpty()) {
@@ -321,6 +396,8 @@ void TrainingWorker::run(
             emit status(tr("Evaluating…"));
             evaluation = evaluateClassifier(trainer, QString::fromStdString(graph.name()));
         }
+        if (trainer.epoch() > 0)
+            emit modelReady(TrainedModel::fromTrainer(trainer));
         emit finished(summary, evaluation);
     } catch (const Error& e) {
         emit failed(QString::fromStdString(e.what()));
@@ -356,6 +433,12 @@ void TrainingWorker::reportEpoch(const EpochStats& stats)
 void TrainingWorker::reportBoundary(const DecisionBoundaryData& boundary)
 {
     emit boundaryUpdated(boundary);
+}
+
+void TrainingWorker::reportInspection(const KernelsData& kernels, const HistogramsData& histograms)
+{
+    emit kernelsUpdated(kernels);
+    emit histogramsUpdated(histograms);
 }
 
 } // namespace neurino

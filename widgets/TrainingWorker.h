@@ -1,5 +1,6 @@
 #pragma once
 
+#include "widgets/TrainedModel.h"
 #include "widgets/TrainingTypes.h"
 
 #include "core/graph/ModelGraph.h"
@@ -19,7 +20,9 @@ class StopToken;
 // the data, builds a Trainer, fits, then evaluates the classifier for the views. Everything it reports
 // leaves as signals carrying plain values, so a queued connection delivers them to the window. Batch
 // reports are thinned to at most one per kBatchIntervalMs; the smoothed loss still sees every batch. For
-// 2-D classification data it also sends the decision boundary after epochs, thinned likewise.
+// 2-D classification data it also sends the decision boundary after epochs, thinned likewise; for every
+// model the kernels and the weight and gradient histograms, thinned likewise, and at the end a copy of the
+// trained model.
 class TrainingWorker : public QObject {
     Q_OBJECT
 
@@ -28,6 +31,8 @@ public:
     static constexpr int kBatchIntervalMs = 50;
     // The fewest milliseconds between two boundaryUpdated signals (5 per second at most).
     static constexpr int kBoundaryIntervalMs = 200;
+    // The fewest milliseconds between two kernelsUpdated or histogramsUpdated signals.
+    static constexpr int kInspectionIntervalMs = 200;
 
     explicit TrainingWorker(std::shared_ptr<StopToken> stop, QObject* parent = nullptr);
 
@@ -46,6 +51,7 @@ public:
     void reportBatch(const BatchStats& stats);
     void reportEpoch(const EpochStats& stats);
     void reportBoundary(const DecisionBoundaryData& boundary);
+    void reportInspection(const KernelsData& kernels, const HistogramsData& histograms);
 
 signals:
     void status(const QString& text);
@@ -55,6 +61,12 @@ signals:
     void epochEnded(const neurino::EpochStats& stats);
     // After an epoch, for 2-D classification data: the model over the input plane (see kBoundaryIntervalMs).
     void boundaryUpdated(const neurino::DecisionBoundaryData& boundary);
+    // After an epoch (see kInspectionIntervalMs): every convolution layer's kernels (none without one).
+    void kernelsUpdated(const neurino::KernelsData& kernels);
+    // After an epoch (see kInspectionIntervalMs): weight and last-batch gradient histograms.
+    void histogramsUpdated(const neurino::HistogramsData& histograms);
+    // After training, before finished: a copy of the model for the views that question it.
+    void modelReady(std::shared_ptr<const neurino::TrainedModel> model);
     void finished(const neurino::TrainSummary& summary, const neurino::RunEvaluation& evaluation);
     void failed(const QString& message);
 

@@ -4,6 +4,11 @@
 #include "app/gui/ScreenshotRegistry.h"
 #include "widgets/ConfusionMatrixView.h"
 #include "widgets/DecisionBoundaryView.h"
+#include "widgets/EmbeddingView.h"
+#include "widgets/FeatureMapView.h"
+#include "widgets/HistogramView.h"
+#include "widgets/KernelView.h"
+#include "widgets/MisclassifiedView.h"
 #include "widgets/MetricChart.h"
 #include "widgets/OutputDistributionView.h"
 #include "widgets/RocView.h"
@@ -99,6 +104,25 @@ void trainXor(MainWindow& window)
     train(window, { "xor_mlp", "xor", 1000, 30, 20, 0.03 });
 }
 
+// The convolutional shapes network, briefly, on little data: enough for kernels, feature maps and mistakes.
+void trainShapesCnn(MainWindow& window)
+{
+    train(window, { "shapes_cnn", "shapes", 1000, 4, 32, 2e-3 });
+}
+
+// Waits for the embedding view's projection to end (it runs on its own thread).
+void waitForEmbedding(EmbeddingView* view)
+{
+    if (!view->isRunning())
+        return;
+    QEventLoop loop;
+    QObject::connect(view, &EmbeddingView::computed, &loop, &QEventLoop::quit);
+    QTimer::singleShot(kRunTimeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (view->isRunning() || view->isEmpty())
+        throw Error("the embedding was not computed in time");
+}
+
 } // namespace
 
 void registerTrainingScreenshots(ScreenshotRegistry& registry)
@@ -128,6 +152,36 @@ void registerTrainingScreenshots(ScreenshotRegistry& registry)
              trainXor(w);
              showResults(w, w.trainingArea()->boundary());
          } });
+    registry.addView({ "kernels", "the first convolution layer's kernels of the shapes CNN after training",
+        [](MainWindow& w) {
+            trainShapesCnn(w);
+            showResults(w, w.trainingArea()->kernels());
+        } });
+    registry.addView({ "featuremaps", "what every layer of the shapes CNN makes of one held-out image",
+        [](MainWindow& w) {
+            trainShapesCnn(w);
+            showResults(w, w.trainingArea()->featureMaps());
+        } });
+    registry.addView({ "misclassified", "the held-out shapes the CNN gets wrong, with their labels",
+        [](MainWindow& w) {
+            trainShapesCnn(w);
+            showResults(w, w.trainingArea()->misclassified());
+        } });
+    registry.addView({ "histograms", "weight and gradient histograms of every layer of the shapes CNN",
+        [](MainWindow& w) {
+            trainShapesCnn(w);
+            showResults(w, w.trainingArea()->histograms());
+        } });
+    registry.addView({ "embedding", "t-SNE of the shapes CNN's last hidden layer, coloured by class",
+        [](MainWindow& w) {
+            trainShapesCnn(w);
+            EmbeddingView* view = w.trainingArea()->embedding();
+            waitForEmbedding(view);
+            view->compute("dense_1", "t-SNE");
+            waitForEmbedding(view);
+            view->showHover(0);
+            showResults(w, view);
+        } });
 }
 
 } // namespace neurino

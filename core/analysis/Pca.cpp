@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace neurino {
 
 namespace {
@@ -26,9 +28,27 @@ Pca::Pca(const torch::Tensor& data, std::int64_t components)
                         std::to_string(x.size(1)) + "-dimensional data");
     m_mean = x.mean(0);
     const torch::Tensor centred = x - m_mean;
-    // The SVD of the D x D scatter matrix is as exact and far cheaper than that of N x D when N >> D.
-    const auto [u, s, vh] = torch::linalg::svd(centred.t().mm(centred), /*full_matrices=*/false, c10::nullopt);
-    m_components = u.t().slice(0, 0, components).contiguous();
+    torch::Tensor s;
+    if (x.size(1) <= x.size(0)) {
+        // The SVD of the D x D scatter matrix is as exact and far cheaper than that of N x D when N >> D.
+        const auto [u, values, vh]
+            = torch::linalg::svd(centred.t().mm(centred), /*full_matrices=*/false, c10::nullopt);
+        s = values;
+        m_components = u.t().slice(0, 0, components).contiguous();
+    } else {
+        // More dimensions than samples (a layer's activations): the N x N Gram matrix has the same non-zero
+        // eigenvalues, and X^T u / sqrt(lambda) are the axes.
+        const auto [u, values, vh]
+            = torch::linalg::svd(centred.mm(centred.t()), /*full_matrices=*/false, c10::nullopt);
+        s = values;
+        const std::int64_t k = std::min(components, x.size(0));
+        const torch::Tensor axes = centred.t().mm(u.slice(1, 0, k)).t();
+        const torch::Tensor norms = axes.norm(2, /*dim=*/{1}, /*keepdim=*/true).clamp_min(1e-300);
+        m_components = torch::zeros({components, x.size(1)}, torch::kDouble);
+        m_components.slice(0, 0, k).copy_(axes / norms);
+        if (s.size(0) < components)
+            s = torch::cat({s, torch::zeros({components - s.size(0)}, torch::kDouble)});
+    }
     // Fix each axis's sign as scikit-learn does (largest |loading| positive), so results are reproducible.
     const torch::Tensor maxIndex = m_components.abs().argmax(1);
     const torch::Tensor signs = m_components.gather(1, maxIndex.unsqueeze(1)).sign();
