@@ -4,7 +4,7 @@ namespace neurino::exercises {
 
 std::vector<std::function<std::unique_ptr<Lesson>()>> lessonFactories()
 {
-    return { makeFirstStepsLesson, makeShapesLesson, makeHiggsLesson, makeTpcKryptonLesson };
+    return { makeFirstStepsLesson, makeShapesLesson, makeHiggsLesson, makeCalorimeterGanLesson, makeTpcKryptonLesson };
 }
 
 } // namespace neurino::exercises
