@@ -1,5 +1,6 @@
 #include "core/gan/GanTrainer.h"
 
+#include "core/nn/BatchNormAxis.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/OptimizerState.h"
 #include "core/train/Optimizers.h"
@@ -26,12 +27,21 @@ double secondsSince(Clock::time_point start)
 
 // Generated showers are made and compared in chunks of this many, to bound memory.
 constexpr std::int64_t kSampleChunk = 512;
+// Training batches of latent noise (at most; no more than an epoch has) whose BatchNorm statistics the
+// generator uses for sampling.
+constexpr std::int64_t kStatisticsBatches = 20;
 
 std::vector<std::int64_t> withBatch(std::int64_t n, const Shape& shape)
 {
     std::vector<std::int64_t> sizes{n};
     sizes.insert(sizes.end(), shape.begin(), shape.end());
     return sizes;
+}
+
+// The conditions of a batch of real samples followed by as many generated ones.
+torch::Tensor pair(const torch::Tensor& conditions)
+{
+    return conditions.defined() ? torch::cat({conditions, conditions}) : conditions;
 }
 
 bool isImageShape(const Shape& shape)
@@ -132,7 +142,7 @@ torch::Tensor GanTrainer::gradientPenalty(const torch::Tensor& real, const torch
 }
 
 GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor& conditionData,
-                             GanObserver* observer, StopToken* stop)
+                             GanObserver* observer, const StopToken* stop)
 {
     const auto runStart = Clock::now();
     const Shape made = m_generator->shapes().at(m_generatorGraph.outputNode());
@@ -210,7 +220,10 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                     torch::NoGradGuard noGrad;
                     fake = generate(latent(k), c);
                 }
-                const torch::Tensor logitsReal = criticLogits(x, c), logitsFake = criticLogits(fake, c);
+                // Real and generated samples in one batch: a BatchNorm in the discriminator normalises them
+                // together, so that a shift of every generated sample (brighter, deeper) stays visible to it.
+                const torch::Tensor logits = criticLogits(torch::cat({x, fake}), pair(c));
+                const torch::Tensor logitsReal = logits.slice(0, 0, k), logitsFake = logits.slice(0, k, 2 * k);
                 if (bce) {
                     torch::Tensor yReal = torch::full({k}, 1.0 - m_config.labelSmoothing, opts);
                     torch::Tensor yFake = torch::zeros({k}, opts);
@@ -235,7 +248,9 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                 m_discriminatorOptimizer->step();
             }
 
-            const torch::Tensor judged = criticLogits(generate(latent(k), c), c);
+            // Judged beside the real batch, as the discriminator learned to judge them.
+            const torch::Tensor judged =
+                criticLogits(torch::cat({x, generate(latent(k), c)}), pair(c)).slice(0, k, 2 * k);
             // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
             const torch::Tensor lossG =
                 bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, opts)) : -judged.mean();
@@ -280,6 +295,7 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
             break;
 
         const double trainSeconds = secondsSince(epochStart);
+        refreshGeneratorStatistics(scaledConditions, std::min(kStatisticsBatches, batches));
         std::map<std::string, double> metrics = {{"d_loss", sumD / seen}, {"g_loss", sumG / seen},
                                                  {"d_real", sumReal / seen}, {"d_fake", sumFake / seen}};
         GanSamples samples = epochSamples(epoch, realData, conditions);
@@ -318,6 +334,37 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
         observer->onFinished(s);
     }
     return summary;
+}
+
+void GanTrainer::refreshGeneratorStatistics(const torch::Tensor& conditions, std::int64_t batches)
+{
+    std::vector<BatchNormAxisImpl*> norms;
+    std::vector<double> momenta;
+    for (const auto& module : m_generator->modules(/*include_self=*/false)) {
+        if (auto* norm = dynamic_cast<BatchNormAxisImpl*>(module.get())) {
+            norms.push_back(norm);
+            momenta.push_back(norm->momentum());
+        }
+    }
+    if (norms.empty())
+        return;
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = m_generator->is_training();
+    m_generator->train();
+    const std::int64_t k = m_config.batchSize;
+    torch::Generator picker = at::detail::createCPUGenerator(m_config.seed + 29);
+    for (std::int64_t b = 0; b < batches; ++b) {
+        for (auto* norm : norms)
+            norm->setMomentum(1.0 / double(b + 1));
+        torch::Tensor c;
+        if (m_config.conditional)
+            c = conditions.index_select(0, torch::randint(conditions.size(0), {k}, picker, torch::kLong)
+                                               .to(conditions.device()));
+        generate(latent(k), c);
+    }
+    for (std::size_t i = 0; i < norms.size(); ++i)
+        norms[i]->setMomentum(momenta[i]);
+    m_generator->train(wasTraining);
 }
 
 torch::Tensor GanTrainer::sample(std::int64_t count, const torch::Tensor& conditions)

@@ -38,7 +38,7 @@ public:
     // and stops between batches when `stop` asks. A non-finite loss ends the run as Failed with the last
     // epoch's weights restored. Continues from the epochs already done (after load()).
     GanSummary train(const torch::Tensor& real, const torch::Tensor& conditions = {}, GanObserver* observer = nullptr,
-                     StopToken* stop = nullptr);
+                     const StopToken* stop = nullptr);
 
     // `count` generated samples on the CPU, in evaluation mode. `conditions` (count) are raw values, scaled as
     // in training; required for a conditional GAN.
@@ -66,6 +66,10 @@ private:
     torch::Tensor criticLogits(const torch::Tensor& x, const torch::Tensor& cond);
     torch::Tensor gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond);
     GanSamples epochSamples(int epoch, const torch::Tensor& real, const torch::Tensor& conditions);
+    // Sets the generator's BatchNorm moving averages to the mean statistics of `batches` training-mode batches,
+    // so that sampling (in evaluation mode) sees the generator as it is now rather than a lagging average
+    // over the epoch's changing weights. `conditions` are the scaled training conditions, if any.
+    void refreshGeneratorStatistics(const torch::Tensor& conditions, std::int64_t batches);
 
     GanConfig m_config;
     ModelGraph m_generatorGraph, m_discriminatorGraph;

@@ -60,16 +60,21 @@ ShowerComparison compareShowers(const ShowerStats& real, const ShowerStats& gene
     if (real.averageImage.sizes() != generated.averageImage.sizes())
         throw DataError("real and generated showers have different image sizes");
     ShowerComparison c;
-    // Both histograms over the real sums' range, so a generator that misses it shows as a large chi2.
-    const double low = real.energySums.min().item<double>();
-    const double high = real.energySums.max().item<double>();
+    // Both histograms over the central part of the real sums, with what lies outside counted in the edge bins
+    // for both samples alike: a few extreme real showers do not stretch the range (squeezing the bulk into a
+    // few bins), and a generator that misses the range shows as an excess in the edge bins. Fewer bins for
+    // small samples, so that every bin holds enough real showers for the chi2 to mean something.
+    const torch::Tensor sums = real.energySums.to(torch::kDouble);
+    const double low = torch::quantile(sums, kEnergyTail).item<double>();
+    const double high = torch::quantile(sums, 1.0 - kEnergyTail).item<double>();
     const double margin = std::max(1e-9, 1e-6 * std::abs(high - low));
-    Histogram hr(energyBins, low, high + margin), hg(energyBins, low, high + margin);
-    hr.fill(real.energySums);
-    // Showers outside the real range count against the generator, in the edge bins.
-    hg.fill(generated.energySums.clamp(low, high));
+    const auto perBin = static_cast<int>(sums.size(0) / kRealShowersPerBin);
+    const int bins = std::max(1, std::min(energyBins, perBin));
+    Histogram hr(bins, low, high + margin), hg(bins, low, high + margin);
+    hr.fill(sums.clamp(low, high));
+    hg.fill(generated.energySums.to(torch::kDouble).clamp(low, high));
     c.energyChi2 = chi2Test(hr, hg, Chi2Comparison::Shape);
-    for (int b = 0; b <= energyBins; ++b)
+    for (int b = 0; b <= bins; ++b)
         c.binEdges.push_back(hr.binLow(0) + b * hr.binWidth());
     const Histogram nr = hr.normalized(), ng = hg.normalized();
     c.realEnergy = nr.contents();

@@ -25,7 +25,7 @@ ShowerStats showerStats(const torch::Tensor& images);
 // Real against generated showers.
 struct ShowerComparison {
     Chi2Result energyChi2;           // shape comparison of the total-energy histograms
-    std::vector<double> binEdges;    // of those histograms
+    std::vector<double> binEdges;    // of those histograms; the edge bins also hold the sums beyond them
     std::vector<double> realEnergy, generatedEnergy; // contents, normalised to unit sum
     double profileDeviation = 0;     // largest |generated / real - 1| of both average profiles in central bins
     double centralCellDeviation = 0; // largest |generated / real - 1| of the average image's central cells
@@ -35,7 +35,13 @@ struct ShowerComparison {
 
 // A bin or cell is central when it holds at least this fraction of the real average's maximum.
 constexpr double kCentralFraction = 0.1;
+// The energy-sum histograms span the real sums from this quantile to 1 minus it; sums outside count in the
+// edge bins, for real and generated showers alike.
+constexpr double kEnergyTail = 0.005;
+// The energy-sum histograms have at most `energyBins` bins, and this many real showers per bin on average.
+constexpr double kRealShowersPerBin = 20;
 
+// Throws DataError for different image sizes.
 ShowerComparison compareShowers(const ShowerStats& real, const ShowerStats& generated, int energyBins = 30);
 
 // Response (mean sum / condition) and resolution (spread / mean of the sum) in bins of the condition, for a

@@ -16,6 +16,11 @@ public:
 
     torch::Tensor forward(const torch::Tensor& x);
 
+    // Weight of each new batch's statistics in the moving averages (LibTorch's convention); 1 / (i + 1) for
+    // batch i gives their plain average over the batches since a reset.
+    double momentum() const { return m_momentum; }
+    void setMomentum(double momentum) { m_momentum = momentum; }
+
     torch::Tensor weight, bias, runningMean, runningVar;
 
 private:

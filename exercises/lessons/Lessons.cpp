@@ -4,7 +4,8 @@ namespace neurino::exercises {
 
 std::vector<std::function<std::unique_ptr<Lesson>()>> lessonFactories()
 {
-    return { makeFirstStepsLesson, makeShapesLesson, makeHiggsLesson, makeTpcKryptonLesson, makeFashionMnistLesson };
+    return { makeFirstStepsLesson, makeShapesLesson, makeHiggsLesson, makeCalorimeterGanLesson,
+        makeTpcKryptonLesson, makeFashionMnistLesson };
 }
 
 } // namespace neurino::exercises

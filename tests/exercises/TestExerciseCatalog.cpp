@@ -90,6 +90,18 @@ private slots:
         for (const auto& model : shapes.models)
             if (model.name == "shapes_dense")
                 QCOMPARE(loadModel(model.path("shapes")).parameterCount().total(), std::int64_t(788995));
+        // The tutorial's GAN, as the student starts from it; the lesson's own models normalise per channel.
+        const Exercise& gan = ExerciseCatalog::instance().exercise("calorimeter_gan");
+        const auto count = [&gan](const std::string& name) {
+            for (const auto& model : gan.models)
+                if (model.name == name)
+                    return loadModel(model.path(gan.id)).parameterCount().total();
+            return std::int64_t(0);
+        };
+        QCOMPARE(count("calo_gan_generator"), std::int64_t(86216));
+        QCOMPARE(count("calo_gan_discriminator"), std::int64_t(11717));
+        QVERIFY(count("calo_gan_generator_bn.neurino.json") > 0);
+        QVERIFY(count("calo_gan_discriminator_bn.neurino.json") > 0);
     }
 
     void unknownExerciseNamesTheKnownOnes()

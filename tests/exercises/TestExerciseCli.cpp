@@ -30,7 +30,7 @@ private slots:
     {
         const Result r = runBatch({ "exercise", "list" });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(r.out.contains("first_steps") && r.out.contains("shapes"));
+        QVERIFY(r.out.contains("first_steps") && r.out.contains("shapes") && r.out.contains("calorimeter_gan"));
         const Result j = runBatch({ "exercise", "list", "--json" });
         QCOMPARE(j.exitCode, 0);
         const json doc = json::parse(j.out.toStdString());

@@ -162,6 +162,27 @@ private slots:
         QVERIFY(confused);
     }
 
+    void calorimeterGanOnReducedData()
+    {
+        // Two epochs on 300 showers: the checks are measured (they need the full run to pass).
+        Recorder recorder;
+        ExerciseSession session(ExerciseCatalog::instance().createLesson("calorimeter_gan"), quick(), &recorder);
+        session.runAll();
+        QVERIFY(session.finished());
+        const auto results = session.results();
+        QCOMPARE(results.size(), std::size_t(2));
+        for (const auto& r : results)
+            QVERIFY2(r.measured() && std::isfinite(*r.value) && *r.value > 0, r.reportLine().c_str());
+        int epochs = 0;
+        bool improvedModels = false;
+        for (const auto& m : recorder.messages) {
+            epochs += m.rfind("epoch ", 0) == 0 && m.find("energy chi2/NDF") != std::string::npos ? 1 : 0;
+            improvedModels = improvedModels || m.find("calo_gan_generator_bn") != std::string::npos;
+        }
+        QCOMPARE(epochs, 2);
+        QVERIFY(improvedModels);
+    }
+
     void gradingRunsOnlyTheTaskSteps()
     {
         RunOptions options = quick(false);

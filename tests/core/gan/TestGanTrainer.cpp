@@ -33,6 +33,27 @@ ModelGraph mlp(const std::string& name, std::vector<std::int64_t> inputs, std::i
     return g;
 }
 
+// in -> Dense 32 -> BatchNorm -> LeakyReLU -> Dense 32 (leaky) -> Dense out. `momentum` is Keras's: the
+// weight of the old moving average.
+ModelGraph normalisedMlp(const std::string& name, std::int64_t in, std::int64_t out, const std::string& last,
+                         double momentum = 0.99)
+{
+    ModelGraph g;
+    g.setName(name);
+    std::string x = g.addNode("Input", {{"shape", {in}}}, "in");
+    for (const auto& [kind, params] : std::vector<std::pair<std::string, nlohmann::json>>{
+             {"Dense", {{"units", 32}}},
+             {"BatchNorm", {{"momentum", momentum}}},
+             {"LeakyReLU", nlohmann::json::object()},
+             {"Dense", {{"units", 32}, {"activation", "leaky_relu"}}},
+             {"Dense", {{"units", out}, {"activation", last}}}}) {
+        const std::string next = g.addNode(kind, params);
+        g.connect(x, next);
+        x = next;
+    }
+    return g;
+}
+
 GanConfig smallConfig()
 {
     GanConfig c;
@@ -135,6 +156,47 @@ private slots:
         const torch::Tensor a = gan.sample(2);
         torch::manual_seed(1);
         QVERIFY(torch::allclose(a, loaded->sample(2)));
+    }
+
+    void batchNormInTheDiscriminatorSeesAShiftedGenerator()
+    {
+        // A BatchNorm that normalised real and generated batches apart would hide from the discriminator
+        // where the generated samples lie: the generator would never move to the data.
+        torch::manual_seed(13);
+        const torch::Tensor data = (4 + 0.5 * torch::randn({2000})).reshape({2000, 1});
+        GanTrainer gan(mlp("g", {8}, 1, "linear"), normalisedMlp("d", 1, 1, "sigmoid"), smallConfig());
+        QCOMPARE(gan.train(data).reason, StopReason::Completed);
+        const torch::Tensor generated = gan.sample(4000);
+        const double mean = generated.mean().item<double>(), sd = generated.std().item<double>();
+        // It starts near 0, eight data widths away; a discriminator blind to the shift leaves it there.
+        QVERIFY2(std::abs(mean - 4) < 1.5 && sd > 0.1 && sd < 1.5,
+                 (std::to_string(mean) + " +- " + std::to_string(sd)).c_str());
+    }
+
+    void samplingUsesTheGeneratorsCurrentStatistics()
+    {
+        // Moving averages that hardly move: sampling must still see the statistics the generator trained with.
+        torch::manual_seed(14);
+        const torch::Tensor data = (4 + 0.5 * torch::randn({1000})).reshape({1000, 1});
+        GanConfig config = smallConfig();
+        config.epochs = 5;
+        GanTrainer gan(normalisedMlp("g", 8, 1, "linear", /*momentum=*/0.99999), mlp("d", {1}, 1, "sigmoid"),
+                       config);
+        QCOMPARE(gan.train(data).reason, StopReason::Completed);
+        torch::Tensor trained;
+        {
+            torch::NoGradGuard noGrad;
+            gan.generator()->train();
+            trained = gan.generator()->forward(torch::randn({4000, 8}));
+        }
+        const torch::Tensor sampled = gan.sample(4000);
+        const double spread = trained.std().item<double>();
+        QVERIFY2(std::abs(sampled.mean().item<double>() - trained.mean().item<double>()) < 0.1 * spread &&
+                     std::abs(sampled.std().item<double>() / spread - 1) < 0.1,
+                 (std::to_string(sampled.mean().item<double>()) + " +- " + std::to_string(sampled.std().item<double>()) +
+                  " sampled, " + std::to_string(trained.mean().item<double>()) + " +- " + std::to_string(spread) +
+                  " in training mode")
+                     .c_str());
     }
 
     void wassersteinTrains()
