@@ -22,7 +22,6 @@ namespace neurino {
 namespace {
 
 // Weight of the past in the smoothed batch loss, as TrainingWorker's.
-constexpr double kSmoothing = 0.9;
 
 Dataset loadData(const DataChoice& choice)
 {
@@ -192,18 +191,10 @@ void writeSummary(const std::string& folder, const GanSummary& s)
 
 } // namespace
 
-GanWorker::GanWorker(std::shared_ptr<StopToken> stop, QObject* parent)
-    : QObject(parent)
-    , m_stop(std::move(stop))
-{
-}
-
 void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
     const GanConfig& config, const QString& folder)
 {
-    m_smoothed = 0;
-    m_smoothingWeight = 0;
-    try {
+    reportErrors([&] {
         emit status(data.kind == DataChoice::Kind::Generator ? tr("Generating %1 data…").arg(data.describe())
                                                              : tr("Reading %1…").arg(data.describe()));
         const Dataset dataset = loadData(data);
@@ -238,36 +229,11 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
         summary.seconds = result.seconds;
         summary.message = result.message;
         emit finished(summary);
-    } catch (const Error& e) {
-        emit failed(QString::fromStdString(e.what()));
-    } catch (const std::exception& e) {
-        emit failed(tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what())));
-    }
+    });
 }
 
-void GanWorker::reportStart(const TrainStart& start)
-{
-    m_sinceBatch.invalidate();
-    emit started(start);
-}
 
-void GanWorker::reportBatch(const BatchStats& stats)
-{
-    m_batchesDone.fetch_add(1, std::memory_order_relaxed);
-    if (std::isfinite(stats.loss)) {
-        m_smoothed = kSmoothing * m_smoothed + (1 - kSmoothing) * stats.loss;
-        m_smoothingWeight = kSmoothing * m_smoothingWeight + (1 - kSmoothing);
-    }
-    if (m_sinceBatch.isValid() && m_sinceBatch.elapsed() < kBatchIntervalMs)
-        return;
-    m_sinceBatch.start();
-    emit batchEnded(stats, m_smoothingWeight > 0 ? m_smoothed / m_smoothingWeight : stats.loss);
-}
 
-void GanWorker::reportEpoch(const EpochStats& stats)
-{
-    emit epochEnded(stats);
-}
 
 void GanWorker::reportSamples(const GanEpochData& samples)
 {

@@ -62,25 +62,7 @@ TrainingSession::TrainingSession(QObject* parent)
     connect(m_thread, &QThread::finished, m_ganWorker, &QObject::deleteLater);
     connectGanWorker();
 
-    connect(m_worker, &TrainingWorker::status, this, &TrainingSession::status);
-    connect(m_worker, &TrainingWorker::started, this, [this](const TrainStart& start) {
-        if (RunRecord* run = current()) {
-            run->start = start;
-            if (m_state == State::Preparing)
-                setState(State::Training);
-            emit runStarted(run->id, start);
-        }
-    });
-    connect(m_worker, &TrainingWorker::batchEnded, this, [this](const BatchStats& stats, double smoothed) {
-        if (m_currentId)
-            emit batchEnded(m_currentId, stats, smoothed);
-    });
-    connect(m_worker, &TrainingWorker::epochEnded, this, [this](const EpochStats& stats) {
-        if (RunRecord* run = current()) {
-            run->epochs.push_back(stats);
-            emit epochEnded(run->id, stats);
-        }
-    });
+    connectRunWorker(m_worker);
     connect(m_worker, &TrainingWorker::boundaryUpdated, this, [this](const DecisionBoundaryData& boundary) {
         if (m_currentId)
             emit boundaryUpdated(m_currentId, boundary);
@@ -99,16 +81,6 @@ TrainingSession::TrainingSession(QObject* parent)
                 emit modelReady(m_currentId, model);
         });
     connect(m_worker, &TrainingWorker::finished, this, &TrainingSession::finish);
-    connect(m_worker, &TrainingWorker::failed, this, [this](const QString& message) {
-        const int id = m_currentId;
-        TrainSummary summary;
-        summary.reason = StopReason::Failed;
-        summary.message = message.toStdString();
-        if (RunRecord* run = current())
-            summary.epochsCompleted = static_cast<int>(run->epochs.size());
-        finish(summary, {});
-        emit runFailed(id, message);
-    });
     m_thread->start();
 }
 
@@ -207,10 +179,11 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
     return true;
 }
 
-void TrainingSession::connectGanWorker()
+// What both workers report alike: status, start, batches, epochs and failure.
+void TrainingSession::connectRunWorker(RunWorker* worker)
 {
-    connect(m_ganWorker, &GanWorker::status, this, &TrainingSession::status);
-    connect(m_ganWorker, &GanWorker::started, this, [this](const TrainStart& start) {
+    connect(worker, &RunWorker::status, this, &TrainingSession::status);
+    connect(worker, &RunWorker::started, this, [this](const TrainStart& start) {
         if (RunRecord* run = current()) {
             run->start = start;
             if (m_state == State::Preparing)
@@ -218,23 +191,17 @@ void TrainingSession::connectGanWorker()
             emit runStarted(run->id, start);
         }
     });
-    connect(m_ganWorker, &GanWorker::batchEnded, this, [this](const BatchStats& stats, double smoothed) {
+    connect(worker, &RunWorker::batchEnded, this, [this](const BatchStats& stats, double smoothed) {
         if (m_currentId)
             emit batchEnded(m_currentId, stats, smoothed);
     });
-    connect(m_ganWorker, &GanWorker::epochEnded, this, [this](const EpochStats& stats) {
+    connect(worker, &RunWorker::epochEnded, this, [this](const EpochStats& stats) {
         if (RunRecord* run = current()) {
             run->epochs.push_back(stats);
             emit epochEnded(run->id, stats);
         }
     });
-    connect(m_ganWorker, &GanWorker::samplesReady, this, [this](const GanEpochData& samples) {
-        if (m_currentId)
-            emit ganSamples(m_currentId, samples);
-    });
-    connect(m_ganWorker, &GanWorker::finished, this,
-        [this](const TrainSummary& summary) { finish(summary, {}); });
-    connect(m_ganWorker, &GanWorker::failed, this, [this](const QString& message) {
+    connect(worker, &RunWorker::failed, this, [this](const QString& message) {
         const int id = m_currentId;
         TrainSummary summary;
         summary.reason = StopReason::Failed;
@@ -244,6 +211,17 @@ void TrainingSession::connectGanWorker()
         finish(summary, {});
         emit runFailed(id, message);
     });
+}
+
+void TrainingSession::connectGanWorker()
+{
+    connectRunWorker(m_ganWorker);
+    connect(m_ganWorker, &GanWorker::samplesReady, this, [this](const GanEpochData& samples) {
+        if (m_currentId)
+            emit ganSamples(m_currentId, samples);
+    });
+    connect(m_ganWorker, &GanWorker::finished, this,
+        [this](const TrainSummary& summary) { finish(summary, {}); });
 }
 
 std::int64_t TrainingSession::batchesDone() const

@@ -16,6 +16,7 @@ class QThread;
 namespace neurino {
 
 class GanWorker;
+class RunWorker;
 class StopToken;
 class TrainingWorker;
 struct GanConfig;
@@ -84,6 +85,7 @@ private:
     void setState(State state);
     RunRecord* current();
     void finish(const TrainSummary& summary, const RunEvaluation& evaluation);
+    void connectRunWorker(RunWorker* worker);
     void connectGanWorker();
     // Optimisation steps of the current run so far, from whichever worker trains it.
     std::int64_t batchesDone() const;

@@ -28,7 +28,6 @@ namespace {
 // Bins of the classifier output histograms over [0, 1].
 constexpr int kOutputBins = 40;
 // Weight of the past in the smoothed batch loss (as TensorBoard's smoothing slider at 0.9).
-constexpr double kSmoothing = 0.9;
 
 // Cells per side of the decision-boundary grid.
 constexpr int kBoundaryCells = 100;
@@ -347,18 +346,10 @@ RunEvaluation evaluateClassifier(Trainer& trainer, const QString& runName)
 
 } // namespace
 
-TrainingWorker::TrainingWorker(std::shared_ptr<StopToken> stop, QObject* parent)
-    : QObject(parent)
-    , m_stop(std::move(stop))
-{
-}
-
 void TrainingWorker::run(
     const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& folder)
 {
-    m_smoothed = 0;
-    m_smoothingWeight = 0;
-    try {
+    reportErrors([&] {
         emit status(data.kind == DataChoice::Kind::Generator ? tr("Generating %1 data…").arg(data.describe())
                                                              : tr("Reading %1…").arg(data.describe()));
         std::shared_ptr<Dataset> dataset = loadData(data);
@@ -399,36 +390,11 @@ void TrainingWorker::run(
         if (trainer.epoch() > 0)
             emit modelReady(TrainedModel::fromTrainer(trainer));
         emit finished(summary, evaluation);
-    } catch (const Error& e) {
-        emit failed(QString::fromStdString(e.what()));
-    } catch (const std::exception& e) {
-        emit failed(tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what())));
-    }
+    });
 }
 
-void TrainingWorker::reportStart(const TrainStart& start)
-{
-    m_sinceBatch.invalidate();
-    emit started(start);
-}
 
-void TrainingWorker::reportBatch(const BatchStats& stats)
-{
-    m_batchesDone.fetch_add(1, std::memory_order_relaxed);
-    if (std::isfinite(stats.loss)) {
-        m_smoothed = kSmoothing * m_smoothed + (1 - kSmoothing) * stats.loss;
-        m_smoothingWeight = kSmoothing * m_smoothingWeight + (1 - kSmoothing);
-    }
-    if (m_sinceBatch.isValid() && m_sinceBatch.elapsed() < kBatchIntervalMs)
-        return;
-    m_sinceBatch.start();
-    emit batchEnded(stats, m_smoothingWeight > 0 ? m_smoothed / m_smoothingWeight : stats.loss);
-}
 
-void TrainingWorker::reportEpoch(const EpochStats& stats)
-{
-    emit epochEnded(stats);
-}
 
 void TrainingWorker::reportBoundary(const DecisionBoundaryData& boundary)
 {
