@@ -1,5 +1,6 @@
 #include "widgets/DecisionBoundaryView.h"
 
+#include "widgets/AxisTicks.h"
 #include "widgets/ChartExport.h"
 
 #include <QHBoxLayout>
@@ -51,26 +52,6 @@ QString className(const DecisionBoundaryData& data, int i)
     if (i < static_cast<int>(data.classNames.size()) && !data.classNames[i].empty())
         return number + ": " + QString::fromStdString(data.classNames[i]);
     return number;
-}
-
-// Round tick values (steps of 1, 2 or 5 times a power of ten) inside [low, high], about five of them.
-std::vector<double> ticks(double low, double high)
-{
-    const double span = high - low;
-    if (!(span > 0))
-        return { low };
-    const double raw = span / 5;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = power;
-    for (double m : { 1.0, 2.0, 5.0, 10.0 }) {
-        step = m * power;
-        if (step >= raw)
-            break;
-    }
-    std::vector<double> result;
-    for (double v = std::ceil(low / step) * step; v <= high + 1e-9 * span; v += step)
-        result.push_back(std::abs(v) < 1e-9 * span ? 0.0 : v);
-    return result;
 }
 
 } // namespace
@@ -159,13 +140,13 @@ private:
     {
         const QColor text = palette().color(QPalette::Text);
         p.setPen(text);
-        for (double x : ticks(data.xMin, data.xMax)) {
+        for (double x : niceTicks(data.xMin, data.xMax)) {
             const double px = toPixels(data, plane, x, data.yMin).x();
             p.drawLine(QPointF(px, plane.bottom()), QPointF(px, plane.bottom() + 5));
             p.drawText(
                 QRectF(px - 30, plane.bottom() + 6, 60, 16), Qt::AlignCenter, QString::number(x, 'g', 3));
         }
-        for (double y : ticks(data.yMin, data.yMax)) {
+        for (double y : niceTicks(data.yMin, data.yMax)) {
             const double py = toPixels(data, plane, data.xMin, y).y();
             p.drawLine(QPointF(plane.left() - 5, py), QPointF(plane.left(), py));
             p.drawText(QRectF(0, py - 8, plane.left() - 8, 16), Qt::AlignRight | Qt::AlignVCenter,

@@ -1,5 +1,6 @@
 #include "widgets/EmbeddingView.h"
 
+#include "widgets/AxisTicks.h"
 #include "widgets/ChartExport.h"
 #include "widgets/DecisionBoundaryView.h"
 #include "widgets/TrainedModel.h"
@@ -32,26 +33,6 @@ constexpr int kLegendRoom = 170;
 constexpr double kPointRadius = 3.0;
 constexpr int kHoverPixels = 8; // how near the mouse must be to a point
 constexpr int kThumb = 72;
-
-// Round tick values inside [low, high], about five of them.
-std::vector<double> ticks(double low, double high)
-{
-    const double span = high - low;
-    if (!(span > 0))
-        return { low };
-    const double raw = span / 5;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = power;
-    for (double m : { 1.0, 2.0, 5.0, 10.0 }) {
-        step = m * power;
-        if (step >= raw)
-            break;
-    }
-    std::vector<double> result;
-    for (double v = std::ceil(low / step) * step; v <= high + 1e-9 * span; v += step)
-        result.push_back(std::abs(v) < 1e-9 * span ? 0.0 : v);
-    return result;
-}
 
 int classCount(const EmbeddingData& d)
 {
@@ -186,12 +167,12 @@ private:
     {
         double x0, x1, y0, y1;
         range(x0, x1, y0, y1);
-        for (double x : ticks(x0, x1)) {
+        for (double x : niceTicks(x0, x1)) {
             const double px = toPixels(x, y0).x();
             p.drawLine(QPointF(px, a.bottom()), QPointF(px, a.bottom() + 5));
             p.drawText(QRectF(px - 30, a.bottom() + 6, 60, 16), Qt::AlignCenter, QString::number(x, 'g', 3));
         }
-        for (double y : ticks(y0, y1)) {
+        for (double y : niceTicks(y0, y1)) {
             const double py = toPixels(x0, y).y();
             p.drawLine(QPointF(a.left() - 5, py), QPointF(a.left(), py));
             p.drawText(QRectF(0, py - 8, a.left() - 8, 16), Qt::AlignRight | Qt::AlignVCenter,

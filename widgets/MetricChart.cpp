@@ -1,5 +1,6 @@
 #include "widgets/MetricChart.h"
 
+#include "widgets/AxisTicks.h"
 #include "widgets/ChartExport.h"
 
 #include <QChart>
@@ -35,18 +36,6 @@ constexpr double kMargin = 0.06;
 // buckets of consecutive batches is drawn as its lowest and highest point, which keeps the envelope a
 // student sees on a chart a thousand pixels wide and a 100,000-batch run as quick to draw as a short one.
 constexpr int kMaxBatchPoints = 2000;
-
-// A tick step of 1, 2 or 5 times a power of ten that gives at most `maxTicks` ticks over `span`.
-double niceStep(double span, int maxTicks)
-{
-    const double raw = span / std::max(1, maxTicks);
-    const double power = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-12))));
-    for (double m : { 1.0, 2.0, 5.0, 10.0 }) {
-        if (m * power >= raw)
-            return m * power;
-    }
-    return 10 * power;
-}
 
 QString title(const QString& metric)
 {

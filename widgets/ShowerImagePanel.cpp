@@ -1,5 +1,7 @@
 #include "widgets/ShowerImagePanel.h"
 
+#include "widgets/ColorScale.h"
+
 #include <QPainter>
 
 #include <algorithm>
@@ -21,11 +23,6 @@ constexpr int kBarWidth = 14;
 constexpr int kBarRoom = 96; // the bar, its tick labels and its title above
 // The colour scale spans at most this many decades below the largest value.
 constexpr double kMaxDecades = 7;
-
-// Matplotlib's viridis at nine evenly spaced points: perceptually uniform and readable in grey.
-const QColor kViridis[] = { QColor(68, 1, 84), QColor(71, 44, 122), QColor(59, 81, 139), QColor(44, 113, 142),
-    QColor(33, 144, 141), QColor(39, 173, 129), QColor(92, 200, 99), QColor(170, 220, 50),
-    QColor(253, 231, 37) };
 
 // "10⁻³": a power of ten as physicists write it.
 QString powerOfTen(int exponent)
@@ -58,17 +55,6 @@ ShowerImagePanel::ShowerImagePanel(QWidget* parent)
 {
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
-}
-
-QColor ShowerImagePanel::colorAt(double t)
-{
-    t = std::clamp(t, 0.0, 1.0) * (std::size(kViridis) - 1);
-    const int i = std::min(static_cast<int>(t), static_cast<int>(std::size(kViridis)) - 2);
-    const double f = t - i;
-    const QColor& a = kViridis[i];
-    const QColor& b = kViridis[i + 1];
-    return QColor::fromRgbF(a.redF() + f * (b.redF() - a.redF()), a.greenF() + f * (b.greenF() - a.greenF()),
-        a.blueF() + f * (b.blueF() - a.blueF()));
 }
 
 void ShowerImagePanel::setGroups(std::vector<Group> groups)
@@ -126,7 +112,7 @@ QImage ShowerImagePanel::render(const ImageData& image) const
         auto* line = reinterpret_cast<QRgb*>(out.scanLine(r));
         for (int c = 0; c < image.columns; ++c) {
             const double v = image.at(r, c);
-            line[c] = v > 0 && m_high > 0 ? colorAt((std::log10(std::max(v, m_low)) - logLow) / span).rgb()
+            line[c] = v > 0 && m_high > 0 ? ColorScale::sequential((std::log10(std::max(v, m_low)) - logLow) / span).rgb()
                                           : qRgb(255, 255, 255);
         }
     }
@@ -215,7 +201,7 @@ void ShowerImagePanel::drawColorBar(QPainter& p, const QRect& area) const
     }
     QImage gradient(1, 256, QImage::Format_RGB32);
     for (int i = 0; i < 256; ++i)
-        gradient.setPixel(0, i, colorAt(1.0 - i / 255.0).rgb());
+        gradient.setPixel(0, i, ColorScale::sequential(1.0 - i / 255.0).rgb());
     p.drawImage(bar, gradient);
     p.setPen(QPen(text, 0));
     p.setBrush(Qt::NoBrush);

@@ -39,9 +39,6 @@ public:
     double low() const { return m_low; }
     double high() const { return m_high; }
 
-    // The colour of `t` in [0, 1] on the viridis map.
-    static QColor colorAt(double t);
-
     QSize sizeHint() const override { return { 560, 300 }; }
     QSize minimumSizeHint() const override { return { 240, 150 }; }
 

@@ -9,21 +9,16 @@
 #include "widgets/SummaryDock.h"
 #include "widgets/TrainingArea.h"
 #include "widgets/TrainingDock.h"
-#include "widgets/TrainingSession.h"
 
 #include "core/util/Error.h"
 
 #include <QApplication>
-#include <QEventLoop>
 #include <QScrollArea>
-#include <QTimer>
 
 namespace neurino {
 
 namespace {
 
-// No screenshot run may hang: a run that takes longer than this is an error.
-constexpr int kRunTimeoutMs = 10 * 60 * 1000;
 // Small enough for a minute on two busy cores, long enough for the generator to start making showers.
 constexpr int kShowers = 2000;
 constexpr int kEpochs = 3;
@@ -47,26 +42,7 @@ void trainGan(MainWindow& window)
     gan->setThreads(kThreads);
     window.showTraining();
 
-    QEventLoop loop;
-    bool failed = false;
-    QString message;
-    TrainingSession* session = window.trainingSession();
-    QObject::connect(session, &TrainingSession::runFinished, &loop, [&](const RunRecord& run) {
-        failed = run.summary.reason == StopReason::Failed;
-        message = QString::fromStdString(run.summary.message);
-        loop.quit();
-    });
-    QTimer::singleShot(kRunTimeoutMs, &loop, [&] {
-        failed = true;
-        message = "the run did not end in time";
-        session->stop();
-        loop.quit();
-    });
-    if (!dock->start())
-        throw Error("the GAN training could not start; see the log");
-    loop.exec();
-    if (failed)
-        throw Error("training the GAN failed: " + message.toStdString());
+    runDockTraining(window, "the GAN");
 }
 
 } // namespace

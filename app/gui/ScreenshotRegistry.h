@@ -4,11 +4,16 @@
 #include <QStringList>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace neurino {
 
 class MainWindow;
+
+// Starts the training dock's run with its current settings and waits for it to end, for views that show
+// a trained model; throws neurino::Error naming `what` when it cannot start, fails or takes over 10 minutes.
+void runDockTraining(MainWindow& window, const std::string& what);
 
 // What `neurino --screenshot FILE.png [--exercise NAME] [--view NAME]` can show. A view arranges the
 // populated window (which panel is raised, what is selected, which chart is open); an exercise loads an

@@ -30,6 +30,34 @@ namespace {
 // No screenshot run may hang: a run that takes longer than this is an error.
 constexpr int kRunTimeoutMs = 10 * 60 * 1000;
 
+} // namespace
+
+void runDockTraining(MainWindow& window, const std::string& what)
+{
+    QEventLoop loop;
+    bool failed = false;
+    QString message;
+    TrainingSession* session = window.trainingSession();
+    QObject::connect(session, &TrainingSession::runFinished, &loop, [&](const RunRecord& run) {
+        failed = run.summary.reason == StopReason::Failed;
+        message = QString::fromStdString(run.summary.message);
+        loop.quit();
+    });
+    QTimer::singleShot(kRunTimeoutMs, &loop, [&] {
+        failed = true;
+        message = "the run did not end in time";
+        session->stop();
+        loop.quit();
+    });
+    if (!window.trainingDock()->start())
+        throw Error("training " + what + " could not start; see the log");
+    loop.exec();
+    if (failed)
+        throw Error("training " + what + " failed: " + message.toStdString());
+}
+
+namespace {
+
 struct RunSettings {
     const char* model; // a template
     const char* generator;
@@ -53,26 +81,7 @@ void train(MainWindow& window, const RunSettings& s)
     dock->setLearningRate(s.learningRate);
     dock->setOptimizer(s.optimizer);
     window.showTraining();
-    QEventLoop loop;
-    bool failed = false;
-    QString message;
-    TrainingSession* session = window.trainingSession();
-    QObject::connect(session, &TrainingSession::runFinished, &loop, [&](const RunRecord& run) {
-        failed = run.summary.reason == StopReason::Failed;
-        message = QString::fromStdString(run.summary.message);
-        loop.quit();
-    });
-    QTimer::singleShot(kRunTimeoutMs, &loop, [&] {
-        failed = true;
-        message = "the run did not end in time";
-        session->stop();
-        loop.quit();
-    });
-    if (!dock->start())
-        throw Error("the training could not start; see the log");
-    loop.exec();
-    if (failed)
-        throw Error("training " + std::string(s.model) + " failed: " + message.toStdString());
+    runDockTraining(window, s.model);
 }
 
 void showResults(MainWindow& window, QWidget* tab)

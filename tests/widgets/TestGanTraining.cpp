@@ -11,6 +11,7 @@
 #include "widgets/GanSettings.h"
 #include "widgets/GanView.h"
 #include "widgets/GraphModel.h"
+#include "widgets/ColorScale.h"
 #include "widgets/ShowerImagePanel.h"
 #include "widgets/TrainingArea.h"
 #include "widgets/TrainingDock.h"
@@ -295,7 +296,7 @@ void TestGanTraining::viewAloneWithSampleData()
     // One log scale for generated and real: from the faintest generated cell to the brightest real one.
     QCOMPARE(view.sampleGrid()->high(), 1.0);
     QVERIFY(view.sampleGrid()->low() > 0 && view.sampleGrid()->low() < 1e-3);
-    QVERIFY(ShowerImagePanel::colorAt(0) != ShowerImagePanel::colorAt(1));
+    QVERIFY(ColorScale::sequential(0) != ColorScale::sequential(1));
     QVERIFY(!view.figures()->grab().isNull());
     QVERIFY(view.toCsv().contains("\nenergy_real,1,1.5,,0.5\n"));
 
