@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QPaintEvent>
 #include <QPainter>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QTableWidget>
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace neurino {
 
@@ -43,7 +43,7 @@ public:
     int columns(int width) const { return std::max(1, (width - 2 * kMargin) / kCellWidth); }
     int contentHeight(int width) const
     {
-        const int n = static_cast<int>(m_owner->m_data.items.size());
+        const int n = static_cast<int>(m_owner->order().size());
         return 2 * kMargin + (n + columns(width) - 1) / columns(width) * kCellHeight;
     }
 
@@ -105,6 +105,7 @@ private:
 MisclassifiedView::MisclassifiedView(QWidget* parent)
     : QWidget(parent)
     , m_caption(new QLabel(this))
+    , m_showAll(new QPushButton(tr("Show All"), this))
     , m_stack(new QStackedWidget(this))
     , m_scroll(new QScrollArea(this))
     , m_gallery(new Gallery(this))
@@ -124,6 +125,9 @@ MisclassifiedView::MisclassifiedView(QWidget* parent)
     m_stack->addWidget(m_table);
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_caption, 1);
+    m_showAll->setToolTip(tr("Show every misclassified sample again, not only one cell's"));
+    connect(m_showAll, &QPushButton::clicked, this, [this] { setFilter(-1, -1); });
+    bar->addWidget(m_showAll);
     ChartExport::addButtons(bar, m_stack, "misclassified", [this] { return toCsv(); });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
@@ -139,8 +143,12 @@ QWidget* MisclassifiedView::plot() const
 
 std::vector<int> MisclassifiedView::order() const
 {
-    std::vector<int> order(m_data.items.size());
-    std::iota(order.begin(), order.end(), 0);
+    std::vector<int> order;
+    for (int i = 0; i < static_cast<int>(m_data.items.size()); ++i) {
+        const Misclassification& m = m_data.items[static_cast<std::size_t>(i)];
+        if (m_filterTruth < 0 || (m.truth == m_filterTruth && m.predicted == m_filterPredicted))
+            order.push_back(i);
+    }
     std::stable_sort(order.begin(), order.end(),
         [this](int a, int b) { return m_data.items[a].probability > m_data.items[b].probability; });
     return order;
@@ -149,6 +157,24 @@ std::vector<int> MisclassifiedView::order() const
 void MisclassifiedView::setData(const MisclassifiedData& data, const QString& runName)
 {
     m_data = data;
+    m_runName = runName;
+    m_filterTruth = m_filterPredicted = -1;
+    refresh();
+}
+
+void MisclassifiedView::setFilter(int truth, int predicted)
+{
+    const bool mistake = truth >= 0 && predicted >= 0 && truth != predicted;
+    m_filterTruth = mistake ? truth : -1;
+    m_filterPredicted = mistake ? predicted : -1;
+    refresh();
+}
+
+void MisclassifiedView::refresh()
+{
+    const MisclassifiedData& data = m_data;
+    const QString& runName = m_runName;
+    m_showAll->setVisible(filtered());
     if (data.empty()) {
         m_caption->setText(tr("No misclassified samples yet: train a classifier."));
     } else {
@@ -163,6 +189,13 @@ void MisclassifiedView::setData(const MisclassifiedData& data, const QString& ru
         text += data.images ? tr(". Most confident mistakes first; under each picture its true class and the "
                                  "predicted one with its probability.")
                             : tr(". Sort the table by a column's header.");
+        if (filtered())
+            text = (runName.isEmpty() ? QString() : runName + ": ")
+                + tr("the %1 %2 samples taken for %3 (of %4 misclassified), most confident first.")
+                      .arg(order().size())
+                      .arg(data.className(m_filterTruth))
+                      .arg(data.className(m_filterPredicted))
+                      .arg(data.total);
         m_caption->setText(text);
     }
     m_stack->setCurrentIndex(data.images || data.empty() ? 0 : 1);
@@ -183,7 +216,7 @@ bool MisclassifiedView::showsGallery() const
 
 int MisclassifiedView::itemCount() const
 {
-    return showsGallery() ? (m_data.images ? static_cast<int>(m_data.items.size()) : 0) : m_table->rowCount();
+    return showsGallery() ? (m_data.images ? static_cast<int>(order().size()) : 0) : m_table->rowCount();
 }
 
 void MisclassifiedView::fillTable()
@@ -203,20 +236,21 @@ void MisclassifiedView::fillTable()
                 : tr("x%1").arg(f + 1));
     m_table->setColumnCount(headers.size());
     m_table->setHorizontalHeaderLabels(headers);
-    m_table->setRowCount(static_cast<int>(m_data.items.size()));
+    const std::vector<int> rows = order();
+    m_table->setRowCount(static_cast<int>(rows.size()));
     const auto number = [](double v) {
         auto* item = new QTableWidgetItem;
         item->setData(Qt::DisplayRole, v);
         return item;
     };
-    for (int r = 0; r < static_cast<int>(m_data.items.size()); ++r) {
-        const Misclassification& m = m_data.items[r];
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        const Misclassification& m = m_data.items[static_cast<std::size_t>(rows[r])];
         m_table->setItem(r, 0, number(static_cast<double>(m.row)));
         m_table->setItem(r, 1, new QTableWidgetItem(m_data.className(m.truth)));
         m_table->setItem(r, 2, new QTableWidgetItem(m_data.className(m.predicted)));
         m_table->setItem(r, 3, number(std::round(m.probability * 1000) / 1000));
         m_table->setItem(r, 4, number(std::round(m.truthProbability * 1000) / 1000));
-        const float* v = m_data.values.data() + static_cast<std::size_t>(r) * m_data.sampleVolume();
+        const float* v = m_data.values.data() + static_cast<std::size_t>(rows[r]) * m_data.sampleVolume();
         for (int f = 0; f < features; ++f)
             m_table->setItem(r, 5 + f, number(std::round(v[f] * 1e4) / 1e4));
     }

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QScrollArea;
 class QStackedWidget;
 class QTableWidget;
@@ -22,9 +23,13 @@ public:
 
     void setData(const MisclassifiedData& data, const QString& runName = {});
     void clear();
+    // Shows only the samples of class `truth` taken for class `predicted` (a confusion matrix cell);
+    // -1, -1 shows every one again. A cell on the diagonal, whose samples are right, shows every one.
+    void setFilter(int truth, int predicted);
+    bool filtered() const { return m_filterTruth >= 0; }
     const MisclassifiedData& data() const { return m_data; }
     bool isEmpty() const { return m_data.empty(); }
-    // Pictures in the gallery, or rows in the table.
+    // Pictures in the gallery, or rows in the table (those the filter lets through).
     int itemCount() const;
     bool showsGallery() const;
     QTableWidget* table() const { return m_table; }
@@ -40,11 +45,16 @@ protected:
 private:
     class Gallery;
     void fillTable();
-    // Item indices, most confident mistakes first.
+    void refresh();
+    // Indices of the items the filter lets through, most confident mistakes first.
     std::vector<int> order() const;
 
     MisclassifiedData m_data;
+    QString m_runName;
+    int m_filterTruth = -1;
+    int m_filterPredicted = -1;
     QLabel* m_caption;
+    QPushButton* m_showAll;
     QStackedWidget* m_stack;
     QScrollArea* m_scroll;
     Gallery* m_gallery;

@@ -56,6 +56,11 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     setTabToolTip(addTab(m_gan, tr("GAN")),
         tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
 
+    // A cell of the confusion matrix opens the samples behind it.
+    connect(m_confusion, &ConfusionMatrixView::cellActivated, this, [this](int truth, int predicted) {
+        m_misclassified->setFilter(truth, predicted);
+        setCurrentWidget(m_misclassified);
+    });
     connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
         m_curves->addRun(run.id, run.name);
         // A new run's boundary comes after its first epoch; an old run's would mislead until then.

@@ -3,6 +3,7 @@
 // histograms and embeddings are checked against numbers computed independently (the layer's shape, the
 // confusion matrix, the graph's parameter count). PCA of two well separated Gaussian blobs separates them;
 // t-SNE can be cancelled; each view also renders sample data alone and exports PNG and CSV.
+#include "widgets/ConfusionMatrixView.h"
 #include "widgets/EmbeddingView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/GraphModel.h"
@@ -80,6 +81,7 @@ private slots:
     void kernelsShowEveryChannelAndChangeWhileTraining();
     void featureMapsFollowTheChosenSample();
     void galleryHoldsEveryMisclassifiedSample();
+    void confusionCellShowsItsSamples();
     void histogramsCountEveryParameter();
     void embeddingOfTheShapesCnn();
     void tsneCanBeCancelled();
@@ -200,6 +202,34 @@ void TestInsideViews::galleryHoldsEveryMisclassifiedSample()
     if (wrong > 0)
         checkPicture(m_cnn.area, view, view->plot(), 20);
     QCOMPARE(view->toCsv().trimmed().split('\n').size(), static_cast<int>(wrong) + 1);
+}
+
+void TestInsideViews::confusionCellShowsItsSamples()
+{
+    const ConfusionData& confusion = m_cnn.session.runs().front().evaluation.confusion;
+    // The off-diagonal cell with the most samples, as a teacher would click it.
+    int truth = -1, predicted = -1;
+    std::int64_t most = 0;
+    for (std::size_t t = 0; t < confusion.counts.size(); ++t)
+        for (std::size_t p = 0; p < confusion.counts[t].size(); ++p)
+            if (t != p && confusion.counts[t][p] > most) {
+                most = confusion.counts[t][p];
+                truth = int(t);
+                predicted = int(p);
+            }
+    if (most == 0)
+        QSKIP("the CNN made no mistake on the held-out part");
+    MisclassifiedView* view = m_cnn.area.misclassified();
+    const int all = view->itemCount();
+    emit m_cnn.area.confusion()->cellActivated(truth, predicted);
+    QCOMPARE(m_cnn.area.currentWidget(), static_cast<QWidget*>(view));
+    QVERIFY(view->filtered());
+    QCOMPARE(view->itemCount(), static_cast<int>(most));
+    QVERIFY(view->itemCount() < all || all == most);
+    QCOMPARE(view->toCsv().trimmed().split('\n').size(), static_cast<int>(most) + 1);
+    emit m_cnn.area.confusion()->cellActivated(truth, truth); // right answers: every mistake again
+    QVERIFY(!view->filtered());
+    QCOMPARE(view->itemCount(), all);
 }
 
 void TestInsideViews::histogramsCountEveryParameter()
