@@ -96,10 +96,6 @@ bool TrainingSession::start(
 {
     if (isRunning())
         return false;
-    m_stop->reset();
-    m_batchesAtStop = -1;
-    m_worker->resetBatchCount();
-    m_ganRun = false;
     RunRecord record;
     record.id = m_nextId++;
     record.modelName = QString::fromStdString(graph.name());
@@ -111,14 +107,7 @@ bool TrainingSession::start(
         : name;
     record.dataName = data.describe();
     record.config = config;
-    if (!m_runsFolder.isEmpty())
-        record.folder = QDir(m_runsFolder).filePath(folderName(record));
-    m_runs.push_back(record);
-    m_currentId = record.id;
-    setState(State::Preparing);
-    emit runAdded(m_runs.back());
-
-    const QString folder = record.folder;
+    const QString folder = beginRun(std::move(record), m_worker);
     TrainingWorker* worker = m_worker;
     QMetaObject::invokeMethod(
         worker, [worker, graph, data, config, folder] { worker->run(graph, data, config, folder); },
@@ -131,10 +120,6 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
 {
     if (isRunning())
         return false;
-    m_stop->reset();
-    m_batchesAtStop = -1;
-    m_ganWorker->resetBatchCount();
-    m_ganRun = true;
     RunRecord record;
     record.id = m_nextId++;
     record.gan = true;
@@ -161,14 +146,7 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
                           .arg(config.epochs)
                           .arg(config.labelFlip)
                           .arg(config.seed);
-    if (!m_runsFolder.isEmpty())
-        record.folder = QDir(m_runsFolder).filePath(folderName(record));
-    m_runs.push_back(record);
-    m_currentId = record.id;
-    setState(State::Preparing);
-    emit runAdded(m_runs.back());
-
-    const QString folder = record.folder;
+    const QString folder = beginRun(std::move(record), m_ganWorker);
     GanWorker* worker = m_ganWorker;
     QMetaObject::invokeMethod(
         worker,
@@ -177,6 +155,22 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
         },
         Qt::QueuedConnection);
     return true;
+}
+
+// Makes `record` the current run, with its folder, for `worker` to train; returns the folder.
+QString TrainingSession::beginRun(RunRecord record, RunWorker* worker)
+{
+    m_stop->reset();
+    m_batchesAtStop = -1;
+    worker->resetBatchCount();
+    m_ganRun = record.gan;
+    if (!m_runsFolder.isEmpty())
+        record.folder = QDir(m_runsFolder).filePath(folderName(record));
+    m_runs.push_back(std::move(record));
+    m_currentId = m_runs.back().id;
+    setState(State::Preparing);
+    emit runAdded(m_runs.back());
+    return m_runs.back().folder;
 }
 
 // What both workers report alike: status, start, batches, epochs and failure.

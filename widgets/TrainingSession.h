@@ -85,6 +85,7 @@ private:
     void setState(State state);
     RunRecord* current();
     void finish(const TrainSummary& summary, const RunEvaluation& evaluation);
+    QString beginRun(RunRecord record, RunWorker* worker);
     void connectRunWorker(RunWorker* worker);
     void connectGanWorker();
     // Optimisation steps of the current run so far, from whichever worker trains it.
