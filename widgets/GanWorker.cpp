@@ -21,23 +21,6 @@ namespace neurino {
 
 namespace {
 
-// Weight of the past in the smoothed batch loss, as TrainingWorker's.
-
-Dataset loadData(const DataChoice& choice)
-{
-    if (choice.kind == DataChoice::Kind::Generator) {
-        const auto options = nlohmann::json::parse(choice.optionsJson.empty() ? "{}" : choice.optionsJson);
-        return datasets::Catalog::instance().generate(choice.generator, options, choice.events, choice.seed);
-    }
-    DatasetPaths paths;
-    paths.features = choice.featuresPath;
-    paths.targets = choice.targetsPath;
-    paths.readExtras = false;
-    if (!choice.task.empty())
-        paths.task = parseTask(choice.task);
-    return readDataset(choice.path, paths);
-}
-
 // (H, W) or (1, H, W) on any device to plain values; empty for anything else.
 ImageData toImage(const torch::Tensor& image)
 {
@@ -197,7 +180,7 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
     reportErrors([&] {
         emit status(data.kind == DataChoice::Kind::Generator ? tr("Generating %1 data…").arg(data.describe())
                                                              : tr("Reading %1…").arg(data.describe()));
-        const Dataset dataset = loadData(data);
+        const std::shared_ptr<Dataset> dataset = loadData(data);
         if (m_stop->stopRequested()) {
             TrainSummary summary;
             summary.reason = StopReason::Cancelled;
@@ -206,10 +189,10 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
             return;
         }
         GanConfig settings = config;
-        settings.validationShowers = std::min(settings.validationShowers, dataset.size());
+        settings.validationShowers = std::min(settings.validationShowers, dataset->size());
         GanTrainer trainer(generator, discriminator, settings);
         const torch::Tensor real = matchChannels(
-            dataset.features, trainer.generator()->shapes().at(trainer.generator()->graph().outputNode()));
+            dataset->features, trainer.generator()->shapes().at(trainer.generator()->graph().outputNode()));
         const std::string dir = folder.toStdString();
         if (!dir.empty())
             writeConfig(dir, settings, generator, discriminator, data);
@@ -217,7 +200,7 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
         emit status(tr("Training the GAN on %1…")
                         .arg(QString::fromStdString(describeDevice(selectDevice(settings.device)))));
         const GanSummary result = trainer.train(
-            real, settings.conditional ? dataset.targets : torch::Tensor(), &forwarder, m_stop.get());
+            real, settings.conditional ? dataset->targets : torch::Tensor(), &forwarder, m_stop.get());
         forwarder.finish();
         if (!dir.empty())
             writeSummary(dir, result);

@@ -204,24 +204,6 @@ private:
     int m_inspectedEpoch = -1;
 };
 
-std::shared_ptr<Dataset> loadData(const DataChoice& choice)
-{
-    if (choice.kind == DataChoice::Kind::Generator) {
-        const auto options = nlohmann::json::parse(choice.optionsJson.empty() ? "{}" : choice.optionsJson);
-        return std::make_shared<Dataset>(
-            datasets::Catalog::instance().generate(choice.generator, options, choice.events, choice.seed));
-    }
-    DatasetPaths paths;
-    paths.features = choice.featuresPath;
-    paths.targets = choice.targetsPath;
-    paths.readExtras = false;
-    if (!choice.task.empty())
-        paths.task = parseTask(choice.task);
-    auto data = std::make_shared<Dataset>(readDataset(choice.path, paths));
-    if (data->info.origin.empty())
-        data->info.origin = choice.path;
-    return data;
-}
 
 std::vector<double> densities(const torch::Tensor& values)
 {
