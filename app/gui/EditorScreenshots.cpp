@@ -74,12 +74,6 @@ void showProblems(MainWindow& window)
     window.problemsDock()->raise();
 }
 
-void startExercise(MainWindow& window, const char* templateName)
-{
-    if (!window.newFromTemplate(templateName))
-        throw Error(std::string("the exercise's starting model '") + templateName + "' could not be opened");
-}
-
 } // namespace
 
 void registerEditorScreenshots(ScreenshotRegistry& registry)
@@ -94,15 +88,6 @@ void registerEditorScreenshots(ScreenshotRegistry& registry)
                           window.newModel();
                           window.view()->fitToView();
                       } });
-
-    registry.addExercise({ "first-steps", "XOR with one hidden layer (starting model)",
-        [](MainWindow& w) { startExercise(w, "xor_mlp"); } });
-    registry.addExercise({ "shapes", "shapes recognition: the dense network to improve (starting model)",
-        [](MainWindow& w) { startExercise(w, "shapes_dense"); } });
-    registry.addExercise({ "higgs", "Higgs classification: the shallow network (starting model)",
-        [](MainWindow& w) { startExercise(w, "higgs_shallow"); } });
-    registry.addExercise({ "calo-gan", "calorimeter GAN: the generator (starting model)",
-        [](MainWindow& w) { startExercise(w, "calo_gan_generator"); } });
 }
 
 } // namespace neurino
