@@ -1,6 +1,7 @@
 #pragma once
 
 #include "exercises/Check.h"
+#include "exercises/Lesson.h"
 #include "exercises/Step.h"
 
 #include <string>
@@ -23,6 +24,8 @@ public:
     virtual void onCheck(const CheckResult& result) { }
     // A number worth showing that is not a check (e.g. the AUC under a shifted jet energy scale).
     virtual void onObservation(const std::string& name, double value) { }
+    // A model was scored on held-out samples.
+    virtual void onEvaluation(const ModelEvaluation& evaluation) { }
     virtual void onStepFinished(const Step& step, int index) { }
     // Receives the progress of every training run a step makes; null for none.
     virtual TrainingObserver* trainingObserver() { return nullptr; }

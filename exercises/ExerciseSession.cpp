@@ -35,6 +35,12 @@ public:
             m_session.m_observer->onMessage(line);
     }
 
+    void evaluated(const ModelEvaluation& evaluation) override
+    {
+        if (m_session.m_observer)
+            m_session.m_observer->onEvaluation(evaluation);
+    }
+
     TrainingObserver* trainingObserver() override
     {
         return m_session.m_observer ? m_session.m_observer->trainingObserver() : nullptr;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace neurino {
 class TrainingObserver;
@@ -25,6 +26,18 @@ struct RunOptions {
     std::string taskCheckpointPath; // its trained weights: evaluated as they are, not trained
 };
 
+// A classifier a lesson trained or loaded, judged on held-out samples: its confusion matrix and, for two
+// classes, its ROC curve, as plain numbers for a GUI to draw beside the step.
+struct ModelEvaluation {
+    std::string label; // "'higgs_deep', all features"
+    std::string part; // which samples: "test", "validation"
+    std::vector<std::string> classNames;
+    std::vector<std::vector<std::int64_t>> confusion; // rows the truth, columns the prediction
+    // Binary tasks with both classes present; empty otherwise.
+    std::vector<double> signalEfficiency, backgroundRejection;
+    double auc = 0;
+};
+
 // What a lesson's step code reports to and reads from its session.
 class LessonContext {
 public:
@@ -34,6 +47,7 @@ public:
     virtual void record(const std::string& checkId, double value) = 0;
     virtual void observe(const std::string& name, double value) = 0;
     virtual void log(const std::string& line) = 0;
+    virtual void evaluated(const ModelEvaluation& evaluation) = 0;
     virtual TrainingObserver* trainingObserver() = 0; // may be null
     virtual const StopToken* stopToken() const = 0;
 };

@@ -1,5 +1,7 @@
 #include "exercises/LessonTools.h"
 
+#include "core/eval/ConfusionMatrix.h"
+#include "core/eval/RocCurve.h"
 #include "core/graph/ModelJson.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Loss.h"
@@ -31,6 +33,16 @@ std::string metricsText(const Evaluation& evaluation)
     for (const auto& [name, value] : orderedMetrics(evaluation.metrics))
         text += (text.empty() ? "" : ", ") + name + " " + fixed(value);
     return text;
+}
+
+// Hands a classifier's held-out judgement to the session, for the views beside the step.
+void publishEvaluation(const TrainedModel& model, const Dataset& data, bool test, LessonContext& context)
+{
+    const Task task = data.info.task;
+    if (task != Task::Binary && task != Task::Classification)
+        return;
+    context.evaluated(judge(model.label, test ? "test" : "validation", model.heldOut.scores,
+        model.heldOut.targets, task, data.info.classNames));
 }
 
 } // namespace
@@ -93,6 +105,30 @@ double TrainedModel::metric(const std::string& name) const
     return it == heldOut.metrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
 }
 
+ModelEvaluation judge(const std::string& label, const std::string& part, const torch::Tensor& scores,
+    const torch::Tensor& targets, Task task, const std::vector<std::string>& classNames)
+{
+    const bool binary = task == Task::Binary;
+    const std::int64_t classes = binary ? 2 : scores.size(1);
+    std::vector<std::string> names = classNames;
+    if (std::int64_t(names.size()) != classes)
+        names = binary ? std::vector<std::string> { "background", "signal" } : std::vector<std::string> {};
+    const ConfusionMatrix matrix = ConfusionMatrix::fromScores(scores, targets, classes, names);
+    ModelEvaluation e;
+    e.label = label;
+    e.part = part;
+    e.classNames = matrix.classNames();
+    e.confusion = matrix.counts();
+    const torch::Tensor labels = targets.reshape({ -1 });
+    if (binary && (labels == 0).any().item<bool>() && (labels == 1).any().item<bool>()) {
+        const RocCurve roc(scores.reshape({ -1 }), labels);
+        e.signalEfficiency = roc.signalEfficiency();
+        e.backgroundRejection = roc.backgroundRejection();
+        e.auc = roc.auc();
+    }
+    return e;
+}
+
 TrainConfig lessonConfig(TrainConfig config, const LessonContext& context)
 {
     config.seed = context.options().seed;
@@ -122,6 +158,7 @@ TrainedModel trainModel(const std::string& label, const ModelGraph& graph, const
     context.log(label + " after " + std::to_string(out.summary.epochsCompleted) + " epochs ("
         + fixed(out.summary.seconds, 1) + " s), " + (test ? "test: " : "validation: ")
         + metricsText(out.heldOut));
+    publishEvaluation(out, *data, test, context);
     return out;
 }
 
@@ -149,6 +186,7 @@ TrainedModel trainTaskModel(const std::string& label, const ModelGraph& graph, c
         out.standardizer.fitted() ? &out.standardizer : nullptr, options);
     context.log(label + " from checkpoint '" + path + "' (" + std::to_string(checkpoint.epoch) + " epochs), "
         + (test ? "test: " : "validation: ") + metricsText(out.heldOut));
+    publishEvaluation(out, *data, test, context);
     return out;
 }
 

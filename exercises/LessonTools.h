@@ -48,6 +48,11 @@ struct TrainedModel {
     double metric(const std::string& name) const; // from heldOut; NaN when absent
 };
 
+// The confusion matrix and, for binary tasks with both classes present, the ROC curve of `scores` (n, k)
+// against `targets`; class names default to background/signal for binary tasks.
+ModelEvaluation judge(const std::string& label, const std::string& part, const torch::Tensor& scores,
+    const torch::Tensor& targets, Task task, const std::vector<std::string>& classNames);
+
 // `config` with the run's seed and threads.
 TrainConfig lessonConfig(TrainConfig config, const LessonContext& context);
 

@@ -80,6 +80,9 @@ signals:
     void trainingBatch(int trainingId, const neurino::BatchStats& stats, double smoothedLoss);
     void trainingEpoch(int trainingId, const neurino::EpochStats& stats);
     void padMapChanged();
+    // A classifier of a step was judged on held-out samples: its confusion matrix and, for two classes, its
+    // ROC curve (`evaluation.roc`), labelled "'higgs_deep', all features".
+    void evaluated(const QString& label, const neurino::RunEvaluation& evaluation);
 
 private:
     class Relay;

@@ -1,7 +1,9 @@
 #include "widgets/GuideDock.h"
 
+#include "widgets/ConfusionMatrixView.h"
 #include "widgets/MetricChart.h"
 #include "widgets/PadMapView.h"
+#include "widgets/RocView.h"
 
 #include "core/util/Error.h"
 #include "exercises/ExerciseCatalog.h"
@@ -35,6 +37,8 @@ namespace {
 
 // Training curves of the lessons get run ids from here on, apart from the training panel's runs.
 constexpr int kCurveIdBase = 100000;
+// Ids of the lesson's ROC curves, apart from the runs' and the training curves'.
+constexpr int kEvaluationIdBase = 200000;
 const QColor kPassBackground("#c8e6c9"), kPassText("#1b5e20");
 const QColor kFailBackground("#ffcdd2"), kFailText("#b71c1c");
 const QColor kPendingText("#78909c");
@@ -187,28 +191,38 @@ GuideDock::GuideDock(QWidget* parent)
                                     .arg(start.trainSamples));
             m_trainingBar->setRange(0, int(std::max<std::int64_t>(1, start.epochs * start.batchesPerEpoch)));
             m_trainingBar->setValue(0);
-            if (m_curves)
-                m_curves->addRun(kCurveIdBase + id, tr("Exercise: %1").arg(label));
+            if (m_views.curves)
+                m_views.curves->addRun(kCurveIdBase + id, tr("Exercise: %1").arg(label));
         });
     connect(m_runner, &ExerciseRunner::trainingBatch, this,
         [this](int id, const BatchStats& stats, double smoothed) {
             m_trainingBar->setValue(int((stats.epoch - 1) * stats.batches + stats.batch));
             m_trainingBar->setFormat(
                 tr("epoch %1 of %2, loss %3").arg(stats.epoch).arg(stats.epochs).arg(smoothed, 0, 'f', 3));
-            if (m_curves)
-                m_curves->addBatch(kCurveIdBase + id, stats, smoothed);
+            if (m_views.curves)
+                m_views.curves->addBatch(kCurveIdBase + id, stats, smoothed);
         });
     connect(m_runner, &ExerciseRunner::trainingEpoch, this, [this](int id, const EpochStats& stats) {
-        if (m_curves)
-            m_curves->addEpoch(kCurveIdBase + id, stats);
+        if (m_views.curves)
+            m_views.curves->addEpoch(kCurveIdBase + id, stats);
+    });
+    connect(m_runner, &ExerciseRunner::evaluated, this, [this](const QString& label, const RunEvaluation& e) {
+        if (m_views.confusion && !e.confusion.empty())
+            m_views.confusion->setData(e.confusion, label);
+        if (m_views.roc && e.roc) {
+            const auto known = m_rocCurves.find(label);
+            const int id = known != m_rocCurves.end() ? known->second : kEvaluationIdBase + int(m_rocCurves.size());
+            m_rocCurves[label] = id;
+            m_views.roc->setCurve(id, *e.roc);
+        }
     });
     connect(m_runner, &ExerciseRunner::padMapChanged, this, [this] {
-        if (!m_padMap)
+        if (!m_views.padMap)
             return;
         if (const exercises::PadMap* map = m_runner->padMap())
-            m_padMap->setData(*map);
+            m_views.padMap->setData(*map);
         else
-            m_padMap->clear();
+            m_views.padMap->clear();
     });
     updateButtons();
 }
@@ -394,10 +408,9 @@ void GuideDock::resizeEvent(QResizeEvent* event)
     fitPanes();
 }
 
-void GuideDock::attachViews(MetricChart* curves, PadMapView* padMap)
+void GuideDock::attachViews(const GuideViews& views)
 {
-    m_curves = curves;
-    m_padMap = padMap;
+    m_views = views;
 }
 
 bool GuideDock::openExercise(const QString& id)
@@ -441,8 +454,13 @@ bool GuideDock::openExercise(const QString& id)
     updateResults();
     updateHints();
     updateLeaderboard();
-    if (m_padMap)
-        m_padMap->clear();
+    if (m_views.padMap)
+        m_views.padMap->clear();
+    if (m_views.roc) {
+        for (const auto& [label, curve] : m_rocCurves)
+            m_views.roc->removeCurve(curve);
+    }
+    m_rocCurves.clear();
     selectStep(-1);
     m_tabs->setCurrentIndex(0);
     fitPanes();

@@ -5,6 +5,7 @@
 #include <QDockWidget>
 
 #include <functional>
+#include <map>
 #include <optional>
 
 class QCheckBox;
@@ -20,8 +21,18 @@ class QTreeWidget;
 
 namespace neurino {
 
+class ConfusionMatrixView;
 class MetricChart;
 class PadMapView;
+class RocView;
+
+// The views beside the guide that a lesson's steps feed; any may be null.
+struct GuideViews {
+    MetricChart* curves = nullptr; // training curves of every step
+    PadMapView* padMap = nullptr; // the TPC lesson's read-out plane
+    RocView* roc = nullptr; // a curve for every binary classifier judged
+    ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
+};
 
 // The exercise guide: walks a class through a lesson. It shows the lesson's title and introduction, the
 // steps with their state (pending, running, done, failed) and the progress, the selected step's text
@@ -36,8 +47,9 @@ public:
     explicit GuideDock(QWidget* parent = nullptr);
 
     ExerciseRunner* runner() const { return m_runner; }
-    // Feeds the lesson's training curves and pad map into views the window places; either may be null.
-    void attachViews(MetricChart* curves, PadMapView* padMap);
+    // Feeds the lesson's training curves, pad map, ROC curves and confusion matrices into views the window
+    // places.
+    void attachViews(const GuideViews& views);
 
     // Opens lesson `id` of the catalog (a fresh session); false, with the reason on message(), when it
     // cannot (unknown, unavailable here, or a step of the current lesson still running).
@@ -103,8 +115,8 @@ private:
 
     ExerciseRunner* m_runner;
     QString m_id;
-    MetricChart* m_curves = nullptr;
-    PadMapView* m_padMap = nullptr;
+    GuideViews m_views;
+    std::map<QString, int> m_rocCurves; // the lesson's curves in m_views.roc, by label: a step run again replaces its own
     int m_hintsShown = 0;
     bool m_stopRequested = false;
     std::optional<double> m_score;

@@ -70,14 +70,15 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
             w.showExerciseView("curves");
         } });
     registry.addExercise({ "higgs",
-        "Higgs classification in the guide: shallow and a deep network from the canvas trained, two hints",
+        "Higgs classification in the guide: a shallow and a deep network from the canvas trained, their ROC "
+        "curves, two hints",
         [](MainWindow& w) {
             runLesson(w, "higgs", 2, "higgs_deep");
             w.guideDock()->selectStep(2);
             w.guideDock()->showNextHint();
             w.guideDock()->showNextHint();
             w.guideDock()->showHints();
-            w.showExerciseView("curves");
+            w.showExerciseView("roc");
         } });
     registry.addExercise({ "tpc_krypton",
         "TPC krypton in the guide: every step run, the pad map by prediction", [](MainWindow& w) {

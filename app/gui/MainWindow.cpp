@@ -1,6 +1,7 @@
 #include "app/gui/MainWindow.h"
 
 #include "app/gui/LayerReferenceDialog.h"
+#include "widgets/ConfusionMatrixView.h"
 #include "widgets/GraphClipboard.h"
 #include "widgets/GraphEditor.h"
 #include "widgets/GraphLayout.h"
@@ -16,6 +17,7 @@
 #include "widgets/PadMapView.h"
 #include "widgets/ProblemsDock.h"
 #include "widgets/PropertyPanel.h"
+#include "widgets/RocView.h"
 #include "widgets/SummaryDock.h"
 #include "widgets/TrainingArea.h"
 #include "widgets/TrainingDock.h"
@@ -231,7 +233,8 @@ void MainWindow::createGuideDocks()
     m_padMapDock->hide();
     m_problemsDock->raise();
 
-    m_guideDock->attachViews(m_trainingArea->curves(), m_padMapView);
+    m_guideDock->attachViews(
+        { m_trainingArea->curves(), m_padMapView, m_trainingArea->roc(), m_trainingArea->confusion() });
     connect(m_guideDock, &GuideDock::message, this, [this](const QString& text, bool error) {
         m_logDock->append(text, error ? LogDock::Level::Error : LogDock::Level::Info);
         if (error)
@@ -284,8 +287,11 @@ void MainWindow::showExerciseView(const QString& view)
     if (view == "pad_map") {
         m_padMapDock->show();
         m_padMapDock->raise();
-    } else if (view == "curves") {
-        m_trainingArea->setCurrentWidget(m_trainingArea->curves());
+    } else if (view == "curves" || view == "roc" || view == "confusion") {
+        QWidget* tab = view == "roc" ? static_cast<QWidget*>(m_trainingArea->roc())
+            : view == "confusion"    ? static_cast<QWidget*>(m_trainingArea->confusion())
+                                     : static_cast<QWidget*>(m_trainingArea->curves());
+        m_trainingArea->setCurrentWidget(tab);
         m_trainingAreaDock->show();
         m_trainingAreaDock->raise();
     } else {

@@ -170,7 +170,10 @@ private:
                         : shift < 0     ? "-"
                                         : "")
                 + fixed(std::abs(shift) * 100, 0) + " %";
-            context.observe("AUC, " + name, rocAuc(scores, labels));
+            const ModelEvaluation judged = judge(model.label + ", " + name, "test", scores.reshape({ -1, 1 }),
+                labels, Task::Binary, m_data->info.classNames);
+            context.observe("AUC, " + name, judged.auc);
+            context.evaluated(judged);
             context.observe("signal efficiency at the working point, " + name, signal);
             context.observe("background efficiency at the working point, " + name, bkg);
         }

@@ -2,9 +2,11 @@
 // lesson lists its steps and pending checks; running steps on the worker thread marks them done and gives
 // the checks their values, green or red; the TPC pad map shows the lesson's own plane; a failing step says
 // why and can be run again; hints come one at a time; a score goes on the leaderboard.
+#include "widgets/ConfusionMatrixView.h"
 #include "widgets/ExerciseRunner.h"
 #include "widgets/GuideDock.h"
 #include "widgets/PadMapView.h"
+#include "widgets/RocView.h"
 
 #include "core/util/Resources.h"
 #include "exercises/ExerciseCatalog.h"
@@ -32,10 +34,12 @@ constexpr int kStepsTimeoutMs = 120 * 1000;
 struct Bench {
     GuideDock dock;
     PadMapView padMap;
+    RocView roc;
+    ConfusionMatrixView confusion;
 
     explicit Bench(const char* lesson)
     {
-        dock.attachViews(nullptr, &padMap);
+        dock.attachViews({ nullptr, &padMap, &roc, &confusion });
         dock.setQuickRun(true);
         QVERIFY(dock.openExercise(lesson));
     }
@@ -59,6 +63,7 @@ private slots:
     void openingALessonListsItsSteps();
     void runningStepsMeasuresTheChecks();
     void padMapShowsTheLessonsPlane();
+    void judgedClassifiersFillTheRocAndConfusionViews();
     void failedStepIsShownAndCanBeRetried();
     void hintsComeOneAtATime();
     void scoreGoesOnTheLeaderboard();
@@ -137,6 +142,48 @@ void TestGuideDock::runningStepsMeasuresTheChecks()
     QCOMPARE(b.dock.resultsTree()->topLevelItemCount(),
         int(b.runner()->results().size() + 1 + b.runner()->observations().size()));
     QCOMPARE(b.dock.runButton()->text(), QString("Run Step 3 Again"));
+}
+
+void TestGuideDock::judgedClassifiersFillTheRocAndConfusionViews()
+{
+    Bench b("first_steps");
+    QVERIFY(b.run(0));
+    QCOMPARE(b.roc.curveCount(), 0); // data alone judges nothing
+    QVERIFY(b.run(1)); // the network without hidden layer, on XOR
+    QCOMPARE(b.roc.curveCount(), 1);
+    const ConfusionData flat = b.confusion.data();
+    QCOMPARE(int(flat.classNames.size()), 2);
+    QVERIFY(flat.total() > 0);
+    QVERIFY(b.run(1)); // run again: its curve is replaced, not added
+    QCOMPARE(b.roc.curveCount(), 1);
+    QVERIFY(b.run(2)); // the starting model again, under its own label: a second curve
+    QVERIFY(b.run(3)); // one sigmoid neuron on two Gaussian blobs
+    QCOMPARE(b.roc.curveCount(), 3);
+    std::vector<double> aucs;
+    for (int id = 200000; id < 200003; ++id) {
+        const RocData* curve = b.roc.curve(id);
+        QVERIFY(curve);
+        QVERIFY(!curve->signalEfficiency.empty());
+        QCOMPARE(curve->signalEfficiency.size(), curve->backgroundRejection.size());
+        aucs.push_back(curve->auc);
+    }
+    QVERIFY2(aucs[0] < 0.75, qPrintable(QString::number(aucs[0]))); // a straight line cannot cut XOR
+    QVERIFY2(aucs[2] > 0.95, qPrintable(QString::number(aucs[2]))); // but it separates two blobs
+    std::int64_t right = 0;
+    for (std::size_t i = 0; i < 2; ++i)
+        right += b.confusion.data().counts[i][i];
+    QVERIFY(double(right) / double(b.confusion.data().total()) > 0.9); // the confusion is the latest's
+
+    // Another lesson takes its curves away; its classifiers of four pad classes fill the confusion matrix.
+    QVERIFY(b.dock.openExercise("tpc_krypton"));
+    QCOMPARE(b.roc.curveCount(), 0);
+    QVERIFY(b.run(0));
+    QVERIFY(b.run(1));
+    const ConfusionData& pads = b.confusion.data();
+    QCOMPARE(int(pads.classNames.size()), 4);
+    QCOMPARE(pads.classNames.front(), std::string("good"));
+    QVERIFY(pads.total() > 0);
+    QCOMPARE(b.roc.curveCount(), 0); // not a binary task
 }
 
 void TestGuideDock::padMapShowsTheLessonsPlane()
