@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QSpinBox>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -95,6 +96,15 @@ GanSettings::GanSettings(QWidget* parent)
     rates->setToolTip(tr("Learning rates of the generator (G) and the discriminator (D)"));
     form->addRow(tr("Learning rates"), rates);
 
+    m_decay = new QComboBox;
+    m_decay->setObjectName("ganDecay");
+    m_decay->addItem(tr("constant"), "none");
+    m_decay->addItem(tr("cosine to a tenth"), "cosine");
+    m_decay->setCurrentIndex(std::max(0, m_decay->findData(QString::fromStdString(defaults.schedule.kind))));
+    m_decay->setToolTip(tr("Both learning rates fall along a cosine to a tenth of the smaller one by the last "
+                           "epoch, so that the networks settle instead of chasing each other"));
+    form->addRow(tr("Rate decay"), m_decay);
+
     m_batchSize = new QSpinBox;
     m_batchSize->setObjectName("ganBatchSize");
     m_batchSize->setRange(2, 1 << 20);
@@ -140,6 +150,30 @@ GanSettings::GanSettings(QWidget* parent)
         tr("Each event's latent noise N(0, 1) is multiplied by a number drawn from U(low, high), "
            "as in the tutorial; 1 and 1 switch the scaling off"));
     form->addRow(tr("Latent scale"), latent);
+
+    m_physics = new QDoubleSpinBox;
+    m_physics->setObjectName("ganPhysics");
+    m_physics->setRange(0, 1000);
+    m_physics->setSingleStep(1);
+    m_physics->setValue(defaults.physicsWeight);
+    m_physics->setSpecialValueText(tr("off"));
+    m_physics->setToolTip(
+        tr("Weight of a physics term in the generator's loss, for images: how far the energy sums of a "
+           "generated batch lie from a real batch's (the 1-D Wasserstein distance) plus the difference of "
+           "their average profiles, relative to the mean energy. Off: the generator learns from the "
+           "discriminator alone"));
+    form->addRow(tr("Physics term"), m_physics);
+
+    m_keepBest = new QComboBox;
+    m_keepBest->setObjectName("ganKeepBest");
+    m_keepBest->addItem(tr("the last epoch"), QString());
+    m_keepBest->addItem(tr("best energy chi2/NDF"), "energy_chi2_ndf");
+    m_keepBest->addItem(tr("best profiles"), "profile_deviation");
+    m_keepBest->setCurrentIndex(std::max(0, m_keepBest->findData(QString::fromStdString(defaults.keepBest))));
+    m_keepBest->setToolTip(tr("Which networks to keep when training ends: GANs do not converge to one "
+                              "answer, so keep the epoch whose showers compared best with the real ones "
+                              "(calorimeter images only)"));
+    form->addRow(tr("Keep"), m_keepBest);
 
     m_seed = new QSpinBox;
     m_seed->setObjectName("ganSeed");
@@ -288,6 +322,25 @@ void GanSettings::setLatentScale(double low, double high)
     m_latentHigh->setValue(high);
 }
 
+void GanSettings::setPhysicsWeight(double weight)
+{
+    m_physics->setValue(weight);
+}
+
+void GanSettings::setDecay(const QString& kind)
+{
+    const int index = m_decay->findData(kind);
+    if (index >= 0)
+        m_decay->setCurrentIndex(index);
+}
+
+void GanSettings::setKeepBest(const QString& metric)
+{
+    const int index = m_keepBest->findData(metric);
+    if (index >= 0)
+        m_keepBest->setCurrentIndex(index);
+}
+
 void GanSettings::setSeed(int seed)
 {
     m_seed->setValue(seed);
@@ -310,6 +363,10 @@ GanConfig GanSettings::config() const
     c.labelFlip = m_labelFlip->value();
     c.latentScaleLow = m_latentLow->value();
     c.latentScaleHigh = m_latentHigh->value();
+    c.physicsWeight = m_physics->value();
+    c.schedule.kind = m_decay->currentData().toString().toStdString();
+    c.schedule.minLearningRate = 0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
+    c.keepBest = m_keepBest->currentData().toString().toStdString();
     c.seed = static_cast<std::uint64_t>(m_seed->value());
     c.device = m_device->currentData().toString().toStdString();
     c.threads = m_threads->value();

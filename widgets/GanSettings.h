@@ -13,8 +13,9 @@ namespace neurino {
 
 // The GAN part of the training dock: which networks play generator and discriminator (a template, the
 // model on the canvas, or a file; the calorimeter tutorial's by default) and how they are trained
-// (loss, optimizer, both learning rates, batch size, epochs, label flipping, latent scaling, seed,
-// device, CPU threads), with GanConfig's defaults, which are the tutorial's.
+// (loss, optimizer, both learning rates with their decay, batch size, epochs, label flipping, latent
+// scaling, the physics term, which epoch to keep, seed, device, CPU threads), with GanConfig's defaults,
+// which are the tutorial's.
 class GanSettings : public QGroupBox {
     Q_OBJECT
 
@@ -41,6 +42,11 @@ public:
     void setLoss(const QString& loss);
     void setLabelFlip(double fraction);
     void setLatentScale(double low, double high);
+    void setPhysicsWeight(double weight);
+    // "none" or "cosine" (down to a tenth of each rate by the last epoch).
+    void setDecay(const QString& kind);
+    // The epoch metric whose best epoch is kept ("energy_chi2_ndf", "profile_deviation"); empty: the last.
+    void setKeepBest(const QString& metric);
     void setSeed(int seed);
     // CPU threads of the run; 0: every usable core.
     void setThreads(int threads);
@@ -64,6 +70,9 @@ private:
     QDoubleSpinBox* m_labelFlip = nullptr;
     QDoubleSpinBox* m_latentLow = nullptr;
     QDoubleSpinBox* m_latentHigh = nullptr;
+    QDoubleSpinBox* m_physics = nullptr;
+    QComboBox* m_decay = nullptr;
+    QComboBox* m_keepBest = nullptr;
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
     QSpinBox* m_threads = nullptr;

@@ -160,18 +160,6 @@ void writeConfig(const std::string& folder, const GanConfig& gan, const ModelGra
     writeTextFileAtomically(folder + "/config.json", config.dump(2) + "\n");
 }
 
-void writeSummary(const std::string& folder, const GanSummary& s)
-{
-    std::ostringstream text;
-    text << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), "
-         << s.seconds << " s\n";
-    for (const auto& [name, value] : s.finalMetrics)
-        text << "  " << name << " = " << value << "\n";
-    if (!s.message.empty())
-        text << s.message << "\n";
-    writeTextFileAtomically(folder + "/summary.txt", text.str());
-}
-
 } // namespace
 
 void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
@@ -202,8 +190,12 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
         const GanSummary result = trainer.train(
             real, settings.conditional ? dataset->targets : torch::Tensor(), &forwarder, m_stop.get());
         forwarder.finish();
-        if (!dir.empty())
-            writeSummary(dir, result);
+        if (!dir.empty()) {
+            // The folder's checkpoints hold the last epoch's networks; the best epoch's replace them.
+            if (result.keptEpoch > 0 && result.keptEpoch != result.epochsCompleted)
+                trainer.save(dir);
+            writeTextFileAtomically(dir + "/summary.txt", summaryText(result));
+        }
 
         TrainSummary summary;
         summary.reason = result.reason;

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -30,6 +31,8 @@ struct GanTrainOptions {
     std::string loss = "bce", optimizer = "rmsprop", device = "auto";
     double lrGenerator = 1e-4, lrDiscriminator = 1e-4, labelFlip = 0.05, labelSmoothing = 0.0;
     std::vector<double> latentScale{1.0, 5.0};
+    double physicsWeight = 0.0;
+    std::string lrDecay = "none", keepBest;
     int discriminatorSteps = 1, threads = 0;
     std::int64_t validationShowers = 2000;
     bool conditional = false, resume = false, overwrite = false;
@@ -127,6 +130,15 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
         c.latentScaleLow = o.latentScale.at(0);
         c.latentScaleHigh = o.latentScale.at(1);
     }
+    if (given("--physics-weight"))
+        c.physicsWeight = o.physicsWeight;
+    if (given("--lr-decay")) {
+        c.schedule.kind = o.lrDecay;
+        c.schedule.minLearningRate =
+            0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
+    }
+    if (given("--keep-best"))
+        c.keepBest = o.keepBest;
     if (given("--discriminator-steps"))
         c.discriminatorSteps = o.discriminatorSteps;
     if (given("--validation-showers"))
@@ -173,15 +185,12 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
     GanRunWriter writer(*trainer, o.out);
     Tee observer(progress, writer);
     const GanSummary s = trainer->train(data.features, trainer->config().conditional ? data.targets : torch::Tensor(), &observer);
-    std::ostringstream summary;
-    summary << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), "
-            << s.seconds << " s\n";
-    for (const auto& [name, value] : s.finalMetrics)
-        summary << "  " << name << " = " << value << "\n";
-    if (!s.message.empty())
-        summary << s.message << "\n";
-    writeTextFileAtomically(o.out + "/summary.txt", summary.str());
-    std::cout << summary.str();
+    // The checkpoints hold the last epoch's networks; the best epoch's replace them.
+    if (s.keptEpoch > 0 && s.keptEpoch != s.epochsCompleted)
+        trainer->save(o.out);
+    const std::string summary = summaryText(s);
+    writeTextFileAtomically(o.out + "/summary.txt", summary);
+    std::cout << summary;
     if (s.reason == StopReason::Failed)
         exitCode = 1;
 }
@@ -249,6 +258,16 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_option("--label-smoothing", o->labelSmoothing, "Real labels are 1 - this");
     train->add_option("--latent-scale", o->latentScale, "Latent noise scaled per event by U(a, b)")
         ->expected(2);
+    train->add_option("--physics-weight", o->physicsWeight,
+                      "Weight of the physics term in the generator's loss (energy sums and profiles against "
+                      "the real batch's; images only); 0: off")
+        ->check(CLI::NonNegativeNumber);
+    train->add_option("--lr-decay", o->lrDecay, "none, or cosine: both rates fall to a tenth of the smaller by "
+                                                 "the last epoch")
+        ->check(CLI::IsMember({"none", "cosine"}));
+    train->add_option("--keep-best", o->keepBest,
+                      "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
+                      "profile_deviation, ...), not the last");
     train->add_option("--discriminator-steps", o->discriminatorSteps, "Discriminator updates per generator update");
     train->add_option("--validation-showers", o->validationShowers, "Generated each epoch for the physics check");
     train->add_flag("--conditional", o->conditional, "Condition both networks on --targets (their second input)");

@@ -35,6 +35,18 @@ void read(const json& doc, const char* key, T& value)
     }
 }
 
+json scheduleToJson(const ScheduleConfig& schedule)
+{
+    TrainConfig config;
+    config.schedule = schedule;
+    return config.toJson().at("schedule");
+}
+
+ScheduleConfig scheduleFromJson(const json& doc)
+{
+    return TrainConfig::fromJson(json{{"schedule", doc}}, "GAN setting 'schedule'").schedule;
+}
+
 } // namespace
 
 GanConfig::GanConfig()
@@ -51,12 +63,15 @@ json GanConfig::toJson() const
             {"batch_size", batchSize},
             {"generator_optimizer", optimizerToJson(generatorOptimizer)},
             {"discriminator_optimizer", optimizerToJson(discriminatorOptimizer)},
+            {"schedule", scheduleToJson(schedule)},
+            {"keep_best", keepBest},
             {"discriminator_steps", discriminatorSteps},
             {"label_flip", labelFlip},
             {"label_smoothing", labelSmoothing},
             {"latent_scale_low", latentScaleLow},
             {"latent_scale_high", latentScaleHigh},
             {"gradient_penalty", gradientPenalty},
+            {"physics_weight", physicsWeight},
             {"conditional", conditional},
             {"condition_scale", conditionScale},
             {"validation_showers", validationShowers},
@@ -71,8 +86,9 @@ GanConfig GanConfig::fromJson(const json& doc)
     if (!doc.is_object())
         throw TrainError("a GAN configuration must be a JSON object");
     static const std::vector<std::string> known = {
-        "loss", "epochs", "batch_size", "generator_optimizer", "discriminator_optimizer", "discriminator_steps",
-        "label_flip", "label_smoothing", "latent_scale_low", "latent_scale_high", "gradient_penalty",
+        "loss", "epochs", "batch_size", "generator_optimizer", "discriminator_optimizer", "schedule", "keep_best",
+        "discriminator_steps",
+        "label_flip", "label_smoothing", "latent_scale_low", "latent_scale_high", "gradient_penalty", "physics_weight",
         "conditional", "condition_scale", "validation_showers", "samples_shown", "device", "threads", "seed"};
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
@@ -86,12 +102,16 @@ GanConfig GanConfig::fromJson(const json& doc)
         c.generatorOptimizer = optimizerFromJson(doc.at("generator_optimizer"), "generator_optimizer");
     if (doc.contains("discriminator_optimizer"))
         c.discriminatorOptimizer = optimizerFromJson(doc.at("discriminator_optimizer"), "discriminator_optimizer");
+    if (doc.contains("schedule"))
+        c.schedule = scheduleFromJson(doc.at("schedule"));
+    read(doc, "keep_best", c.keepBest);
     read(doc, "discriminator_steps", c.discriminatorSteps);
     read(doc, "label_flip", c.labelFlip);
     read(doc, "label_smoothing", c.labelSmoothing);
     read(doc, "latent_scale_low", c.latentScaleLow);
     read(doc, "latent_scale_high", c.latentScaleHigh);
     read(doc, "gradient_penalty", c.gradientPenalty);
+    read(doc, "physics_weight", c.physicsWeight);
     read(doc, "conditional", c.conditional);
     read(doc, "condition_scale", c.conditionScale);
     read(doc, "validation_showers", c.validationShowers);
@@ -121,9 +141,12 @@ void GanConfig::validate() const
         throw TrainError("GAN settings 'latent_scale_low/high' need 0 < low <= high");
     if (gradientPenalty < 0)
         throw TrainError("GAN setting 'gradient_penalty' must not be negative");
+    if (physicsWeight < 0)
+        throw TrainError("GAN setting 'physics_weight' must not be negative");
     if (validationShowers < 10)
         throw TrainError("GAN setting 'validation_showers' must be at least 10");
     TrainConfig check;
+    check.schedule = schedule;
     check.optimizer = generatorOptimizer;
     check.validate();
     check.optimizer = discriminatorOptimizer;

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
+#include <sstream>
 
 namespace neurino {
 
@@ -68,7 +70,54 @@ void checkInputs(const ModelGraph& graph, const std::string& role, bool conditio
     }
 }
 
+// Images (N, H, W) of a batch of (N, 1, H, W) or (N, H, W) samples.
+torch::Tensor planes(const torch::Tensor& x)
+{
+    return x.dim() == 4 ? x.squeeze(1) : x;
+}
+
 } // namespace
+
+std::string summaryText(const GanSummary& s)
+{
+    std::ostringstream text;
+    text << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), " << s.seconds
+         << " s\n";
+    for (const auto& [name, value] : s.finalMetrics)
+        text << "  " << name << " = " << value << "\n";
+    if (!s.message.empty())
+        text << s.message << "\n";
+    return text.str();
+}
+
+ShowerReference::ShowerReference(const torch::Tensor& real)
+{
+    torch::NoGradGuard noGrad;
+    const torch::Tensor r = planes(real).to(torch::kFloat);
+    sortedSums = std::get<0>(r.sum({1, 2}).sort());
+    transverse = r.sum(2).mean(0);
+    longitudinal = r.sum(1).mean(0);
+    meanEnergy = std::max(sortedSums.mean().item<double>(), 1e-12);
+}
+
+torch::Tensor physicsLoss(const ShowerReference& real, const torch::Tensor& generated)
+{
+    const torch::Tensor g = planes(generated);
+    const std::int64_t k = g.size(0), n = real.sortedSums.size(0);
+    // The 1-D Wasserstein distance of the batch's sums to the real spectrum: the i-th smallest generated sum
+    // against the real sums' (i + 1/2) / k quantile.
+    const torch::Tensor at =
+        ((torch::arange(k, torch::TensorOptions().dtype(torch::kDouble)) + 0.5) * (double(n) / double(k)))
+            .floor()
+            .clamp_max(double(n - 1))
+            .to(torch::kLong)
+            .to(real.sortedSums.device());
+    const torch::Tensor quantiles = real.sortedSums.index_select(0, at);
+    const torch::Tensor sums = (std::get<0>(g.sum({1, 2}).sort()) - quantiles).abs().mean();
+    const torch::Tensor across = (g.sum(2).mean(0) - real.transverse).abs().sum();
+    const torch::Tensor along = (g.sum(1).mean(0) - real.longitudinal).abs().sum();
+    return (sums + across + along) / real.meanEnergy;
+}
 
 GanTrainer::GanTrainer(const ModelGraph& generator, const ModelGraph& discriminator, const GanConfig& config)
     : m_config(config)
@@ -186,11 +235,23 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
         observer->onStart(start);
     }
     NodeTensors goodGenerator = copyWeights(m_generator), goodDiscriminator = copyWeights(m_discriminator);
+    LrSchedule generatorSchedule(m_config.schedule, m_config.generatorOptimizer.learningRate, m_config.epochs);
+    LrSchedule discriminatorSchedule(m_config.schedule, m_config.discriminatorOptimizer.learningRate,
+                                     m_config.epochs);
+    if (m_scheduleState.is_object()) {
+        generatorSchedule.restore(m_scheduleState.value("generator", nlohmann::json()));
+        discriminatorSchedule.restore(m_scheduleState.value("discriminator", nlohmann::json()));
+    }
     const bool bce = m_config.loss == "bce";
+    const bool physics = m_config.physicsWeight > 0 && isImageShape(made);
+    const std::optional<ShowerReference> reference =
+        physics ? std::optional<ShowerReference>(ShowerReference(real)) : std::nullopt;
     const auto opts = torch::TensorOptions().device(m_device);
 
     for (int epoch = m_epochsDone + 1; epoch <= m_config.epochs; ++epoch) {
         const auto epochStart = Clock::now();
+        setLearningRate(*m_generatorOptimizer, generatorSchedule.rateForEpoch(epoch - 1));
+        setLearningRate(*m_discriminatorOptimizer, discriminatorSchedule.rateForEpoch(epoch - 1));
         torch::Generator shuffler = at::detail::createCPUGenerator(m_config.seed * 1000003ULL + epoch);
         const torch::Tensor order = torch::randperm(n, shuffler, torch::kLong).to(m_device);
         double sumD = 0, sumG = 0, sumReal = 0, sumFake = 0;
@@ -249,11 +310,13 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
             }
 
             // Judged beside the real batch, as the discriminator learned to judge them.
-            const torch::Tensor judged =
-                criticLogits(torch::cat({x, generate(latent(k), c)}), pair(c)).slice(0, k, 2 * k);
+            const torch::Tensor madeBatch = generate(latent(k), c);
+            const torch::Tensor judged = criticLogits(torch::cat({x, madeBatch}), pair(c)).slice(0, k, 2 * k);
             // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
-            const torch::Tensor lossG =
+            torch::Tensor lossG =
                 bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, opts)) : -judged.mean();
+            if (physics)
+                lossG = lossG + m_config.physicsWeight * physicsLoss(*reference, madeBatch);
             m_generatorOptimizer->zero_grad();
             lossG.backward();
             m_generatorOptimizer->step();
@@ -305,6 +368,20 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
             metrics["central_cell_deviation"] = samples.comparison.centralCellDeviation;
         }
         m_history.append(metrics);
+        generatorSchedule.epochEnded(metrics);
+        discriminatorSchedule.epochEnded(metrics);
+        m_scheduleState = {{"generator", generatorSchedule.state()}, {"discriminator", discriminatorSchedule.state()}};
+        if (!m_config.keepBest.empty()) {
+            const auto it = metrics.find(m_config.keepBest);
+            if (it == metrics.end())
+                throw TrainError("GAN setting 'keep_best' names '" + m_config.keepBest +
+                                 "', which this run does not compute; use d_loss, g_loss" +
+                                 (samples.hasShowerComparison
+                                      ? ", energy_chi2_ndf, profile_deviation or central_cell_deviation"
+                                      : " (the shower metrics need image samples)"));
+            if (m_best.epoch == 0 || it->second < m_best.value)
+                m_best = {epoch, it->second, copyWeights(m_generator), copyWeights(m_discriminator)};
+        }
         m_epochsDone = epoch;
         goodGenerator = copyWeights(m_generator);
         goodDiscriminator = copyWeights(m_discriminator);
@@ -322,6 +399,18 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
             observer->onEpochEnd(s);
             observer->onSamples(samples);
         }
+    }
+    if (m_best.epoch > 0 && summary.reason != StopReason::Failed) {
+        if (m_best.epoch != m_epochsDone) {
+            loadWeights(m_generator, m_best.generator, "the best epoch");
+            loadWeights(m_discriminator, m_best.discriminator, "the best epoch");
+        }
+        summary.keptEpoch = m_best.epoch;
+        summary.keptValue = m_best.value;
+        std::ostringstream kept;
+        kept << (summary.message.empty() ? "" : "; ") << "kept the networks of epoch " << m_best.epoch << " ("
+             << m_config.keepBest << " " << m_best.value << ")";
+        summary.message += kept.str();
     }
     summary.seconds = secondsSince(runStart);
     if (observer) {
@@ -439,7 +528,8 @@ void GanTrainer::save(const std::string& dir) const
         cp.trainerState = {{"gan", m_config.toJson()},
                            {"role", role},
                            {"latent_size", m_latentSize},
-                           {"condition_scale", m_conditionScale}};
+                           {"condition_scale", m_conditionScale},
+                           {"schedules", m_scheduleState}};
         saveCheckpoint(dir + "/" + role + ".h5", cp);
     };
     write("generator", m_generatorGraph, m_generator, *m_generatorOptimizer, m_config.generatorOptimizer);
@@ -463,6 +553,7 @@ std::unique_ptr<GanTrainer> GanTrainer::load(const std::string& dir)
     trainer->m_epochsDone = g.epoch;
     trainer->m_history = g.history;
     trainer->m_conditionScale = g.trainerState.value("condition_scale", 1.0);
+    trainer->m_scheduleState = g.trainerState.value("schedules", nlohmann::json());
     return trainer;
 }
 

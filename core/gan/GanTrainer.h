@@ -4,7 +4,9 @@
 #include "core/gan/GanObserver.h"
 #include "core/graph/ModelGraph.h"
 #include "core/nn/GraphModule.h"
+#include "core/train/Checkpoint.h"
 #include "core/train/History.h"
+#include "core/train/LrSchedule.h"
 #include "core/train/StopToken.h"
 
 #include <torch/optim/optimizer.h>
@@ -20,7 +22,27 @@ struct GanSummary {
     std::map<std::string, double> finalMetrics;
     double seconds = 0;
     std::string message;
+    int keptEpoch = 0;    // with keep_best: the epoch whose networks were kept (0: none)
+    double keptValue = 0; // its value of the monitored metric
 };
+
+// "GAN run: completed after 30 epoch(s), 812 s", the last epoch's metrics one per line, and the message.
+std::string summaryText(const GanSummary& summary);
+
+// What the physics term of GanConfig::physicsWeight compares generated batches with: the real images'
+// energy sums, sorted, and their average profiles, from (N, 1, H, W) or (N, H, W) images.
+struct ShowerReference {
+    explicit ShowerReference(const torch::Tensor& real);
+    torch::Tensor sortedSums;   // (N)
+    torch::Tensor transverse;   // (H): average energy per row
+    torch::Tensor longitudinal; // (W): average energy per column
+    double meanEnergy = 1;
+};
+
+// The physics term for a generated batch, differentiable in `generated`: the 1-D Wasserstein distance of its
+// energy sums to the real spectrum (the batch's sorted sums against the real sums' quantiles) plus the L1
+// distances of its average profiles to the real ones, each relative to the real mean energy.
+torch::Tensor physicsLoss(const ShowerReference& real, const torch::Tensor& generated);
 
 // Trains a generator graph against a discriminator graph on real samples, alternating updates.
 //
@@ -36,7 +58,10 @@ public:
 
     // Trains on `real` (N, ...) with optional `conditions` (N) or (N, 1). Reports to `observer` (may be null)
     // and stops between batches when `stop` asks. A non-finite loss ends the run as Failed with the last
-    // epoch's weights restored. Continues from the epochs already done (after load()).
+    // epoch's weights restored. Continues from the epochs already done (after load()). Both learning rates
+    // follow the config's schedule; with keep_best, the networks of the best epoch are restored at the end
+    // (also when stopped), and the summary says which. Throws TrainError when keep_best names a metric the
+    // run does not compute.
     GanSummary train(const torch::Tensor& real, const torch::Tensor& conditions = {}, GanObserver* observer = nullptr,
                      const StopToken* stop = nullptr);
 
@@ -80,6 +105,12 @@ private:
     double m_conditionScale = 1.0;
     int m_epochsDone = 0;
     History m_history;
+    nlohmann::json m_scheduleState; // of a loaded run: the plateau schedules' state
+    struct Best {
+        int epoch = 0;
+        double value = 0;
+        NodeTensors generator, discriminator;
+    } m_best;
 };
 
 } // namespace neurino

@@ -90,6 +90,19 @@ void TestGanTraining::ganTemplateOpensGanMode()
     const GanConfig config = b.dock.ganSettings()->config();
     QCOMPARE(QString::fromStdString(config.loss), QString("bce"));
     QCOMPARE(config.labelFlip, 0.05);
+    QCOMPARE(config.physicsWeight, 0.0); // the tutorial's training by default
+    QCOMPARE(QString::fromStdString(config.schedule.kind), QString("none"));
+    QVERIFY(config.keepBest.empty());
+    GanSettings* gan = b.dock.ganSettings();
+    gan->setLearningRates(5e-4, 1e-3);
+    gan->setPhysicsWeight(10);
+    gan->setDecay("cosine");
+    gan->setKeepBest("energy_chi2_ndf");
+    const GanConfig lesson = gan->config();
+    QCOMPARE(lesson.physicsWeight, 10.0);
+    QCOMPARE(QString::fromStdString(lesson.schedule.kind), QString("cosine"));
+    QCOMPARE(lesson.schedule.minLearningRate, 5e-5);
+    QCOMPARE(QString::fromStdString(lesson.keepBest), QString("energy_chi2_ndf"));
     b.dock.setMode(TrainingDock::Mode::Classifier);
     QVERIFY(!b.dock.ganSettings()->isVisibleTo(&b.dock));
 }

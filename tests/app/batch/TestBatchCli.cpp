@@ -239,6 +239,24 @@ private slots:
         QCOMPARE(lines.size(), std::size_t(2));
         QCOMPARE(lines[1]["epoch"].get<int>(), 2);
 
+        // The lesson's recipe: a physics term, decaying rates, and the best epoch kept.
+        QStringList recipe = train;
+        recipe[recipe.indexOf("--out") + 1] = file("gan_recipe");
+        recipe[recipe.indexOf("--epochs") + 1] = "2";
+        recipe << "--physics-weight" << "5" << "--lr-decay" << "cosine" << "--keep-best" << "energy_chi2_ndf";
+        RUN_OK(runBatch(recipe));
+        const nlohmann::json gan =
+            nlohmann::json::parse(readTextFile(file("gan_recipe/config.json").toStdString()))["gan"];
+        QCOMPARE(gan["physics_weight"].get<double>(), 5.0);
+        QCOMPARE(gan["schedule"]["kind"].get<std::string>(), std::string("cosine"));
+        QCOMPARE(gan["schedule"]["min_learning_rate"].get<double>(), 1e-5);
+        const QString summary = QString::fromStdString(readTextFile(file("gan_recipe/summary.txt").toStdString()));
+        QVERIFY2(summary.contains("kept the networks of epoch"), qPrintable(summary));
+        QCOMPARE(jsonLines(file("gan_recipe/metrics.jsonl").toStdString()).size(), std::size_t(2));
+        QStringList negative = recipe;
+        negative[negative.indexOf("--physics-weight") + 1] = "-1";
+        QCOMPARE(runBatch(negative).exitCode, 2); // a usage error
+
         RUN_OK(runBatch({ "gan", "sample", "--checkpoint", run, "--events", "12", "--out", file("fake.h5") }));
         const Dataset fake = readDataset(file("fake.h5").toStdString());
         QCOMPARE(fake.features.sizes().vec(), (std::vector<std::int64_t> { 12, 1, 25, 25 }));

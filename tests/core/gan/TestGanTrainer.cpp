@@ -1,5 +1,6 @@
 #include "core/gan/GanTrainer.h"
 #include "core/graph/ModelJson.h"
+#include "core/train/Checkpoint.h"
 #include "core/util/Error.h"
 #include "tests/TestSupport.h"
 
@@ -74,10 +75,19 @@ GanConfig smallConfig()
 // Keeps what a GUI would show.
 class Recorder : public GanObserver {
 public:
-    void onEpochEnd(const EpochStats& s) override { epochs.push_back(s.metrics); }
+    void onEpochEnd(const EpochStats& s) override
+    {
+        epochs.push_back(s.metrics);
+        rates.push_back(s.learningRate);
+        if (watched)
+            weights.push_back(copyWeights(watched->generator()));
+    }
     void onSamples(const GanSamples& s) override { samples.push_back(s); }
     void onFinished(const TrainSummary& s) override { finished = s; }
     std::vector<std::map<std::string, double>> epochs;
+    std::vector<double> rates;
+    GanTrainer* watched = nullptr;   // whose generator weights to keep after every epoch
+    std::vector<NodeTensors> weights;
     std::vector<GanSamples> samples;
     TrainSummary finished;
 };
@@ -135,6 +145,7 @@ private slots:
         config.epochs = 1;
         config.batchSize = 16;
         config.validationShowers = 32;
+        config.physicsWeight = 1; // the physics term on real calorimeter images
         GanTrainer gan(loadModel(test::templateFile("calo_gan_generator")),
                        loadModel(test::templateFile("calo_gan_discriminator")), config);
         QCOMPARE(gan.latentSize(), std::int64_t(100));
@@ -197,6 +208,88 @@ private slots:
                   " sampled, " + std::to_string(trained.mean().item<double>()) + " +- " + std::to_string(spread) +
                   " in training mode")
                      .c_str());
+    }
+
+    void learningRatesFollowTheSchedule()
+    {
+        GanConfig config = smallConfig();
+        config.epochs = 3;
+        config.schedule.kind = "step";
+        config.schedule.stepSize = 1;
+        config.schedule.gamma = 0.5;
+        GanTrainer gan(mlp("g", {4}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), config);
+        Recorder recorder;
+        QCOMPARE(gan.train(torch::randn({256, 1}), {}, &recorder).reason, StopReason::Completed);
+        QCOMPARE(recorder.rates.size(), std::size_t(3));
+        for (std::size_t e = 0; e < 3; ++e)
+            QVERIFY(std::abs(recorder.rates[e] - 2e-3 * std::pow(0.5, double(e))) < 1e-12);
+        QCOMPARE(GanConfig::fromJson(config.toJson()).schedule.gamma, 0.5);
+    }
+
+    void keepsTheNetworksOfTheBestEpoch()
+    {
+        torch::manual_seed(15);
+        GanConfig config = smallConfig();
+        config.epochs = 6;
+        config.keepBest = "g_loss";
+        GanTrainer gan(mlp("g", {4}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), config);
+        Recorder recorder;
+        recorder.watched = &gan;
+        const GanSummary s = gan.train(torch::randn({512, 1}) * 0.5 + 3, {}, &recorder);
+        QCOMPARE(s.reason, StopReason::Completed);
+        std::size_t best = 0;
+        for (std::size_t e = 1; e < recorder.epochs.size(); ++e)
+            best = recorder.epochs[e].at("g_loss") < recorder.epochs[best].at("g_loss") ? e : best;
+        QCOMPARE(s.keptEpoch, int(best) + 1);
+        QCOMPARE(s.keptValue, recorder.epochs[best].at("g_loss"));
+        const NodeTensors now = copyWeights(gan.generator());
+        for (const auto& [node, tensors] : recorder.weights[best])
+            for (const auto& [name, tensor] : tensors)
+                QVERIFY2(torch::equal(now.at(node).at(name), tensor), (node + "." + name).c_str());
+
+        GanConfig unknown = smallConfig();
+        unknown.epochs = 1;
+        unknown.keepBest = "accuracy";
+        GanTrainer other(mlp("g", {4}, 1, "linear"), mlp("d", {1}, 1, "sigmoid"), unknown);
+        try {
+            other.train(torch::randn({64, 1}));
+            QFAIL("an unknown keep_best metric must be refused");
+        } catch (const TrainError& e) {
+            QVERIFY(std::string(e.what()).find("'keep_best' names 'accuracy'") != std::string::npos);
+        }
+    }
+
+    void physicsLossComparesEnergiesAndProfiles()
+    {
+        torch::manual_seed(16);
+        const torch::Tensor real = torch::rand({64, 1, 25, 25}).pow(4);
+        const ShowerReference reference(real);
+        // The same showers in another order: the same energy spectrum and average profiles.
+        QVERIFY(physicsLoss(reference, real.flip(0)).item<double>() < 1e-5);
+        // Twice as bright: the sums differ by the mean energy, and so does each profile's total.
+        const torch::Tensor brighter = (2 * real).requires_grad_(true);
+        const torch::Tensor loss = physicsLoss(reference, brighter);
+        QVERIFY2(std::abs(loss.item<double>() - 3.0) < 1e-4, std::to_string(loss.item<double>()).c_str());
+        loss.backward();
+        QVERIFY(brighter.grad().abs().sum().item<double>() > 0);
+        // A batch of 16 showers, every fourth by energy: its sums are the real spectrum's (i + 1/2) / 16
+        // quantiles, so only the profiles count.
+        const torch::Tensor byEnergy = real.index_select(0, std::get<1>(real.sum({1, 2, 3}).sort()));
+        const torch::Tensor quantiles = byEnergy.index_select(0, torch::arange(2, 64, 4)).squeeze(1);
+        const double profiles = ((quantiles.sum(2).mean(0) - reference.transverse).abs().sum() +
+                                 (quantiles.sum(1).mean(0) - reference.longitudinal).abs().sum())
+                                    .item<double>() /
+                                reference.meanEnergy;
+        QVERIFY(std::abs(physicsLoss(reference, quantiles).item<double>() - profiles) < 1e-6);
+        // Shifted by a row: the transverse profile moves, the energies stay.
+        const torch::Tensor shifted = torch::roll(real, {1}, {2});
+        const double moved = physicsLoss(reference, shifted).item<double>();
+        QVERIFY(moved > 0.01);
+        QVERIFY(std::abs(physicsLoss(ShowerReference(real.squeeze(1)), shifted.squeeze(1)).item<double>() - moved) <
+                1e-6);
+        GanConfig bad = smallConfig();
+        bad.physicsWeight = -1;
+        QVERIFY_THROWS_EXCEPTION(TrainError, bad.validate());
     }
 
     void wassersteinTrains()
