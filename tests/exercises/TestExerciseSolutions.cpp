@@ -174,13 +174,15 @@ private slots:
         for (const auto& r : results)
             QVERIFY2(r.measured() && std::isfinite(*r.value) && *r.value > 0, r.reportLine().c_str());
         int epochs = 0;
-        bool improvedModels = false;
+        bool improvedModels = false, keptBest = false;
         for (const auto& m : recorder.messages) {
             epochs += m.rfind("epoch ", 0) == 0 && m.find("energy chi2/NDF") != std::string::npos ? 1 : 0;
             improvedModels = improvedModels || m.find("calo_gan_generator_bn") != std::string::npos;
+            keptBest = keptBest || m.rfind("kept the networks of epoch ", 0) == 0;
         }
         QCOMPARE(epochs, 2);
         QVERIFY(improvedModels);
+        QVERIFY(keptBest); // the recipe keeps the epoch whose energy sums compared best
     }
 
     void gradingRunsOnlyTheTaskSteps()
