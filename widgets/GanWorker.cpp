@@ -192,18 +192,12 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
         forwarder.finish();
         if (!dir.empty()) {
             // The folder's checkpoints hold the last epoch's networks; the best epoch's replace them.
-            if (result.keptEpoch > 0 && result.keptEpoch != result.epochsCompleted)
+            if (result.restoredBestWeights)
                 trainer.save(dir);
             writeTextFileAtomically(dir + "/summary.txt", summaryText(result));
         }
 
-        TrainSummary summary;
-        summary.reason = result.reason;
-        summary.epochsCompleted = result.epochsCompleted;
-        summary.finalMetrics = result.finalMetrics;
-        summary.seconds = result.seconds;
-        summary.message = result.message;
-        emit finished(summary);
+        emit finished(result);
     });
 }
 

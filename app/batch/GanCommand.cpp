@@ -186,7 +186,7 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
     Tee observer(progress, writer);
     const GanSummary s = trainer->train(data.features, trainer->config().conditional ? data.targets : torch::Tensor(), &observer);
     // The checkpoints hold the last epoch's networks; the best epoch's replace them.
-    if (s.keptEpoch > 0 && s.keptEpoch != s.epochsCompleted)
+    if (s.restoredBestWeights)
         trainer->save(o.out);
     const std::string summary = summaryText(s);
     writeTextFileAtomically(o.out + "/summary.txt", summary);

@@ -380,7 +380,7 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                                       ? ", energy_chi2_ndf, profile_deviation or central_cell_deviation"
                                       : " (the shower metrics need image samples)"));
             if (m_best.epoch == 0 || it->second < m_best.value)
-                m_best = {epoch, it->second, copyWeights(m_generator), copyWeights(m_discriminator)};
+                m_best = {epoch, it->second, metrics, copyWeights(m_generator), copyWeights(m_discriminator)};
         }
         m_epochsDone = epoch;
         goodGenerator = copyWeights(m_generator);
@@ -405,23 +405,17 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
             loadWeights(m_generator, m_best.generator, "the best epoch");
             loadWeights(m_discriminator, m_best.discriminator, "the best epoch");
         }
-        summary.keptEpoch = m_best.epoch;
-        summary.keptValue = m_best.value;
+        summary.bestEpoch = m_best.epoch;
+        summary.bestMetrics = m_best.metrics;
+        summary.restoredBestWeights = m_best.epoch != m_epochsDone;
         std::ostringstream kept;
         kept << (summary.message.empty() ? "" : "; ") << "kept the networks of epoch " << m_best.epoch << " ("
              << m_config.keepBest << " " << m_best.value << ")";
         summary.message += kept.str();
     }
     summary.seconds = secondsSince(runStart);
-    if (observer) {
-        TrainSummary s;
-        s.reason = summary.reason;
-        s.epochsCompleted = summary.epochsCompleted;
-        s.finalMetrics = summary.finalMetrics;
-        s.seconds = summary.seconds;
-        s.message = summary.message;
-        observer->onFinished(s);
-    }
+    if (observer)
+        observer->onFinished(summary);
     return summary;
 }
 

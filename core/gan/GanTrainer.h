@@ -16,15 +16,9 @@
 
 namespace neurino {
 
-struct GanSummary {
-    StopReason reason = StopReason::Completed;
-    int epochsCompleted = 0;
-    std::map<std::string, double> finalMetrics;
-    double seconds = 0;
-    std::string message;
-    int keptEpoch = 0;    // with keep_best: the epoch whose networks were kept (0: none)
-    double keptValue = 0; // its value of the monitored metric
-};
+// How a GAN run ended. With keep_best, bestEpoch is the epoch whose networks were kept, bestMetrics its
+// metrics and restoredBestWeights whether they replaced a later epoch's; bestEpoch is 0 without it.
+using GanSummary = TrainSummary;
 
 // "GAN run: completed after 30 epoch(s), 812 s", the last epoch's metrics one per line, and the message.
 std::string summaryText(const GanSummary& summary);
@@ -109,6 +103,7 @@ private:
     struct Best {
         int epoch = 0;
         double value = 0;
+        std::map<std::string, double> metrics;
         NodeTensors generator, discriminator;
     } m_best;
 };

@@ -172,9 +172,9 @@ private:
             throw TrainError("the GAN failed: " + summary.message);
         context.log("trained " + std::to_string(summary.epochsCompleted) + " epochs ("
             + fixed(summary.seconds, 1) + " s)");
-        if (summary.keptEpoch > 0)
-            context.log("kept the networks of epoch " + std::to_string(summary.keptEpoch) + ", whose energy sums "
-                + "compared best (chi2/NDF " + fixed(summary.keptValue, 2) + " on "
+        if (summary.bestEpoch > 0)
+            context.log("kept the networks of epoch " + std::to_string(summary.bestEpoch) + ", whose energy sums "
+                + "compared best (chi2/NDF " + fixed(summary.bestMetrics.at(config.keepBest), 2) + " on "
                 + std::to_string(config.validationShowers) + " showers)");
     }
 

@@ -240,8 +240,9 @@ private slots:
         std::size_t best = 0;
         for (std::size_t e = 1; e < recorder.epochs.size(); ++e)
             best = recorder.epochs[e].at("g_loss") < recorder.epochs[best].at("g_loss") ? e : best;
-        QCOMPARE(s.keptEpoch, int(best) + 1);
-        QCOMPARE(s.keptValue, recorder.epochs[best].at("g_loss"));
+        QCOMPARE(s.bestEpoch, int(best) + 1);
+        QCOMPARE(s.bestMetrics.at("g_loss"), recorder.epochs[best].at("g_loss"));
+        QCOMPARE(s.restoredBestWeights, s.bestEpoch != 6);
         const NodeTensors now = copyWeights(gan.generator());
         for (const auto& [node, tensors] : recorder.weights[best])
             for (const auto& [name, tensor] : tensors)
