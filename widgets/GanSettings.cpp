@@ -38,6 +38,14 @@ QStringList templateNames()
     return names;
 }
 
+// Selects the entry of `box` whose data is `value`; leaves it as it is when there is none.
+void selectData(QComboBox* box, const QString& value)
+{
+    const int index = box->findData(value);
+    if (index >= 0)
+        box->setCurrentIndex(index);
+}
+
 QDoubleSpinBox* rateBox(const QString& objectName)
 {
     auto* box = new QDoubleSpinBox;
@@ -100,7 +108,7 @@ GanSettings::GanSettings(QWidget* parent)
     m_decay->setObjectName("ganDecay");
     m_decay->addItem(tr("constant"), "none");
     m_decay->addItem(tr("cosine to a tenth"), "cosine");
-    m_decay->setCurrentIndex(std::max(0, m_decay->findData(QString::fromStdString(defaults.schedule.kind))));
+    selectData(m_decay, QString::fromStdString(defaults.schedule.kind));
     m_decay->setToolTip(tr("Both learning rates fall along a cosine to a tenth of the smaller one by the last "
                            "epoch, so that the networks settle instead of chasing each other"));
     form->addRow(tr("Rate decay"), m_decay);
@@ -169,7 +177,7 @@ GanSettings::GanSettings(QWidget* parent)
     m_keepBest->addItem(tr("the last epoch"), QString());
     m_keepBest->addItem(tr("best energy chi2/NDF"), "energy_chi2_ndf");
     m_keepBest->addItem(tr("best profiles"), "profile_deviation");
-    m_keepBest->setCurrentIndex(std::max(0, m_keepBest->findData(QString::fromStdString(defaults.keepBest))));
+    selectData(m_keepBest, QString::fromStdString(defaults.keepBest));
     m_keepBest->setToolTip(tr("Which networks to keep when training ends: GANs do not converge to one "
                               "answer, so keep the epoch whose showers compared best with the real ones "
                               "(calorimeter images only)"));
@@ -306,9 +314,7 @@ void GanSettings::setLearningRates(double generator, double discriminator)
 
 void GanSettings::setLoss(const QString& loss)
 {
-    const int index = m_loss->findData(loss);
-    if (index >= 0)
-        m_loss->setCurrentIndex(index);
+    selectData(m_loss, loss);
 }
 
 void GanSettings::setLabelFlip(double fraction)
@@ -329,16 +335,12 @@ void GanSettings::setPhysicsWeight(double weight)
 
 void GanSettings::setDecay(const QString& kind)
 {
-    const int index = m_decay->findData(kind);
-    if (index >= 0)
-        m_decay->setCurrentIndex(index);
+    selectData(m_decay, kind);
 }
 
 void GanSettings::setKeepBest(const QString& metric)
 {
-    const int index = m_keepBest->findData(metric);
-    if (index >= 0)
-        m_keepBest->setCurrentIndex(index);
+    selectData(m_keepBest, metric);
 }
 
 void GanSettings::setSeed(int seed)
