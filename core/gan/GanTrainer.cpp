@@ -128,7 +128,8 @@ GanTrainer::GanTrainer(const ModelGraph& generator, const ModelGraph& discrimina
     m_config.validate();
     checkInputs(generator, "generator", config.conditional);
     checkInputs(discriminator, "discriminator", config.conditional);
-    seedEverything(config.seed);
+    m_random.reseed(config.seed);
+    RandomStream::Scope scope(m_random);
     m_generator = GraphModule(generator);
     m_discriminator = GraphModule(discriminator);
 
@@ -194,6 +195,41 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                              GanObserver* observer, const StopToken* stop)
 {
     const auto runStart = Clock::now();
+    try {
+        return trainEpochs(realData, conditionData, observer, stop);
+    } catch (const Error& e) {
+        GanSummary failed;
+        failed.reason = StopReason::Failed;
+        failed.epochsCompleted = m_epochsDone;
+        failed.message = e.what();
+        failed.seconds = secondsSince(runStart);
+        if (observer)
+            observer->onFinished(failed);
+        throw;
+    }
+}
+
+void GanTrainer::failNonFinite(const std::string& network, double value, int epoch, std::int64_t batch,
+                               std::int64_t batches, const NodeTensors& goodGenerator,
+                               const NodeTensors& goodDiscriminator)
+{
+    loadWeights(m_generator, goodGenerator, "the last good epoch");
+    loadWeights(m_discriminator, goodDiscriminator, "the last good epoch");
+    std::ostringstream rates;
+    rates << learningRate(*m_generatorOptimizer) << " for the generator, " << learningRate(*m_discriminatorOptimizer)
+          << " for the discriminator";
+    throw TrainError("training stopped: the " + network + " loss became " + (std::isnan(value) ? "NaN" : "infinite") +
+                     " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch) + " of " +
+                     std::to_string(batches) + " (learning rates " + rates.str() +
+                     "). The learning rates are probably too high: lower them (e.g. by 10x) or use wgan-gp. The "
+                     "networks keep the last good weights (those at the start of epoch " + std::to_string(epoch) +
+                     ").");
+}
+
+GanSummary GanTrainer::trainEpochs(const torch::Tensor& realData, const torch::Tensor& conditionData,
+                                   GanObserver* observer, const StopToken* stop)
+{
+    const auto runStart = Clock::now();
     const Shape made = m_generator->shapes().at(m_generatorGraph.outputNode());
     const std::vector<std::int64_t> sampleShape(realData.sizes().begin() + 1, realData.sizes().end());
     if (realData.dim() < 2 || sampleShape != made)
@@ -220,7 +256,7 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
     std::int64_t batches = n / batch + (n % batch >= 2 ? 1 : 0);
 
     if (m_epochsDone == 0)
-        seedEverything(m_config.seed);
+        m_random.reseed(m_config.seed);
     useCpuThreads(m_config.threads);
 
     GanSummary summary;
@@ -268,6 +304,7 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                 }
             }
             const auto batchStart = Clock::now();
+            RandomStream::Scope scope(m_random);
             const std::int64_t from = b * batch, to = std::min(n, from + batch);
             const torch::Tensor idx = order.slice(0, from, to);
             const torch::Tensor x = real.index_select(0, idx);
@@ -304,6 +341,8 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                     realOut = logitsReal.mean();
                     fakeOut = logitsFake.mean();
                 }
+                if (const double value = lossD.item<double>(); !std::isfinite(value))
+                    failNonFinite("discriminator", value, epoch, b + 1, batches, goodGenerator, goodDiscriminator);
                 m_discriminatorOptimizer->zero_grad();
                 lossD.backward();
                 m_discriminatorOptimizer->step();
@@ -317,22 +356,13 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
                 bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, opts)) : -judged.mean();
             if (physics)
                 lossG = lossG + m_config.physicsWeight * physicsLoss(*reference, madeBatch);
+            if (const double value = lossG.item<double>(); !std::isfinite(value))
+                failNonFinite("generator", value, epoch, b + 1, batches, goodGenerator, goodDiscriminator);
             m_generatorOptimizer->zero_grad();
             lossG.backward();
             m_generatorOptimizer->step();
 
             const double d = lossD.item<double>(), g = lossG.item<double>();
-            if (!std::isfinite(d) || !std::isfinite(g)) {
-                loadWeights(m_generator, goodGenerator, "the last good epoch");
-                loadWeights(m_discriminator, goodDiscriminator, "the last good epoch");
-                summary.reason = StopReason::Failed;
-                summary.message = std::string("the ") + (std::isfinite(d) ? "generator" : "discriminator") +
-                                  " loss became " + (std::isfinite(d) ? std::to_string(g) : std::to_string(d)) +
-                                  " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
-                                  "; the weights of the last complete epoch were restored. Lower the learning "
-                                  "rates or use wgan-gp";
-                break;
-            }
             sumD += d * k;
             sumG += g * k;
             sumReal += realOut.item<double>() * k;
@@ -400,7 +430,7 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
             observer->onSamples(samples);
         }
     }
-    if (m_best.epoch > 0 && summary.reason != StopReason::Failed) {
+    if (m_best.epoch > 0) {
         if (m_best.epoch != m_epochsDone) {
             loadWeights(m_generator, m_best.generator, "the best epoch");
             loadWeights(m_discriminator, m_best.discriminator, "the best epoch");
@@ -432,6 +462,7 @@ void GanTrainer::refreshGeneratorStatistics(const torch::Tensor& conditions, std
     if (norms.empty())
         return;
     torch::NoGradGuard noGrad;
+    RandomStream::Scope scope(m_random);
     const bool wasTraining = m_generator->is_training();
     m_generator->train();
     const std::int64_t k = m_config.batchSize;
@@ -450,11 +481,13 @@ void GanTrainer::refreshGeneratorStatistics(const torch::Tensor& conditions, std
     m_generator->train(wasTraining);
 }
 
-torch::Tensor GanTrainer::sample(std::int64_t count, const torch::Tensor& conditions)
+torch::Tensor GanTrainer::sample(std::int64_t count, const torch::Tensor& conditions, std::optional<std::uint64_t> seed)
 {
     if (m_config.conditional && (!conditions.defined() || conditions.numel() != count))
         throw DataError("a conditional GAN needs one condition per generated sample");
     torch::NoGradGuard noGrad;
+    RandomStream own(seed.value_or(0));
+    RandomStream::Scope scope(seed ? own : m_random);
     const bool wasTraining = m_generator->is_training();
     m_generator->eval();
     std::vector<torch::Tensor> parts;

@@ -8,10 +8,12 @@
 #include "core/train/History.h"
 #include "core/train/LrSchedule.h"
 #include "core/train/StopToken.h"
+#include "core/util/RandomStream.h"
 
 #include <torch/optim/optimizer.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace neurino {
@@ -60,8 +62,10 @@ public:
                      const StopToken* stop = nullptr);
 
     // `count` generated samples on the CPU, in evaluation mode. `conditions` (count) are raw values, scaled as
-    // in training; required for a conditional GAN.
-    torch::Tensor sample(std::int64_t count, const torch::Tensor& conditions = {});
+    // in training; required for a conditional GAN. The latent vectors come from the run's stream, or with
+    // `seed` from a stream of their own (the same seed, the same samples of the same networks).
+    torch::Tensor sample(std::int64_t count, const torch::Tensor& conditions = {},
+                         std::optional<std::uint64_t> seed = std::nullopt);
 
     // Writes <dir>/generator.h5 and <dir>/discriminator.h5, each a Neurino checkpoint of its network with its
     // optimizer state, the GAN config and the history (atomically, each).
@@ -85,6 +89,13 @@ private:
     torch::Tensor criticLogits(const torch::Tensor& x, const torch::Tensor& cond);
     torch::Tensor gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond);
     GanSamples epochSamples(int epoch, const torch::Tensor& real, const torch::Tensor& conditions);
+    GanSummary trainEpochs(const torch::Tensor& real, const torch::Tensor& conditions, GanObserver* observer,
+                           const StopToken* stop);
+    // Restores both networks to `good` (the last complete epoch) and throws the TrainError that says which
+    // network's loss became what, where, at which learning rate, and what to do.
+    [[noreturn]] void failNonFinite(const std::string& network, double value, int epoch, std::int64_t batch,
+                                    std::int64_t batches, const NodeTensors& goodGenerator,
+                                    const NodeTensors& goodDiscriminator);
     // Sets the generator's BatchNorm moving averages to the mean statistics of `batches` training-mode batches,
     // so that sampling (in evaluation mode) sees the generator as it is now rather than a lagging average
     // over the epoch's changing weights. `conditions` are the scaled training conditions, if any.
@@ -99,6 +110,8 @@ private:
     double m_conditionScale = 1.0;
     int m_epochsDone = 0;
     History m_history;
+    // The run's own random stream: initialisation, latent vectors, label flips and dropout draw from it.
+    RandomStream m_random;
     nlohmann::json m_scheduleState; // of a loaded run: the plateau schedules' state
     struct Best {
         int epoch = 0;

@@ -29,20 +29,6 @@ std::string shapeText(const std::vector<std::int64_t>& shape)
     return formatShape(Shape(shape.begin(), shape.end()));
 }
 
-torch::Tensor cpuGeneratorState()
-{
-    at::Generator gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    return gen.get_state();
-}
-
-void setCpuGeneratorState(const torch::Tensor& state)
-{
-    at::Generator gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    gen.set_state(state);
-}
-
 bool allFinite(const NodeTensors& weights)
 {
     for (const auto& [node, params] : weights)
@@ -105,7 +91,8 @@ Trainer::Trainer(const ModelGraph& graph, TrainConfig config)
     , m_config(std::move(config))
 {
     m_config.validate();
-    seedEverything(m_config.seed);
+    m_random.reseed(m_config.seed);
+    RandomStream::Scope scope(m_random);
     m_module = GraphModule(m_graph);
 }
 
@@ -273,7 +260,7 @@ void Trainer::prepare()
     }
     if (m_resume) {
         if (m_resume->rngState.defined())
-            setCpuGeneratorState(m_resume->rngState);
+            m_random.setState(m_resume->rngState);
         m_resume.reset();
     }
 }
@@ -408,6 +395,7 @@ TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
                 }
                 const auto batchStart = Clock::now();
                 const Batch batch = batcher.batch(i);
+                RandomStream::Scope scope(m_random);
                 m_optimizer->zero_grad();
                 const torch::Tensor out = m_loss->usesLogits() ? m_module->forwardLogits(batch.features)
                                                                : m_module->forward(batch.features);
@@ -604,7 +592,7 @@ Checkpoint Trainer::checkpoint() const
         c.trainerState["early_stopping"] = m_early->state();
     if (m_resume && !m_schedule)
         c.trainerState = m_resume->trainerState;
-    c.rngState = m_resume && m_resume->rngState.defined() ? m_resume->rngState : cpuGeneratorState();
+    c.rngState = m_resume && m_resume->rngState.defined() ? m_resume->rngState : m_random.state();
     if (m_data) {
         c.data.size = m_data->size();
         c.data.sampleShape = m_data->sampleShape();

@@ -14,6 +14,7 @@
 #include "core/train/StopToken.h"
 #include "core/train/TrainConfig.h"
 #include "core/train/TrainingObserver.h"
+#include "core/util/RandomStream.h"
 
 #include <c10/core/Device.h>
 #include <torch/optim/optimizer.h>
@@ -109,6 +110,8 @@ private:
     std::string m_dataOrigin, m_featuresPath, m_targetsPath;
     // Saved state a resumed run applies once the data and device are known.
     std::optional<Checkpoint> m_resume;
+    // The run's own random stream: initialisation and dropout draw from it, whatever else runs.
+    RandomStream m_random;
 };
 
 } // namespace neurino

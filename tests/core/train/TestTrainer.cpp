@@ -2,12 +2,15 @@
 // non-finite-loss error, early stopping restores the best epoch, a stop token cancels between batches.
 #include "core/train/Trainer.h"
 #include "core/util/Error.h"
+#include "core/util/RandomStream.h"
 #include "tests/core/train/TrainTestData.h"
 
 #include "tests/TestMain.h"
 
 #include <QtTest/QtTest>
 #include <torch/torch.h>
+
+#include <thread>
 
 using namespace neurino;
 
@@ -46,6 +49,26 @@ public:
     std::vector<EpochStats> epochs;
     TrainSummary summary;
 };
+
+// A run that draws from LibTorch's default generator on every batch (dropout) and at initialisation.
+NodeTensors trainWithDropout(std::uint64_t seed, const std::shared_ptr<Dataset>& data)
+{
+    TrainConfig c = quickConfig("adam", 0.02, 4);
+    c.seed = seed;
+    Trainer trainer(test::mlp(2, { { 16, "relu" }, { 1, "sigmoid" } }, /*dropout=*/0.5), c);
+    trainer.setData(data);
+    trainer.fit();
+    return copyWeights(trainer.module());
+}
+
+bool sameWeights(const NodeTensors& a, const NodeTensors& b)
+{
+    for (const auto& [node, params] : a)
+        for (const auto& [name, tensor] : params)
+            if (!torch::equal(tensor, b.at(node).at(name)))
+                return false;
+    return a.size() == b.size();
+}
 
 } // namespace
 
@@ -285,6 +308,45 @@ private slots:
         Trainer trainer(test::mlp(2, { { 1, "sigmoid" } }), c);
         trainer.setData(test::xorData());
         QVERIFY_THROWS_EXCEPTION(TrainError, trainer.fit());
+    }
+
+    // Two seeded runs at once in one process (the training dock beside a lesson step) each end with the
+    // weights they end with alone, although both draw dropout masks from LibTorch's one default generator.
+    void twoRunsAtOnceEachGetTheirNumbersAlone()
+    {
+        const auto data = test::xorData(256);
+        const NodeTensors alone7 = trainWithDropout(7, data), alone8 = trainWithDropout(8, data);
+        QVERIFY(!sameWeights(alone7, alone8));
+        QVERIFY(sameWeights(trainWithDropout(7, data), alone7));
+        NodeTensors together7, together8;
+        std::thread other([&] { together8 = trainWithDropout(8, data); });
+        together7 = trainWithDropout(7, data);
+        other.join();
+        QVERIFY(sameWeights(together7, alone7));
+        QVERIFY(sameWeights(together8, alone8));
+    }
+
+    // Alone, a run's stream is the one torch::manual_seed gives, so runs keep the numbers they had before
+    // runs owned their streams; the default generator is left as the scope found it.
+    void aRunStreamIsTheSeededDefaultStream()
+    {
+        torch::manual_seed(5);
+        const torch::Tensor expected = torch::rand({ 6 });
+        torch::manual_seed(99);
+        const torch::Tensor outside = torch::rand({ 3 });
+        torch::manual_seed(99);
+        RandomStream stream(5);
+        torch::Tensor first, second;
+        {
+            RandomStream::Scope scope(stream);
+            first = torch::rand({ 3 });
+        }
+        QVERIFY(torch::equal(torch::rand({ 3 }), outside));
+        {
+            RandomStream::Scope scope(stream);
+            second = torch::rand({ 3 });
+        }
+        QVERIFY(torch::equal(torch::cat({ first, second }), expected));
     }
 };
 
