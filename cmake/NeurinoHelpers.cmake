@@ -40,12 +40,13 @@ function(neurino_includes_torch file out)
 endfunction()
 
 option(NEURINO_UNITY_BUILD "Compile the LibTorch sources of a folder a few at a time, as one translation unit" ON)
-# Sources of one folder per unity translation unit: enough to share the cost of LibTorch's header among them,
-# few enough that two cores stay busy and an edit recompiles little.
+# LibTorch sources per unity translation unit (in the order the target lists them, so mostly of one folder):
+# enough to share the cost of LibTorch's header among them, few enough that two cores stay busy and an edit
+# recompiles little.
 set(NEURINO_UNITY_SIZE 4 CACHE STRING "LibTorch sources per unity translation unit")
 
 # Gives `target` a precompiled header of LibTorch (and the headers in ARGN) for the sources that include
-# LibTorch, compiled NEURINO_UNITY_SIZE at a time (per folder) with NEURINO_UNITY_BUILD. The other sources
+# LibTorch, compiled NEURINO_UNITY_SIZE at a time with NEURINO_UNITY_BUILD. The other sources
 # compile alone and without it: loading LibTorch's precompiled header (over 600 MB with GCC) costs a source
 # that does not use it more than it saves. Call it from the folder that creates the target, after all its
 # sources were added. NO_UNITY: every source on its own (sources that share names in anonymous namespaces).
@@ -58,9 +59,13 @@ function(neurino_torch_pch target)
   neurino_group_torch_sources(${target})
 endfunction()
 
-# As neurino_torch_pch, for a target that reuses another target's precompiled header.
+# As neurino_torch_pch, for a target that reuses the precompiled header of `from` (built once, about a minute).
 function(neurino_reuse_torch_pch target from)
+  cmake_parse_arguments(P "NO_UNITY" "" "" ${ARGN})
   target_precompile_headers(${target} REUSE_FROM ${from})
+  if(P_NO_UNITY)
+    set_target_properties(${target} PROPERTIES NEURINO_UNITY OFF)
+  endif()
   neurino_group_torch_sources(${target})
 endfunction()
 
@@ -69,6 +74,7 @@ function(neurino_group_torch_sources target)
   get_target_property(dir ${target} SOURCE_DIR)
   get_target_property(unity ${target} NEURINO_UNITY)
   set(groups)
+  set(count 0)
   foreach(source IN LISTS sources)
     get_filename_component(path ${source} ABSOLUTE BASE_DIR ${dir})
     if(NOT path MATCHES "\\.cpp$")
@@ -79,15 +85,9 @@ function(neurino_group_torch_sources target)
       set_source_files_properties(${source} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
       continue()
     endif()
-    get_filename_component(folder ${path} DIRECTORY)
-    string(MAKE_C_IDENTIFIER "${folder}" key)
-    if(NOT DEFINED count_${key})
-      set(count_${key} 0)
-    endif()
-    math(EXPR batch "${count_${key}} / ${NEURINO_UNITY_SIZE}")
-    math(EXPR count_${key} "${count_${key}} + 1")
-    get_filename_component(name ${folder} NAME)
-    set(group ${target}_${name}_${batch})
+    math(EXPR batch "${count} / ${NEURINO_UNITY_SIZE}")
+    math(EXPR count "${count} + 1")
+    set(group ${target}_${batch})
     list(APPEND groups ${group})
     list(APPEND members_${group} ${path})
   endforeach()

@@ -90,13 +90,11 @@ bool allBinary(const torch::Tensor& values)
     return ((v == 0) | (v == 1)).all().item<bool>();
 }
 
-// --- reading -----------------------------------------------------------------------------------------
-
-enum class TargetMode { None, Classes, Values };
-
 } // namespace
 
 struct DatasetFile::Impl {
+    enum class TargetMode { None, Classes, Values };
+
     std::string path;
     H5::H5File file;
     H5::DataSet features;
