@@ -31,7 +31,7 @@ struct Window {
     std::vector<std::string> padding;
 };
 
-// A 2D window's strides of 0 mean the window's size (pools); convolutions never have 0.
+// Strides of 0 mean the window's size (pools allow it; convolutions never have 0).
 Window windowOf(const nlohmann::json& p, bool twoD, const std::string& sizeName)
 {
     if (twoD) {
