@@ -8,6 +8,8 @@
 #include "core/util/Seed.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <algorithm>
@@ -347,5 +349,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGraphModule)
+NEURINO_TEST_MAIN(TestGraphModule)
 #include "TestGraphModule.moc"
