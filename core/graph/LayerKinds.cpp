@@ -391,6 +391,7 @@ LayerKind concatKind()
     k.build = buildConcat;
     return k;
 }
+
 } // namespace
 
 } // namespace kinds

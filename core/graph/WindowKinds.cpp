@@ -58,6 +58,7 @@ std::vector<std::int64_t> poolStrides(const json& params)
     }
     return strides;
 }
+
 } // namespace
 
 LayerKind conv1DKind()
@@ -199,5 +200,6 @@ LayerKind pool2DKind(const std::string& name, const std::string& what, LayerBuil
     k.parameterCount = noParams;
     k.build = std::move(build);
     return k;
+}
 
 } // namespace neurino::kinds
