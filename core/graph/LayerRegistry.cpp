@@ -108,11 +108,11 @@ LayerRegistry::LayerRegistry(std::vector<LayerKind> kinds)
     for (const auto& k : m_kinds) {
         std::vector<std::string> missing;
         if (!k.outputShape)
-            missing.push_back("a shape rule");
+            missing.push_back("shape rule");
         if (!k.parameterCount)
-            missing.push_back("a parameter count");
+            missing.push_back("parameter count");
         if (!k.build)
-            missing.push_back("a LibTorch builder");
+            missing.push_back("LibTorch builder");
         for (std::size_t i = 0; i < missing.size(); ++i)
             problems += (i == 0 ? "\nlayer kind '" + k.name + "' has no " : " and no ") + missing[i];
         if (!names.insert(k.name).second)
