@@ -145,17 +145,16 @@ private slots:
             QVERIFY2(g.hasNode(node), node.c_str());
     }
 
-    // everyKind() builds and runs in the tests above, so every kind's builder makes a layer of the inferred shape
-    // and the Keras parameter count.
+    // everyKind() builds and runs in the tests above, so every kind's builder makes a layer of the inferred
+    // shape and the Keras parameter count.
     void everyKindHasABuilder()
     {
         const ModelGraph g = everyKind();
         for (const LayerKind& k : LayerRegistry::instance().kinds()) {
             QVERIFY2(static_cast<bool>(k.build), (k.name + " has no builder").c_str());
             const auto& nodes = g.nodes();
-            const bool used = std::any_of(nodes.begin(), nodes.end(), [&k](const Node& n) {
-                return n.layer.kind == k.name;
-            });
+            const bool used = std::any_of(
+                nodes.begin(), nodes.end(), [&k](const Node& n) { return n.layer.kind == k.name; });
             QVERIFY2(used, ("everyKind() has no " + k.name).c_str());
         }
     }
@@ -164,9 +163,12 @@ private slots:
     {
         QTest::addColumn<QString>("defect");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no builder") << "builder" << "layer kind 'Dense' has no LibTorch builder";
-        QTest::newRow("no shape rule") << "shape" << "layer kind 'Dense' has no shape rule";
-        QTest::newRow("described twice") << "twice" << "layer kind 'Dense' is described twice";
+        QTest::newRow("no builder") << "builder"
+                                    << "layer kind 'Dense' has no LibTorch builder";
+        QTest::newRow("no shape rule") << "shape"
+                                       << "layer kind 'Dense' has no shape rule";
+        QTest::newRow("described twice") << "twice"
+                                         << "layer kind 'Dense' is described twice";
     }
 
     void incompleteRegistryIsRefused()
@@ -175,7 +177,8 @@ private slots:
         QFETCH(QString, message);
         std::vector<LayerKind> kinds = LayerRegistry::instance().kinds();
         QVERIFY(LayerRegistry(kinds).find("Dense") != nullptr);
-        auto dense = std::find_if(kinds.begin(), kinds.end(), [](const LayerKind& k) { return k.name == "Dense"; });
+        auto dense
+            = std::find_if(kinds.begin(), kinds.end(), [](const LayerKind& k) { return k.name == "Dense"; });
         if (defect == "builder")
             dense->build = nullptr;
         else if (defect == "shape")
