@@ -15,13 +15,13 @@ namespace neurino {
 
 // How a parameter is typed; decides its JSON form and its editor in the property panel.
 enum class ParamType {
-    Int,        // integer in [minValue, maxValue]
-    Float,      // number in [minValue, maxValue]
+    Int, // integer in [minValue, maxValue]
+    Float, // number in [minValue, maxValue]
     Bool,
-    Choice,     // one of `choices`
-    IntPair,    // (height, width): JSON int (both axes) or [h, w]; canonical [h, w]
+    Choice, // one of `choices`
+    IntPair, // (height, width): JSON int (both axes) or [h, w]; canonical [h, w]
     ChoicePair, // per-axis choice, e.g. padding: "same" (both axes) or ["same", "valid"]
-    IntList     // a shape, e.g. [1, 32, 32]
+    IntList // a shape, e.g. [1, 32, 32]
 };
 
 std::string paramTypeName(ParamType type);
@@ -29,7 +29,7 @@ std::string paramTypeName(ParamType type);
 struct ParamDesc {
     std::string name;
     ParamType type = ParamType::Int;
-    nlohmann::json defaultValue;  // null: the parameter is required
+    nlohmann::json defaultValue; // null: the parameter is required
     double minValue = 0;
     double maxValue = 0;
     std::vector<std::string> choices;
@@ -58,26 +58,37 @@ struct ParamCount {
 using ShapeRule = std::function<Shape(const std::vector<Shape>& inputs, const nlohmann::json& params)>;
 using CountRule = std::function<ParamCount(const std::vector<Shape>& inputs, const nlohmann::json& params)>;
 
+// Makes the LibTorch side of one node: its submodule, body, activation and initialisation (core/nn: the
+// context carries LibTorch types, which this header leaves out).
+struct LayerBuildContext;
+using LayerBuilder = std::function<void(LayerBuildContext& context)>;
+
 // Everything Neurino knows about one kind of layer, described once.
 struct LayerKind {
-    std::string name;        // "Conv2D"
-    std::string category;    // palette group: Input/Output, Core, Convolution, Pooling, ...
+    std::string name; // "Conv2D"
+    std::string category; // palette group: Input/Output, Core, Convolution, Pooling, ...
     std::string explanation; // one paragraph, shown as a tooltip and beside the properties
     std::vector<ParamDesc> params;
     int minInputs = 1;
-    int maxInputs = 1;       // -1: any number
+    int maxInputs = 1; // -1: any number
     std::vector<std::string> keyParams; // shown on the node in the editor
     ShapeRule outputShape;
     CountRule parameterCount;
+    LayerBuilder build; // one of core/nn/LayerBuilders.h
 
     const ParamDesc* param(const std::string& name) const;
 };
 
 // The catalogue of layer kinds. The property panel, the JSON validator, shape inference, parameter
-// counting and the editor's palette all read it; GraphModule builds the LibTorch layer for each kind.
+// counting and the editor's palette all read it; GraphModule calls each kind's builder.
 class LayerRegistry {
 public:
+    // The built-in kinds (core/graph/LayerKinds.cpp).
     static const LayerRegistry& instance();
+
+    // Throws ModelError naming every kind without a shape rule, parameter count or builder, and every kind
+    // described twice: a registry is complete or does not exist.
+    explicit LayerRegistry(std::vector<LayerKind> kinds);
 
     const std::vector<LayerKind>& kinds() const { return m_kinds; }
     const LayerKind* find(const std::string& name) const;
@@ -92,14 +103,14 @@ public:
     nlohmann::json canonicalParams(const std::string& kind, const nlohmann::json& params) const;
 
     // Checks one value for one parameter and returns its canonical form; throws ModelError naming the field.
-    nlohmann::json canonicalValue(const LayerKind& kind, const ParamDesc& desc, const nlohmann::json& value) const;
+    nlohmann::json canonicalValue(
+        const LayerKind& kind, const ParamDesc& desc, const nlohmann::json& value) const;
 
 private:
-    LayerRegistry();
     std::vector<LayerKind> m_kinds;
 };
 
-// Reading canonical parameters, for shape rules and the LibTorch factory.
+// Reading canonical parameters, for shape rules and the LibTorch builders.
 std::int64_t paramInt(const nlohmann::json& params, const std::string& name);
 double paramFloat(const nlohmann::json& params, const std::string& name);
 bool paramBool(const nlohmann::json& params, const std::string& name);

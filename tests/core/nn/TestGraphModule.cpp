@@ -1,5 +1,7 @@
 // GraphModule executes a ModelGraph with LibTorch: shapes, Keras semantics of padding and BatchNorm axes,
-// initialisers, logits, activations of any node, and training through skip connections.
+// initialisers, logits, activations of any node, and training through skip connections. Each kind's LibTorch
+// layer comes from the builder that the layer registry names in the kind's description.
+#include "core/graph/LayerRegistry.h"
 #include "core/graph/ModelJson.h"
 #include "core/nn/GraphModule.h"
 #include "core/util/Error.h"
@@ -9,6 +11,8 @@
 #include "tests/TestMain.h"
 
 #include <QtTest/QtTest>
+
+#include <algorithm>
 
 #include <torch/torch.h>
 
@@ -139,6 +143,54 @@ private slots:
         const auto tensors = module->nodeTensors();
         for (const auto& [node, params] : tensors)
             QVERIFY2(g.hasNode(node), node.c_str());
+    }
+
+    // everyKind() builds and runs in the tests above, so every kind's builder makes a layer of the inferred
+    // shape and the Keras parameter count.
+    void everyKindHasABuilder()
+    {
+        const ModelGraph g = everyKind();
+        for (const LayerKind& k : LayerRegistry::instance().kinds()) {
+            QVERIFY2(static_cast<bool>(k.build), (k.name + " has no builder").c_str());
+            const auto& nodes = g.nodes();
+            const bool used = std::any_of(
+                nodes.begin(), nodes.end(), [&k](const Node& n) { return n.layer.kind == k.name; });
+            QVERIFY2(used, ("everyKind() has no " + k.name).c_str());
+        }
+    }
+
+    void incompleteRegistryIsRefused_data()
+    {
+        QTest::addColumn<QString>("defect");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no builder") << "builder"
+                                    << "layer kind 'Dense' has no LibTorch builder";
+        QTest::newRow("no shape rule") << "shape"
+                                       << "layer kind 'Dense' has no shape rule";
+        QTest::newRow("described twice") << "twice"
+                                         << "layer kind 'Dense' is described twice";
+    }
+
+    void incompleteRegistryIsRefused()
+    {
+        QFETCH(QString, defect);
+        QFETCH(QString, message);
+        std::vector<LayerKind> kinds = LayerRegistry::instance().kinds();
+        QVERIFY(LayerRegistry(kinds).find("Dense") != nullptr);
+        auto dense
+            = std::find_if(kinds.begin(), kinds.end(), [](const LayerKind& k) { return k.name == "Dense"; });
+        if (defect == "builder")
+            dense->build = nullptr;
+        else if (defect == "shape")
+            dense->outputShape = nullptr;
+        else
+            kinds.push_back(*dense);
+        try {
+            LayerRegistry registry(kinds);
+            QFAIL("an incomplete registry must not exist");
+        } catch (const ModelError& e) {
+            QVERIFY2(std::string(e.what()).find(message.toStdString()) != std::string::npos, e.what());
+        }
     }
 
     void sameShapeAsKeras()
