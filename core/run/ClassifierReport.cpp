@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace neurino {
 
@@ -161,6 +162,9 @@ ConfusionMatrix ClassifierReport::confusionMatrix() const
 ClassifierReport makeClassifierReport(
     const ClassifierSetup& setup, const Evaluation& heldOut, const at::Tensor& rows, const Evaluation* train)
 {
+    if (!heldOut.scores.defined() || !heldOut.targets.defined())
+        throw DataError("the classifier report of part '" + setup.part
+            + "' needs every sample's scores and targets; evaluate it with keepScores");
     const torch::Tensor& scores = heldOut.scores;
     const torch::Tensor targets = heldOut.targets.reshape({ -1 });
     const std::int64_t classes = classCount(setup.binary, scores, targets);

@@ -37,7 +37,7 @@ std::shared_ptr<Dataset> blobs(std::int64_t n = 450)
     torch::manual_seed(9);
     auto d = std::make_shared<Dataset>();
     d->targets = torch::arange(n, torch::kInt64) % 3;
-    const torch::Tensor angle = d->targets.to(torch::kFloat32) * (2 * M_PI / 3);
+    const torch::Tensor angle = d->targets.to(torch::kFloat32) * (2 * 3.14159265 / 3);
     d->features = torch::stack({ angle.cos(), angle.sin() }, 1) * 1.5 + 0.8 * torch::randn({ n, 2 });
     d->info.task = Task::Classification;
     d->info.classNames = { "red", "green", "blue" };
