@@ -8,6 +8,8 @@
 #include "core/util/Error.h"
 #include "tests/core/train/TrainTestData.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -172,5 +174,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestClassifierReport)
+NEURINO_TEST_MAIN(TestClassifierReport)
 #include "TestClassifierReport.moc"

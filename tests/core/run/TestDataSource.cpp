@@ -5,6 +5,8 @@
 #include "core/util/Error.h"
 #include "datasets/Catalog.h"
 
+#include "tests/TestMain.h"
+
 #include <H5Cpp.h>
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
@@ -203,5 +205,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDataSource)
+NEURINO_TEST_MAIN(TestDataSource)
 #include "TestDataSource.moc"
