@@ -116,6 +116,13 @@ Dataset Catalog::generate(const std::string& name, const nlohmann::json& options
     return generate(name, GeneratorOptions(name, generator.options(), options), events, seed, control);
 }
 
+GeneratorFn Catalog::generatorFn() const
+{
+    return [this](const DataSource& source) {
+        return generate(source.generator, source.options, source.events, source.seed);
+    };
+}
+
 Dataset Catalog::generate(const std::string& name, const GeneratorOptions& options, std::int64_t events,
     std::uint64_t seed, const GenerateControl& control) const
 {

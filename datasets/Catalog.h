@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/run/DataSource.h"
 #include "datasets/Generator.h"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,10 @@ public:
         std::uint64_t seed, const GenerateControl& control = {}) const;
     Dataset generate(const std::string& name, const GeneratorOptions& options, std::int64_t events,
         std::uint64_t seed, const GenerateControl& control = {}) const;
+
+    // generate() for a generator DataSource, for openDataSource(): the seam through which core's run layer
+    // reaches the catalog that is built on top of it.
+    GeneratorFn generatorFn() const;
 
     // The event count generate() will use for a request of `events` (0: default); throws DataError when
     // it is out of range or cannot fit in memory.

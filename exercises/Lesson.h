@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/run/ClassifierReport.h"
 #include "core/util/Seed.h"
 #include "exercises/Exercise.h"
 #include "exercises/PadMap.h"
@@ -26,16 +27,11 @@ struct RunOptions {
     std::string taskCheckpointPath; // its trained weights: evaluated as they are, not trained
 };
 
-// A classifier a lesson trained or loaded, judged on held-out samples: its confusion matrix and, for two
-// classes, its ROC curve, as plain numbers for a GUI to draw beside the step.
+// A classifier a lesson trained or loaded, judged on held-out samples, as plain numbers for a GUI to draw
+// beside the step.
 struct ModelEvaluation {
     std::string label; // "'higgs_deep', all features"
-    std::string part; // which samples: "test", "validation"
-    std::vector<std::string> classNames;
-    std::vector<std::vector<std::int64_t>> confusion; // rows the truth, columns the prediction
-    // Binary tasks with both classes present; empty otherwise.
-    std::vector<double> signalEfficiency, backgroundRejection;
-    double auc = 0;
+    ClassifierReport report;
 };
 
 // What a lesson's step code reports to and reads from its session.

@@ -1,8 +1,7 @@
 #include "exercises/LessonTools.h"
 
-#include "core/eval/ConfusionMatrix.h"
-#include "core/eval/RocCurve.h"
 #include "core/graph/ModelJson.h"
+#include "core/run/DataSource.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Loss.h"
 #include "core/train/StopToken.h"
@@ -41,8 +40,8 @@ void publishEvaluation(const TrainedModel& model, const Dataset& data, bool test
     const Task task = data.info.task;
     if (task != Task::Binary && task != Task::Classification)
         return;
-    context.evaluated(judge(model.label, test ? "test" : "validation", model.heldOut.scores,
-        model.heldOut.targets, task, data.info.classNames));
+    context.evaluated(
+        judge(model.label, test ? "test" : "validation", model.heldOut, task, data.info.classNames));
 }
 
 } // namespace
@@ -66,11 +65,9 @@ std::int64_t eventsFor(const DatasetSpec& spec, const RunOptions& options, bool 
 std::shared_ptr<const Dataset> generateDataset(
     const DatasetSpec& spec, LessonContext& context, bool mainDataset)
 {
-    const auto& catalog = datasets::Catalog::instance();
-    const std::int64_t events = eventsFor(spec, context.options(), mainDataset);
-    const nlohmann::json options = spec.options.is_null() ? nlohmann::json::object() : spec.options;
-    auto data = std::make_shared<Dataset>(
-        catalog.generate(spec.generator, options, events, context.options().seed));
+    const DataSource source = DataSource::fromGenerator(spec.generator, spec.options,
+        eventsFor(spec, context.options(), mainDataset), context.options().seed);
+    std::shared_ptr<const Dataset> data = openDataSource(source, datasets::Catalog::instance().generatorFn());
     context.log("generated " + std::to_string(data->size()) + " events of '" + spec.generator + "' (seed "
         + std::to_string(context.options().seed) + ")" + (spec.purpose.empty() ? "" : ": " + spec.purpose));
     return data;
@@ -105,28 +102,24 @@ double TrainedModel::metric(const std::string& name) const
     return it == heldOut.metrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
 }
 
+ModelEvaluation judge(const std::string& label, const std::string& part, const Evaluation& heldOut, Task task,
+    const std::vector<std::string>& classNames)
+{
+    ClassifierSetup setup;
+    setup.binary = task == Task::Binary;
+    setup.classNames = classNames;
+    setup.part = part;
+    return { label, makeClassifierReport(setup, heldOut, torch::Tensor(), nullptr) };
+}
+
 ModelEvaluation judge(const std::string& label, const std::string& part, const torch::Tensor& scores,
     const torch::Tensor& targets, Task task, const std::vector<std::string>& classNames)
 {
-    const bool binary = task == Task::Binary;
-    const std::int64_t classes = binary ? 2 : scores.size(1);
-    std::vector<std::string> names = classNames;
-    if (std::int64_t(names.size()) != classes)
-        names = binary ? std::vector<std::string> { "background", "signal" } : std::vector<std::string> {};
-    const ConfusionMatrix matrix = ConfusionMatrix::fromScores(scores, targets, classes, names);
-    ModelEvaluation e;
-    e.label = label;
-    e.part = part;
-    e.classNames = matrix.classNames();
-    e.confusion = matrix.counts();
-    const torch::Tensor labels = targets.reshape({ -1 });
-    if (binary && (labels == 0).any().item<bool>() && (labels == 1).any().item<bool>()) {
-        const RocCurve roc(scores.reshape({ -1 }), labels);
-        e.signalEfficiency = roc.signalEfficiency();
-        e.backgroundRejection = roc.backgroundRejection();
-        e.auc = roc.auc();
-    }
-    return e;
+    Evaluation judged;
+    judged.samples = scores.size(0);
+    judged.scores = scores;
+    judged.targets = targets;
+    return judge(label, part, judged, task, classNames);
 }
 
 TrainConfig lessonConfig(TrainConfig config, const LessonContext& context)

@@ -48,8 +48,10 @@ struct TrainedModel {
     double metric(const std::string& name) const; // from heldOut; NaN when absent
 };
 
-// The confusion matrix and, for binary tasks with both classes present, the ROC curve of `scores` (n, k)
-// against `targets`; class names default to background/signal for binary tasks.
+// The classifier report of a held-out evaluation (without output histograms), or of `scores` (n, k)
+// against `targets` (without a loss either).
+ModelEvaluation judge(const std::string& label, const std::string& part, const Evaluation& heldOut, Task task,
+    const std::vector<std::string>& classNames);
 ModelEvaluation judge(const std::string& label, const std::string& part, const torch::Tensor& scores,
     const torch::Tensor& targets, Task task, const std::vector<std::string>& classNames);
 

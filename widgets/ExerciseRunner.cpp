@@ -87,12 +87,7 @@ public:
     }
     void onEvaluation(const exercises::ModelEvaluation& e) override
     {
-        RunEvaluation evaluation;
-        evaluation.confusion.classNames = e.classNames;
-        evaluation.confusion.counts = e.confusion;
-        evaluation.confusion.part = qs(e.part);
-        if (!e.signalEfficiency.empty())
-            evaluation.roc = RocData { qs(e.label), e.signalEfficiency, e.backgroundRejection, e.auc, qs(e.part) };
+        const RunEvaluation evaluation = RunEvaluation::fromReport(e.report, qs(e.label));
         post([label = qs(e.label), evaluation](ExerciseRunner& r) { emit r.evaluated(label, evaluation); });
     }
     TrainingObserver* trainingObserver() override { return this; }

@@ -151,23 +151,21 @@ torch::Tensor matchChannels(const torch::Tensor& features, const Shape& made)
 }
 
 void writeConfig(const std::string& folder, const GanConfig& gan, const ModelGraph& generator,
-    const ModelGraph& discriminator, const DataChoice& data)
+    const ModelGraph& discriminator, const DataSource& data)
 {
     std::filesystem::create_directories(folder);
     const nlohmann::json config = { { "gan", gan.toJson() }, { "generator", modelToJson(generator) },
         { "discriminator", modelToJson(discriminator) },
-        { "data", data.kind == DataChoice::Kind::File ? data.path : data.describe().toStdString() } };
+        { "data", data.kind == DataSource::Kind::File ? data.path : data.describe() } };
     writeTextFileAtomically(folder + "/config.json", config.dump(2) + "\n");
 }
 
 } // namespace
 
-void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
+void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator, const DataSource& data,
     const GanConfig& config, const QString& folder)
 {
     reportErrors([&] {
-        emit status(data.kind == DataChoice::Kind::Generator ? tr("Generating %1 data…").arg(data.describe())
-                                                             : tr("Reading %1…").arg(data.describe()));
         const std::shared_ptr<Dataset> dataset = loadData(data);
         if (m_stop->stopRequested()) {
             TrainSummary summary;

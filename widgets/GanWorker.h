@@ -27,7 +27,7 @@ public:
     // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, receives what
     // `neurino-batch gan train` writes: config.json, metrics.jsonl, generator.h5, discriminator.h5,
     // summary.txt.
-    void run(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
+    void run(const ModelGraph& generator, const ModelGraph& discriminator, const DataSource& data,
         const GanConfig& config, const QString& folder);
 
     // Called by the observer on the training thread.

@@ -1,11 +1,9 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch's headers.
-#include "core/data/DatasetFile.h"
+#include "core/data/Dataset.h"
 #include "core/util/Error.h"
 #include "datasets/Catalog.h"
 
 #include "widgets/RunWorker.h"
-
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <exception>
@@ -19,23 +17,12 @@ constexpr double kSmoothing = 0.9;
 
 } // namespace
 
-std::shared_ptr<Dataset> RunWorker::loadData(const DataChoice& choice)
+std::shared_ptr<Dataset> RunWorker::loadData(const DataSource& source)
 {
-    if (choice.kind == DataChoice::Kind::Generator) {
-        const auto options = nlohmann::json::parse(choice.optionsJson.empty() ? "{}" : choice.optionsJson);
-        return std::make_shared<Dataset>(
-            datasets::Catalog::instance().generate(choice.generator, options, choice.events, choice.seed));
-    }
-    DatasetPaths paths;
-    paths.features = choice.featuresPath;
-    paths.targets = choice.targetsPath;
-    paths.readExtras = false;
-    if (!choice.task.empty())
-        paths.task = parseTask(choice.task);
-    auto data = std::make_shared<Dataset>(readDataset(choice.path, paths));
-    if (data->info.origin.empty())
-        data->info.origin = choice.path;
-    return data;
+    const QString what = QString::fromStdString(source.describe());
+    emit status(source.kind == DataSource::Kind::Generator ? tr("Generating %1 data…").arg(what)
+                                                           : tr("Reading %1…").arg(what));
+    return openDataSource(source, datasets::Catalog::instance().generatorFn());
 }
 
 RunWorker::RunWorker(std::shared_ptr<StopToken> stop, QObject* parent)

@@ -577,15 +577,16 @@ QStringList TrainingDock::devices() const
     return out;
 }
 
-DataChoice TrainingDock::dataChoice() const
+DataSource TrainingDock::dataChoice() const
 {
-    DataChoice choice;
+    DataSource choice;
     if (m_source->currentData().toString() == kFileSource) {
-        choice.kind = DataChoice::Kind::File;
+        choice.kind = DataSource::Kind::File;
         choice.path = m_filePath.toStdString();
         choice.featuresPath = m_featuresPath.toStdString();
         choice.targetsPath = m_targetsPath.toStdString();
-        choice.task = m_task.toStdString();
+        if (!m_task.isEmpty())
+            choice.task = parseTask(m_task.toStdString());
         return choice;
     }
     choice.generator = m_source->currentData().toString().toStdString();
@@ -605,7 +606,7 @@ DataChoice TrainingDock::dataChoice() const
         else if (auto* edit = qobject_cast<QLineEdit*>(editor))
             options[key] = edit->text().toStdString();
     }
-    choice.optionsJson = options.dump();
+    choice.options = options;
     return choice;
 }
 

@@ -59,7 +59,7 @@ public:
     void setSeed(int seed);
     QStringList devices() const;
 
-    DataChoice dataChoice() const;
+    DataSource dataChoice() const;
     // Throws TrainError for settings core refuses.
     TrainConfig trainConfig() const;
 

@@ -92,7 +92,7 @@ TrainingSession::~TrainingSession()
 }
 
 bool TrainingSession::start(
-    const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& name)
+    const ModelGraph& graph, const DataSource& data, const TrainConfig& config, const QString& name)
 {
     if (isRunning())
         return false;
@@ -105,7 +105,7 @@ bool TrainingSession::start(
     record.name = name.isEmpty()
         ? tr("Run %1 (%2, lr %3)").arg(record.id).arg(record.modelName).arg(config.optimizer.learningRate)
         : name;
-    record.dataName = data.describe();
+    record.dataName = QString::fromStdString(data.describe());
     record.config = config;
     const QString folder = beginRun(std::move(record), m_worker);
     TrainingWorker* worker = m_worker;
@@ -116,7 +116,7 @@ bool TrainingSession::start(
 }
 
 bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& discriminator,
-    const DataChoice& data, const GanConfig& config, const QString& name)
+    const DataSource& data, const GanConfig& config, const QString& name)
 {
     if (isRunning())
         return false;
@@ -130,7 +130,7 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
               .arg(config.generatorOptimizer.learningRate)
               .arg(config.discriminatorOptimizer.learningRate)
         : name;
-    record.dataName = data.describe();
+    record.dataName = QString::fromStdString(data.describe());
     // The run list's columns and the curves read these; the GAN's own settings are in `settings`.
     record.config.optimizer = config.discriminatorOptimizer;
     record.config.epochs = config.epochs;

@@ -36,10 +36,10 @@ public:
     // Starts a run of `graph` on `data`; false (and nothing started) while another run is going.
     // `runsFolder`, when set, receives a run folder per run, named after the run.
     bool start(
-        const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& name = {});
+        const ModelGraph& graph, const DataSource& data, const TrainConfig& config, const QString& name = {});
     // Starts a GAN run: `generator` against `discriminator` on the real samples of `data`; false while
     // another run is going. Its reports arrive as a classifier's do, plus ganSamples after epochs.
-    bool startGan(const ModelGraph& generator, const ModelGraph& discriminator, const DataChoice& data,
+    bool startGan(const ModelGraph& generator, const ModelGraph& discriminator, const DataSource& data,
         const GanConfig& config, const QString& name = {});
     void pause();
     void resume();

@@ -1,8 +1,7 @@
 #include "widgets/TrainingTypes.h"
 
+#include "core/run/ClassifierReport.h"
 #include "core/train/History.h"
-
-#include <QFileInfo>
 
 #include <algorithm>
 #include <cmath>
@@ -23,16 +22,31 @@ QString MisclassifiedData::className(int index) const
     return QObject::tr("class %1").arg(index);
 }
 
-QString DataChoice::describe() const
+RunEvaluation RunEvaluation::fromReport(const ClassifierReport& report, const QString& runName)
 {
-    if (kind == Kind::File)
-        return QFileInfo(QString::fromStdString(path)).fileName();
-    QString text = QString::fromStdString(generator);
-    QStringList parts;
-    if (events > 0)
-        parts << QObject::tr("%1 events").arg(events);
-    parts << QObject::tr("seed %1").arg(seed);
-    return text + " (" + parts.join(", ") + ")";
+    RunEvaluation result;
+    const QString part = QString::fromStdString(report.part);
+    result.confusion.classNames = report.classLabels();
+    result.confusion.counts = report.confusion;
+    result.confusion.part = part;
+    if (report.roc)
+        result.roc = RocData { runName, report.roc->signalEfficiency, report.roc->backgroundRejection,
+            report.roc->auc, part };
+    if (report.outputs) {
+        const OutputHistograms& h = *report.outputs;
+        OutputDistributions out;
+        out.low = h.low;
+        out.high = h.high;
+        out.trainSignal = h.trainSignal;
+        out.trainBackground = h.trainBackground;
+        out.testSignal = h.heldOutSignal;
+        out.testBackground = h.heldOutBackground;
+        out.ksSignal = h.ksSignal;
+        out.ksBackground = h.ksBackground;
+        out.testPart = part;
+        result.outputs = out;
+    }
+    return result;
 }
 
 std::int64_t ConfusionData::total() const

@@ -2,6 +2,7 @@
 
 #include "widgets/InspectionTypes.h"
 
+#include "core/run/DataSource.h"
 #include "core/train/TrainConfig.h"
 #include "core/train/TrainingObserver.h"
 
@@ -17,22 +18,7 @@
 // show. No tensors here: the worker turns core's results into these before they leave its thread.
 namespace neurino {
 
-// Where a run's data comes from: a catalog generator with its options, or an HDF5 file.
-struct DataChoice {
-    enum class Kind { Generator, File };
-    Kind kind = Kind::Generator;
-    std::string generator = "xor";
-    std::string optionsJson = "{}"; // the generator's options; defaults for those not given
-    std::int64_t events = 0; // 0: the generator's default
-    std::uint64_t seed = kDefaultSeed;
-    std::string path; // HDF5 file
-    std::string featuresPath = "features";
-    std::string targetsPath = "targets";
-    std::string task; // empty: as the file says
-
-    // "shapes (2000 events, seed 42)" or the file's name, for the run list.
-    QString describe() const;
-};
+struct ClassifierReport;
 
 // A confusion matrix as counts, rows the truth and columns the prediction.
 struct ConfusionData {
@@ -98,6 +84,10 @@ struct RunEvaluation {
     std::optional<RocData> roc; // binary tasks
     std::optional<OutputDistributions> outputs; // binary tasks
     MisclassifiedData misclassified; // classifiers
+
+    // The confusion matrix, ROC curve and output distributions of `report`, the ROC named `runName`;
+    // the misclassified samples need the data and are left to the caller.
+    static RunEvaluation fromReport(const ClassifierReport& report, const QString& runName);
 };
 
 // One entry of the run list: what was trained on what, how, and how it ended.

@@ -1,16 +1,11 @@
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
 #include "core/analysis/LayerInspection.h"
-#include "core/data/DatasetFile.h"
-#include "core/eval/ConfusionMatrix.h"
-#include "core/eval/Histogram.h"
-#include "core/eval/RocCurve.h"
-#include "core/eval/StatisticalTests.h"
+#include "core/run/ClassifierReport.h"
 #include "core/train/RunDirectory.h"
 #include "core/train/StopToken.h"
 #include "core/train/Trainer.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
-#include "datasets/Catalog.h"
 
 #include "widgets/TrainingWorker.h"
 
@@ -24,10 +19,6 @@
 namespace neurino {
 
 namespace {
-
-// Bins of the classifier output histograms over [0, 1].
-constexpr int kOutputBins = 40;
-// Weight of the past in the smoothed batch loss (as TensorBoard's smoothing slider at 0.9).
 
 // Cells per side of the decision-boundary grid.
 constexpr int kBoundaryCells = 100;
@@ -204,65 +195,21 @@ private:
     int m_inspectedEpoch = -1;
 };
 
-
-std::vector<double> densities(const torch::Tensor& values)
-{
-    Histogram h(kOutputBins, 0.0, 1.0 + 1e-9);
-    h.fill(values);
-    if (h.integral() > 0)
-        h = h.normalized(/*density=*/true);
-    return h.contents();
-}
-
-double ksProbability(const torch::Tensor& a, const torch::Tensor& b)
-{
-    if (a.numel() == 0 || b.numel() == 0)
-        return std::nan("");
-    return ksTest(a, b).pValue;
-}
-
-// The held-out part the views show: test when there is one, else validation, else the training data.
-std::pair<DataPart, QString> heldOutPart(const Trainer& trainer)
-{
-    if (trainer.split().test.defined() && trainer.split().test.numel() > 0)
-        return { DataPart::Test, QObject::tr("test") };
-    if (trainer.split().validation.defined() && trainer.split().validation.numel() > 0)
-        return { DataPart::Validation, QObject::tr("validation") };
-    return { DataPart::Train, QObject::tr("training") };
-}
-
-torch::Tensor partRows(const Trainer& trainer, DataPart part)
-{
-    switch (part) {
-    case DataPart::Test:
-        return trainer.split().test;
-    case DataPart::Validation:
-        return trainer.split().validation;
-    case DataPart::Train:
-        return trainer.split().train;
-    case DataPart::All:
-        break;
-    }
-    return torch::arange(trainer.data()->size(), torch::kLong);
-}
-
 // The held-out samples the classifier gets wrong, with their pixels or features for the gallery.
-MisclassifiedData misclassifiedSamples(const Trainer& trainer, DataPart part, const Evaluation& held,
-    const QString& partName, const std::vector<std::string>& classNames)
+MisclassifiedData misclassifiedSamples(const Dataset& data, const ClassifierReport& report)
 {
-    const Dataset& data = *trainer.data();
     MisclassifiedData result;
-    result.items = misclassifications(held.scores, held.targets, partRows(trainer, part));
-    result.evaluated = held.scores.size(0);
+    result.items = report.misclassified;
+    result.evaluated = report.samples;
     result.total = static_cast<std::int64_t>(result.items.size());
     if (result.items.size() > kMaxMisclassified)
         result.items.resize(kMaxMisclassified);
     result.sampleShape = Shape(data.features.sizes().begin() + 1, data.features.sizes().end());
     const Shape& shape = result.sampleShape;
     result.images = shape.size() == 3 && shape[1] >= 4 && shape[2] >= 4;
-    result.classNames = classNames;
+    result.classNames = report.classNames;
     result.featureNames = data.info.featureNames;
-    result.part = partName;
+    result.part = QString::fromStdString(report.part);
     std::vector<std::int64_t> rows;
     for (const Misclassification& m : result.items)
         rows.push_back(m.row);
@@ -277,63 +224,21 @@ MisclassifiedData misclassifiedSamples(const Trainer& trainer, DataPart part, co
 
 RunEvaluation evaluateClassifier(Trainer& trainer, const QString& runName)
 {
-    RunEvaluation result;
-    const DatasetInfo& info = trainer.data()->info;
-    if (info.task != Task::Classification && info.task != Task::Binary)
-        return result;
-    const auto [part, partName] = heldOutPart(trainer);
-    const Evaluation held = trainer.evaluate(part, true);
-    const bool binary = info.task == Task::Binary;
-    const std::int64_t classes = binary ? 2 : held.scores.size(1);
-    std::vector<std::string> names = info.classNames;
-    if (static_cast<std::int64_t>(names.size()) != classes)
-        names = binary ? std::vector<std::string> { "background", "signal" } : std::vector<std::string> {};
-    const ConfusionMatrix matrix = ConfusionMatrix::fromScores(held.scores, held.targets, classes, names);
-    result.confusion.classNames = matrix.classNames();
-    result.confusion.counts = matrix.counts();
-    result.confusion.part = partName;
-    result.misclassified = misclassifiedSamples(trainer, part, held, partName, names);
-    if (!binary)
-        return result;
-
-    const torch::Tensor scores = held.scores.reshape({ -1 });
-    const torch::Tensor labels = held.targets.reshape({ -1 });
-    try {
-        const RocCurve roc(scores, labels);
-        result.roc
-            = RocData { runName, roc.signalEfficiency(), roc.backgroundRejection(), roc.auc(), partName };
-    } catch (const DataError&) {
-        // Only one class in the held-out part: no curve to draw.
-    }
-    if (part == DataPart::Train)
-        return result;
-    const Evaluation train = trainer.evaluate(DataPart::Train, true);
-    const torch::Tensor trainScores = train.scores.reshape({ -1 });
-    const torch::Tensor trainLabels = train.targets.reshape({ -1 });
-    OutputDistributions out;
-    const torch::Tensor trainSig = trainScores.masked_select(trainLabels == 1);
-    const torch::Tensor trainBkg = trainScores.masked_select(trainLabels == 0);
-    const torch::Tensor testSig = scores.masked_select(labels == 1);
-    const torch::Tensor testBkg = scores.masked_select(labels == 0);
-    out.trainSignal = densities(trainSig);
-    out.trainBackground = densities(trainBkg);
-    out.testSignal = densities(testSig);
-    out.testBackground = densities(testBkg);
-    out.ksSignal = ksProbability(trainSig, testSig);
-    out.ksBackground = ksProbability(trainBkg, testBkg);
-    out.testPart = partName;
-    result.outputs = out;
+    const Task task = trainer.data()->info.task;
+    if (task != Task::Classification && task != Task::Binary)
+        return {};
+    const ClassifierReport report = classifierReport(trainer);
+    RunEvaluation result = RunEvaluation::fromReport(report, runName);
+    result.misclassified = misclassifiedSamples(*trainer.data(), report);
     return result;
 }
 
 } // namespace
 
 void TrainingWorker::run(
-    const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& folder)
+    const ModelGraph& graph, const DataSource& data, const TrainConfig& config, const QString& folder)
 {
     reportErrors([&] {
-        emit status(data.kind == DataChoice::Kind::Generator ? tr("Generating %1 data…").arg(data.describe())
-                                                             : tr("Reading %1…").arg(data.describe()));
         std::shared_ptr<Dataset> dataset = loadData(data);
         if (m_stop->stopRequested()) {
             TrainSummary summary;
@@ -344,7 +249,7 @@ void TrainingWorker::run(
         }
         Trainer trainer(graph, config);
         trainer.setData(dataset);
-        if (data.kind == DataChoice::Kind::File)
+        if (data.kind == DataSource::Kind::File)
             trainer.setDataSource(data.path, data.featuresPath, data.targetsPath);
         else
             trainer.setDataSource(dataset->info.origin, "features", "targets");

@@ -30,7 +30,7 @@ public:
     // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, receives the run
     // folder that `neurino-batch train` writes (config.json, metrics.jsonl, checkpoints, summary.txt).
     void run(
-        const ModelGraph& graph, const DataChoice& data, const TrainConfig& config, const QString& folder);
+        const ModelGraph& graph, const DataSource& data, const TrainConfig& config, const QString& folder);
 
     // Called by the observer on the training thread.
     void reportBoundary(const DecisionBoundaryData& boundary);

@@ -4,6 +4,7 @@
 #include "core/analysis/Pca.h"
 #include "core/analysis/Tsne.h"
 #include "core/data/DatasetFile.h"
+#include "core/run/DataSource.h"
 #include "core/graph/Shape.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Evaluator.h"
@@ -40,12 +41,8 @@ struct Points {
 
 Points pointsFor(const EmbedOptions& o, std::int64_t defaultSamples)
 {
-    DatasetPaths paths;
-    paths.features = o.features;
-    paths.targets = o.targets;
-    paths.readExtras = false;
     Points p;
-    p.source = readDataset(o.data, paths);
+    p.source = *openDataSource(DataSource::fromFile(o.data, o.features, o.targets), {});
     const std::int64_t n = p.source.size();
     const std::int64_t wanted = o.samples > 0 ? o.samples : defaultSamples;
     if (wanted > 0 && wanted < n) {

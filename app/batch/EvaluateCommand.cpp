@@ -1,9 +1,10 @@
 #include "app/batch/Commands.h"
 
-#include "core/data/DatasetFile.h"
 #include "core/eval/ConfusionMatrix.h"
 #include "core/eval/Metrics.h"
 #include "core/graph/Shape.h"
+#include "core/run/ClassifierReport.h"
+#include "core/run/DataSource.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Evaluator.h"
 #include "core/train/Predictions.h"
@@ -17,6 +18,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace neurino::batch {
 
@@ -31,19 +33,17 @@ struct EvaluateOptions {
 void run(const EvaluateOptions& o)
 {
     const Checkpoint checkpoint = loadCheckpoint(o.checkpoint);
-    DatasetPaths paths;
-    paths.features = !o.features.empty()
-        ? o.features
-        : (checkpoint.data.featuresPath.empty() ? "features" : checkpoint.data.featuresPath);
-    paths.targets = !o.targets.empty()
-        ? o.targets
-        : (checkpoint.data.targetsPath.empty() ? "targets" : checkpoint.data.targetsPath);
-    paths.readExtras = false;
+    DataSource source = DataSource::fromFile(o.data,
+        !o.features.empty()
+            ? o.features
+            : (checkpoint.data.featuresPath.empty() ? "features" : checkpoint.data.featuresPath),
+        !o.targets.empty() ? o.targets
+                           : (checkpoint.data.targetsPath.empty() ? "targets" : checkpoint.data.targetsPath));
     if (!checkpoint.data.task.empty())
-        paths.task = parseTask(checkpoint.data.task);
-    const Dataset data = readDataset(o.data, paths);
+        source.task = parseTask(checkpoint.data.task);
+    const Dataset data = *openDataSource(source, {});
     if (!data.targets.defined())
-        throw DataError("'" + o.data + "' has no targets ('" + paths.targets
+        throw DataError("'" + o.data + "' has no targets ('" + source.targetsPath
             + "'); evaluation compares predictions "
               "with targets — use `predict` for unlabelled data");
     if (data.sampleShape() != checkpoint.data.sampleShape)
@@ -66,18 +66,13 @@ void run(const EvaluateOptions& o)
         checkpoint.standardizer.fitted() ? &checkpoint.standardizer : nullptr, options);
 
     const bool classes = data.info.task == Task::Binary || data.info.task == Task::Classification;
-    std::unique_ptr<ConfusionMatrix> matrix;
+    std::optional<ClassifierReport> report;
     if (classes) {
-        std::vector<std::string> names = data.info.classNames;
-        if (names.empty())
-            names = checkpoint.data.classNames;
-        const std::int64_t width = result.scores.dim() == 2 ? result.scores.size(1) : 1;
-        const std::int64_t count = std::max<std::int64_t>({ width > 1 ? width : 2,
-            static_cast<std::int64_t>(names.size()), data.targets.max().item<std::int64_t>() + 1 });
-        if (static_cast<std::int64_t>(names.size()) != count)
-            names.clear();
-        matrix = std::make_unique<ConfusionMatrix>(count, names);
-        matrix->add(predictedClasses(result.scores), result.targets);
+        ClassifierSetup setup;
+        setup.binary = data.info.task == Task::Binary;
+        setup.classNames = data.info.classNames.empty() ? checkpoint.data.classNames : data.info.classNames;
+        setup.part = "all";
+        report = makeClassifierReport(setup, result, torch::Tensor(), nullptr);
     }
 
     if (o.json) {
@@ -85,8 +80,10 @@ void run(const EvaluateOptions& o)
             { "epoch", checkpoint.epoch }, { "samples", result.samples }, { "loss_function", loss.name() } };
         for (const auto& [name, value] : result.metrics)
             doc[name] = value;
-        if (matrix)
-            doc["confusion_matrix"] = matrix->toJson();
+        if (report) {
+            doc["confusion_matrix"] = report->confusionMatrix().toJson();
+            doc["misclassified"] = report->offDiagonal();
+        }
         std::cout << doc.dump() << std::endl;
     } else {
         std::cout << "checkpoint: " << o.checkpoint << " (" << checkpoint.graph.name() << ", epoch "
@@ -98,8 +95,10 @@ void run(const EvaluateOptions& o)
         for (const auto& [name, value] : result.metrics)
             if (name != "loss")
                 std::cout << std::left << std::setw(12) << (name + ":") << value << "\n";
-        if (matrix)
-            std::cout << "\nconfusion matrix (rows: truth, columns: prediction)\n" << matrix->toString();
+        if (report)
+            std::cout << "misclassified: " << report->offDiagonal() << " of " << report->samples << "\n"
+                      << "\nconfusion matrix (rows: truth, columns: prediction)\n"
+                      << report->confusionMatrix().toString();
         std::cout << std::flush;
     }
 
@@ -109,8 +108,9 @@ void run(const EvaluateOptions& o)
         p.targets = result.targets;
         if (classes)
             p.predictedClass = predictedClasses(result.scores);
-        p.classNames = matrix ? matrix->classNames() : std::vector<std::string> {};
-        p.attributes = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", paths.features } };
+        p.classNames = report ? report->classLabels() : std::vector<std::string> {};
+        p.attributes
+            = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", source.featuresPath } };
         writePredictions(o.out, p);
         if (!o.json)
             std::cout << "predictions: " << o.out << std::endl;

@@ -5,6 +5,7 @@
 #include "core/data/DatasetFile.h"
 #include "core/gan/GanTrainer.h"
 #include "core/graph/ModelJson.h"
+#include "core/run/DataSource.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
@@ -157,11 +158,7 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
 
 void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
 {
-    DatasetPaths paths;
-    paths.features = o.features;
-    paths.targets = o.targets;
-    paths.readExtras = false;
-    const Dataset data = readDataset(o.data, paths);
+    const Dataset data = *openDataSource(DataSource::fromFile(o.data, o.features, o.targets), {});
     std::unique_ptr<GanTrainer> trainer;
     const bool exists = std::filesystem::exists(o.out + "/generator.h5");
     if (o.resume) {

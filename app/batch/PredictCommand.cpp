@@ -1,7 +1,7 @@
 #include "app/batch/Commands.h"
 
-#include "core/data/DatasetFile.h"
 #include "core/eval/Metrics.h"
+#include "core/run/DataSource.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Evaluator.h"
 #include "core/train/Predictions.h"
@@ -26,16 +26,16 @@ struct PredictOptions {
 void run(const PredictOptions& o)
 {
     const Checkpoint checkpoint = loadCheckpoint(o.checkpoint);
-    DatasetPaths paths;
-    paths.features = !o.features.empty()
-        ? o.features
-        : (checkpoint.data.featuresPath.empty() ? "features" : checkpoint.data.featuresPath);
-    paths.targets.clear(); // predictions need no targets
-    paths.task = Task::Unlabelled;
-    paths.readExtras = false;
-    const Dataset data = readDataset(o.data, paths);
+    // Predictions need no targets.
+    DataSource source = DataSource::fromFile(o.data,
+        !o.features.empty()
+            ? o.features
+            : (checkpoint.data.featuresPath.empty() ? "features" : checkpoint.data.featuresPath),
+        /*targets=*/"");
+    source.task = Task::Unlabelled;
+    const Dataset data = *openDataSource(source, {});
     if (data.sampleShape() != checkpoint.data.sampleShape)
-        throw DataError("'" + o.data + "' dataset '" + paths.features
+        throw DataError("'" + o.data + "' dataset '" + source.featuresPath
             + "' does not have the sample shape the model was trained on; name the right --features path");
     GraphModule module = moduleFromCheckpoint(checkpoint);
     const c10::Device device = selectDevice(o.device);
@@ -48,7 +48,8 @@ void run(const PredictOptions& o)
         p.predictedClass = predictedClasses(p.scores);
         p.classNames = checkpoint.data.classNames;
     }
-    p.attributes = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", paths.features } };
+    p.attributes
+        = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", source.featuresPath } };
     writePredictions(o.out, p);
     std::cout << "wrote " << p.scores.size(0) << " predictions of " << checkpoint.graph.name() << " to "
               << o.out << std::endl;

@@ -1,8 +1,8 @@
 #include "app/batch/Commands.h"
 #include "app/batch/ProgressPrinter.h"
 
-#include "core/data/DatasetFile.h"
 #include "core/graph/ModelJson.h"
+#include "core/run/DataSource.h"
 #include "core/train/RunDirectory.h"
 #include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
@@ -107,21 +107,6 @@ TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
     return c;
 }
 
-std::shared_ptr<Dataset> loadData(
-    const std::string& path, const std::string& features, const std::string& targets, const std::string& task)
-{
-    DatasetPaths paths;
-    paths.features = features;
-    paths.targets = targets;
-    paths.readExtras = false;
-    if (!task.empty())
-        paths.task = parseTask(task);
-    auto data = std::make_shared<Dataset>(readDataset(path, paths));
-    if (data->info.origin.empty())
-        data->info.origin = path;
-    return data;
-}
-
 void run(const TrainOptions& o, const CLI::App& cmd)
 {
     namespace fs = std::filesystem;
@@ -158,7 +143,10 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     }
     if (!o.quiet)
         std::cout << "loading " << o.data << std::endl;
-    trainer->setData(loadData(o.data, features, targets, o.task));
+    DataSource source = DataSource::fromFile(o.data, features, targets);
+    if (!o.task.empty())
+        source.task = parseTask(o.task);
+    trainer->setData(openDataSource(source, {}));
     trainer->setDataSource(o.data, features, targets);
 
     RunDirectory runDir(o.out, *trainer, o.resume, o.overwrite);

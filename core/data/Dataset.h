@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/data/Task.h"
+
 #include <torch/types.h>
 
 #include <cstdint>
@@ -8,19 +10,6 @@
 #include <vector>
 
 namespace neurino {
-
-// What a dataset's targets mean; decides the default loss, metrics and views.
-enum class Task {
-    Classification, // int64 class index per sample
-    Binary,         // int64 0/1 per sample (signal = 1)
-    Regression,     // float32 (N, k)
-    Images,         // images with a float32 per-sample value (e.g. the primary energy of a shower)
-    Unlabelled      // no targets
-};
-
-std::string taskName(Task task);
-// Throws DataError naming the value when it is not one of the names taskName gives.
-Task parseTask(const std::string& name);
 
 // Everything known about a dataset apart from its numbers.
 struct DatasetInfo {

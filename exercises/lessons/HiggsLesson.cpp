@@ -172,7 +172,7 @@ private:
                 + fixed(std::abs(shift) * 100, 0) + " %";
             const ModelEvaluation judged = judge(model.label + ", " + name, "test", scores.reshape({ -1, 1 }),
                 labels, Task::Binary, m_data->info.classNames);
-            context.observe("AUC, " + name, judged.auc);
+            context.observe("AUC, " + name, judged.report.auc);
             context.evaluated(judged);
             context.observe("signal efficiency at the working point, " + name, signal);
             context.observe("background efficiency at the working point, " + name, bkg);

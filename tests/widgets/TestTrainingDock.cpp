@@ -16,6 +16,7 @@
 
 #include "tests/TestMain.h"
 
+#include <H5Cpp.h>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
@@ -52,6 +53,7 @@ private slots:
     void runListKeepsEveryRun();
     void runsAreSavedAndReopened();
     void invalidSettingsAreReportedNotThrown();
+    void foreignCalorimeterFileGetsItsChannel();
     void metricChartFollowsTheData();
     void longBatchCurvesAreThinnedNotCut();
     void confusionMatrixViewAlone();
@@ -246,6 +248,51 @@ void TestTrainingDock::invalidSettingsAreReportedNotThrown()
 
     b.dock.setFile({}, {}, {});
     QVERIFY(!b.dock.start());
+}
+
+void TestTrainingDock::foreignCalorimeterFileGetsItsChannel()
+{
+    // As the calorimeter tutorial's files store them: ECAL (N, 25, 25), target (N), no attributes. The
+    // window reads (N, 1, 25, 25) images, as `neurino-batch train` does (TestBatchCli).
+    QTemporaryDir dir;
+    const QString path = dir.filePath("ecal.h5");
+    {
+        constexpr hsize_t kShowers = 40;
+        std::vector<float> showers(kShowers * 25 * 25), energies(kShowers);
+        for (std::size_t i = 0; i < showers.size(); ++i)
+            showers[i] = static_cast<float>((i * 7919) % 1000) / 1000.0f;
+        for (std::size_t i = 0; i < energies.size(); ++i)
+            energies[i] = 10.0f * static_cast<float>(i);
+        H5::H5File file(path.toStdString(), H5F_ACC_TRUNC);
+        const hsize_t showerDims[3] = { kShowers, 25, 25 }, energyDims[1] = { kShowers };
+        file.createDataSet("ECAL", H5::PredType::NATIVE_FLOAT, H5::DataSpace(3, showerDims))
+            .write(showers.data(), H5::PredType::NATIVE_FLOAT);
+        file.createDataSet("target", H5::PredType::NATIVE_FLOAT, H5::DataSpace(1, energyDims))
+            .write(energies.data(), H5::PredType::NATIVE_FLOAT);
+    }
+    ModelGraph g;
+    g.setName("calo_energy");
+    g.addNode("Input", { { "shape", { 1, 25, 25 } } }, "input");
+    g.addNode("Flatten", nlohmann::json::object(), "flatten");
+    g.addNode("Dense", { { "units", 1 } }, "energy");
+    g.addNode("Output", nlohmann::json::object(), "output");
+    g.connect("input", "flatten");
+    g.connect("flatten", "energy");
+    g.connect("energy", "output");
+
+    Bench b("xor_mlp");
+    b.model.setGraph(g);
+    b.dock.setFile(path, "ECAL", "target");
+    b.dock.setEpochs(1);
+    b.dock.setBatchSize(8);
+    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy failed(&b.session, &TrainingSession::runFailed);
+    QVERIFY(b.dock.start());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failed.count(), 1, kRunTimeoutMs);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().at(1).toString()));
+    const RunRecord& run = b.session.runs().front();
+    QCOMPARE(run.summary.reason, StopReason::Completed);
+    QCOMPARE(run.dataName, QString("ecal.h5"));
 }
 
 void TestTrainingDock::metricChartFollowsTheData()

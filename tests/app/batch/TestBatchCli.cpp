@@ -2,6 +2,7 @@
 // and messages.
 #include "core/data/DatasetFile.h"
 #include "core/graph/ModelJson.h"
+#include "core/train/Checkpoint.h"
 #include "core/util/AtomicFile.h"
 #include "tests/TestSupport.h"
 
@@ -127,6 +128,42 @@ private slots:
             QCOMPARE(b[i]["loss"].get<double>(), a[i]["loss"].get<double>());
             QCOMPARE(b[i]["val_loss"].get<double>(), a[i]["val_loss"].get<double>());
         }
+    }
+
+    void foreignCalorimeterFileGetsItsChannel()
+    {
+        // As the calorimeter tutorial's files store them: ECAL (N, 25, 25) showers and target (N) energies,
+        // no attributes. The run reads (N, 1, 25, 25) images, as the window does: both open it with
+        // openDataSource.
+        const std::string ecal = file("ecal.h5").toStdString();
+        {
+            torch::manual_seed(4);
+            const torch::Tensor showers = torch::rand({ 40, 25, 25 }).contiguous();
+            const torch::Tensor energies = showers.sum({ 1, 2 }).contiguous();
+            H5::H5File h5(ecal, H5F_ACC_TRUNC);
+            const hsize_t showerDims[3] = { 40, 25, 25 }, energyDims[1] = { 40 };
+            h5.createDataSet("ECAL", H5::PredType::NATIVE_FLOAT, H5::DataSpace(3, showerDims))
+                .write(showers.data_ptr(), H5::PredType::NATIVE_FLOAT);
+            h5.createDataSet("target", H5::PredType::NATIVE_FLOAT, H5::DataSpace(1, energyDims))
+                .write(energies.data_ptr(), H5::PredType::NATIVE_FLOAT);
+        }
+        ModelGraph g;
+        g.addNode("Input", { { "shape", { 1, 25, 25 } } }, "input");
+        g.addNode("Flatten", nlohmann::json::object(), "flatten");
+        g.addNode("Dense", { { "units", 1 } }, "energy");
+        g.addNode("Output", nlohmann::json::object(), "output");
+        g.connect("input", "flatten");
+        g.connect("flatten", "energy");
+        g.connect("energy", "output");
+        saveModel(g, file("calo.neurino.json").toStdString());
+        const QString out = file("calo");
+        RUN_OK(runBatch({ "train", "--model", file("calo.neurino.json"), "--data", file("ecal.h5"),
+            "--features", "ECAL", "--targets", "target", "--out", out, "--epochs", "1", "--batch-size", "8",
+            "--threads", "1" }));
+        const Checkpoint checkpoint = loadCheckpoint((out + "/checkpoint.h5").toStdString());
+        QCOMPARE(checkpoint.data.sampleShape, (std::vector<std::int64_t> { 1, 25, 25 }));
+        QCOMPARE(checkpoint.data.featuresPath, std::string("ECAL"));
+        RUN_OK(runBatch({ "evaluate", "--checkpoint", out + "/best.h5", "--data", file("ecal.h5") }));
     }
 
     void evaluatePrintsJson()
