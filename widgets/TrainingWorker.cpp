@@ -5,7 +5,7 @@
 #include "core/eval/Histogram.h"
 #include "core/eval/RocCurve.h"
 #include "core/eval/StatisticalTests.h"
-#include "core/train/RunDirectory.h"
+#include "core/run/RunFolderWriter.h"
 #include "core/train/StopToken.h"
 #include "core/train/Trainer.h"
 #include "core/util/Device.h"
@@ -354,9 +354,10 @@ void TrainingWorker::run(
             boundary = std::make_unique<BoundarySampler>(trainer);
         Forwarder forwarder(*this, boundary.get(), trainer);
         ObserverList observers;
-        std::unique_ptr<RunDirectory> runDir;
+        std::unique_ptr<RunFolderWriter> runDir;
         if (!folder.isEmpty()) {
-            runDir = std::make_unique<RunDirectory>(folder.toStdString(), trainer, false, /*overwrite=*/true);
+            runDir = std::make_unique<RunFolderWriter>(
+                folder.toStdString(), trainer, /*resume=*/false, /*overwrite=*/true);
             observers.add(runDir.get());
         }
         observers.add(&forwarder);
