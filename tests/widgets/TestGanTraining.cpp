@@ -265,6 +265,8 @@ void TestGanTraining::trainsOnAForeignCalorimeterFile()
     QCOMPARE(reopened.epochs.back().metrics.at("g_loss"), run.epochs.back().metrics.at("g_loss"));
     QCOMPARE(b.dock.runList()->rowCount(), 2);
     QCOMPARE(b.area.curves()->epochCount(reopened.id), 1);
+    QCOMPARE(b.area.gan()->runId(), reopened.id);
+    QCOMPARE(b.area.gan()->lossPointCount(), 1);
 }
 
 void TestGanTraining::networkThatDoesNotFitIsReported()
