@@ -1,16 +1,15 @@
 #include "core/data/DatasetFile.h"
 
+#include "core/io/Hdf5.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
-#include <H5Cpp.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <sstream>
 
 namespace neurino {
@@ -21,15 +20,6 @@ namespace {
 constexpr const char* kFormatName = "neurino-dataset";
 // Version of the layout written below.
 constexpr int kFormatVersion = 1;
-// Target size of one chunk when writing compressed datasets.
-constexpr std::int64_t kChunkBytes = 1 << 20;
-
-// The HDF5 library prints its own error stack on stderr by default; we report errors ourselves.
-void silenceHdf5()
-{
-    static std::once_flag once;
-    std::call_once(once, [] { H5::Exception::dontPrint(); });
-}
 
 std::string shapeText(const std::vector<std::int64_t>& shape)
 {
@@ -39,47 +29,14 @@ std::string shapeText(const std::vector<std::int64_t>& shape)
     return shape.empty() ? "scalar" : out.str();
 }
 
-std::string dtypeName(const H5::DataType& type)
-{
-    switch (type.getClass()) {
-    case H5T_INTEGER: {
-        const H5::IntType intType(type.getId());
-        const bool isSigned = intType.getSign() != H5T_SGN_NONE;
-        return std::string(isSigned ? "int" : "uint") + std::to_string(8 * type.getSize());
-    }
-    case H5T_FLOAT:
-        return "float" + std::to_string(8 * type.getSize());
-    case H5T_STRING:
-        return "string";
-    case H5T_ENUM:
-        return "enum";
-    case H5T_COMPOUND:
-        return "compound";
-    default:
-        return "other";
-    }
-}
-
 bool isNumeric(const H5::DataType& type)
 {
     return type.getClass() == H5T_INTEGER || type.getClass() == H5T_FLOAT;
 }
 
-std::vector<std::int64_t> datasetShape(const H5::DataSet& dataset)
-{
-    const H5::DataSpace space = dataset.getSpace();
-    const int rank = space.getSimpleExtentNdims();
-    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-    if (rank > 0)
-        space.getSimpleExtentDims(dims.data());
-    return std::vector<std::int64_t>(dims.begin(), dims.end());
-}
-
 void collectDatasets(const H5::Group& group, const std::string& prefix, std::vector<DatasetEntryInfo>& out)
 {
-    const hsize_t count = group.getNumObjs();
-    for (hsize_t i = 0; i < count; ++i) {
-        const std::string name = group.getObjnameByIdx(i);
+    for (const std::string& name : hdf5::childNames(group)) {
         const std::string full = prefix.empty() ? name : prefix + "/" + name;
         switch (group.childObjType(name)) {
         case H5O_TYPE_GROUP:
@@ -87,7 +44,7 @@ void collectDatasets(const H5::Group& group, const std::string& prefix, std::vec
             break;
         case H5O_TYPE_DATASET: {
             const H5::DataSet dataset = group.openDataSet(name);
-            out.push_back({ full, datasetShape(dataset), dtypeName(dataset.getDataType()) });
+            out.push_back({ full, hdf5::shapeOf(dataset), hdf5::typeName(dataset.getDataType()) });
             break;
         }
         default:
@@ -109,7 +66,7 @@ std::string describeContents(const std::vector<DatasetEntryInfo>& entries)
     return out.str();
 }
 
-void checkReadableFile(const std::string& path)
+H5::H5File openFile(const std::string& path)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -117,200 +74,12 @@ void checkReadableFile(const std::string& path)
             + "' does not exist; check the path or generate it with "
               "'neurino-batch generate NAME --out "
             + path + "'");
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw IoError("'" + path + "' is not a regular file; choose an HDF5 dataset file (.h5)");
-    silenceHdf5();
-    bool hdf5 = false;
-    try {
-        hdf5 = H5::H5File::isHdf5(path.c_str());
-    } catch (const H5::Exception&) {
-        hdf5 = false;
-    }
-    if (!hdf5)
-        throw IoError("'" + path
-            + "' is not an HDF5 file; Neurino reads datasets from HDF5 (.h5) files, "
-              "other formats (IDX, CSV) through their own importers");
-}
-
-H5::H5File openFile(const std::string& path)
-{
-    checkReadableFile(path);
-    try {
-        return H5::H5File(path, H5F_ACC_RDONLY);
-    } catch (const H5::Exception& e) {
-        throw IoError("cannot open HDF5 file '" + path + "': " + e.getDetailMsg());
-    }
-}
-
-// True when every component of `path` exists and the last one is a dataset.
-bool datasetExists(const H5::H5File& file, const std::string& path)
-{
-    std::string prefix;
-    std::stringstream parts(path);
-    std::string part;
-    while (std::getline(parts, part, '/')) {
-        if (part.empty())
-            continue;
-        prefix += "/" + part;
-        if (H5Lexists(file.getId(), prefix.c_str(), H5P_DEFAULT) <= 0)
-            return false;
-    }
-    if (prefix.empty())
-        return false;
-    return file.childObjType(prefix) == H5O_TYPE_DATASET;
+    return hdf5::openForReading(path, "dataset file");
 }
 
 std::string stripSlash(const std::string& path)
 {
     return !path.empty() && path.front() == '/' ? path.substr(1) : path;
-}
-
-// --- attributes -------------------------------------------------------------------------------------
-
-std::vector<std::string> readStringAttribute(const H5::H5Object& object, const std::string& name)
-{
-    if (!object.attrExists(name))
-        return {};
-    const H5::Attribute attr = object.openAttribute(name);
-    const H5::DataType type = attr.getDataType();
-    if (type.getClass() != H5T_STRING)
-        return {};
-    const H5::StrType strType = attr.getStrType();
-    const H5::DataSpace space = attr.getSpace();
-    const hssize_t count = space.getSimpleExtentType() == H5S_NULL ? 0 : space.getSimpleExtentNpoints();
-    std::vector<std::string> values;
-    if (count <= 0)
-        return values;
-    if (strType.isVariableStr()) {
-        std::vector<char*> raw(static_cast<std::size_t>(count), nullptr);
-        attr.read(strType, raw.data());
-        for (char* s : raw)
-            values.emplace_back(s ? s : "");
-        H5Dvlen_reclaim(strType.getId(), space.getId(), H5P_DEFAULT, raw.data());
-    } else {
-        const std::size_t width = strType.getSize();
-        std::vector<char> raw(width * static_cast<std::size_t>(count));
-        attr.read(strType, raw.data());
-        for (hssize_t i = 0; i < count; ++i) {
-            const char* begin = raw.data() + static_cast<std::size_t>(i) * width;
-            values.emplace_back(begin, strnlen(begin, width));
-        }
-    }
-    return values;
-}
-
-std::string readScalarString(const H5::H5Object& object, const std::string& name)
-{
-    const auto values = readStringAttribute(object, name);
-    return values.empty() ? std::string() : values.front();
-}
-
-std::optional<std::uint64_t> readUInt64Attribute(const H5::H5Object& object, const std::string& name)
-{
-    if (!object.attrExists(name))
-        return std::nullopt;
-    const H5::Attribute attr = object.openAttribute(name);
-    if (!isNumeric(attr.getDataType()) || attr.getSpace().getSimpleExtentNpoints() != 1)
-        return std::nullopt;
-    std::uint64_t value = 0;
-    attr.read(H5::PredType::NATIVE_UINT64, &value);
-    return value;
-}
-
-void writeStringAttribute(H5::H5Object& object, const std::string& name, const std::string& value)
-{
-    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
-    H5::Attribute attr = object.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-    const char* raw = value.c_str();
-    attr.write(type, &raw);
-}
-
-void writeStringListAttribute(
-    H5::H5Object& object, const std::string& name, const std::vector<std::string>& values)
-{
-    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
-    const hsize_t dims[1] = { values.size() };
-    H5::Attribute attr = object.createAttribute(name, type, H5::DataSpace(1, dims));
-    if (values.empty())
-        return;
-    std::vector<const char*> raw;
-    raw.reserve(values.size());
-    for (const auto& v : values)
-        raw.push_back(v.c_str());
-    attr.write(type, raw.data());
-}
-
-// --- tensors <-> HDF5 types -------------------------------------------------------------------------
-
-const H5::PredType& memTypeFor(torch::ScalarType type)
-{
-    switch (type) {
-    case torch::kFloat32:
-        return H5::PredType::NATIVE_FLOAT;
-    case torch::kFloat64:
-        return H5::PredType::NATIVE_DOUBLE;
-    case torch::kInt64:
-        return H5::PredType::NATIVE_INT64;
-    case torch::kInt32:
-        return H5::PredType::NATIVE_INT32;
-    case torch::kInt16:
-        return H5::PredType::NATIVE_INT16;
-    case torch::kInt8:
-        return H5::PredType::NATIVE_INT8;
-    case torch::kUInt8:
-        return H5::PredType::NATIVE_UINT8;
-    default:
-        break;
-    }
-    throw DataError(std::string("cannot store tensors of type ") + c10::toString(type)
-        + " in a dataset file; convert them to float32, float64 or an integer type");
-}
-
-// The tensor type an HDF5 numeric type is read into, keeping integers integral and widening where torch
-// has no unsigned type.
-torch::ScalarType tensorTypeFor(const H5::DataType& type)
-{
-    if (type.getClass() == H5T_FLOAT)
-        return type.getSize() > 4 ? torch::kFloat64 : torch::kFloat32;
-    const H5::IntType intType(type.getId());
-    const bool isSigned = intType.getSign() != H5T_SGN_NONE;
-    switch (type.getSize()) {
-    case 1:
-        return isSigned ? torch::kInt8 : torch::kUInt8;
-    case 2:
-        return isSigned ? torch::kInt16 : torch::kInt32;
-    case 4:
-        return isSigned ? torch::kInt32 : torch::kInt64;
-    default:
-        return torch::kInt64;
-    }
-}
-
-void writeTensor(H5::H5File& file, const std::string& name, const torch::Tensor& tensor, int gzipLevel)
-{
-    const torch::Tensor data = tensor.contiguous().cpu();
-    std::vector<hsize_t> dims(data.sizes().begin(), data.sizes().end());
-    if (dims.empty())
-        dims.push_back(1);
-    const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    const H5::PredType& type = memTypeFor(data.scalar_type());
-    H5::DSetCreatPropList props;
-    if (gzipLevel > 0 && dims[0] > 0) {
-        std::int64_t rowBytes = static_cast<std::int64_t>(data.element_size());
-        for (std::size_t i = 1; i < dims.size(); ++i)
-            rowBytes *= static_cast<std::int64_t>(dims[i]);
-        std::vector<hsize_t> chunk = dims;
-        chunk[0] = static_cast<hsize_t>(std::clamp<std::int64_t>(
-            kChunkBytes / std::max<std::int64_t>(rowBytes, 1), 1, static_cast<std::int64_t>(dims[0])));
-        props.setChunk(static_cast<int>(chunk.size()), chunk.data());
-        props.setShuffle();
-        props.setDeflate(static_cast<unsigned>(std::min(gzipLevel, 9)));
-    }
-    H5::DataSet dataset = file.createDataSet(name, type, space, props);
-    if (data.numel() > 0)
-        dataset.write(data.data_ptr(), type);
 }
 
 bool allBinary(const torch::Tensor& values)
@@ -353,32 +122,14 @@ struct DatasetFile::Impl {
 
     H5::DataSet openNumeric(const std::string& what, const std::string& name)
     {
-        if (!datasetExists(file, name))
+        if (!hdf5::datasetExists(file, name))
             missingPath(what, name);
         H5::DataSet dataset = file.openDataSet(name);
         const H5::DataType type = dataset.getDataType();
         if (!isNumeric(type))
             throw DataError("'" + path + "': " + what + " dataset '" + stripSlash(name) + "' holds "
-                + dtypeName(type) + " values; " + what + " must be numbers (integer or float)");
+                + hdf5::typeName(type) + " values; " + what + " must be numbers (integer or float)");
         return dataset;
-    }
-
-    torch::Tensor readSlab(const H5::DataSet& dataset, const std::vector<std::int64_t>& dims,
-        torch::ScalarType type, std::int64_t begin, std::int64_t count) const
-    {
-        std::vector<std::int64_t> outShape = dims;
-        outShape[0] = count;
-        torch::Tensor out = torch::empty(outShape, torch::TensorOptions().dtype(type));
-        if (count == 0)
-            return out;
-        const H5::DataSpace fileSpace = dataset.getSpace();
-        std::vector<hsize_t> offset(dims.size(), 0), extent(dims.begin(), dims.end());
-        offset[0] = static_cast<hsize_t>(begin);
-        extent[0] = static_cast<hsize_t>(count);
-        fileSpace.selectHyperslab(H5S_SELECT_SET, extent.data(), offset.data());
-        const H5::DataSpace memSpace(static_cast<int>(extent.size()), extent.data());
-        dataset.read(out.data_ptr(), memTypeFor(type), memSpace, fileSpace);
-        return out;
     }
 
     void decideTargets(const std::optional<Task>& taskOverride, const std::string& storedTask)
@@ -398,7 +149,7 @@ struct DatasetFile::Impl {
         } else {
             // A foreign file: integer targets are classes; float targets that only hold 0 and 1 (Keras
             // tutorials store labels as N x 1 floats) are binary labels; anything else is a regression.
-            const torch::Tensor all = readSlab(targets, targetDims, torch::kFloat64, 0, n);
+            const torch::Tensor all = hdf5::readRows(targets, 0, n, torch::kFloat64);
             if (singleColumn && (integral || allBinary(all)))
                 info.task = allBinary(all) ? Task::Binary : Task::Classification;
             else
@@ -412,7 +163,7 @@ struct DatasetFile::Impl {
                     + shapeText(targetDims) + "; a " + taskName(info.task)
                     + " task needs one class index per sample (N or N x 1)");
             if (!integral) {
-                const torch::Tensor all = readSlab(targets, targetDims, torch::kFloat64, 0, n);
+                const torch::Tensor all = hdf5::readRows(targets, 0, n, torch::kFloat64);
                 const torch::Tensor bad = (all != all.round()).flatten().nonzero();
                 if (bad.numel() > 0) {
                     const std::int64_t row = bad[0].item<std::int64_t>();
@@ -435,12 +186,11 @@ struct DatasetFile::Impl {
             return {};
         case TargetMode::Classes: {
             const bool integral = targets.getDataType().getClass() == H5T_INTEGER;
-            torch::Tensor t
-                = readSlab(targets, targetDims, integral ? torch::kInt64 : torch::kFloat64, begin, count);
+            torch::Tensor t = hdf5::readRows(targets, begin, count, integral ? torch::kInt64 : torch::kFloat64);
             return t.reshape({ count }).to(torch::kInt64);
         }
         case TargetMode::Values: {
-            torch::Tensor t = readSlab(targets, targetDims, torch::kFloat32, begin, count);
+            torch::Tensor t = hdf5::readRows(targets, begin, count, torch::kFloat32);
             return targetDims.size() == 1 ? t.reshape({ count, 1 }) : t;
         }
         }
@@ -451,36 +201,37 @@ struct DatasetFile::Impl {
 DatasetFile::DatasetFile(const std::string& path, const DatasetPaths& paths)
     : m_impl(std::make_unique<Impl>())
 {
+    auto held = hdf5::lock();
     Impl& d = *m_impl;
     d.path = path;
     d.file = openFile(path);
     try {
         d.featuresPath = paths.features.empty() ? std::string("features") : paths.features;
         d.features = d.openNumeric("features", d.featuresPath);
-        d.featureDims = datasetShape(d.features);
+        d.featureDims = hdf5::shapeOf(d.features);
         if (d.featureDims.empty())
             throw DataError("'" + path + "': features dataset '" + stripSlash(d.featuresPath)
                 + "' is a scalar; features need one row per sample (N x ...)");
         d.n = d.featureDims[0];
 
         const H5::Group root = d.file.openGroup("/");
-        const std::string storedTask = readScalarString(root, "task");
-        d.info.classNames = readStringAttribute(root, "class_names");
-        d.info.featureNames = readStringAttribute(root, "feature_names");
-        d.info.generator = readScalarString(root, "generator");
-        d.info.optionsJson = readScalarString(root, "options");
-        d.info.seed = readUInt64Attribute(root, "seed").value_or(0);
-        d.info.origin = readScalarString(root, "origin");
+        const std::string storedTask = hdf5::readString(root, "task").value_or("");
+        d.info.classNames = hdf5::readStrings(root, "class_names");
+        d.info.featureNames = hdf5::readStrings(root, "feature_names");
+        d.info.generator = hdf5::readString(root, "generator").value_or("");
+        d.info.optionsJson = hdf5::readString(root, "options").value_or("");
+        d.info.seed = hdf5::readUInt64(root, "seed").value_or(0);
+        d.info.origin = hdf5::readString(root, "origin").value_or("");
         if (d.info.origin.empty())
             d.info.origin = path;
 
-        const bool targetsStored = !paths.targets.empty() && datasetExists(d.file, paths.targets);
+        const bool targetsStored = !paths.targets.empty() && hdf5::datasetExists(d.file, paths.targets);
         // Neurino's unlabelled files simply have no /targets; anywhere else a missing path is an error.
         const bool unlabelledOwnFile = storedTask == taskName(Task::Unlabelled) && paths.targets == "targets";
         if (targetsStored) {
             d.targetsPath = paths.targets;
             d.targets = d.openNumeric("targets", d.targetsPath);
-            d.targetDims = datasetShape(d.targets);
+            d.targetDims = hdf5::shapeOf(d.targets);
             if (d.targetDims.empty() || d.targetDims[0] != d.n)
                 throw DataError("'" + path + "': features '" + stripSlash(d.featuresPath) + "' have "
                     + std::to_string(d.n) + " rows but targets '" + stripSlash(d.targetsPath)
@@ -500,12 +251,11 @@ DatasetFile::DatasetFile(const std::string& path, const DatasetPaths& paths)
 
         if (paths.readExtras) {
             const std::string fName = stripSlash(d.featuresPath), tName = stripSlash(d.targetsPath);
-            for (hsize_t i = 0; i < root.getNumObjs(); ++i) {
-                const std::string name = root.getObjnameByIdx(i);
+            for (const std::string& name : hdf5::childNames(root)) {
                 if (name == fName || name == tName || root.childObjType(name) != H5O_TYPE_DATASET)
                     continue;
                 H5::DataSet dataset = root.openDataSet(name);
-                const auto shape = datasetShape(dataset);
+                const auto shape = hdf5::shapeOf(dataset);
                 if (isNumeric(dataset.getDataType()) && !shape.empty() && shape[0] == d.n)
                     d.extras.emplace(name, dataset);
             }
@@ -515,7 +265,12 @@ DatasetFile::DatasetFile(const std::string& path, const DatasetPaths& paths)
     }
 }
 
-DatasetFile::~DatasetFile() = default;
+DatasetFile::~DatasetFile()
+{
+    // Closing the file's handles calls into HDF5 too.
+    auto held = hdf5::lock();
+    m_impl.reset();
+}
 DatasetFile::DatasetFile(DatasetFile&&) noexcept = default;
 DatasetFile& DatasetFile::operator=(DatasetFile&&) noexcept = default;
 
@@ -557,6 +312,7 @@ Dataset DatasetFile::readAll()
 
 Dataset DatasetFile::readRows(std::int64_t begin, std::int64_t count)
 {
+    auto held = hdf5::lock();
     Impl& d = *m_impl;
     if (begin < 0 || begin > d.n || count < 0)
         throw DataError("'" + d.path + "': cannot read rows " + std::to_string(begin) + "+"
@@ -565,14 +321,13 @@ Dataset DatasetFile::readRows(std::int64_t begin, std::int64_t count)
     Dataset out;
     out.info = d.info;
     try {
-        torch::Tensor features = d.readSlab(d.features, d.featureDims, torch::kFloat32, begin, count);
+        torch::Tensor features = hdf5::readRows(d.features, begin, count, torch::kFloat32);
         std::vector<std::int64_t> shape = featureShape();
         shape.insert(shape.begin(), count);
         out.features = features.reshape(shape);
         out.targets = d.readTargets(begin, count);
         for (const auto& [name, dataset] : d.extras)
-            out.extras[name] = d.readSlab(
-                dataset, datasetShape(dataset), tensorTypeFor(dataset.getDataType()), begin, count);
+            out.extras[name] = hdf5::readRows(dataset, begin, count);
     } catch (const H5::Exception& e) {
         throw IoError("cannot read rows " + std::to_string(begin) + "-" + std::to_string(begin + count)
             + " of '" + d.path + "': " + e.getDetailMsg() + "; the file may be truncated");
@@ -614,35 +369,26 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
                 + std::to_string(n) + " rows");
     }
 
-    silenceHdf5();
     writeFileAtomically(path, [&](const std::string& tmp) {
+        auto held = hdf5::lock();
         try {
             H5::H5File file(tmp, H5F_ACC_TRUNC);
-            writeTensor(file, "features", dataset.features.to(torch::kFloat32), options.gzipLevel);
+            const hdf5::TensorLayout layout { options.gzipLevel, /*scalarAsVector=*/true };
+            hdf5::writeTensor(file, "features", dataset.features.to(torch::kFloat32), layout);
             if (targets.defined())
-                writeTensor(file, "targets", targets, options.gzipLevel);
-            for (const auto& [name, extra] : dataset.extras) {
-                torch::Tensor data = extra;
-                if (data.scalar_type() == torch::kBool)
-                    data = data.to(torch::kUInt8);
-                writeTensor(file, name, data, options.gzipLevel);
-            }
+                hdf5::writeTensor(file, "targets", targets, layout);
+            for (const auto& [name, extra] : dataset.extras)
+                hdf5::writeTensor(file, name, extra, layout);
             H5::Group root = file.openGroup("/");
-            writeStringAttribute(root, "format", kFormatName);
-            const hsize_t one = 1;
-            const int version = kFormatVersion;
-            root.createAttribute("format_version", H5::PredType::NATIVE_INT, H5::DataSpace(1, &one))
-                .write(H5::PredType::NATIVE_INT, &version);
-            writeStringAttribute(root, "task", taskName(task));
-            writeStringListAttribute(root, "class_names", dataset.info.classNames);
-            writeStringListAttribute(root, "feature_names", dataset.info.featureNames);
-            writeStringAttribute(root, "generator", dataset.info.generator);
-            const std::uint64_t seed = dataset.info.seed;
-            root.createAttribute("seed", H5::PredType::NATIVE_UINT64, H5::DataSpace(H5S_SCALAR))
-                .write(H5::PredType::NATIVE_UINT64, &seed);
-            writeStringAttribute(
-                root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
-            writeStringAttribute(root, "origin", dataset.info.origin);
+            hdf5::writeString(root, "format", kFormatName);
+            hdf5::writeInt64(root, "format_version", kFormatVersion);
+            hdf5::writeString(root, "task", taskName(task));
+            hdf5::writeStrings(root, "class_names", dataset.info.classNames);
+            hdf5::writeStrings(root, "feature_names", dataset.info.featureNames);
+            hdf5::writeString(root, "generator", dataset.info.generator);
+            hdf5::writeUInt64(root, "seed", dataset.info.seed);
+            hdf5::writeString(root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
+            hdf5::writeString(root, "origin", dataset.info.origin);
             file.close();
         } catch (const H5::Exception& e) {
             throw IoError("cannot write dataset file '" + path + "': " + e.getDetailMsg()
@@ -653,6 +399,7 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
 
 std::vector<DatasetEntryInfo> listDatasets(const std::string& path)
 {
+    auto held = hdf5::lock();
     H5::H5File file = openFile(path);
     std::vector<DatasetEntryInfo> entries;
     try {

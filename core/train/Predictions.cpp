@@ -1,9 +1,9 @@
 #include "core/train/Predictions.h"
 
+#include "core/io/Hdf5.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
-#include <H5Cpp.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -14,24 +14,10 @@ namespace neurino {
 
 namespace {
 
-void writeTensor(H5::H5File& file, const std::string& name, torch::Tensor t)
+// Predictions as h5py users expect them: float32 scores, int64 classes and targets.
+at::Tensor plain(const torch::Tensor& t)
 {
-    t = t.to(torch::kCPU).contiguous();
-    const bool integral = !t.is_floating_point();
-    t = integral ? t.to(torch::kInt64) : t.to(torch::kFloat32);
-    std::vector<hsize_t> dims(t.sizes().begin(), t.sizes().end());
-    const H5::PredType& type = integral ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_FLOAT;
-    H5::DataSet dataset
-        = file.createDataSet(name, type, H5::DataSpace(static_cast<int>(dims.size()), dims.data()));
-    if (t.numel() > 0)
-        dataset.write(t.data_ptr(), type);
-}
-
-void writeString(H5::Group& group, const std::string& name, const std::string& value)
-{
-    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
-    group.createAttribute(name, type, H5::DataSpace(H5S_SCALAR)).write(type, value);
+    return t.is_floating_point() ? t.to(torch::kFloat32) : t.to(torch::kInt64);
 }
 
 bool endsWith(const std::string& s, const std::string& tail)
@@ -79,23 +65,23 @@ void writePredictions(const std::string& path, const Predictions& p)
         throw IoError("cannot write '" + path + "': there are no predictions");
     if (endsWith(path, ".csv"))
         return writeCsv(path, p);
-    H5::Exception::dontPrint();
     writeFileAtomically(path, [&](const std::string& tmp) {
+        auto held = hdf5::lock();
         try {
             H5::H5File file(tmp, H5F_ACC_TRUNC);
-            writeTensor(file, "predictions", p.scores);
+            hdf5::writeTensor(file, "predictions", plain(p.scores));
             if (p.predictedClass.defined())
-                writeTensor(file, "predicted_class", p.predictedClass);
+                hdf5::writeTensor(file, "predicted_class", plain(p.predictedClass));
             if (p.targets.defined())
-                writeTensor(file, "targets", p.targets);
+                hdf5::writeTensor(file, "targets", plain(p.targets));
             H5::Group root = file.openGroup("/");
-            writeString(root, "format", "neurino-predictions");
+            hdf5::writeString(root, "format", "neurino-predictions");
             std::string names;
             for (const auto& n : p.classNames)
                 names += (names.empty() ? "" : ",") + n;
-            writeString(root, "class_names", names);
+            hdf5::writeString(root, "class_names", names);
             for (const auto& [key, value] : p.attributes)
-                writeString(root, key, value);
+                hdf5::writeString(root, key, value);
             file.close();
         } catch (const H5::Exception& e) {
             throw IoError("cannot write predictions '" + path + "': " + e.getDetailMsg());

@@ -2,6 +2,8 @@
 // with ln E, transverse width of the order of the Moliere radius, sparse edges, the 3D variant.
 #include "datasets/Catalog.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -153,5 +155,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCalorimeter)
+NEURINO_TEST_MAIN(TestCalorimeter)
 #include "TestCalorimeter.moc"

@@ -5,6 +5,8 @@
 #include "core/data/DatasetFile.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -271,5 +273,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCatalog)
+NEURINO_TEST_MAIN(TestCatalog)
 #include "TestCatalog.moc"

@@ -4,6 +4,8 @@
 #include "datasets/FourVector.h"
 #include "datasets/Random.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -194,5 +196,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHiggs)
+NEURINO_TEST_MAIN(TestHiggs)
 #include "TestHiggs.moc"

@@ -1,6 +1,8 @@
 // Shapes (EXERCISES.md section 1): balanced classes, values in [0,1], one whole shape per image.
 #include "datasets/Catalog.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -80,5 +82,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestShapes)
+NEURINO_TEST_MAIN(TestShapes)
 #include "TestShapes.moc"

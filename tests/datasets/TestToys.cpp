@@ -1,6 +1,8 @@
 // The first-steps toys: each class's geometry is the one its name promises, classes are balanced exactly.
 #include "datasets/Catalog.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -145,5 +147,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestToys)
+NEURINO_TEST_MAIN(TestToys)
 #include "TestToys.moc"

@@ -2,6 +2,8 @@
 // faulty pads look faulty and cluster on the plane, the eye-scan errs 2-3 % of the time.
 #include "datasets/Catalog.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -128,5 +130,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTpcKrypton)
+NEURINO_TEST_MAIN(TestTpcKrypton)
 #include "TestTpcKrypton.moc"

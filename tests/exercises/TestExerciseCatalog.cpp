@@ -4,6 +4,8 @@
 #include "exercises/ExerciseError.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <set>
@@ -115,5 +117,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExerciseCatalog)
+NEURINO_TEST_MAIN(TestExerciseCatalog)
 #include "TestExerciseCatalog.moc"

@@ -4,6 +4,8 @@
 #include "exercises/ExerciseCatalog.h"
 #include "exercises/ExerciseError.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -131,5 +133,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExerciseChecks)
+NEURINO_TEST_MAIN(TestExerciseChecks)
 #include "TestExerciseChecks.moc"

@@ -3,6 +3,8 @@
 #include "tests/TestSupport.h"
 
 #include <QTemporaryDir>
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 
@@ -114,5 +116,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExerciseCli)
+NEURINO_TEST_MAIN(TestExerciseCli)
 #include "TestExerciseCli.moc"

@@ -5,6 +5,8 @@
 #include "exercises/Leaderboard.h"
 
 #include <QTemporaryDir>
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <filesystem>
@@ -130,5 +132,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExerciseLeaderboard)
+NEURINO_TEST_MAIN(TestExerciseLeaderboard)
 #include "TestExerciseLeaderboard.moc"

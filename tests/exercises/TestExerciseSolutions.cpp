@@ -8,6 +8,8 @@
 #include "tests/TestSupport.h"
 
 #include <QTemporaryDir>
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -207,5 +209,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExerciseSolutions)
+NEURINO_TEST_MAIN(TestExerciseSolutions)
 #include "TestExerciseSolutions.moc"

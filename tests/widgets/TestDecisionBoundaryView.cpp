@@ -10,6 +10,8 @@
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -158,5 +160,5 @@ void TestDecisionBoundaryView::emptyViewExplainsItself()
     QVERIFY(view.isEmpty());
 }
 
-QTEST_MAIN(TestDecisionBoundaryView)
+NEURINO_TEST_MAIN(TestDecisionBoundaryView)
 #include "TestDecisionBoundaryView.moc"

@@ -20,6 +20,8 @@
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
@@ -335,5 +337,5 @@ void TestGanTraining::viewAloneWithSampleData()
     QCOMPARE(view.sampleCount(), 0);
 }
 
-QTEST_MAIN(TestGanTraining)
+NEURINO_TEST_MAIN(TestGanTraining)
 #include "TestGanTraining.moc"

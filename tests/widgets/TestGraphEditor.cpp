@@ -18,6 +18,8 @@
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -540,5 +542,5 @@ void TestGraphEditor::movesMergeOnlyWhenNudged()
     QCOMPARE(w.editor->undoStack()->text(1), QString("Auto layout"));
 }
 
-QTEST_MAIN(TestGraphEditor)
+NEURINO_TEST_MAIN(TestGraphEditor)
 #include "TestGraphEditor.moc"

@@ -5,6 +5,8 @@
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest>
 
 #include <set>
@@ -103,5 +105,5 @@ void TestGraphLayout::cycleDoesNotHang()
     QCOMPARE(GraphLayout::compute(g, QSizeF(800, 600)).size(), std::size_t(3));
 }
 
-QTEST_GUILESS_MAIN(TestGraphLayout)
+NEURINO_TEST_MAIN(TestGraphLayout)
 #include "TestGraphLayout.moc"

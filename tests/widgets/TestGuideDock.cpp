@@ -12,6 +12,8 @@
 #include "exercises/ExerciseCatalog.h"
 #include "exercises/ExerciseSession.h"
 
+#include "tests/TestMain.h"
+
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -314,5 +316,5 @@ void TestGuideDock::scoreGoesOnTheLeaderboard()
     QVERIFY(QFileInfo::exists(m_data.filePath("leaderboards/tpc_krypton.json")));
 }
 
-QTEST_MAIN(TestGuideDock)
+NEURINO_TEST_MAIN(TestGuideDock)
 #include "TestGuideDock.moc"

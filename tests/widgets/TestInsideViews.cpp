@@ -18,6 +18,8 @@
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QComboBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -380,5 +382,5 @@ void TestInsideViews::viewsStartEmpty()
     QVERIFY(!embedding.isRunning());
 }
 
-QTEST_MAIN(TestInsideViews)
+NEURINO_TEST_MAIN(TestInsideViews)
 #include "TestInsideViews.moc"

@@ -14,6 +14,8 @@
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
@@ -348,5 +350,5 @@ void TestTrainingDock::rocAndOutputViewsAlone()
     QVERIFY(outputs.toCsv().contains("# ks_probability_background,0.01"));
 }
 
-QTEST_MAIN(TestTrainingDock)
+NEURINO_TEST_MAIN(TestTrainingDock)
 #include "TestTrainingDock.moc"

@@ -7,6 +7,8 @@
 
 #include <H5Cpp.h>
 #include <QTemporaryDir>
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -308,5 +310,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBatchCli)
+NEURINO_TEST_MAIN(TestBatchCli)
 #include "TestBatchCli.moc"

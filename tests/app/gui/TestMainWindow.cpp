@@ -10,6 +10,8 @@
 #include "core/util/Resources.h"
 #include "exercises/ExerciseCatalog.h"
 
+#include "tests/TestMain.h"
+
 #include <QDir>
 #include <QFile>
 #include <QMenuBar>
@@ -221,5 +223,5 @@ void TestMainWindow::exercisesMenuOpensEveryLesson()
     }
 }
 
-QTEST_MAIN(TestMainWindow)
+NEURINO_TEST_MAIN(TestMainWindow)
 #include "TestMainWindow.moc"

@@ -3,6 +3,8 @@
 
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -92,5 +94,5 @@ void TestScreenshot::registryCanBeExtended()
     QVERIFY(registry.describeViews().contains("added by a test"));
 }
 
-QTEST_GUILESS_MAIN(TestScreenshot)
+NEURINO_TEST_MAIN(TestScreenshot)
 #include "TestScreenshot.moc"

@@ -7,6 +7,8 @@
 #include "core/util/Error.h"
 #include "core/util/Resources.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
@@ -147,5 +149,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLayerInspection)
+NEURINO_TEST_MAIN(TestLayerInspection)
 #include "TestLayerInspection.moc"

@@ -1,6 +1,8 @@
 #include "core/analysis/Pca.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
@@ -48,5 +50,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPca)
+NEURINO_TEST_MAIN(TestPca)
 #include "TestPca.moc"

@@ -1,6 +1,8 @@
 #include "core/analysis/Tsne.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
@@ -122,5 +124,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTsne)
+NEURINO_TEST_MAIN(TestTsne)
 #include "TestTsne.moc"

@@ -2,6 +2,8 @@
 #include "core/data/Batcher.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -107,5 +109,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBatcher)
+NEURINO_TEST_MAIN(TestBatcher)
 #include "TestBatcher.moc"

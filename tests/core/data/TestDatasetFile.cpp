@@ -4,6 +4,8 @@
 #include "core/util/Error.h"
 
 #include <H5Cpp.h>
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -273,5 +275,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDatasetFile)
+NEURINO_TEST_MAIN(TestDatasetFile)
 #include "TestDatasetFile.moc"

@@ -2,6 +2,8 @@
 #include "core/data/Split.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -96,5 +98,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSplit)
+NEURINO_TEST_MAIN(TestSplit)
 #include "TestSplit.moc"

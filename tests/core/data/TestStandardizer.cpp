@@ -2,6 +2,8 @@
 #include "core/data/Standardizer.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -67,5 +69,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStandardizer)
+NEURINO_TEST_MAIN(TestStandardizer)
 #include "TestStandardizer.moc"

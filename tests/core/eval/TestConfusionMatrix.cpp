@@ -3,6 +3,8 @@
 #include "core/eval/Metrics.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -52,5 +54,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConfusionMatrix)
+NEURINO_TEST_MAIN(TestConfusionMatrix)
 #include "TestConfusionMatrix.moc"

@@ -2,6 +2,8 @@
 #include "core/eval/Histogram.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -83,5 +85,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHistogram)
+NEURINO_TEST_MAIN(TestHistogram)
 #include "TestHistogram.moc"

@@ -4,6 +4,9 @@
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "tests/TestSupport.h"
+#include "tests/core/eval/EvalReference.h"
+
+#include "tests/TestMain.h"
 
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
@@ -12,20 +15,6 @@
 using namespace neurino;
 using nlohmann::json;
 
-namespace {
-
-json reference()
-{
-    return json::parse(readTextFile(test::sourcePath("tests/data/eval/reference.json")));
-}
-
-torch::Tensor tensorOf(const json& values)
-{
-    return torch::tensor(values.get<std::vector<double>>(), torch::kFloat64);
-}
-
-} // namespace
-
 class TestRocCurve : public QObject {
     Q_OBJECT
 
@@ -33,7 +22,7 @@ private slots:
     void matchesScikitLearn_data()
     {
         QTest::addColumn<int>("index");
-        const json ref = reference();
+        const json ref = test::evalReference();
         for (std::size_t i = 0; i < ref["roc"].size(); ++i)
             QTest::newRow(ref["roc"][i]["name"].get<std::string>().c_str()) << int(i);
     }
@@ -41,9 +30,9 @@ private slots:
     void matchesScikitLearn()
     {
         QFETCH(int, index);
-        const json c = reference()["roc"][static_cast<std::size_t>(index)];
-        const torch::Tensor weights = c.contains("weights") ? tensorOf(c["weights"]) : torch::Tensor();
-        const RocCurve roc(tensorOf(c["scores"]), tensorOf(c["labels"]), weights);
+        const json c = test::evalReference()["roc"][static_cast<std::size_t>(index)];
+        const torch::Tensor weights = c.contains("weights") ? test::tensorOf(c["weights"]) : torch::Tensor();
+        const RocCurve roc(test::tensorOf(c["scores"]), test::tensorOf(c["labels"]), weights);
         QVERIFY(std::abs(roc.auc() - c["auc"].get<double>()) < 1e-12);
         const auto fpr = c["fpr"].get<std::vector<double>>();
         const auto tpr = c["tpr"].get<std::vector<double>>();
@@ -106,5 +95,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRocCurve)
+NEURINO_TEST_MAIN(TestRocCurve)
 #include "TestRocCurve.moc"

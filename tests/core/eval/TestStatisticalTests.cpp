@@ -4,6 +4,9 @@
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "tests/TestSupport.h"
+#include "tests/core/eval/EvalReference.h"
+
+#include "tests/TestMain.h"
 
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
@@ -12,20 +15,6 @@
 using namespace neurino;
 using nlohmann::json;
 
-namespace {
-
-json reference()
-{
-    return json::parse(readTextFile(test::sourcePath("tests/data/eval/reference.json")));
-}
-
-torch::Tensor tensorOf(const json& values)
-{
-    return torch::tensor(values.get<std::vector<double>>(), torch::kFloat64);
-}
-
-} // namespace
-
 class TestStatisticalTests : public QObject {
     Q_OBJECT
 
@@ -33,7 +22,7 @@ private slots:
     void ksMatchesScipy_data()
     {
         QTest::addColumn<int>("index");
-        const json ref = reference();
+        const json ref = test::evalReference();
         for (std::size_t i = 0; i < ref["ks"].size(); ++i)
             QTest::newRow(ref["ks"][i]["name"].get<std::string>().c_str()) << int(i);
     }
@@ -41,8 +30,8 @@ private slots:
     void ksMatchesScipy()
     {
         QFETCH(int, index);
-        const json c = reference()["ks"][static_cast<std::size_t>(index)];
-        const KsResult r = ksTest(tensorOf(c["a"]), tensorOf(c["b"]));
+        const json c = test::evalReference()["ks"][static_cast<std::size_t>(index)];
+        const KsResult r = ksTest(test::tensorOf(c["a"]), test::tensorOf(c["b"]));
         QVERIFY(std::abs(r.statistic - c["statistic"].get<double>()) < 1e-12);
         const double expected = c["pvalue"].get<double>();
         if (c["method"] == "exact") {
@@ -75,11 +64,11 @@ private slots:
 
     void chi2MatchesRootFormula()
     {
-        const json c = reference()["chi2"][0];
+        const json c = test::evalReference()["chi2"][0];
         Histogram a(c["bins"].get<int>(), c["low"].get<double>(), c["high"].get<double>());
         Histogram b = a;
-        a.fill(tensorOf(c["a"]));
-        b.fill(tensorOf(c["b"]));
+        a.fill(test::tensorOf(c["a"]));
+        b.fill(test::tensorOf(c["b"]));
         for (int i = 0; i < a.bins(); ++i) {
             QCOMPARE(a.content(i), c["counts_a"][static_cast<std::size_t>(i)].get<double>());
             QCOMPARE(b.content(i), c["counts_b"][static_cast<std::size_t>(i)].get<double>());
@@ -109,5 +98,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStatisticalTests)
+NEURINO_TEST_MAIN(TestStatisticalTests)
 #include "TestStatisticalTests.moc"

@@ -4,6 +4,8 @@
 #include "core/util/Error.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
@@ -336,5 +338,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGanTrainer)
+NEURINO_TEST_MAIN(TestGanTrainer)
 #include "TestGanTrainer.moc"

@@ -1,6 +1,8 @@
 #include "core/gan/ShowerValidation.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
@@ -169,5 +171,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestShowerValidation)
+NEURINO_TEST_MAIN(TestShowerValidation)
 #include "TestShowerValidation.moc"

@@ -2,6 +2,8 @@
 #include "core/graph/ModelGraph.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 using namespace neurino;
@@ -158,5 +160,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestModelGraph)
+NEURINO_TEST_MAIN(TestModelGraph)
 #include "TestModelGraph.moc"

@@ -3,6 +3,8 @@
 #include "core/util/Error.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <filesystem>
@@ -174,5 +176,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestModelJson)
+NEURINO_TEST_MAIN(TestModelJson)
 #include "TestModelJson.moc"

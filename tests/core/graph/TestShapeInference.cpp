@@ -2,6 +2,8 @@
 #include "core/graph/ModelGraph.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 using namespace neurino;
@@ -203,5 +205,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestShapeInference)
+NEURINO_TEST_MAIN(TestShapeInference)
 #include "TestShapeInference.moc"

@@ -2,6 +2,8 @@
 #include "core/graph/ModelJson.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 using namespace neurino;
@@ -85,5 +87,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTemplates)
+NEURINO_TEST_MAIN(TestTemplates)
 #include "TestTemplates.moc"

@@ -3,6 +3,8 @@
 #include "core/io/IdxReader.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 #include <zlib.h>
@@ -130,5 +132,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestIdxReader)
+NEURINO_TEST_MAIN(TestIdxReader)
 #include "TestIdxReader.moc"

@@ -6,6 +6,8 @@
 #include "core/util/Seed.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 
 #include <torch/torch.h>
@@ -298,5 +300,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGraphModule)
+NEURINO_TEST_MAIN(TestGraphModule)
 #include "TestGraphModule.moc"

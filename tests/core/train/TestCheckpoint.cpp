@@ -7,6 +7,8 @@
 
 #include <H5Cpp.h>
 #include <QTemporaryDir>
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -213,5 +215,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCheckpoint)
+NEURINO_TEST_MAIN(TestCheckpoint)
 #include "TestCheckpoint.moc"

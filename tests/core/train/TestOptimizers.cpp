@@ -5,6 +5,8 @@
 #include "core/util/AtomicFile.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -81,5 +83,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestOptimizers)
+NEURINO_TEST_MAIN(TestOptimizers)
 #include "TestOptimizers.moc"

@@ -2,6 +2,8 @@
 #include "core/train/TrainConfig.h"
 #include "core/util/Error.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 
@@ -87,5 +89,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrainConfig)
+NEURINO_TEST_MAIN(TestTrainConfig)
 #include "TestTrainConfig.moc"

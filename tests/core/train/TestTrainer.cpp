@@ -4,6 +4,8 @@
 #include "core/util/Error.h"
 #include "tests/core/train/TrainTestData.h"
 
+#include "tests/TestMain.h"
+
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
@@ -286,5 +288,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrainer)
+NEURINO_TEST_MAIN(TestTrainer)
 #include "TestTrainer.moc"

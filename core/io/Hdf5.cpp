@@ -1,0 +1,362 @@
+#include "core/io/Hdf5.h"
+
+#include "core/util/Error.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+namespace neurino::hdf5 {
+
+namespace {
+
+// Target size of one chunk of a compressed dataset.
+constexpr std::int64_t kChunkBytes = 1 << 20;
+
+bool isNumeric(const H5::DataType& type)
+{
+    return type.getClass() == H5T_INTEGER || type.getClass() == H5T_FLOAT;
+}
+
+// The memory type a tensor of `type` is read into or written from.
+const H5::PredType& memoryType(at::ScalarType type)
+{
+    switch (type) {
+    case at::kFloat:
+        return H5::PredType::NATIVE_FLOAT;
+    case at::kDouble:
+        return H5::PredType::NATIVE_DOUBLE;
+    case at::kLong:
+        return H5::PredType::NATIVE_INT64;
+    case at::kInt:
+        return H5::PredType::NATIVE_INT32;
+    case at::kShort:
+        return H5::PredType::NATIVE_INT16;
+    case at::kChar:
+        return H5::PredType::NATIVE_INT8;
+    case at::kByte:
+        return H5::PredType::NATIVE_UINT8;
+    default:
+        break;
+    }
+    throw IoError(std::string("cannot store tensors of type ") + c10::toString(type)
+        + " in an HDF5 file; convert them to float32, float64 or an integer type");
+}
+
+H5::Attribute createScalar(H5::H5Object& object, const std::string& name, const H5::DataType& type)
+{
+    if (object.attrExists(name))
+        object.removeAttr(name);
+    return object.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
+}
+
+// A numeric attribute holding exactly one value, or nothing.
+std::optional<H5::Attribute> numericScalar(const H5::H5Object& object, const std::string& name)
+{
+    if (!object.attrExists(name))
+        return std::nullopt;
+    H5::Attribute attribute = object.openAttribute(name);
+    if (!isNumeric(attribute.getDataType()) || attribute.getSpace().getSimpleExtentNpoints() != 1)
+        return std::nullopt;
+    return attribute;
+}
+
+H5::DSetCreatPropList chunkedLayout(const at::Tensor& data, std::vector<hsize_t> dims, int gzipLevel)
+{
+    H5::DSetCreatPropList props;
+    if (gzipLevel <= 0 || dims.empty() || dims[0] == 0)
+        return props;
+    std::int64_t rowBytes = static_cast<std::int64_t>(data.element_size());
+    for (std::size_t i = 1; i < dims.size(); ++i)
+        rowBytes *= static_cast<std::int64_t>(dims[i]);
+    dims[0] = static_cast<hsize_t>(std::clamp<std::int64_t>(
+        kChunkBytes / std::max<std::int64_t>(rowBytes, 1), 1, static_cast<std::int64_t>(dims[0])));
+    props.setChunk(static_cast<int>(dims.size()), dims.data());
+    props.setShuffle();
+    props.setDeflate(static_cast<unsigned>(std::min(gzipLevel, 9)));
+    return props;
+}
+
+} // namespace
+
+std::unique_lock<std::recursive_mutex> lock()
+{
+    static std::recursive_mutex mutex;
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { H5::Exception::dontPrint(); });
+    return std::unique_lock<std::recursive_mutex>(mutex);
+}
+
+H5::H5File openForReading(const std::string& path, const std::string& what)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw IoError(what + " '" + path + "' does not exist; check the path");
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw IoError("'" + path + "' is not a regular file; choose an HDF5 " + what + " (.h5)");
+    auto held = lock();
+    bool hdf5 = false;
+    try {
+        hdf5 = H5::H5File::isHdf5(path.c_str());
+    } catch (const H5::Exception&) {
+        hdf5 = false;
+    }
+    if (!hdf5)
+        throw IoError("'" + path + "' is not an HDF5 file; a " + what + " is an HDF5 (.h5) file");
+    try {
+        return H5::H5File(path, H5F_ACC_RDONLY);
+    } catch (const H5::Exception& e) {
+        throw IoError("cannot open " + what + " '" + path + "': " + e.getDetailMsg());
+    }
+}
+
+bool datasetExists(const H5::H5File& file, const std::string& path)
+{
+    auto held = lock();
+    std::string prefix;
+    std::stringstream parts(path);
+    std::string part;
+    while (std::getline(parts, part, '/')) {
+        if (part.empty())
+            continue;
+        prefix += "/" + part;
+        if (H5Lexists(file.getId(), prefix.c_str(), H5P_DEFAULT) <= 0)
+            return false;
+    }
+    return !prefix.empty() && file.childObjType(prefix) == H5O_TYPE_DATASET;
+}
+
+std::vector<std::int64_t> shapeOf(const H5::DataSet& dataset)
+{
+    auto held = lock();
+    const H5::DataSpace space = dataset.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    if (rank > 0)
+        space.getSimpleExtentDims(dims.data());
+    return std::vector<std::int64_t>(dims.begin(), dims.end());
+}
+
+std::string typeName(const H5::DataType& type)
+{
+    auto held = lock();
+    switch (type.getClass()) {
+    case H5T_INTEGER: {
+        const bool isSigned = H5::IntType(type.getId()).getSign() != H5T_SGN_NONE;
+        return std::string(isSigned ? "int" : "uint") + std::to_string(8 * type.getSize());
+    }
+    case H5T_FLOAT:
+        return "float" + std::to_string(8 * type.getSize());
+    case H5T_STRING:
+        return "string";
+    case H5T_ENUM:
+        return "enum";
+    case H5T_COMPOUND:
+        return "compound";
+    default:
+        return "other";
+    }
+}
+
+std::vector<std::string> childNames(const H5::Group& group)
+{
+    auto held = lock();
+    std::vector<std::string> names;
+    const hsize_t count = group.getNumObjs();
+    for (hsize_t i = 0; i < count; ++i)
+        names.push_back(group.getObjnameByIdx(i));
+    return names;
+}
+
+void writeString(H5::H5Object& object, const std::string& name, const std::string& value)
+{
+    auto held = lock();
+    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    type.setCset(H5T_CSET_UTF8);
+    const char* raw = value.c_str();
+    createScalar(object, name, type).write(type, &raw);
+}
+
+void writeStrings(H5::H5Object& object, const std::string& name, const std::vector<std::string>& values)
+{
+    auto held = lock();
+    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    type.setCset(H5T_CSET_UTF8);
+    const hsize_t dims[1] = { values.size() };
+    if (object.attrExists(name))
+        object.removeAttr(name);
+    H5::Attribute attribute = object.createAttribute(name, type, H5::DataSpace(1, dims));
+    std::vector<const char*> raw;
+    for (const auto& value : values)
+        raw.push_back(value.c_str());
+    if (!raw.empty())
+        attribute.write(type, raw.data());
+}
+
+void writeInt64(H5::H5Object& object, const std::string& name, std::int64_t value)
+{
+    auto held = lock();
+    createScalar(object, name, H5::PredType::NATIVE_INT64).write(H5::PredType::NATIVE_INT64, &value);
+}
+
+void writeUInt64(H5::H5Object& object, const std::string& name, std::uint64_t value)
+{
+    auto held = lock();
+    createScalar(object, name, H5::PredType::NATIVE_UINT64).write(H5::PredType::NATIVE_UINT64, &value);
+}
+
+void writeDouble(H5::H5Object& object, const std::string& name, double value)
+{
+    auto held = lock();
+    createScalar(object, name, H5::PredType::NATIVE_DOUBLE).write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+
+std::vector<std::string> readStrings(const H5::H5Object& object, const std::string& name)
+{
+    auto held = lock();
+    if (!object.attrExists(name))
+        return {};
+    const H5::Attribute attribute = object.openAttribute(name);
+    if (attribute.getDataType().getClass() != H5T_STRING)
+        return {};
+    const H5::StrType type = attribute.getStrType();
+    const H5::DataSpace space = attribute.getSpace();
+    const hssize_t count = space.getSimpleExtentType() == H5S_NULL ? 0 : space.getSimpleExtentNpoints();
+    std::vector<std::string> values;
+    if (count <= 0)
+        return values;
+    if (type.isVariableStr()) {
+        std::vector<char*> raw(static_cast<std::size_t>(count), nullptr);
+        attribute.read(type, raw.data());
+        for (char* s : raw)
+            values.emplace_back(s ? s : "");
+        H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, raw.data());
+        return values;
+    }
+    const std::size_t width = type.getSize();
+    std::vector<char> raw(width * static_cast<std::size_t>(count));
+    attribute.read(type, raw.data());
+    for (hssize_t i = 0; i < count; ++i) {
+        const char* begin = raw.data() + static_cast<std::size_t>(i) * width;
+        values.emplace_back(begin, strnlen(begin, width));
+    }
+    return values;
+}
+
+std::optional<std::string> readString(const H5::H5Object& object, const std::string& name)
+{
+    std::vector<std::string> values = readStrings(object, name);
+    if (values.empty())
+        return std::nullopt;
+    return std::move(values.front());
+}
+
+std::optional<std::int64_t> readInt64(const H5::H5Object& object, const std::string& name)
+{
+    auto held = lock();
+    const auto attribute = numericScalar(object, name);
+    std::int64_t value = 0;
+    if (!attribute)
+        return std::nullopt;
+    attribute->read(H5::PredType::NATIVE_INT64, &value);
+    return value;
+}
+
+std::optional<std::uint64_t> readUInt64(const H5::H5Object& object, const std::string& name)
+{
+    auto held = lock();
+    const auto attribute = numericScalar(object, name);
+    std::uint64_t value = 0;
+    if (!attribute)
+        return std::nullopt;
+    attribute->read(H5::PredType::NATIVE_UINT64, &value);
+    return value;
+}
+
+std::optional<double> readDouble(const H5::H5Object& object, const std::string& name)
+{
+    auto held = lock();
+    const auto attribute = numericScalar(object, name);
+    double value = 0;
+    if (!attribute)
+        return std::nullopt;
+    attribute->read(H5::PredType::NATIVE_DOUBLE, &value);
+    return value;
+}
+
+at::ScalarType scalarTypeOf(const H5::DataType& type)
+{
+    auto held = lock();
+    if (type.getClass() == H5T_FLOAT)
+        return type.getSize() > 4 ? at::kDouble : at::kFloat;
+    if (type.getClass() != H5T_INTEGER)
+        throw IoError("a dataset holds " + typeName(type) + " values where numbers were expected");
+    const bool isSigned = H5::IntType(type.getId()).getSign() != H5T_SGN_NONE;
+    switch (type.getSize()) {
+    case 1:
+        return isSigned ? at::kChar : at::kByte;
+    case 2:
+        return isSigned ? at::kShort : at::kInt;
+    case 4:
+        return isSigned ? at::kInt : at::kLong;
+    default:
+        return at::kLong;
+    }
+}
+
+void writeTensor(H5::Group& parent, const std::string& name, const at::Tensor& tensor, TensorLayout layout)
+{
+    at::Tensor data = tensor.detach().cpu().contiguous();
+    if (data.scalar_type() == at::kBool)
+        data = data.to(at::kByte);
+    const H5::PredType& type = memoryType(data.scalar_type());
+    std::vector<hsize_t> dims(data.sizes().begin(), data.sizes().end());
+    if (dims.empty() && layout.scalarAsVector)
+        dims.push_back(1);
+    auto held = lock();
+    const H5::DataSpace space
+        = dims.empty() ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+    H5::DataSet dataset = parent.createDataSet(name, type, space, chunkedLayout(data, dims, layout.gzipLevel));
+    if (data.numel() > 0)
+        dataset.write(data.data_ptr(), type);
+}
+
+at::Tensor readTensor(const H5::Group& parent, const std::string& name)
+{
+    auto held = lock();
+    const H5::DataSet dataset = parent.openDataSet(name);
+    const std::vector<std::int64_t> shape = shapeOf(dataset);
+    const at::ScalarType type = scalarTypeOf(dataset.getDataType());
+    at::Tensor out = torch::empty(shape, torch::TensorOptions().dtype(type));
+    if (out.numel() > 0)
+        dataset.read(out.data_ptr(), memoryType(type));
+    return out;
+}
+
+at::Tensor readRows(
+    const H5::DataSet& dataset, std::int64_t begin, std::int64_t count, std::optional<at::ScalarType> as)
+{
+    auto held = lock();
+    const std::vector<std::int64_t> dims = shapeOf(dataset);
+    if (dims.empty())
+        throw IoError("cannot read rows of a scalar dataset");
+    const at::ScalarType type = as ? *as : scalarTypeOf(dataset.getDataType());
+    std::vector<std::int64_t> outShape = dims;
+    outShape[0] = count;
+    at::Tensor out = torch::empty(outShape, torch::TensorOptions().dtype(type));
+    if (count == 0)
+        return out;
+    const H5::DataSpace fileSpace = dataset.getSpace();
+    std::vector<hsize_t> offset(dims.size(), 0), extent(dims.begin(), dims.end());
+    offset[0] = static_cast<hsize_t>(begin);
+    extent[0] = static_cast<hsize_t>(count);
+    fileSpace.selectHyperslab(H5S_SELECT_SET, extent.data(), offset.data());
+    const H5::DataSpace memorySpace(static_cast<int>(extent.size()), extent.data());
+    dataset.read(out.data_ptr(), memoryType(type), memorySpace, fileSpace);
+    return out;
+}
+
+} // namespace neurino::hdf5
