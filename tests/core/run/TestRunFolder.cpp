@@ -9,6 +9,8 @@
 #include "core/util/Error.h"
 #include "tests/core/train/TrainTestData.h"
 
+#include "tests/TestMain.h"
+
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <torch/torch.h>
@@ -304,5 +306,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRunFolder)
+NEURINO_TEST_MAIN(TestRunFolder)
 #include "TestRunFolder.moc"
