@@ -8,6 +8,10 @@
 
 namespace neurino {
 
+// Makes `run` a GAN run of `config`: the run list's columns and the curves read `run.config`'s common fields,
+// and settingsText() gives the GAN's own settings.
+void setGanConfig(RunRecord& run, const GanConfig& config);
+
 // A run folder (core's RunFolder: what `neurino-batch train` or `gan train` and the window write) as the
 // run list holds it, so that runs can be compared across sessions and with batch runs.
 RunRecord runRecord(const RunFolder& folder);

@@ -1,6 +1,7 @@
 #include "widgets/TrainingSession.h"
 
 #include "widgets/GanWorker.h"
+#include "widgets/RunFolder.h"
 #include "widgets/TrainingWorker.h"
 
 #include "core/gan/GanConfig.h"
@@ -130,7 +131,7 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
               .arg(config.discriminatorOptimizer.learningRate)
         : name;
     record.dataName = data.describe();
-    record.setGanConfig(config);
+    setGanConfig(record, config);
     const QString folder = beginRun(std::move(record), m_ganWorker);
     GanWorker* worker = m_ganWorker;
     QMetaObject::invokeMethod(

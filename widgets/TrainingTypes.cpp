@@ -1,6 +1,5 @@
 #include "widgets/TrainingTypes.h"
 
-#include "core/gan/GanConfig.h"
 #include "core/train/History.h"
 
 #include <QFileInfo>
@@ -44,25 +43,6 @@ std::int64_t ConfusionData::total() const
             sum += c;
     }
     return sum;
-}
-
-void RunRecord::setGanConfig(const GanConfig& gan)
-{
-    this->gan = true;
-    config.optimizer = gan.discriminatorOptimizer;
-    config.epochs = gan.epochs;
-    config.batchSize = gan.batchSize;
-    config.seed = gan.seed;
-    config.device = gan.device;
-    settings = QObject::tr("GAN %1, %2, lr G %3 / D %4, batch %5, %6 epochs, flip %7, seed %8")
-                   .arg(QString::fromStdString(gan.loss))
-                   .arg(QString::fromStdString(gan.generatorOptimizer.name))
-                   .arg(gan.generatorOptimizer.learningRate)
-                   .arg(gan.discriminatorOptimizer.learningRate)
-                   .arg(gan.batchSize)
-                   .arg(gan.epochs)
-                   .arg(gan.labelFlip)
-                   .arg(gan.seed);
 }
 
 QString RunRecord::settingsText() const

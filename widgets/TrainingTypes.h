@@ -17,8 +17,6 @@
 // show. No tensors here: the worker turns core's results into these before they leave its thread.
 namespace neurino {
 
-struct GanConfig;
-
 // Where a run's data comes from: a catalog generator with its options, or an HDF5 file.
 struct DataChoice {
     enum class Kind { Generator, File };
@@ -121,9 +119,6 @@ struct RunRecord {
     bool gan = false; // a generator trained against a discriminator
     QString settings; // what settingsText() shows when `config` cannot hold the settings (GAN runs)
 
-    // Makes this a GAN run of `config`: the columns and curves read `config`'s common fields, and
-    // settingsText() gives the GAN's own settings.
-    void setGanConfig(const GanConfig& gan);
     // "adam, lr 0.001, batch 32, 10 epochs, seed 42".
     QString settingsText() const;
     // "val_accuracy 0.93, val_loss 0.21" from the final metrics.
