@@ -11,6 +11,7 @@
 #include "widgets/GanSettings.h"
 #include "widgets/GanView.h"
 #include "widgets/GraphModel.h"
+#include "widgets/MetricChart.h"
 #include "widgets/ColorScale.h"
 #include "widgets/ShowerImagePanel.h"
 #include "widgets/TrainingArea.h"
