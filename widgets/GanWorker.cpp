@@ -1,21 +1,17 @@
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
 #include "core/data/DatasetFile.h"
 #include "core/gan/GanTrainer.h"
-#include "core/graph/ModelJson.h"
+#include "core/run/GanRunFolderWriter.h"
 #include "core/train/StopToken.h"
-#include "core/util/AtomicFile.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
 #include "datasets/Catalog.h"
 
 #include "widgets/GanWorker.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <exception>
-#include <filesystem>
-#include <sstream>
+#include <memory>
 
 namespace neurino {
 
@@ -92,10 +88,9 @@ GanEpochData toEpochData(const GanSamples& s)
 // Forwards the trainer's reports to the worker, thins the samples, and keeps the run folder.
 class Forwarder : public GanObserver {
 public:
-    Forwarder(GanWorker& worker, GanTrainer& trainer, std::string folder)
+    Forwarder(GanWorker& worker, GanRunFolderWriter* folder)
         : m_worker(worker)
-        , m_trainer(trainer)
-        , m_folder(std::move(folder))
+        , m_folder(folder)
     {
     }
 
@@ -103,14 +98,14 @@ public:
     void onBatchEnd(const BatchStats& s) override { m_worker.reportBatch(s); }
     void onEpochEnd(const EpochStats& s) override
     {
-        if (!m_folder.empty()) {
-            std::ostringstream lines;
-            for (std::size_t i = 0; i < m_trainer.history().size(); ++i)
-                lines << m_trainer.history().epochLine(i) << "\n";
-            writeTextFileAtomically(m_folder + "/metrics.jsonl", lines.str());
-            m_trainer.save(m_folder);
-        }
+        if (m_folder)
+            m_folder->onEpochEnd(s);
         m_worker.reportEpoch(s);
+    }
+    void onFinished(const TrainSummary& s) override
+    {
+        if (m_folder)
+            m_folder->onFinished(s);
     }
     void onSamples(const GanSamples& s) override
     {
@@ -134,8 +129,7 @@ private:
     }
 
     GanWorker& m_worker;
-    GanTrainer& m_trainer;
-    std::string m_folder;
+    GanRunFolderWriter* m_folder; // null: no run folder
     GanSamples m_last;
     int m_sentEpoch = -1;
     QElapsedTimer m_sinceSent;
@@ -148,16 +142,6 @@ torch::Tensor matchChannels(const torch::Tensor& features, const Shape& made)
         && features.size(2) == made[2])
         return features.unsqueeze(1);
     return features;
-}
-
-void writeConfig(const std::string& folder, const GanConfig& gan, const ModelGraph& generator,
-    const ModelGraph& discriminator, const DataSource& data)
-{
-    std::filesystem::create_directories(folder);
-    const nlohmann::json config = { { "gan", gan.toJson() }, { "generator", modelToJson(generator) },
-        { "discriminator", modelToJson(discriminator) },
-        { "data", data.kind == DataSource::Kind::File ? data.path : data.describe() } };
-    writeTextFileAtomically(folder + "/config.json", config.dump(2) + "\n");
 }
 
 } // namespace
@@ -179,28 +163,20 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
         GanTrainer trainer(generator, discriminator, settings);
         const torch::Tensor real = matchChannels(
             dataset->features, trainer.generator()->shapes().at(trainer.generator()->graph().outputNode()));
-        const std::string dir = folder.toStdString();
-        if (!dir.empty())
-            writeConfig(dir, settings, generator, discriminator, data);
-        Forwarder forwarder(*this, trainer, dir);
+        std::unique_ptr<GanRunFolderWriter> writer;
+        if (!folder.isEmpty())
+            writer = std::make_unique<GanRunFolderWriter>(folder.toStdString(), trainer,
+                data.kind == DataSource::Kind::File ? data.path : data.describe(),
+                /*resume=*/false, /*overwrite=*/true);
+        Forwarder forwarder(*this, writer.get());
         emit status(tr("Training the GAN on %1…")
                         .arg(QString::fromStdString(describeDevice(selectDevice(settings.device)))));
         const GanSummary result = trainer.train(
             real, settings.conditional ? dataset->targets : torch::Tensor(), &forwarder, m_stop.get());
         forwarder.finish();
-        if (!dir.empty()) {
-            // The folder's checkpoints hold the last epoch's networks; the best epoch's replace them.
-            if (result.restoredBestWeights)
-                trainer.save(dir);
-            writeTextFileAtomically(dir + "/summary.txt", summaryText(result));
-        }
-
         emit finished(result);
     });
 }
-
-
-
 
 void GanWorker::reportSamples(const GanEpochData& samples)
 {

@@ -6,7 +6,6 @@
 
 #include "core/graph/ModelGraph.h"
 
-
 namespace neurino {
 
 struct GanConfig;
@@ -24,9 +23,8 @@ public:
 
     using RunWorker::RunWorker;
 
-    // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, receives what
-    // `neurino-batch gan train` writes: config.json, metrics.jsonl, generator.h5, discriminator.h5,
-    // summary.txt.
+    // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, becomes the run's
+    // folder, written by GanRunFolderWriter as `neurino-batch gan train` writes it.
     void run(const ModelGraph& generator, const ModelGraph& discriminator, const DataSource& data,
         const GanConfig& config, const QString& folder);
 

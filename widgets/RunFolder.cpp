@@ -1,144 +1,51 @@
 #include "widgets/RunFolder.h"
 
-#include "core/util/AtomicFile.h"
-#include "core/util/Error.h"
-
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
-#include <nlohmann/json.hpp>
+namespace neurino {
 
-#include <cmath>
-#include <sstream>
-
-namespace neurino::RunFolder {
-
-namespace {
-
-std::string native(const QString& path)
+void setGanConfig(RunRecord& run, const GanConfig& config)
 {
-    return QDir::toNativeSeparators(path).toStdString();
+    run.gan = true;
+    run.config.optimizer = config.discriminatorOptimizer;
+    run.config.epochs = config.epochs;
+    run.config.batchSize = config.batchSize;
+    run.config.seed = config.seed;
+    run.config.device = config.device;
+    run.settings = QObject::tr("GAN %1, %2, lr G %3 / D %4, batch %5, %6 epochs, flip %7, seed %8")
+                       .arg(QString::fromStdString(config.loss))
+                       .arg(QString::fromStdString(config.generatorOptimizer.name))
+                       .arg(config.generatorOptimizer.learningRate)
+                       .arg(config.discriminatorOptimizer.learningRate)
+                       .arg(config.batchSize)
+                       .arg(config.epochs)
+                       .arg(config.labelFlip)
+                       .arg(config.seed);
 }
 
-// The epoch with the best monitored value, as the trainer's early stopping picks it.
-void markBest(std::vector<EpochStats>& epochs, const TrainConfig& config)
+RunRecord runRecord(const RunFolder& folder)
 {
-    std::string monitor = config.earlyStopping.monitor;
-    if (!epochs.empty() && !epochs.front().metrics.count(monitor))
-        monitor = "loss";
-    const bool maximise = config.earlyStopping.mode == "max"
-        || (config.earlyStopping.mode == "auto"
-            && (monitor.find("accuracy") != std::string::npos || monitor.find("auc") != std::string::npos));
-    int best = 0;
-    double bestValue = maximise ? -INFINITY : INFINITY;
-    for (EpochStats& e : epochs) {
-        auto it = e.metrics.find(monitor);
-        if (it != e.metrics.end() && (maximise ? it->second > bestValue : it->second < bestValue)) {
-            bestValue = it->second;
-            best = e.epoch;
-            e.improved = true;
-        }
-        e.bestEpoch = best;
-    }
-}
-
-} // namespace
-
-RunRecord read(const QString& folder)
-{
-    const QDir dir(folder);
-    if (!QFileInfo::exists(dir.filePath("config.json")))
-        throw IoError("'" + native(folder) + "' is not a run folder: it has no config.json (a run folder "
-            + "holds config.json and metrics.jsonl, as neurino-batch train writes them)");
     RunRecord run;
+    const QDir dir(QString::fromStdString(folder.dir));
     run.folder = dir.absolutePath();
     run.name = dir.dirName();
-    const std::string configPath = native(dir.filePath("config.json"));
-    try {
-        const nlohmann::json config = nlohmann::json::parse(readTextFile(configPath));
-        run.config = TrainConfig::fromJson(config.value("training", nlohmann::json::object()), configPath);
-        run.modelName
-            = QString::fromStdString(config.value("model", nlohmann::json::object()).value("name", ""));
-        const nlohmann::json data = config.value("data", nlohmann::json::object());
-        run.dataName = QFileInfo(QString::fromStdString(data.value("origin", ""))).fileName();
-        run.start.parameters = config.value("parameters", std::int64_t(0));
-        run.start.device = config.value("device", "");
-        run.start.epochs = run.config.epochs;
-        run.start.firstEpoch = config.value("first_epoch", 1);
-        const nlohmann::json split = config.value("split", nlohmann::json::object());
-        run.start.trainSamples = split.value("train", std::int64_t(0));
-        run.start.validationSamples = split.value("validation", std::int64_t(0));
-        run.start.testSamples = split.value("test", std::int64_t(0));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error("'" + configPath + "' is damaged: " + e.what());
-    }
-
-    const std::string metricsPath = native(dir.filePath("metrics.jsonl"));
-    if (QFileInfo::exists(dir.filePath("metrics.jsonl"))) {
-        std::istringstream lines(readTextFile(metricsPath));
-        std::string line;
-        int number = 0;
-        while (std::getline(lines, line)) {
-            ++number;
-            if (line.empty())
-                continue;
-            try {
-                const nlohmann::json row = nlohmann::json::parse(line);
-                EpochStats e;
-                e.epoch = row.at("epoch").get<int>();
-                e.epochs = run.config.epochs;
-                for (const auto& [key, value] : row.items()) {
-                    if (key != "epoch" && value.is_number())
-                        e.metrics[key] = value.get<double>();
-                }
-                e.learningRate = e.metrics.count("lr") ? e.metrics.at("lr") : 0.0;
-                run.epochs.push_back(std::move(e));
-            } catch (const nlohmann::json::exception& e) {
-                throw Error(
-                    "'" + metricsPath + "' line " + std::to_string(number) + " is damaged: " + e.what());
-            }
-        }
-    }
-    markBest(run.epochs, run.config);
-    run.summary.epochsCompleted = static_cast<int>(run.epochs.size());
-    run.summary.bestEpoch = run.epochs.empty() ? 0 : run.epochs.back().bestEpoch;
-    if (!run.epochs.empty())
-        run.summary.finalMetrics = run.epochs.back().metrics;
-    // How it ended is in summary.txt's "result:" line; a folder without one was interrupted.
-    run.summary.reason = StopReason::Cancelled;
-    if (QFileInfo::exists(dir.filePath("summary.txt"))) {
-        std::istringstream summary(readTextFile(native(dir.filePath("summary.txt"))));
-        std::string line;
-        while (std::getline(summary, line)) {
-            if (line.rfind("result:", 0) != 0)
-                continue;
-            for (StopReason reason : { StopReason::Completed, StopReason::EarlyStopped, StopReason::Cancelled,
-                     StopReason::Failed }) {
-                if (line.find(" " + stopReasonName(reason) + " ") != std::string::npos)
-                    run.summary.reason = reason;
-            }
-            break;
-        }
-    }
+    run.modelName = QString::fromStdString(folder.modelName);
+    run.dataName = QFileInfo(QString::fromStdString(folder.data)).fileName();
+    if (folder.kind == RunKind::Gan)
+        setGanConfig(run, folder.gan);
+    else
+        run.config = folder.training;
+    run.start = folder.start;
+    run.epochs = folder.epochs;
+    run.summary = folder.summary;
     run.finished = true;
     return run;
 }
 
-void copy(const QString& folder, const QString& target)
+RunRecord readRunRecord(const QString& folder)
 {
-    const QDir source(folder);
-    QDir out(target);
-    if (QFileInfo::exists(out.filePath("config.json")))
-        throw IoError("'" + native(target) + "' holds a run already; choose an empty folder");
-    if (!out.mkpath("."))
-        throw IoError("cannot create the folder '" + native(target) + "'");
-    for (const QFileInfo& file : source.entryInfoList(QDir::Files)) {
-        const QString to = out.filePath(file.fileName());
-        QFile::remove(to);
-        if (!QFile::copy(file.absoluteFilePath(), to))
-            throw IoError("cannot copy '" + native(file.absoluteFilePath()) + "' to '" + native(to) + "'");
-    }
+    return runRecord(RunFolder::read(QDir::toNativeSeparators(folder).toStdString()));
 }
 
-} // namespace neurino::RunFolder
+} // namespace neurino

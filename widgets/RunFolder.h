@@ -2,22 +2,21 @@
 
 #include "widgets/TrainingTypes.h"
 
+#include "core/run/RunFolder.h"
+
 #include <QString>
 
 namespace neurino {
 
-// Run folders as `neurino-batch train` and the training dock write them (config.json, metrics.jsonl,
-// checkpoint.h5, best.h5, summary.txt), read back into the run list so that runs can be compared across
-// sessions and with batch runs.
-namespace RunFolder {
+// Makes `run` a GAN run of `config`: the run list's columns and the curves read `run.config`'s common fields,
+// and settingsText() gives the GAN's own settings.
+void setGanConfig(RunRecord& run, const GanConfig& config);
 
-// Reads a run folder's settings and per-epoch metrics. Throws IoError for a folder that is not a run
-// (no config.json) and Error naming the file and line for a damaged one.
-RunRecord read(const QString& folder);
+// A run folder (core's RunFolder: what `neurino-batch train` or `gan train` and the window write) as the
+// run list holds it, so that runs can be compared across sessions and with batch runs.
+RunRecord runRecord(const RunFolder& folder);
 
-// Copies a run folder to `target` (created; must not hold a run already). Throws IoError.
-void copy(const QString& folder, const QString& target);
-
-} // namespace RunFolder
+// Reads `folder` into a run record. Throws IoError as RunFolder::read does.
+RunRecord readRunRecord(const QString& folder);
 
 } // namespace neurino

@@ -105,14 +105,22 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     });
     connect(session, &TrainingSession::batchEnded, m_curves, &MetricChart::addBatch);
     connect(session, &TrainingSession::epochEnded, m_curves, &MetricChart::addEpoch);
-    connect(session, &TrainingSession::runFinished, this, [this](const RunRecord& run) {
-        // A loaded run arrives whole: draw its epochs.
-        if (m_curves->epochCount(run.id) == 0) {
-            for (const EpochStats& e : run.epochs)
-                m_curves->addEpoch(run.id, e);
-        }
-        showEvaluation(run);
-    });
+    connect(session, &TrainingSession::runFinished, this, &TrainingArea::showFinishedRun);
+}
+
+void TrainingArea::showFinishedRun(const RunRecord& run)
+{
+    // A loaded run arrives whole: draw its epochs, a GAN's also in the GAN view (without samples).
+    if (m_curves->epochCount(run.id) == 0) {
+        for (const EpochStats& e : run.epochs)
+            m_curves->addEpoch(run.id, e);
+    }
+    if (run.gan && m_gan->runId() != run.id) {
+        m_gan->setRun(run.id, run.name);
+        for (const EpochStats& e : run.epochs)
+            m_gan->addEpoch(e);
+    }
+    showEvaluation(run);
 }
 
 void TrainingArea::showEvaluation(const RunRecord& run)

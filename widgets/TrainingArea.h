@@ -48,6 +48,9 @@ public:
     void showEvaluation(const RunRecord& run);
 
 private:
+    // Draws a run that ended, or that was loaded whole from its folder.
+    void showFinishedRun(const RunRecord& run);
+
     TrainingSession* m_session;
     MetricChart* m_curves;
     ConfusionMatrixView* m_confusion;

@@ -705,7 +705,7 @@ void TrainingDock::stop()
 bool TrainingDock::openRun(const QString& folder)
 {
     try {
-        m_session->addRun(RunFolder::read(folder));
+        m_session->addRun(readRunRecord(folder));
         return true;
     } catch (const Error& e) {
         showError(QString::fromStdString(e.what()));
@@ -723,7 +723,7 @@ bool TrainingDock::saveRun(int runId, const QString& target)
         return false;
     }
     try {
-        RunFolder::copy(run->folder, target);
+        RunFolder::copy(run->folder.toStdString(), target.toStdString());
         emit message(tr("%1 saved to %2.").arg(run->name, QDir::toNativeSeparators(target)), false);
         return true;
     } catch (const Error& e) {

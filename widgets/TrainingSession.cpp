@@ -1,6 +1,7 @@
 #include "widgets/TrainingSession.h"
 
 #include "widgets/GanWorker.h"
+#include "widgets/RunFolder.h"
 #include "widgets/TrainingWorker.h"
 
 #include "core/gan/GanConfig.h"
@@ -122,7 +123,6 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
         return false;
     RunRecord record;
     record.id = m_nextId++;
-    record.gan = true;
     record.modelName = QString::fromStdString(generator.name() + " vs " + discriminator.name());
     record.name = name.isEmpty()
         ? tr("Run %1 (GAN, lr %2 / %3)")
@@ -131,21 +131,7 @@ bool TrainingSession::startGan(const ModelGraph& generator, const ModelGraph& di
               .arg(config.discriminatorOptimizer.learningRate)
         : name;
     record.dataName = QString::fromStdString(data.describe());
-    // The run list's columns and the curves read these; the GAN's own settings are in `settings`.
-    record.config.optimizer = config.discriminatorOptimizer;
-    record.config.epochs = config.epochs;
-    record.config.batchSize = config.batchSize;
-    record.config.seed = config.seed;
-    record.config.device = config.device;
-    record.settings = tr("GAN %1, %2, lr G %3 / D %4, batch %5, %6 epochs, flip %7, seed %8")
-                          .arg(QString::fromStdString(config.loss))
-                          .arg(QString::fromStdString(config.generatorOptimizer.name))
-                          .arg(config.generatorOptimizer.learningRate)
-                          .arg(config.discriminatorOptimizer.learningRate)
-                          .arg(config.batchSize)
-                          .arg(config.epochs)
-                          .arg(config.labelFlip)
-                          .arg(config.seed);
+    setGanConfig(record, config);
     const QString folder = beginRun(std::move(record), m_ganWorker);
     GanWorker* worker = m_ganWorker;
     QMetaObject::invokeMethod(

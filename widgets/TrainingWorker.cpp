@@ -1,7 +1,7 @@
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
 #include "core/analysis/LayerInspection.h"
 #include "core/run/ClassifierReport.h"
-#include "core/train/RunDirectory.h"
+#include "core/run/RunFolderWriter.h"
 #include "core/train/StopToken.h"
 #include "core/train/Trainer.h"
 #include "core/util/Device.h"
@@ -259,9 +259,10 @@ void TrainingWorker::run(
             boundary = std::make_unique<BoundarySampler>(trainer);
         Forwarder forwarder(*this, boundary.get(), trainer);
         ObserverList observers;
-        std::unique_ptr<RunDirectory> runDir;
+        std::unique_ptr<RunFolderWriter> runDir;
         if (!folder.isEmpty()) {
-            runDir = std::make_unique<RunDirectory>(folder.toStdString(), trainer, false, /*overwrite=*/true);
+            runDir = std::make_unique<RunFolderWriter>(
+                folder.toStdString(), trainer, /*resume=*/false, /*overwrite=*/true);
             observers.add(runDir.get());
         }
         observers.add(&forwarder);

@@ -6,6 +6,7 @@
 #include "core/gan/GanTrainer.h"
 #include "core/graph/ModelJson.h"
 #include "core/run/DataSource.h"
+#include "core/run/GanRunFolderWriter.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
@@ -17,7 +18,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <unistd.h>
 
@@ -31,7 +31,7 @@ struct GanTrainOptions {
     std::int64_t batchSize = 128;
     std::string loss = "bce", optimizer = "rmsprop", device = "auto";
     double lrGenerator = 1e-4, lrDiscriminator = 1e-4, labelFlip = 0.05, labelSmoothing = 0.0;
-    std::vector<double> latentScale{1.0, 5.0};
+    std::vector<double> latentScale { 1.0, 5.0 };
     double physicsWeight = 0.0;
     std::string lrDecay = "none", keepBest;
     int discriminatorSteps = 1, threads = 0;
@@ -40,46 +40,12 @@ struct GanTrainOptions {
     std::uint64_t seed = 42;
 };
 
-// Prints the physics figures each epoch and keeps metrics.jsonl and the checkpoints of the run directory.
-class GanRunWriter : public GanObserver {
+// Feeds the progress bar and the run folder, and prints the physics figures of each epoch.
+class GanConsole : public GanObserver {
 public:
-    GanRunWriter(GanTrainer& trainer, std::string dir)
-        : m_trainer(trainer)
-        , m_dir(std::move(dir))
-    {
-    }
-
-    void onEpochEnd(const EpochStats& stats) override
-    {
-        std::ostringstream lines;
-        for (std::size_t i = 0; i < m_trainer.history().size(); ++i)
-            lines << m_trainer.history().epochLine(i) << "\n";
-        writeTextFileAtomically(m_dir + "/metrics.jsonl", lines.str());
-        m_trainer.save(m_dir);
-    }
-
-    void onSamples(const GanSamples& s) override
-    {
-        if (!s.hasShowerComparison)
-            return;
-        const ShowerComparison& c = s.comparison;
-        std::printf("  epoch %d physics: energy chi2/NDF %.2f (%d bins), profiles within %.1f %%, central cells "
-                    "within %.1f %%, spread ratio %.3f x %.3f\n",
-                    s.epoch, c.energyChi2.chi2PerNdf(), c.energyChi2.ndf, 100 * c.profileDeviation,
-                    100 * c.centralCellDeviation, c.spreadRowRatio, c.spreadColumnRatio);
-        std::fflush(stdout);
-    }
-
-private:
-    GanTrainer& m_trainer;
-    std::string m_dir;
-};
-
-class Tee : public GanObserver {
-public:
-    Tee(TrainingObserver& progress, GanObserver& writer)
+    GanConsole(TrainingObserver& progress, GanRunFolderWriter& folder)
         : m_progress(progress)
-        , m_writer(writer)
+        , m_folder(folder)
     {
     }
     void onStart(const TrainStart& s) override { m_progress.onStart(s); }
@@ -87,14 +53,29 @@ public:
     void onEpochEnd(const EpochStats& s) override
     {
         m_progress.onEpochEnd(s);
-        m_writer.onEpochEnd(s);
+        m_folder.onEpochEnd(s);
     }
-    void onSamples(const GanSamples& s) override { m_writer.onSamples(s); }
-    void onFinished(const TrainSummary& s) override { m_progress.onFinished(s); }
+    void onSamples(const GanSamples& s) override
+    {
+        if (!s.hasShowerComparison)
+            return;
+        const ShowerComparison& c = s.comparison;
+        std::printf(
+            "  epoch %d physics: energy chi2/NDF %.2f (%d bins), profiles within %.1f %%, central cells "
+            "within %.1f %%, spread ratio %.3f x %.3f\n",
+            s.epoch, c.energyChi2.chi2PerNdf(), c.energyChi2.ndf, 100 * c.profileDeviation,
+            100 * c.centralCellDeviation, c.spreadRowRatio, c.spreadColumnRatio);
+        std::fflush(stdout);
+    }
+    void onFinished(const TrainSummary& s) override
+    {
+        m_progress.onFinished(s);
+        m_folder.onFinished(s);
+    }
 
 private:
     TrainingObserver& m_progress;
-    GanObserver& m_writer;
+    GanRunFolderWriter& m_folder;
 };
 
 // The settings of --config (or the tutorial's defaults), with every option given on the command line on top.
@@ -135,8 +116,8 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
         c.physicsWeight = o.physicsWeight;
     if (given("--lr-decay")) {
         c.schedule.kind = o.lrDecay;
-        c.schedule.minLearningRate =
-            0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
+        c.schedule.minLearningRate
+            = 0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
     }
     if (given("--keep-best"))
         c.keepBest = o.keepBest;
@@ -160,43 +141,31 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
 {
     const Dataset data = *openDataSource(DataSource::fromFile(o.data, o.features, o.targets), {});
     std::unique_ptr<GanTrainer> trainer;
-    const bool exists = std::filesystem::exists(o.out + "/generator.h5");
     if (o.resume) {
-        if (!exists)
+        if (!std::filesystem::exists(o.out + "/generator.h5"))
             throw IoError("nothing to resume in '" + o.out + "': it holds no generator.h5");
         trainer = GanTrainer::load(o.out);
         if (cmd.count("--epochs"))
             trainer->setEpochs(o.epochs);
     } else {
-        if (exists && !o.overwrite)
-            throw IoError("'" + o.out + "' already holds a GAN run; choose another --out, or --resume or --overwrite");
-        trainer = std::make_unique<GanTrainer>(loadModel(o.generator), loadModel(o.discriminator), configFrom(o, cmd));
-        std::filesystem::create_directories(o.out);
-        nlohmann::json config = {{"gan", trainer->config().toJson()},
-                                 {"generator", modelToJson(trainer->generator()->graph())},
-                                 {"discriminator", modelToJson(trainer->discriminator()->graph())},
-                                 {"data", o.data}};
-        writeTextFileAtomically(o.out + "/config.json", config.dump(2) + "\n");
+        trainer = std::make_unique<GanTrainer>(
+            loadModel(o.generator), loadModel(o.discriminator), configFrom(o, cmd));
     }
+    GanRunFolderWriter folder(o.out, *trainer, o.data, o.resume, o.overwrite);
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
-    GanRunWriter writer(*trainer, o.out);
-    Tee observer(progress, writer);
-    const GanSummary s = trainer->train(data.features, trainer->config().conditional ? data.targets : torch::Tensor(), &observer);
-    // The checkpoints hold the last epoch's networks; the best epoch's replace them.
-    if (s.restoredBestWeights)
-        trainer->save(o.out);
-    const std::string summary = summaryText(s);
-    writeTextFileAtomically(o.out + "/summary.txt", summary);
-    std::cout << summary;
+    GanConsole observer(progress, folder);
+    const GanSummary s = trainer->train(
+        data.features, trainer->config().conditional ? data.targets : torch::Tensor(), &observer);
+    std::cout << summaryText(s);
     if (s.reason == StopReason::Failed)
         exitCode = 1;
 }
 
-void runSample(const std::string& run, std::int64_t events, const std::string& conditionsFrom, double condition,
-               const std::string& out)
+void runSample(const std::string& run, std::int64_t events, const std::string& conditionsFrom,
+    double condition, const std::string& out)
 {
-    auto trainer = GanTrainer::load(std::filesystem::is_directory(run) ? run
-                                                                       : std::filesystem::path(run).parent_path().string());
+    auto trainer = GanTrainer::load(
+        std::filesystem::is_directory(run) ? run : std::filesystem::path(run).parent_path().string());
     torch::Tensor conditions;
     if (trainer->config().conditional) {
         if (!conditionsFrom.empty()) {
@@ -206,7 +175,7 @@ void runSample(const std::string& run, std::int64_t events, const std::string& c
             events = std::min<std::int64_t>(events, conditions.size(0));
             conditions = conditions.slice(0, 0, events);
         } else if (condition > 0) {
-            conditions = torch::full({events}, condition);
+            conditions = torch::full({ events }, condition);
         } else {
             throw DataError("this GAN is conditional: give --condition VALUE or --conditions-from DATA.h5");
         }
@@ -218,11 +187,11 @@ void runSample(const std::string& run, std::int64_t events, const std::string& c
     samples.info.generator = "gan";
     samples.info.seed = trainer->config().seed;
     if (conditions.defined())
-        samples.targets = conditions.reshape({events, 1});
+        samples.targets = conditions.reshape({ events, 1 });
     writeDataset(out, samples);
     std::cout << "wrote " << events << " generated samples of shape "
-              << formatShape(std::vector<std::int64_t>(samples.features.sizes().begin() + 1,
-                                                       samples.features.sizes().end()))
+              << formatShape(std::vector<std::int64_t>(
+                     samples.features.sizes().begin() + 1, samples.features.sizes().end()))
               << " to " << out << "\n";
 }
 
@@ -234,10 +203,12 @@ void addGanCommand(CLI::App& app, int& exitCode)
     gan->require_subcommand(1);
 
     auto o = std::make_shared<GanTrainOptions>();
-    CLI::App* train = gan->add_subcommand("train", "Train a generator against a discriminator; the physics of "
-                                                   "generated showers is printed and written to metrics.jsonl");
+    CLI::App* train = gan->add_subcommand("train",
+        "Train a generator against a discriminator; the physics of "
+        "generated showers is printed and written to metrics.jsonl");
     train->option_defaults()->always_capture_default();
-    train->add_option("--generator", o->generator, "Generator model (*.neurino.json)")->check(CLI::ExistingFile);
+    train->add_option("--generator", o->generator, "Generator model (*.neurino.json)")
+        ->check(CLI::ExistingFile);
     train->add_option("--discriminator", o->discriminator, "Discriminator model")->check(CLI::ExistingFile);
     train->add_option("--data", o->data, "Real samples (HDF5)")->required()->check(CLI::ExistingFile);
     train->add_option("--features", o->features, "HDF5 path of the samples (e.g. ECAL)");
@@ -247,7 +218,7 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(1, 1000000));
     train->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(2, 1 << 20));
     train->add_option("--loss", o->loss, "bce (non-saturating) or wgan-gp")
-        ->check(CLI::IsMember({"bce", "wgan-gp"}));
+        ->check(CLI::IsMember({ "bce", "wgan-gp" }));
     train->add_option("--optimizer", o->optimizer, "Optimizer of both networks");
     train->add_option("--lr-generator", o->lrGenerator, "Generator learning rate");
     train->add_option("--lr-discriminator", o->lrDiscriminator, "Discriminator learning rate");
@@ -255,21 +226,28 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_option("--label-smoothing", o->labelSmoothing, "Real labels are 1 - this");
     train->add_option("--latent-scale", o->latentScale, "Latent noise scaled per event by U(a, b)")
         ->expected(2);
-    train->add_option("--physics-weight", o->physicsWeight,
-                      "Weight of the physics term in the generator's loss (energy sums and profiles against "
-                      "the real batch's; images only); 0: off")
+    train
+        ->add_option("--physics-weight", o->physicsWeight,
+            "Weight of the physics term in the generator's loss (energy sums and profiles against "
+            "the real batch's; images only); 0: off")
         ->check(CLI::NonNegativeNumber);
-    train->add_option("--lr-decay", o->lrDecay, "none, or cosine: both rates fall to a tenth of the smaller by "
-                                                 "the last epoch")
-        ->check(CLI::IsMember({"none", "cosine"}));
+    train
+        ->add_option("--lr-decay", o->lrDecay,
+            "none, or cosine: both rates fall to a tenth of the smaller by "
+            "the last epoch")
+        ->check(CLI::IsMember({ "none", "cosine" }));
     train->add_option("--keep-best", o->keepBest,
-                      "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
-                      "profile_deviation, ...), not the last");
-    train->add_option("--discriminator-steps", o->discriminatorSteps, "Discriminator updates per generator update");
-    train->add_option("--validation-showers", o->validationShowers, "Generated each epoch for the physics check");
-    train->add_flag("--conditional", o->conditional, "Condition both networks on --targets (their second input)");
+        "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
+        "profile_deviation, ...), not the last");
+    train->add_option(
+        "--discriminator-steps", o->discriminatorSteps, "Discriminator updates per generator update");
+    train->add_option(
+        "--validation-showers", o->validationShowers, "Generated each epoch for the physics check");
+    train->add_flag(
+        "--conditional", o->conditional, "Condition both networks on --targets (their second input)");
     train->add_option("--device", o->device, "auto, cpu, cuda or cuda:N");
-    train->add_option("--threads", o->threads, "CPU threads (0: every usable core)")->check(CLI::NonNegativeNumber);
+    train->add_option("--threads", o->threads, "CPU threads (0: every usable core)")
+        ->check(CLI::NonNegativeNumber);
     train->add_option("--seed", o->seed, "Seed");
     train->add_flag("--resume", o->resume, "Continue the run in --out up to --epochs");
     train->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");

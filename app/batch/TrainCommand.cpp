@@ -3,7 +3,7 @@
 
 #include "core/graph/ModelJson.h"
 #include "core/run/DataSource.h"
-#include "core/train/RunDirectory.h"
+#include "core/run/RunFolderWriter.h"
 #include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -149,7 +149,7 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     trainer->setData(openDataSource(source, {}));
     trainer->setDataSource(o.data, features, targets);
 
-    RunDirectory runDir(o.out, *trainer, o.resume, o.overwrite);
+    RunFolderWriter runDir(o.out, *trainer, o.resume, o.overwrite);
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO) != 0);
     StopToken stop;
     InterruptWatcher interrupts(stop);

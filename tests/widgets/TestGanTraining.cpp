@@ -1,8 +1,8 @@
 // The training dock's GAN mode driven as a student drives it (offscreen): a short real run of the
 // calorimeter tutorial's networks on a few generated showers fills the GAN view every epoch (losses, the
 // sample grid, the physics comparison with a finite chi²/NDF); Stop ends within one batch and Pause holds;
-// it trains on a foreign HDF5 file of (N, H, W) showers; a network that does not fit is reported, not
-// thrown. The view is also checked alone, with sample data.
+// it trains on a foreign HDF5 file of (N, H, W) showers, and its run folder reopens as a GAN run; a network
+// that does not fit is reported, not thrown. The view is also checked alone, with sample data.
 
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
 #include "core/data/DatasetFile.h"
@@ -11,6 +11,7 @@
 #include "widgets/GanSettings.h"
 #include "widgets/GanView.h"
 #include "widgets/GraphModel.h"
+#include "widgets/MetricChart.h"
 #include "widgets/ColorScale.h"
 #include "widgets/ShowerImagePanel.h"
 #include "widgets/TrainingArea.h"
@@ -242,17 +243,33 @@ void TestGanTraining::trainsOnAForeignCalorimeterFile()
     writeDataset(path.toStdString(), showers);
 
     Bench b;
+    b.session.setRunsFolder(dir.filePath("runs"));
     b.dock.setFile(path, "features", "targets");
     b.dock.ganSettings()->setEpochs(1);
     b.dock.ganSettings()->setBatchSize(40);
     QSignalSpy finished(&b.session, &TrainingSession::runFinished);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
-    const RunRecord& run = b.session.runs().front();
+    const RunRecord run = b.session.runs().front();
     QVERIFY2(run.summary.reason == StopReason::Completed, run.summary.message.c_str());
     QCOMPARE(run.dataName, QString("showers.h5"));
     QCOMPARE(b.area.gan()->samples().showersCompared, std::int64_t(120));
     QVERIFY(std::isfinite(b.area.gan()->samples().chi2PerNdf()));
+
+    // Its folder reopens as a GAN run, as the batch GAN's does.
+    QVERIFY(QFileInfo::exists(run.folder + "/generator.h5"));
+    QVERIFY(b.dock.openRun(run.folder));
+    const RunRecord reopened = b.session.runs().back();
+    QVERIFY(reopened.gan);
+    QCOMPARE(reopened.settingsText(), run.settingsText());
+    QCOMPARE(reopened.dataName, QString("showers.h5"));
+    QCOMPARE(reopened.summary.reason, StopReason::Completed);
+    QCOMPARE(reopened.epochs.size(), std::size_t(1));
+    QCOMPARE(reopened.epochs.back().metrics.at("g_loss"), run.epochs.back().metrics.at("g_loss"));
+    QCOMPARE(b.dock.runList()->rowCount(), 2);
+    QCOMPARE(b.area.curves()->epochCount(reopened.id), 1);
+    QCOMPARE(b.area.gan()->runId(), reopened.id);
+    QCOMPARE(b.area.gan()->lossPointCount(), 1);
 }
 
 void TestGanTraining::networkThatDoesNotFitIsReported()

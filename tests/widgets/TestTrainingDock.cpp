@@ -217,7 +217,7 @@ void TestTrainingDock::runsAreSavedAndReopened()
 
     QVERIFY(b.dock.saveRun(trained.id, dir.filePath("saved")));
     QVERIFY(!b.dock.saveRun(trained.id, dir.filePath("saved"))); // never over another run
-    const RunRecord loaded = RunFolder::read(dir.filePath("saved"));
+    const RunRecord loaded = readRunRecord(dir.filePath("saved"));
     QCOMPARE(loaded.modelName, QString("xor_mlp"));
     QCOMPARE(loaded.config.epochs, 3);
     QCOMPARE(loaded.summary.reason, StopReason::Completed);

@@ -1,6 +1,7 @@
-#include "core/train/RunDirectory.h"
+#include "core/run/RunFolderWriter.h"
 
 #include "core/graph/ModelJson.h"
+#include "core/run/RunFolder.h"
 #include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Device.h"
@@ -34,7 +35,15 @@ std::string metricsLine(const std::map<std::string, double>& metrics)
 
 } // namespace
 
-RunDirectory::RunDirectory(std::string dir, Trainer& trainer, bool resume, bool overwrite)
+void writeMetricsFile(const std::string& path, const History& history)
+{
+    std::string text;
+    for (std::size_t i = 0; i < history.size(); ++i)
+        text += history.epochLine(i) + "\n";
+    writeTextFileAtomically(path, text);
+}
+
+RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, bool resume, bool overwrite)
     : m_dir(std::move(dir))
     , m_trainer(trainer)
 {
@@ -43,18 +52,18 @@ RunDirectory::RunDirectory(std::string dir, Trainer& trainer, bool resume, bool 
     if (error || !fs::is_directory(m_dir))
         throw IoError("cannot create the run folder '" + m_dir
             + "': " + (error ? error.message() : std::string("a file of that name exists")));
-    if (!resume && !overwrite && fs::exists(path("checkpoint.h5")))
+    if (!resume && !overwrite && fs::exists(path(kRunCheckpointFile)))
         throw IoError("the run folder '" + m_dir
             + "' already holds a run (checkpoint.h5); continue it with "
               "--resume, choose another --out, or pass --overwrite");
 }
 
-std::string RunDirectory::path(const std::string& file) const
+std::string RunFolderWriter::path(const std::string& file) const
 {
     return (fs::path(m_dir) / file).string();
 }
 
-void RunDirectory::onStart(const TrainStart& start)
+void RunFolderWriter::onStart(const TrainStart& start)
 {
     m_start = start;
     const Checkpoint c = m_trainer.checkpoint();
@@ -66,29 +75,20 @@ void RunDirectory::onStart(const TrainStart& start)
             { { "train", start.trainSamples }, { "validation", start.validationSamples },
                 { "test", start.testSamples } } },
         { "standardized", m_trainer.standardizer().fitted() }, { "first_epoch", start.firstEpoch } };
-    writeTextFileAtomically(path("config.json"), config.dump(2) + "\n");
-    writeMetrics();
+    writeTextFileAtomically(path(kRunConfigFile), config.dump(2) + "\n");
+    writeMetricsFile(path(kRunMetricsFile), m_trainer.history());
 }
 
-void RunDirectory::writeMetrics() const
+void RunFolderWriter::onEpochEnd(const EpochStats& stats)
 {
-    std::string text;
-    const History& history = m_trainer.history();
-    for (std::size_t i = 0; i < history.size(); ++i)
-        text += history.epochLine(i) + "\n";
-    writeTextFileAtomically(path("metrics.jsonl"), text);
-}
-
-void RunDirectory::onEpochEnd(const EpochStats& stats)
-{
-    writeMetrics();
+    writeMetricsFile(path(kRunMetricsFile), m_trainer.history());
     const Checkpoint c = m_trainer.checkpoint();
-    saveCheckpoint(path("checkpoint.h5"), c);
+    saveCheckpoint(path(kRunCheckpointFile), c);
     if (stats.improved)
-        saveCheckpoint(path("best.h5"), c);
+        saveCheckpoint(path(kRunBestFile), c);
 }
 
-void RunDirectory::onFinished(const TrainSummary& summary)
+void RunFolderWriter::onFinished(const TrainSummary& summary)
 {
     std::ostringstream out;
     const Trainer& t = m_trainer;
@@ -120,7 +120,7 @@ void RunDirectory::onFinished(const TrainSummary& summary)
     if (!summary.testMetrics.empty())
         out << "test:     " << metricsLine(summary.testMetrics) << "\n";
     out << "\n" << t.graph().summary();
-    writeTextFileAtomically(path("summary.txt"), out.str());
+    writeTextFileAtomically(path(kRunSummaryFile), out.str());
 }
 
 } // namespace neurino

@@ -6,20 +6,24 @@
 
 namespace neurino {
 
+class History;
 class Trainer;
 
-// The files of a batch training run, kept up to date by observing the run:
+// Writes metrics.jsonl: one line per epoch of `history`, atomically.
+void writeMetricsFile(const std::string& path, const History& history);
+
+// The run folder of a classifier, kept up to date by observing its run (RunFolder reads it back):
 //   config.json     the model, the training config, the data and the environment (on start)
-//   metrics.jsonl   one JSON object per epoch (rewritten on every epoch; earlier epochs of a resumed run
-//   kept) checkpoint.h5   the state after the latest epoch (resumable) best.h5         the state at the best
-//   epoch so far of the monitored metric summary.txt     how the run ended, its best, final and test metrics,
-//   and the model summary
+//   metrics.jsonl   one JSON object per epoch (rewritten every epoch; a resumed run's earlier epochs kept)
+//   checkpoint.h5   the state after the latest epoch (resumable)
+//   best.h5         the state at the best epoch so far of the monitored metric
+//   summary.txt     how the run ended, its best, final and test metrics, and the model summary
 // Every file is written atomically, so a crash leaves the previous version in place.
-class RunDirectory : public TrainingObserver {
+class RunFolderWriter : public TrainingObserver {
 public:
     // Creates `dir` if needed. Unless `resume` or `overwrite`, refuses (IoError) a folder that already
     // holds a run, so a finished run is not replaced by accident.
-    RunDirectory(std::string dir, Trainer& trainer, bool resume = false, bool overwrite = false);
+    RunFolderWriter(std::string dir, Trainer& trainer, bool resume = false, bool overwrite = false);
 
     std::string path(const std::string& file) const;
     const std::string& dir() const { return m_dir; }
@@ -29,8 +33,6 @@ public:
     void onFinished(const TrainSummary& summary) override;
 
 private:
-    void writeMetrics() const;
-
     std::string m_dir;
     Trainer& m_trainer;
     TrainStart m_start;

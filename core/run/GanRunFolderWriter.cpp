@@ -1,0 +1,58 @@
+#include "core/run/GanRunFolderWriter.h"
+
+#include "core/gan/GanTrainer.h"
+#include "core/graph/ModelJson.h"
+#include "core/run/RunFolder.h"
+#include "core/run/RunFolderWriter.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace neurino {
+
+namespace fs = std::filesystem;
+
+GanRunFolderWriter::GanRunFolderWriter(
+    std::string dir, GanTrainer& trainer, const std::string& data, bool resume, bool overwrite)
+    : m_dir(std::move(dir))
+    , m_trainer(trainer)
+{
+    std::error_code error;
+    fs::create_directories(m_dir, error);
+    if (error || !fs::is_directory(m_dir))
+        throw IoError("cannot create the run folder '" + m_dir
+            + "': " + (error ? error.message() : std::string("a file of that name exists")));
+    if (resume)
+        return;
+    if (!overwrite && fs::exists(path(kRunGeneratorFile)))
+        throw IoError("'" + m_dir + "' already holds a GAN run (generator.h5); choose another --out, or "
+            + "--resume or --overwrite");
+    const nlohmann::json config
+        = { { "gan", trainer.config().toJson() }, { "generator", modelToJson(trainer.generator()->graph()) },
+              { "discriminator", modelToJson(trainer.discriminator()->graph()) }, { "data", data } };
+    writeTextFileAtomically(path(kRunConfigFile), config.dump(2) + "\n");
+}
+
+std::string GanRunFolderWriter::path(const char* file) const
+{
+    return (fs::path(m_dir) / file).string();
+}
+
+void GanRunFolderWriter::onEpochEnd(const EpochStats&)
+{
+    writeMetricsFile(path(kRunMetricsFile), m_trainer.history());
+    m_trainer.save(m_dir);
+}
+
+void GanRunFolderWriter::onFinished(const TrainSummary& summary)
+{
+    // The checkpoints hold the last epoch's networks; the kept epoch's replace them.
+    if (summary.restoredBestWeights)
+        m_trainer.save(m_dir);
+    writeTextFileAtomically(path(kRunSummaryFile), summaryText(summary));
+}
+
+} // namespace neurino
