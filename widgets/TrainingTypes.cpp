@@ -3,6 +3,9 @@
 #include "core/run/ClassifierReport.h"
 #include "core/train/History.h"
 
+#include <QObject>
+#include <QStringList>
+
 #include <algorithm>
 #include <cmath>
 
