@@ -20,11 +20,7 @@ GanRunFolderWriter::GanRunFolderWriter(
     : m_dir(std::move(dir))
     , m_trainer(trainer)
 {
-    std::error_code error;
-    fs::create_directories(m_dir, error);
-    if (error || !fs::is_directory(m_dir))
-        throw IoError("cannot create the run folder '" + m_dir
-            + "': " + (error ? error.message() : std::string("a file of that name exists")));
+    createRunFolder(m_dir);
     if (resume)
         return;
     if (!overwrite && fs::exists(path(kRunGeneratorFile)))

@@ -344,4 +344,13 @@ void RunFolder::copy(const std::string& from, const std::string& to)
     }
 }
 
+void createRunFolder(const std::string& dir)
+{
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error || !fs::is_directory(dir))
+        throw IoError("cannot create the run folder '" + dir
+            + "': " + (error ? error.message() : std::string("a file of that name exists")));
+}
+
 } // namespace neurino

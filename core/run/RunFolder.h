@@ -21,6 +21,9 @@ inline constexpr char kRunDiscriminatorFile[] = "discriminator.h5";
 
 enum class RunKind { Classifier, Gan };
 
+// Creates `dir` (and its parents) for a writer; throws IoError naming the folder when it cannot.
+void createRunFolder(const std::string& dir);
+
 // A run folder read back: what was trained, each epoch's metrics and how the run ended, so that a run can be
 // compared with others or continued. RunFolderWriter and GanRunFolderWriter write what this reads.
 struct RunFolder {

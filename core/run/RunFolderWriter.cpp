@@ -47,11 +47,7 @@ RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, bool resume,
     : m_dir(std::move(dir))
     , m_trainer(trainer)
 {
-    std::error_code error;
-    fs::create_directories(m_dir, error);
-    if (error || !fs::is_directory(m_dir))
-        throw IoError("cannot create the run folder '" + m_dir
-            + "': " + (error ? error.message() : std::string("a file of that name exists")));
+    createRunFolder(m_dir);
     if (!resume && !overwrite && fs::exists(path(kRunCheckpointFile)))
         throw IoError("the run folder '" + m_dir
             + "' already holds a run (checkpoint.h5); continue it with "
