@@ -1,13 +1,13 @@
 // Screenshot views of the model editor, and the exercises' starting models.
 #include "app/gui/MainWindow.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/GraphEditor.h"
-#include "widgets/GraphModel.h"
-#include "widgets/GraphScene.h"
-#include "widgets/GraphView.h"
-#include "widgets/ProblemsDock.h"
-#include "widgets/QuickAddPopup.h"
-#include "widgets/SummaryDock.h"
+#include "widgets/editor/GraphEditor.h"
+#include "widgets/editor/GraphModel.h"
+#include "widgets/editor/GraphScene.h"
+#include "widgets/editor/GraphView.h"
+#include "widgets/editor/ProblemsDock.h"
+#include "widgets/editor/QuickAddPopup.h"
+#include "widgets/editor/SummaryDock.h"
 
 #include "core/util/Error.h"
 

@@ -2,8 +2,8 @@
 // seeded training taking seconds), so that the pictures show real checks, values and views.
 #include "app/gui/MainWindow.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/ExerciseRunner.h"
-#include "widgets/GuideDock.h"
+#include "widgets/session/ExerciseRunner.h"
+#include "widgets/guide/GuideDock.h"
 
 #include "core/util/Error.h"
 

@@ -2,13 +2,13 @@
 // showers through the training dock's GAN mode, so the picture shows real losses, samples and physics.
 #include "app/gui/MainWindow.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/GanSettings.h"
-#include "widgets/GanView.h"
-#include "widgets/LogDock.h"
-#include "widgets/ProblemsDock.h"
-#include "widgets/SummaryDock.h"
-#include "widgets/TrainingArea.h"
-#include "widgets/TrainingDock.h"
+#include "widgets/training/GanSettings.h"
+#include "widgets/views/physics/GanView.h"
+#include "widgets/editor/LogDock.h"
+#include "widgets/editor/ProblemsDock.h"
+#include "widgets/editor/SummaryDock.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
 
 #include "core/util/Error.h"
 

@@ -13,7 +13,7 @@
 #include <QTextStream>
 #include <QUndoStack>
 
-#include "widgets/GraphEditor.h"
+#include "widgets/editor/GraphEditor.h"
 
 namespace neurino {
 

@@ -2,11 +2,11 @@
 // shapes CNN trains from the training dock, against the same loop left idle; and the time to redraw a loss
 // chart of 100,000 per-batch points, against Qt Charts drawing all of them as a plain line series.
 //   bench_ui [--events N] [--epochs N] [--points N]
-#include "widgets/GraphModel.h"
-#include "widgets/MetricChart.h"
-#include "widgets/TrainingArea.h"
-#include "widgets/TrainingDock.h"
-#include "widgets/TrainingSession.h"
+#include "widgets/editor/GraphModel.h"
+#include "widgets/views/charts/MetricChart.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
+#include "widgets/session/TrainingSession.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"

@@ -1,6 +1,6 @@
 // The automatic layered layout: data flows downwards, nothing overlaps, long chains fold into columns.
-#include "widgets/GraphLayout.h"
-#include "widgets/NodeStyle.h"
+#include "widgets/editor/GraphLayout.h"
+#include "widgets/editor/NodeStyle.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"

@@ -1,15 +1,15 @@
 // The training dock driven as a student drives it (offscreen): a short real run fills the curves, the
 // confusion matrix, the ROC curve and the output distributions; Stop ends within one batch; the run list
 // keeps every run. The views are also checked alone, with sample data.
-#include "widgets/ConfusionMatrixView.h"
-#include "widgets/GraphModel.h"
-#include "widgets/MetricChart.h"
-#include "widgets/OutputDistributionView.h"
-#include "widgets/RocView.h"
-#include "widgets/RunFolder.h"
-#include "widgets/TrainingArea.h"
-#include "widgets/TrainingDock.h"
-#include "widgets/TrainingSession.h"
+#include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/editor/GraphModel.h"
+#include "widgets/views/charts/MetricChart.h"
+#include "widgets/views/charts/OutputDistributionView.h"
+#include "widgets/views/charts/RocView.h"
+#include "widgets/session/RunFolder.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
+#include "widgets/session/TrainingSession.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"

@@ -1,10 +1,10 @@
 // The workbench window: save and reopen, templates, unsaved changes, autosave and recovery after a crash.
 #include "app/gui/MainWindow.h"
-#include "widgets/GraphEditor.h"
-#include "widgets/GraphModel.h"
-#include "widgets/GuideDock.h"
-#include "widgets/LogDock.h"
-#include "widgets/SummaryDock.h"
+#include "widgets/editor/GraphEditor.h"
+#include "widgets/editor/GraphModel.h"
+#include "widgets/guide/GuideDock.h"
+#include "widgets/editor/LogDock.h"
+#include "widgets/editor/SummaryDock.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"

@@ -1,0 +1,291 @@
+#include "widgets/session/ExerciseRunner.h"
+
+#include "exercises/ExerciseCatalog.h"
+#include "exercises/ExerciseSession.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QThread>
+
+#include <exception>
+
+namespace neurino {
+
+using exercises::CheckResult;
+using exercises::PadMap;
+
+namespace {
+
+// The fewest milliseconds between two trainingBatch signals.
+constexpr int kBatchIntervalMs = 100;
+// Weight of the past in the smoothed batch loss.
+constexpr double kSmoothing = 0.98;
+
+QString qs(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+
+// "'shapes_dense'" out of "training 'shapes_dense' (788995 parameters; ...)".
+QString trainingLabel(const std::string& line)
+{
+    const std::string prefix = "training ";
+    if (line.rfind(prefix, 0) != 0)
+        return {};
+    const std::size_t end = line.find(" (");
+    return qs(line.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size()));
+}
+
+} // namespace
+
+// Receives the session's reports on the worker thread and posts them to the window's thread.
+class ExerciseRunner::Relay : public exercises::ExerciseObserver, public TrainingObserver {
+public:
+    explicit Relay(ExerciseRunner* runner)
+        : m_runner(runner)
+    {
+    }
+
+    void setGeneration(int generation) { m_generation = generation; }
+
+    void onStepStarted(const exercises::Step&, int index, int) override
+    {
+        post([index](ExerciseRunner& r) {
+            r.m_currentStep = index;
+            r.setState(index, StepState::Running);
+        });
+    }
+    void onMessage(const std::string& line) override
+    {
+        const QString label = trainingLabel(line);
+        if (!label.isEmpty())
+            m_label = label;
+        post([text = qs(line)](ExerciseRunner& r) { emit r.message(text); });
+    }
+    void onCheck(const CheckResult& result) override
+    {
+        post([result](ExerciseRunner& r) {
+            for (std::size_t i = 0; i < r.m_results.size(); ++i) {
+                if (r.m_results[i].check.id == result.check.id) {
+                    r.m_results[i] = result;
+                    emit r.checkMeasured(int(i));
+                }
+            }
+        });
+    }
+    void onObservation(const std::string& name, double value) override
+    {
+        post([name = qs(name), value](ExerciseRunner& r) {
+            r.m_observations.emplace_back(name, value);
+            emit r.observed(name, value);
+        });
+    }
+    void onStepFinished(const exercises::Step&, int index) override
+    {
+        post([index](ExerciseRunner& r) { r.setState(index, StepState::Done); });
+    }
+    void onEvaluation(const exercises::ModelEvaluation& e) override
+    {
+        const RunEvaluation evaluation = RunEvaluation::fromReport(e.report, qs(e.label));
+        post([label = qs(e.label), evaluation](ExerciseRunner& r) { emit r.evaluated(label, evaluation); });
+    }
+    TrainingObserver* trainingObserver() override { return this; }
+
+    void onStart(const TrainStart& start) override
+    {
+        ++m_training;
+        m_smoothed = 0;
+        m_weight = 0;
+        m_sinceBatch.start();
+        post([id = m_training, label = m_label, start](
+                 ExerciseRunner& r) { emit r.trainingStarted(id, label, start); });
+    }
+    void onBatchEnd(const BatchStats& stats) override
+    {
+        m_smoothed = kSmoothing * m_smoothed + (1 - kSmoothing) * stats.loss;
+        m_weight = kSmoothing * m_weight + (1 - kSmoothing);
+        const bool last = stats.batch == stats.batches;
+        if (!last && m_sinceBatch.isValid() && m_sinceBatch.elapsed() < kBatchIntervalMs)
+            return;
+        m_sinceBatch.restart();
+        post([id = m_training, stats, smoothed = m_smoothed / m_weight](
+                 ExerciseRunner& r) { emit r.trainingBatch(id, stats, smoothed); });
+    }
+    void onEpochEnd(const EpochStats& stats) override
+    {
+        post([id = m_training, stats](ExerciseRunner& r) { emit r.trainingEpoch(id, stats); });
+    }
+
+    // Runs `work` on the window's thread, unless the session it belongs to was replaced meanwhile.
+    template <typename F> void post(F work)
+    {
+        ExerciseRunner* runner = m_runner;
+        const int generation = m_generation;
+        QMetaObject::invokeMethod(
+            runner,
+            [runner, generation, work] {
+                if (runner->m_generation == generation)
+                    work(*runner);
+            },
+            Qt::QueuedConnection);
+    }
+
+private:
+    ExerciseRunner* m_runner;
+    int m_generation = 0;
+    int m_training = 0;
+    QString m_label;
+    QElapsedTimer m_sinceBatch;
+    double m_smoothed = 0;
+    double m_weight = 0;
+};
+
+ExerciseRunner::ExerciseRunner(QObject* parent)
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_threadContext(new QObject)
+    , m_relay(std::make_unique<Relay>(this))
+{
+    qRegisterMetaType<StepState>();
+    m_thread->setObjectName("exercise");
+    m_threadContext->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_threadContext, &QObject::deleteLater);
+    m_thread->start();
+}
+
+ExerciseRunner::~ExerciseRunner()
+{
+    if (m_session)
+        m_session->requestStop();
+    m_thread->quit();
+    m_thread->wait();
+    m_session.reset();
+}
+
+bool ExerciseRunner::open(const QString& id, const exercises::RunOptions& options)
+{
+    if (m_running)
+        return false;
+    const auto& catalog = exercises::ExerciseCatalog::instance();
+    auto session = std::make_shared<exercises::ExerciseSession>(
+        catalog.createLesson(id.toStdString()), options, m_relay.get());
+    ++m_generation;
+    m_relay->setGeneration(m_generation);
+    m_session = std::move(session);
+    m_exercise = &m_session->exercise();
+    m_options = options;
+    m_states.assign(std::size_t(m_session->stepCount()), StepState::Pending);
+    m_results = m_session->results();
+    m_observations.clear();
+    m_padMap.reset();
+    m_lastError.clear();
+    m_currentStep = -1;
+    emit opened();
+    emit padMapChanged();
+    return true;
+}
+
+bool ExerciseRunner::setTaskModelPath(const QString& path)
+{
+    if (m_running || !m_session)
+        return false;
+    m_session->setTaskModelPath(path.toStdString());
+    m_options.taskModelPath = path.toStdString();
+    return true;
+}
+
+bool ExerciseRunner::runStep(int index)
+{
+    if (m_running || !m_session || index < 0 || index >= stepCount())
+        return false;
+    m_lastError.clear();
+    setRunning(true);
+    auto session = m_session;
+    Relay* relay = m_relay.get();
+    QMetaObject::invokeMethod(
+        m_threadContext,
+        [session, relay, index] {
+            QString error;
+            try {
+                session->runStep(index);
+            } catch (const std::exception& e) {
+                error = QString::fromUtf8(e.what());
+            } catch (...) {
+                error = QStringLiteral("an unknown error");
+            }
+            std::shared_ptr<const PadMap> map;
+            if (const PadMap* m = session->padMap())
+                map = std::make_shared<const PadMap>(*m);
+            relay->post([index, error, map](ExerciseRunner& r) {
+                if (map) {
+                    r.m_padMap = map;
+                    emit r.padMapChanged();
+                }
+                if (!error.isEmpty()) {
+                    const int failed = r.m_currentStep >= 0 ? r.m_currentStep : index;
+                    r.m_lastError = error;
+                    r.setState(failed, StepState::Failed);
+                    emit r.stepFailed(failed, error);
+                }
+                r.setRunning(false);
+            });
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void ExerciseRunner::stop()
+{
+    if (m_session && m_running)
+        m_session->requestStop();
+}
+
+bool ExerciseRunner::waitForIdle(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (m_running && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(5);
+    }
+    return !m_running;
+}
+
+ExerciseRunner::StepState ExerciseRunner::stepState(int index) const
+{
+    return index >= 0 && index < stepCount() ? m_states[std::size_t(index)] : StepState::Pending;
+}
+
+int ExerciseRunner::doneCount() const
+{
+    int n = 0;
+    for (const StepState s : m_states)
+        n += s == StepState::Done ? 1 : 0;
+    return n;
+}
+
+int ExerciseRunner::nextStep() const
+{
+    for (int i = 0; i < stepCount(); ++i)
+        if (m_states[std::size_t(i)] != StepState::Done)
+            return i;
+    return stepCount();
+}
+
+void ExerciseRunner::setState(int index, StepState state)
+{
+    if (index < 0 || index >= stepCount())
+        return;
+    m_states[std::size_t(index)] = state;
+    emit stepStateChanged(index, state);
+}
+
+void ExerciseRunner::setRunning(bool running)
+{
+    if (m_running == running)
+        return;
+    m_running = running;
+    emit runningChanged(running);
+}
+
+} // namespace neurino

@@ -1,0 +1,71 @@
+// LibTorch before Qt: Qt's `slots` macro breaks LibTorch's headers.
+#include "core/data/Dataset.h"
+#include "core/util/Error.h"
+#include "datasets/Catalog.h"
+
+#include "widgets/session/RunWorker.h"
+
+#include <cmath>
+#include <exception>
+
+namespace neurino {
+
+namespace {
+
+// The weight of the past in the smoothed loss: about the last ten batches count.
+constexpr double kSmoothing = 0.9;
+
+} // namespace
+
+std::shared_ptr<Dataset> RunWorker::loadData(const DataSource& source)
+{
+    const QString what = QString::fromStdString(source.describe());
+    emit status(source.kind == DataSource::Kind::Generator ? tr("Generating %1 data…").arg(what)
+                                                           : tr("Reading %1…").arg(what));
+    return openDataSource(source, datasets::Catalog::instance().generatorFn());
+}
+
+RunWorker::RunWorker(std::shared_ptr<StopToken> stop, QObject* parent)
+    : QObject(parent)
+    , m_stop(std::move(stop))
+{
+}
+
+void RunWorker::reportErrors(const std::function<void()>& work)
+{
+    m_smoothed = 0;
+    m_smoothingWeight = 0;
+    try {
+        work();
+    } catch (const Error& e) {
+        emit failed(QString::fromStdString(e.what()));
+    } catch (const std::exception& e) {
+        emit failed(tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
+}
+
+void RunWorker::reportStart(const TrainStart& start)
+{
+    m_sinceBatch.invalidate();
+    emit started(start);
+}
+
+void RunWorker::reportBatch(const BatchStats& stats)
+{
+    m_batchesDone.fetch_add(1, std::memory_order_relaxed);
+    if (std::isfinite(stats.loss)) {
+        m_smoothed = kSmoothing * m_smoothed + (1 - kSmoothing) * stats.loss;
+        m_smoothingWeight = kSmoothing * m_smoothingWeight + (1 - kSmoothing);
+    }
+    if (m_sinceBatch.isValid() && m_sinceBatch.elapsed() < kBatchIntervalMs)
+        return;
+    m_sinceBatch.start();
+    emit batchEnded(stats, m_smoothingWeight > 0 ? m_smoothed / m_smoothingWeight : stats.loss);
+}
+
+void RunWorker::reportEpoch(const EpochStats& stats)
+{
+    emit epochEnded(stats);
+}
+
+} // namespace neurino

@@ -1,0 +1,142 @@
+#include "widgets/training/TrainingArea.h"
+
+#include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/physics/GanView.h"
+#include "widgets/views/inside/EmbeddingView.h"
+#include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/charts/HistogramView.h"
+#include "widgets/views/inside/KernelView.h"
+#include "widgets/views/inside/MisclassifiedView.h"
+#include "widgets/views/charts/MetricChart.h"
+#include "widgets/views/charts/OutputDistributionView.h"
+#include "widgets/views/charts/RocView.h"
+#include "widgets/session/TrainingSession.h"
+
+namespace neurino {
+
+TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
+    : QTabWidget(parent)
+    , m_session(session)
+    , m_curves(new MetricChart(this))
+    , m_confusion(new ConfusionMatrixView(this))
+    , m_roc(new RocView(this))
+    , m_outputs(new OutputDistributionView(this))
+    , m_boundary(new DecisionBoundaryView(this))
+    , m_gan(new GanView(this))
+    , m_kernels(new KernelView(this))
+    , m_featureMaps(new FeatureMapView(this))
+    , m_misclassified(new MisclassifiedView(this))
+    , m_histograms(new HistogramView(this))
+    , m_embedding(new EmbeddingView(this))
+{
+    setObjectName("trainingArea");
+    setDocumentMode(true);
+    addTab(m_curves, tr("Curves"));
+    addTab(m_confusion, tr("Confusion Matrix"));
+    addTab(m_roc, tr("ROC"));
+    addTab(m_outputs, tr("Output Distributions"));
+    addTab(m_boundary, tr("Decision Boundary"));
+    setTabToolTip(0, tr("Loss and metrics per epoch and per batch, for every run"));
+    setTabToolTip(1, tr("Which classes the model confuses, on held-out samples"));
+    setTabToolTip(2, tr("Signal efficiency against background rejection, for binary classifiers"));
+    setTabToolTip(3, tr("Classifier output on training and held-out samples: the overtraining check"));
+    addTab(m_kernels, tr("Kernels"));
+    addTab(m_featureMaps, tr("Feature Maps"));
+    addTab(m_misclassified, tr("Misclassified"));
+    addTab(m_histograms, tr("Weights"));
+    addTab(m_embedding, tr("Embedding"));
+    setTabToolTip(
+        4, tr("For data with two input features: the class the model gives every point of the plane"));
+    setTabToolTip(5, tr("The convolution kernels, live while training"));
+    setTabToolTip(6, tr("What every layer makes of one chosen input, after training"));
+    setTabToolTip(7, tr("The held-out samples the classifier gets wrong"));
+    setTabToolTip(8, tr("Histograms of every layer's weights and gradients, live while training"));
+    setTabToolTip(9, tr("PCA or t-SNE of the inputs or of any layer's activations, coloured by class"));
+    setTabToolTip(addTab(m_gan, tr("GAN")),
+        tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
+
+    // A cell of the confusion matrix opens the samples behind it.
+    connect(m_confusion, &ConfusionMatrixView::cellActivated, this, [this](int truth, int predicted) {
+        m_misclassified->setFilter(truth, predicted);
+        setCurrentWidget(m_misclassified);
+    });
+    connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
+        m_curves->addRun(run.id, run.name);
+        // A new run's boundary comes after its first epoch; an old run's would mislead until then.
+        m_boundary->clear();
+        m_kernels->clear();
+        m_histograms->clear();
+    });
+    connect(session, &TrainingSession::kernelsUpdated, this, [this](int runId, const KernelsData& kernels) {
+        const RunRecord* run = m_session->run(runId);
+        m_kernels->setData(kernels, run ? run->name : QString());
+    });
+    connect(session, &TrainingSession::histogramsUpdated, this,
+        [this](int runId, const HistogramsData& histograms) {
+            const RunRecord* run = m_session->run(runId);
+            m_histograms->setData(histograms, run ? run->name : QString());
+        });
+    connect(session, &TrainingSession::modelReady, this,
+        [this](int runId, const std::shared_ptr<const TrainedModel>& model) {
+            const RunRecord* run = m_session->run(runId);
+            const QString name = run ? run->name : QString();
+            m_featureMaps->setModel(model, name);
+            m_embedding->setModel(model, name);
+        });
+    connect(session, &TrainingSession::boundaryUpdated, this,
+        [this](int runId, const DecisionBoundaryData& boundary) {
+            const RunRecord* run = m_session->run(runId);
+            m_boundary->setData(boundary, run ? run->name : QString());
+        });
+    connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
+        if (run.gan && !run.finished) {
+            m_gan->setRun(run.id, run.name);
+            setCurrentWidget(m_gan);
+        }
+    });
+    connect(session, &TrainingSession::epochEnded, this, [this](int runId, const EpochStats& stats) {
+        if (runId == m_gan->runId())
+            m_gan->addEpoch(stats);
+    });
+    connect(session, &TrainingSession::ganSamples, this, [this](int runId, const GanEpochData& samples) {
+        if (runId == m_gan->runId())
+            m_gan->setSamples(samples);
+    });
+    connect(session, &TrainingSession::batchEnded, m_curves, &MetricChart::addBatch);
+    connect(session, &TrainingSession::epochEnded, m_curves, &MetricChart::addEpoch);
+    connect(session, &TrainingSession::runFinished, this, &TrainingArea::showFinishedRun);
+}
+
+void TrainingArea::showFinishedRun(const RunRecord& run)
+{
+    // A loaded run arrives whole: draw its epochs, a GAN's also in the GAN view (without samples).
+    if (m_curves->epochCount(run.id) == 0) {
+        for (const EpochStats& e : run.epochs)
+            m_curves->addEpoch(run.id, e);
+    }
+    if (run.gan && m_gan->runId() != run.id) {
+        m_gan->setRun(run.id, run.name);
+        for (const EpochStats& e : run.epochs)
+            m_gan->addEpoch(e);
+    }
+    showEvaluation(run);
+}
+
+void TrainingArea::showEvaluation(const RunRecord& run)
+{
+    const RunEvaluation& e = run.evaluation;
+    if (!e.confusion.empty())
+        m_confusion->setData(e.confusion, run.name);
+    if (e.roc) {
+        RocData curve = *e.roc;
+        curve.runName = run.name;
+        m_roc->setCurve(run.id, curve, m_curves->runColor(run.id));
+    }
+    if (e.outputs)
+        m_outputs->setData(*e.outputs, run.name);
+    if (!e.misclassified.empty())
+        m_misclassified->setData(e.misclassified, run.name);
+}
+
+} // namespace neurino

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "widgets/session/TrainingTypes.h"
+
+#include <QTabWidget>
+
+namespace neurino {
+
+class ConfusionMatrixView;
+class DecisionBoundaryView;
+class GanView;
+class EmbeddingView;
+class FeatureMapView;
+class HistogramView;
+class KernelView;
+class MisclassifiedView;
+class MetricChart;
+class OutputDistributionView;
+class RocView;
+class TrainingSession;
+
+// The live views of training, as tabs: loss and metric curves of every run, then, once a classifier is
+// trained, its confusion matrix, ROC curves and output distributions; for 2-D data, the decision boundary
+// over the input plane while it trains; inside the network, the convolution kernels and the weight and
+// gradient histograms while it trains, and after it the feature maps of a chosen sample, the misclassified
+// samples and PCA or t-SNE embeddings of any layer; for a GAN, its samples and physics after every epoch.
+// It feeds the views the session's plain values; the views themselves know nothing of training.
+class TrainingArea : public QTabWidget {
+    Q_OBJECT
+
+public:
+    explicit TrainingArea(TrainingSession* session, QWidget* parent = nullptr);
+
+    MetricChart* curves() const { return m_curves; }
+    ConfusionMatrixView* confusion() const { return m_confusion; }
+    RocView* roc() const { return m_roc; }
+    OutputDistributionView* outputs() const { return m_outputs; }
+    DecisionBoundaryView* boundary() const { return m_boundary; }
+    GanView* gan() const { return m_gan; }
+    KernelView* kernels() const { return m_kernels; }
+    FeatureMapView* featureMaps() const { return m_featureMaps; }
+    MisclassifiedView* misclassified() const { return m_misclassified; }
+    HistogramView* histograms() const { return m_histograms; }
+    EmbeddingView* embedding() const { return m_embedding; }
+
+    // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
+    // run list on request).
+    void showEvaluation(const RunRecord& run);
+
+private:
+    // Draws a run that ended, or that was loaded whole from its folder.
+    void showFinishedRun(const RunRecord& run);
+
+    TrainingSession* m_session;
+    MetricChart* m_curves;
+    ConfusionMatrixView* m_confusion;
+    RocView* m_roc;
+    OutputDistributionView* m_outputs;
+    DecisionBoundaryView* m_boundary;
+    GanView* m_gan;
+    KernelView* m_kernels;
+    FeatureMapView* m_featureMaps;
+    MisclassifiedView* m_misclassified;
+    HistogramView* m_histograms;
+    EmbeddingView* m_embedding;
+};
+
+} // namespace neurino
