@@ -2,6 +2,7 @@
 
 #include "core/graph/ModelJson.h"
 #include "core/run/DataSource.h"
+#include "core/run/Run.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Loss.h"
 #include "core/train/StopToken.h"
@@ -10,6 +11,8 @@
 #include "datasets/Catalog.h"
 #include "exercises/ExerciseError.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -17,6 +20,16 @@
 namespace neurino::exercises {
 
 namespace {
+
+// Where a lesson's generated data came from, for the run spec (the data itself is handed over made).
+DataSource lessonDataSource(const DatasetInfo& info)
+{
+    if (info.generator.empty())
+        return DataSource::fromFile(info.origin);
+    const nlohmann::json options
+        = info.optionsJson.empty() ? nlohmann::json::object() : nlohmann::json::parse(info.optionsJson);
+    return DataSource::fromGenerator(info.generator, options, 0, info.seed);
+}
 
 SplitIndices splitFor(const TrainConfig& config, const Dataset& data)
 {
@@ -132,13 +145,26 @@ TrainConfig lessonConfig(TrainConfig config, const LessonContext& context)
 TrainedModel trainModel(const std::string& label, const ModelGraph& graph, const TrainConfig& config,
     std::shared_ptr<const Dataset> data, LessonContext& context, std::optional<SplitIndices> split)
 {
-    Trainer trainer(graph, config);
-    trainer.setData(data, split);
+    RunSpec spec;
+    spec.name = label;
+    spec.model = graph;
+    spec.data = lessonDataSource(data->info);
+    spec.training = config;
+    return trainModel(spec, std::move(data), context, split);
+}
+
+TrainedModel trainModel(const RunSpec& spec, std::shared_ptr<const Dataset> data, LessonContext& context,
+    std::optional<SplitIndices> split)
+{
+    const std::string& label = spec.name;
+    Run run(spec);
+    run.useData(data, split ? &*split : nullptr);
+    Trainer& trainer = run.prepare();
     context.log("training " + label + " (" + std::to_string(trainer.parameterCount()) + " parameters; "
         + describeSplit(trainer.split()) + ")");
     TrainedModel out;
     out.label = label;
-    out.summary = trainer.fit(context.trainingObserver(), context.stopToken());
+    out.summary = run.execute(context.trainingObserver(), context.stopToken());
     if (out.summary.reason == StopReason::Cancelled)
         throw TrainError("training of " + label + " was stopped");
     const bool test = trainer.split().testSize() > 0;

@@ -5,6 +5,7 @@
 #include "core/data/Standardizer.h"
 #include "core/graph/ModelGraph.h"
 #include "core/nn/GraphModule.h"
+#include "core/run/RunSpec.h"
 #include "core/train/Evaluator.h"
 #include "core/train/History.h"
 #include "core/train/TrainConfig.h"
@@ -63,6 +64,11 @@ TrainConfig lessonConfig(TrainConfig config, const LessonContext& context);
 // Throws TrainError when the run is cancelled.
 TrainedModel trainModel(const std::string& label, const ModelGraph& graph, const TrainConfig& config,
     std::shared_ptr<const Dataset> data, LessonContext& context, std::optional<SplitIndices> split = {});
+
+// The same for a run spec (its name is the label): what a lesson step hands to the run engine. The spec's
+// data source describes `data`, which the lesson has made already.
+TrainedModel trainModel(const RunSpec& spec, std::shared_ptr<const Dataset> data, LessonContext& context,
+    std::optional<SplitIndices> split = {});
 
 // As trainModel for the task model; when grading with a checkpoint, its weights are evaluated as they
 // are instead (the split is made as trainModel would make it).

@@ -2,11 +2,13 @@
 #include "app/batch/ProgressPrinter.h"
 
 #include "core/graph/ModelJson.h"
-#include "core/run/DataSource.h"
-#include "core/run/RunFolderWriter.h"
-#include "core/train/Trainer.h"
+#include "core/run/Run.h"
+#include "core/run/RunFolder.h"
+#include "core/train/Checkpoint.h"
+#include "core/train/StopToken.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "datasets/Catalog.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <unistd.h>
 
@@ -51,7 +54,7 @@ private:
 };
 
 struct TrainOptions {
-    std::string model, data, features = "features", targets = "targets", task, out, config;
+    std::string model, data, features = "features", targets = "targets", task, out, config, spec;
     int epochs = 10;
     std::int64_t batchSize = 32;
     std::string optimizer = "adam", loss = "auto", device = "auto", schedule = "none";
@@ -62,30 +65,27 @@ struct TrainOptions {
     bool resume = false, overwrite = false, quiet = false;
 };
 
-// The training config: a --config file or the defaults, then every option the user typed on top.
-TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
+// `c` with every option the user typed on top (the options' defaults are TrainConfig's).
+TrainConfig withTypedOptions(TrainConfig c, const TrainOptions& o, const CLI::App& cmd)
 {
-    TrainConfig c = o.config.empty()
-        ? TrainConfig()
-        : TrainConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)), "'" + o.config + "'");
     auto given = [&](const char* name) { return cmd.count(name) > 0; };
-    if (o.config.empty() || given("--epochs"))
+    if (given("--epochs"))
         c.epochs = o.epochs;
-    if (o.config.empty() || given("--batch-size"))
+    if (given("--batch-size"))
         c.batchSize = o.batchSize;
-    if (o.config.empty() || given("--optimizer"))
+    if (given("--optimizer"))
         c.optimizer.name = o.optimizer;
-    if (o.config.empty() || given("--lr"))
+    if (given("--lr"))
         c.optimizer.learningRate = o.lr;
-    if (o.config.empty() || given("--loss"))
+    if (given("--loss"))
         c.loss = o.loss;
-    if (o.config.empty() || given("--val-split"))
+    if (given("--val-split"))
         c.validationSplit = o.valSplit;
-    if (o.config.empty() || given("--test-split"))
+    if (given("--test-split"))
         c.testSplit = o.testSplit;
-    if (o.config.empty() || given("--seed"))
+    if (given("--seed"))
         c.seed = o.seed;
-    if (o.config.empty() || given("--device"))
+    if (given("--device"))
         c.device = o.device;
     if (given("--threads"))
         c.threads = o.threads;
@@ -107,78 +107,137 @@ TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
     return c;
 }
 
-void run(const TrainOptions& o, const CLI::App& cmd)
+// The training config: a --config file or the defaults, then every option the user typed on top.
+TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
 {
-    namespace fs = std::filesystem;
-    const std::string checkpointPath = (fs::path(o.out) / "checkpoint.h5").string();
-    std::unique_ptr<Trainer> trainer;
-    std::string features = o.features, targets = o.targets;
+    return withTypedOptions(o.config.empty()
+            ? TrainConfig()
+            : TrainConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)), "'" + o.config + "'"),
+        o, cmd);
+}
+
+// A resumed run's saved config: only the epochs, the device and the threads may change.
+TrainConfig resumedConfig(const Checkpoint& saved, const TrainOptions& o, const CLI::App& cmd)
+{
+    TrainConfig config = saved.config;
+    if (cmd.count("--epochs"))
+        config.epochs = o.epochs;
+    if (cmd.count("--device"))
+        config.device = o.device;
+    if (cmd.count("--threads"))
+        config.threads = o.threads;
+    for (const char* fixed : { "--model", "--spec", "--config", "--batch-size", "--optimizer", "--lr", "--loss",
+             "--val-split", "--test-split", "--seed", "--patience", "--schedule", "--l2" })
+        if (cmd.count(fixed))
+            std::cerr << "note: " << fixed << " is ignored when resuming; the run keeps its saved setting\n";
+    if (config.epochs <= saved.epoch)
+        throw TrainError("the run in '" + o.out + "' has completed " + std::to_string(saved.epoch)
+            + " epochs already; pass --epochs N with N > " + std::to_string(saved.epoch) + " to train further");
+    return config;
+}
+
+// Where the run in `folder` got its data: the source its config.json keeps, else the file it was read from.
+DataSource savedSource(const std::string& folder, const Checkpoint& saved)
+{
+    const std::string configPath = (std::filesystem::path(folder) / kRunConfigFile).string();
+    if (std::filesystem::exists(configPath)) {
+        const nlohmann::json config = nlohmann::json::parse(readTextFile(configPath));
+        if (config.contains("source"))
+            return DataSource::fromJson(config.at("source"), "'" + configPath + "', field 'source'");
+    }
+    return DataSource::fromFile(saved.data.origin, saved.data.featuresPath.empty() ? "features" : saved.data.featuresPath,
+        saved.data.targetsPath.empty() ? "targets" : saved.data.targetsPath);
+}
+
+// The run the options describe: a --spec file, the run saved in --out (--resume), or --model on --data.
+// Options typed on the command line override the spec's settings; a resumed run keeps its own.
+RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Checkpoint>& resume)
+{
+    RunSpec spec;
     if (o.resume) {
-        const Checkpoint saved = loadCheckpoint(checkpointPath);
-        TrainConfig config = saved.config;
-        if (cmd.count("--epochs"))
-            config.epochs = o.epochs;
-        if (cmd.count("--device"))
-            config.device = o.device;
-        if (cmd.count("--threads"))
-            config.threads = o.threads;
-        for (const char* fixed : { "--model", "--config", "--batch-size", "--optimizer", "--lr", "--loss",
-                 "--val-split", "--test-split", "--seed", "--patience", "--schedule", "--l2" })
-            if (cmd.count(fixed))
-                std::cerr << "note: " << fixed
-                          << " is ignored when resuming; the run keeps its saved setting\n";
-        if (config.epochs <= saved.epoch)
-            throw TrainError("the run in '" + o.out + "' has completed " + std::to_string(saved.epoch)
-                + " epochs already; pass --epochs N with N > " + std::to_string(saved.epoch)
-                + " to train further");
-        if (!cmd.count("--features") && !saved.data.featuresPath.empty())
-            features = saved.data.featuresPath;
-        if (!cmd.count("--targets") && !saved.data.targetsPath.empty())
-            targets = saved.data.targetsPath;
-        trainer = std::make_unique<Trainer>(saved, config);
+        resume = loadCheckpoint((std::filesystem::path(o.out) / kRunCheckpointFile).string());
+        spec.model = resume->graph;
+        spec.training = resumedConfig(*resume, o, cmd);
+        spec.data = o.data.empty() ? savedSource(o.out, *resume)
+                                   : DataSource::fromFile(o.data,
+                                       cmd.count("--features") || resume->data.featuresPath.empty()
+                                           ? o.features
+                                           : resume->data.featuresPath,
+                                       cmd.count("--targets") || resume->data.targetsPath.empty()
+                                           ? o.targets
+                                           : resume->data.targetsPath);
+    } else if (!o.spec.empty()) {
+        spec = RunSpec::load(o.spec);
+        spec.training = withTypedOptions(spec.training, o, cmd);
+        if (!o.model.empty())
+            spec.model = loadModel(o.model);
+        if (!o.data.empty())
+            spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     } else {
         if (o.model.empty())
-            throw CLI::RequiredError("--model (or --resume to continue the run in --out)");
-        trainer = std::make_unique<Trainer>(loadModel(o.model), buildConfig(o, cmd));
+            throw CLI::RequiredError("--model (or --spec, or --resume to continue the run in --out)");
+        if (o.data.empty())
+            throw CLI::RequiredError("--data (or --spec, or --resume to continue the run in --out)");
+        spec.model = loadModel(o.model);
+        spec.training = buildConfig(o, cmd);
+        spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     }
-    if (!o.quiet)
-        std::cout << "loading " << o.data << std::endl;
-    DataSource source = DataSource::fromFile(o.data, features, targets);
     if (!o.task.empty())
-        source.task = parseTask(o.task);
-    trainer->setData(openDataSource(source, {}));
-    trainer->setDataSource(o.data, features, targets);
+        spec.data.task = parseTask(o.task);
+    return spec;
+}
 
-    RunFolderWriter runDir(o.out, *trainer, o.resume, o.overwrite);
+// Restores the SIGINT and SIGTERM handlers when it goes out of scope.
+class InterruptScope {
+public:
+    InterruptScope()
+        : m_int(std::signal(SIGINT, onInterrupt))
+        , m_term(std::signal(SIGTERM, onInterrupt))
+    {
+        g_interrupted = false;
+    }
+    ~InterruptScope()
+    {
+        std::signal(SIGINT, m_int);
+        std::signal(SIGTERM, m_term);
+    }
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+
+private:
+    void (*m_int)(int);
+    void (*m_term)(int);
+};
+
+void run(const TrainOptions& o, const CLI::App& cmd)
+{
+    std::optional<Checkpoint> resume;
+    Run run(buildSpec(o, cmd, resume), datasets::Catalog::instance().generatorFn());
+    if (resume)
+        run.resumeFrom(*resume);
+    run.keepFolder(o.out, o.resume ? FolderMode::Resume : o.overwrite ? FolderMode::Overwrite : FolderMode::New);
+    if (!o.quiet)
+        std::cout << "loading " << run.spec().data.describe() << std::endl;
+    run.prepare();
+
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO) != 0);
     StopToken stop;
     InterruptWatcher interrupts(stop);
     ObserverList observers;
-    observers.add(&runDir);
     observers.add(&interrupts);
     if (!o.quiet)
         observers.add(&progress);
-
-    g_interrupted = false;
-    auto previousInt = std::signal(SIGINT, onInterrupt);
-    auto previousTerm = std::signal(SIGTERM, onInterrupt);
     TrainSummary summary;
-    try {
-        summary = trainer->fit(&observers, &stop);
-    } catch (...) {
-        std::signal(SIGINT, previousInt);
-        std::signal(SIGTERM, previousTerm);
-        throw;
+    {
+        InterruptScope interruptible;
+        summary = run.execute(&observers, &stop);
     }
-    std::signal(SIGINT, previousInt);
-    std::signal(SIGTERM, previousTerm);
     if (!o.quiet)
         std::cout << "run folder: " << o.out
                   << " (config.json, metrics.jsonl, checkpoint.h5, best.h5, summary.txt)" << std::endl;
     if (summary.reason == StopReason::Cancelled)
         throw TrainError("interrupted after " + std::to_string(summary.epochsCompleted)
-            + " completed epoch(s); continue with: neurino-batch train --resume --out " + o.out + " --data "
-            + o.data);
+            + " completed epoch(s); continue with: neurino-batch train --resume --out " + o.out);
 }
 
 } // namespace
@@ -190,7 +249,12 @@ void addTrainCommand(CLI::App& app, int& exitCode)
         "Train a model on an HDF5 dataset and keep the run in a folder: config.json, metrics.jsonl "
         "(one line per epoch), checkpoint.h5 (resumable), best.h5 and summary.txt");
     cmd->add_option("--model,-m", o->model, "Model file (*.neurino.json)")->check(CLI::ExistingFile);
-    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5); a resumed run reads the file it was trained on")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--spec", o->spec,
+           "Run spec JSON (model, data, training config, device, threads, seed), as the window's "
+           "'Save Run Spec' writes it; options given here override its settings")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--features", o->features, "HDF5 path of the features in the data file")
         ->capture_default_str();
     cmd->add_option("--targets", o->targets, "HDF5 path of the targets in the data file")

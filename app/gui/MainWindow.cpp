@@ -21,7 +21,7 @@
 #include "widgets/editor/SummaryDock.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Device.h"
@@ -120,7 +120,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     , m_editor(new GraphEditor(m_model, this))
     , m_scene(new GraphScene(m_model, m_editor, this))
     , m_view(new GraphView(m_scene, this))
-    , m_trainingSession(new TrainingSession(this))
+    , m_runScheduler(new RunScheduler(this))
     , m_autosave(new AutosaveManager(AutosaveManager::defaultDirectory(), this))
     , m_autosaveTimer(new QTimer(this))
 {
@@ -218,7 +218,7 @@ void MainWindow::createGuideDocks()
     // The guide shares the left side with the layer palette, down to the window's bottom, so that a
     // lesson's text and checks have the full height; the pad map sits with the training results.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    m_guideDock = new GuideDock(this);
+    m_guideDock = new GuideDock(m_runScheduler, this);
     addDockWidget(Qt::LeftDockWidgetArea, m_guideDock);
     tabifyDockWidget(m_paletteDock, m_guideDock);
     m_guideDock->hide();
@@ -304,7 +304,7 @@ void MainWindow::showExerciseView(const QString& view)
 
 void MainWindow::createTrainingDocks()
 {
-    m_trainingDock = new TrainingDock(m_model, m_trainingSession, this);
+    m_trainingDock = new TrainingDock(m_model, m_runScheduler, this);
     addDockWidget(Qt::RightDockWidgetArea, m_trainingDock);
     tabifyDockWidget(m_propertiesDock, m_trainingDock);
     m_propertiesDock->raise();
@@ -312,10 +312,10 @@ void MainWindow::createTrainingDocks()
     // Every run is kept on disk as a run folder (the format neurino-batch train writes), so that runs
     // can be saved, reopened and compared later; screenshots and tests keep nothing.
     if (m_options.autosave)
-        m_trainingSession->setRunsFolder(
+        m_runScheduler->setRunsFolder(
             QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs");
 
-    m_trainingArea = new TrainingArea(m_trainingSession, this);
+    m_trainingArea = new TrainingArea(m_runScheduler, this);
     m_trainingAreaDock = new QDockWidget(tr("Training Results"), this);
     m_trainingAreaDock->setObjectName("trainingAreaDock");
     m_trainingAreaDock->setWidget(m_trainingArea);
@@ -328,27 +328,27 @@ void MainWindow::createTrainingDocks()
         statusBar()->showMessage(text, kStatusMessageMs);
     });
     connect(m_trainingDock, &TrainingDock::runActivated, this, [this](int id) {
-        if (const RunRecord* run = m_trainingSession->run(id)) {
+        if (const RunRecord* run = m_runScheduler->run(id)) {
             m_trainingArea->showEvaluation(*run);
             m_trainingAreaDock->show();
             m_trainingAreaDock->raise();
         }
     });
-    connect(m_trainingSession, &TrainingSession::runAdded, this, [this] {
+    connect(m_runScheduler, &RunScheduler::runAdded, this, [this] {
         m_trainingAreaDock->show();
         m_trainingAreaDock->raise();
         // The curves need room: give the results at least a third of the window's height.
         if (m_trainingAreaDock->height() < height() / 3)
             resizeDocks({ m_trainingAreaDock }, { height() * 2 / 5 }, Qt::Vertical);
     });
-    connect(m_trainingSession, &TrainingSession::stateChanged, this, [this] {
-        const auto state = m_trainingSession->state();
-        const bool running = m_trainingSession->isRunning();
-        m_startTrainingAction->setEnabled(!running);
-        m_pauseTrainingAction->setEnabled(running && state != TrainingSession::State::Stopping);
+    connect(m_runScheduler, &RunScheduler::stateChanged, this, [this] {
+        const auto state = m_runScheduler->state();
+        const bool running = m_runScheduler->isRunning();
+        m_startTrainingAction->setText(running ? tr("&Queue Training Run") : tr("&Start Training"));
+        m_pauseTrainingAction->setEnabled(running && state != RunScheduler::State::Stopping);
         m_pauseTrainingAction->setText(
-            state == TrainingSession::State::Paused ? tr("&Resume Training") : tr("&Pause Training"));
-        m_stopTrainingAction->setEnabled(running && state != TrainingSession::State::Stopping);
+            state == RunScheduler::State::Paused ? tr("&Resume Training") : tr("&Pause Training"));
+        m_stopTrainingAction->setEnabled(running && state != RunScheduler::State::Stopping);
     });
 }
 
@@ -1058,8 +1058,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     writeSettings();
     m_autosave->discard();
-    // The trainer looks at the stop request between batches; the session waits for it when destroyed.
-    m_trainingSession->stop();
+    // The trainer looks at the stop request between batches; the scheduler's threads wait for it when
+    // destroyed. Runs and lesson steps still queued are dropped.
+    m_guideDock->runner()->stop();
+    m_runScheduler->stopAll();
     event->accept();
 }
 

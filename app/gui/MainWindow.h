@@ -31,7 +31,7 @@ class PropertyPanel;
 class SummaryDock;
 class TrainingArea;
 class TrainingDock;
-class TrainingSession;
+class RunScheduler;
 
 // The workbench: the model canvas in the centre, docks around it (layer palette, properties, summary,
 // problems, log), standard menus and shortcuts, files with recent list, unsaved-changes prompt and
@@ -61,7 +61,7 @@ public:
     LogDock* logDock() const { return m_logDock; }
     QDockWidget* propertiesDock() const { return m_propertiesDock; }
     QDockWidget* paletteDock() const { return m_paletteDock; }
-    TrainingSession* trainingSession() const { return m_trainingSession; }
+    RunScheduler* runScheduler() const { return m_runScheduler; }
     TrainingDock* trainingDock() const { return m_trainingDock; }
     TrainingArea* trainingArea() const { return m_trainingArea; }
     QDockWidget* trainingAreaDock() const { return m_trainingAreaDock; }
@@ -150,7 +150,7 @@ private:
     SummaryDock* m_summaryDock = nullptr;
     ProblemsDock* m_problemsDock = nullptr;
     LogDock* m_logDock = nullptr;
-    TrainingSession* m_trainingSession;
+    RunScheduler* m_runScheduler;
     TrainingDock* m_trainingDock = nullptr;
     TrainingArea* m_trainingArea = nullptr;
     QDockWidget* m_trainingAreaDock = nullptr;

@@ -15,7 +15,7 @@
 #include "widgets/editor/SummaryDock.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/util/Error.h"
 
@@ -37,8 +37,8 @@ void runDockTraining(MainWindow& window, const std::string& what)
     QEventLoop loop;
     bool failed = false;
     QString message;
-    TrainingSession* session = window.trainingSession();
-    QObject::connect(session, &TrainingSession::runFinished, &loop, [&](const RunRecord& run) {
+    RunScheduler* session = window.runScheduler();
+    QObject::connect(session, &RunScheduler::runFinished, &loop, [&](const RunRecord& run) {
         failed = run.summary.reason == StopReason::Failed;
         message = QString::fromStdString(run.summary.message);
         loop.quit();

@@ -71,6 +71,8 @@ void RunFolderWriter::onStart(const TrainStart& start)
             { { "train", start.trainSamples }, { "validation", start.validationSamples },
                 { "test", start.testSamples } } },
         { "standardized", m_trainer.standardizer().fitted() }, { "first_epoch", start.firstEpoch } };
+    if (!m_source.is_null())
+        config["source"] = m_source;
     writeTextFileAtomically(path(kRunConfigFile), config.dump(2) + "\n");
     writeMetricsFile(path(kRunMetricsFile), m_trainer.history());
 }

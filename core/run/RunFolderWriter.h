@@ -2,6 +2,8 @@
 
 #include "core/train/TrainingObserver.h"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 namespace neurino {
@@ -13,7 +15,7 @@ class Trainer;
 void writeMetricsFile(const std::string& path, const History& history);
 
 // The run folder of a classifier, kept up to date by observing its run (RunFolder reads it back):
-//   config.json     the model, the training config, the data and the environment (on start)
+//   config.json     the model, the training config, the data (and its source) and the environment
 //   metrics.jsonl   one JSON object per epoch (rewritten every epoch; a resumed run's earlier epochs kept)
 //   checkpoint.h5   the state after the latest epoch (resumable)
 //   best.h5         the state at the best epoch so far of the monitored metric
@@ -26,6 +28,9 @@ public:
     RunFolderWriter(std::string dir, Trainer& trainer, bool resume = false, bool overwrite = false);
 
     std::string path(const std::string& file) const;
+    // Where the data comes from, kept in config.json as "source" so that the run can be continued from
+    // its folder alone (a generated dataset is made again).
+    void setSource(nlohmann::json source) { m_source = std::move(source); }
     const std::string& dir() const { return m_dir; }
 
     void onStart(const TrainStart& start) override;
@@ -36,6 +41,7 @@ private:
     std::string m_dir;
     Trainer& m_trainer;
     TrainStart m_start;
+    nlohmann::json m_source;
 };
 
 } // namespace neurino

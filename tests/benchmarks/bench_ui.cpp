@@ -6,7 +6,7 @@
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -71,7 +71,7 @@ Stalls watchEventLoop(const std::function<bool()>& done, int ms)
 void stallWhileTraining(int events, int epochs)
 {
     GraphModel model;
-    TrainingSession session;
+    RunScheduler session;
     TrainingDock dock(&model, &session);
     TrainingArea area(&session);
     model.setGraph(loadModel(templatePath("shapes_cnn")));
@@ -85,7 +85,7 @@ void stallWhileTraining(int events, int epochs)
 
     const Stalls idle = watchEventLoop({}, 3000);
     bool finished = false;
-    QObject::connect(&session, &TrainingSession::runFinished, [&] { finished = true; });
+    QObject::connect(&session, &RunScheduler::runFinished, [&] { finished = true; });
     QElapsedTimer wall;
     wall.start();
     if (!dock.start()) {

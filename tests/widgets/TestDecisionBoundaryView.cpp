@@ -5,7 +5,7 @@
 #include "widgets/editor/GraphModel.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -78,7 +78,7 @@ private slots:
 void TestDecisionBoundaryView::xorTrainingDrawsTheBoundary()
 {
     GraphModel model;
-    TrainingSession session;
+    RunScheduler session;
     TrainingDock dock(&model, &session);
     TrainingArea area(&session);
     model.setGraph(loadModel(templatePath("xor_mlp")));
@@ -87,8 +87,8 @@ void TestDecisionBoundaryView::xorTrainingDrawsTheBoundary()
     dock.setBatchSize(20);
     dock.setLearningRate(0.03);
     dock.setValidationSplit(0.2);
-    QSignalSpy updates(&session, &TrainingSession::boundaryUpdated);
-    QSignalSpy finished(&session, &TrainingSession::runFinished);
+    QSignalSpy updates(&session, &RunScheduler::boundaryUpdated);
+    QSignalSpy finished(&session, &RunScheduler::runFinished);
 
     QTest::mouseClick(dock.startButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);

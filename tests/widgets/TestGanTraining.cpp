@@ -16,7 +16,7 @@
 #include "widgets/views/physics/ShowerImagePanel.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -43,7 +43,7 @@ constexpr int kRunTimeoutMs = 180 * 1000;
 
 struct Bench {
     GraphModel model;
-    TrainingSession session;
+    RunScheduler session;
     TrainingDock dock { &model, &session };
     TrainingArea area { &session };
 
@@ -118,14 +118,14 @@ void TestGanTraining::shortRunUpdatesTheViewEachEpoch()
     gan->setEpochs(2);
     gan->setBatchSize(50);
     gan->setLearningRates(1e-3, 1e-3);
-    QSignalSpy epochs(&b.session, &TrainingSession::epochEnded);
-    QSignalSpy samples(&b.session, &TrainingSession::ganSamples);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy epochs(&b.session, &RunScheduler::epochEnded);
+    QSignalSpy samples(&b.session, &RunScheduler::ganSamples);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
 
     // After the first epoch the view must already show it, before the run ends.
     int lossPointsAtFirstSamples = -1;
     int gridAtFirstSamples = -1;
-    connect(&b.session, &TrainingSession::ganSamples, this, [&](int, const GanEpochData&) {
+    connect(&b.session, &RunScheduler::ganSamples, this, [&](int, const GanEpochData&) {
         if (lossPointsAtFirstSamples < 0)
             QTimer::singleShot(0, this, [&] {
                 lossPointsAtFirstSamples = b.area.gan()->lossPointCount();
@@ -172,7 +172,7 @@ void TestGanTraining::shortRunUpdatesTheViewEachEpoch()
     QVERIFY(csv.contains("\nenergy_generated,2,"));
     QVERIFY(csv.contains("\naverage_real,2,24,24,"));
 
-    QVERIFY(b.dock.runList()->item(0, 3)->text().startsWith("GAN bce, rmsprop"));
+    QVERIFY(b.dock.runList()->model()->index(0, 3).data().toString().startsWith("GAN bce, rmsprop"));
     QVERIFY(b.dock.startButton()->isEnabled());
     QCOMPARE(b.dock.progressBar()->value(), b.dock.progressBar()->maximum());
 }
@@ -183,15 +183,15 @@ void TestGanTraining::stopEndsWithinOneBatch()
     b.dock.setEvents(500);
     b.dock.ganSettings()->setEpochs(50);
     b.dock.ganSettings()->setBatchSize(10);
-    QSignalSpy batches(&b.session, &TrainingSession::batchEnded);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy batches(&b.session, &RunScheduler::batchEnded);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 2, kRunTimeoutMs);
 
     QElapsedTimer sinceStop;
     sinceStop.start();
     QTest::mouseClick(b.dock.stopButton(), Qt::LeftButton);
-    QCOMPARE(b.session.state(), TrainingSession::State::Stopping);
+    QCOMPARE(b.session.state(), RunScheduler::State::Stopping);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     qInfo("the GAN run ended %lld ms after Stop", sinceStop.elapsed());
     const RunRecord& run = b.session.runs().front();
@@ -200,7 +200,7 @@ void TestGanTraining::stopEndsWithinOneBatch()
         qPrintable(QString("%1 batches ran after Stop").arg(run.batchesAfterStop)));
     QVERIFY(run.batches < 50 * 50);
     QVERIFY(!b.session.isRunning());
-    QVERIFY(b.dock.runList()->item(0, 4)->text().contains("stopped"));
+    QVERIFY(b.dock.runList()->model()->index(0, 4).data().toString().contains("stopped"));
 }
 
 void TestGanTraining::pauseHoldsAndResumeGoesOn()
@@ -209,12 +209,12 @@ void TestGanTraining::pauseHoldsAndResumeGoesOn()
     b.dock.setEvents(500);
     b.dock.ganSettings()->setEpochs(50);
     b.dock.ganSettings()->setBatchSize(10);
-    QSignalSpy batches(&b.session, &TrainingSession::batchEnded);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy batches(&b.session, &RunScheduler::batchEnded);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 1, kRunTimeoutMs);
     QTest::mouseClick(b.dock.pauseButton(), Qt::LeftButton);
-    QCOMPARE(b.session.state(), TrainingSession::State::Paused);
+    QCOMPARE(b.session.state(), RunScheduler::State::Paused);
     QCOMPARE(b.dock.pauseButton()->text(), QString("Resume"));
     // The batch under way when Pause came may still report (a batch takes long on a loaded machine); wait
     // until the reports stop, then nothing more may come while paused.
@@ -226,7 +226,7 @@ void TestGanTraining::pauseHoldsAndResumeGoesOn()
     QTest::qWait(1000);
     QCOMPARE(batches.count(), held);
     QTest::mouseClick(b.dock.pauseButton(), Qt::LeftButton);
-    QCOMPARE(b.session.state(), TrainingSession::State::Training);
+    QCOMPARE(b.session.state(), RunScheduler::State::Training);
     QTRY_VERIFY_WITH_TIMEOUT(batches.count() > held, kRunTimeoutMs);
     b.dock.stop();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
@@ -247,7 +247,7 @@ void TestGanTraining::trainsOnAForeignCalorimeterFile()
     b.dock.setFile(path, "features", "targets");
     b.dock.ganSettings()->setEpochs(1);
     b.dock.ganSettings()->setBatchSize(40);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     const RunRecord run = b.session.runs().front();
@@ -266,7 +266,7 @@ void TestGanTraining::trainsOnAForeignCalorimeterFile()
     QCOMPARE(reopened.summary.reason, StopReason::Completed);
     QCOMPARE(reopened.epochs.size(), std::size_t(1));
     QCOMPARE(reopened.epochs.back().metrics.at("g_loss"), run.epochs.back().metrics.at("g_loss"));
-    QCOMPARE(b.dock.runList()->rowCount(), 2);
+    QCOMPARE(b.dock.runList()->model()->rowCount(), 2);
     QCOMPARE(b.area.curves()->epochCount(reopened.id), 1);
     QCOMPARE(b.area.gan()->runId(), reopened.id);
     QCOMPARE(b.area.gan()->lossPointCount(), 1);
@@ -280,7 +280,7 @@ void TestGanTraining::networkThatDoesNotFitIsReported()
     b.dock.setGenerator("calorimeter");
     b.dock.setEvents(100);
     b.dock.ganSettings()->setGeneratorSource("canvas");
-    QSignalSpy failed(&b.session, &TrainingSession::runFailed);
+    QSignalSpy failed(&b.session, &RunScheduler::runFailed);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kRunTimeoutMs);
     const QString message = failed.front().at(1).toString();

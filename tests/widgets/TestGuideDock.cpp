@@ -4,6 +4,7 @@
 // why and can be run again; hints come one at a time; a score goes on the leaderboard.
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/session/ExerciseRunner.h"
+#include "widgets/session/RunScheduler.h"
 #include "widgets/guide/GuideDock.h"
 #include "widgets/views/physics/PadMapView.h"
 #include "widgets/views/charts/RocView.h"
@@ -34,7 +35,8 @@ namespace {
 constexpr int kStepsTimeoutMs = 120 * 1000;
 
 struct Bench {
-    GuideDock dock;
+    RunScheduler scheduler;
+    GuideDock dock { &scheduler };
     PadMapView padMap;
     RocView roc;
     ConfusionMatrixView confusion;

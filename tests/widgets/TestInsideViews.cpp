@@ -4,6 +4,7 @@
 // confusion matrix, the graph's parameter count). PCA of two well separated Gaussian blobs separates them;
 // t-SNE can be cancelled; each view also renders sample data alone and exports PNG and CSV.
 #include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/session/TaskQueue.h"
 #include "widgets/views/inside/EmbeddingView.h"
 #include "widgets/views/inside/FeatureMapView.h"
 #include "widgets/editor/GraphModel.h"
@@ -13,7 +14,7 @@
 #include "widgets/session/TrainedModel.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -40,7 +41,7 @@ constexpr int kEpochs = 2;
 
 struct Bench {
     GraphModel model;
-    TrainingSession session;
+    RunScheduler session;
     TrainingDock dock { &model, &session };
     TrainingArea area { &session };
 };
@@ -107,10 +108,10 @@ void TestInsideViews::initTestCase()
     m_cnn.dock.setLearningRate(2e-3);
     m_cnn.dock.setValidationSplit(kValidation);
     m_cnn.dock.setTestSplit(0);
-    QSignalSpy kernels(&m_cnn.session, &TrainingSession::kernelsUpdated);
-    QSignalSpy histograms(&m_cnn.session, &TrainingSession::histogramsUpdated);
-    QSignalSpy ready(&m_cnn.session, &TrainingSession::modelReady);
-    QSignalSpy finished(&m_cnn.session, &TrainingSession::runFinished);
+    QSignalSpy kernels(&m_cnn.session, &RunScheduler::kernelsUpdated);
+    QSignalSpy histograms(&m_cnn.session, &RunScheduler::histogramsUpdated);
+    QSignalSpy ready(&m_cnn.session, &RunScheduler::modelReady);
+    QSignalSpy finished(&m_cnn.session, &RunScheduler::runFinished);
     QVERIFY(m_cnn.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     QCOMPARE(m_cnn.session.runs().front().summary.reason, StopReason::Completed);
@@ -311,7 +312,7 @@ void TestInsideViews::pcaSeparatesSeparableClasses()
     b.dock.setEpochs(2);
     b.dock.setBatchSize(30);
     b.dock.setValidationSplit(0.2);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     EmbeddingView* view = b.area.embedding();
@@ -371,7 +372,8 @@ void TestInsideViews::viewsStartEmpty()
     FeatureMapView maps;
     MisclassifiedView wrong;
     HistogramView histograms;
-    EmbeddingView embedding;
+    TaskQueue tasks;
+    EmbeddingView embedding(&tasks);
     QVERIFY(kernels.isEmpty() && maps.isEmpty() && wrong.isEmpty() && histograms.isEmpty()
         && embedding.isEmpty());
     QCOMPARE(kernels.tileCount(), 0);

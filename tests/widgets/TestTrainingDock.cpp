@@ -9,7 +9,7 @@
 #include "widgets/session/RunFolder.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -33,7 +33,7 @@ constexpr int kRunTimeoutMs = 120 * 1000;
 
 struct Bench {
     GraphModel model;
-    TrainingSession session;
+    RunScheduler session;
     TrainingDock dock { &model, &session };
     TrainingArea area { &session };
 
@@ -78,8 +78,8 @@ void TestTrainingDock::shortRunFillsCurvesAndViews()
     b.dock.setBatchSize(25);
     b.dock.setLearningRate(0.02);
     b.dock.setValidationSplit(0.2);
-    QSignalSpy epochs(&b.session, &TrainingSession::epochEnded);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy epochs(&b.session, &RunScheduler::epochEnded);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
 
     // The longest the event loop went without turning while training, for the record (not a timed test).
     QElapsedTimer sinceTick;
@@ -95,8 +95,10 @@ void TestTrainingDock::shortRunFillsCurvesAndViews()
 
     QTest::mouseClick(b.dock.startButton(), Qt::LeftButton);
     QVERIFY(b.session.isRunning());
-    QVERIFY(!b.dock.startButton()->isEnabled());
+    // While it trains, Start queues the next run instead.
+    QCOMPARE(b.dock.startButton()->text(), QString("Queue"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QCOMPARE(b.dock.startButton()->text(), QString("Start"));
     ticker.stop();
     qInfo("longest event-loop stall while training: %lld ms", longestStall);
 
@@ -132,13 +134,13 @@ void TestTrainingDock::stopEndsWithinOneBatch()
     b.dock.setEvents(50000);
     b.dock.setEpochs(50);
     b.dock.setBatchSize(8);
-    QSignalSpy batches(&b.session, &TrainingSession::batchEnded);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy batches(&b.session, &RunScheduler::batchEnded);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 2, kRunTimeoutMs);
 
     QTest::mouseClick(b.dock.stopButton(), Qt::LeftButton);
-    QCOMPARE(b.session.state(), TrainingSession::State::Stopping);
+    QCOMPARE(b.session.state(), RunScheduler::State::Stopping);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     const RunRecord& run = b.session.runs().front();
     QCOMPARE(run.summary.reason, StopReason::Cancelled);
@@ -148,7 +150,7 @@ void TestTrainingDock::stopEndsWithinOneBatch()
     // Thinned to at most one report per interval: far fewer reports than steps.
     QVERIFY(batches.count() < run.batches);
     QVERIFY(!b.session.isRunning());
-    QVERIFY(b.dock.runList()->item(0, 4)->text().contains("stopped"));
+    QVERIFY(b.dock.runList()->model()->index(0, 4).data().toString().contains("stopped"));
 }
 
 void TestTrainingDock::pauseHoldsAndResumeGoesOn()
@@ -157,12 +159,12 @@ void TestTrainingDock::pauseHoldsAndResumeGoesOn()
     b.dock.setEvents(20000);
     b.dock.setEpochs(3);
     b.dock.setBatchSize(8);
-    QSignalSpy batches(&b.session, &TrainingSession::batchEnded);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy batches(&b.session, &RunScheduler::batchEnded);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 1, kRunTimeoutMs);
     QTest::mouseClick(b.dock.pauseButton(), Qt::LeftButton);
-    QCOMPARE(b.session.state(), TrainingSession::State::Paused);
+    QCOMPARE(b.session.state(), RunScheduler::State::Paused);
     QCOMPARE(b.dock.pauseButton()->text(), QString("Resume"));
     // Let a report already queued arrive, then nothing more may come while paused.
     QTest::qWait(200);
@@ -170,7 +172,7 @@ void TestTrainingDock::pauseHoldsAndResumeGoesOn()
     QTest::qWait(300);
     QCOMPARE(batches.count(), held);
     QTest::mouseClick(b.dock.pauseButton(), Qt::LeftButton);
-    QCOMPARE(b.session.state(), TrainingSession::State::Training);
+    QCOMPARE(b.session.state(), RunScheduler::State::Training);
     QTRY_VERIFY_WITH_TIMEOUT(batches.count() > held, kRunTimeoutMs);
     b.dock.stop();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
@@ -181,21 +183,30 @@ void TestTrainingDock::runListKeepsEveryRun()
     Bench b("xor_mlp");
     b.dock.setEvents(300);
     b.dock.setEpochs(2);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
+    QSignalSpy started(&b.session, &RunScheduler::runStarted);
     QVERIFY(b.dock.start());
-    QVERIFY(!b.dock.start()); // one run at a time
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QVERIFY(b.session.isRunning());
+    // A second run while the first trains waits in the queue, visibly, and starts after it.
     b.dock.setOptimizer("sgd");
     b.dock.setLearningRate(0.1);
     QVERIFY(b.dock.start());
+    QCOMPARE(b.session.queue().size(), 1);
+    QCOMPARE(b.dock.runList()->model()->index(1, 4).data().toString(), QString("queued"));
+    QCOMPARE(b.dock.startButton()->text(), QString("Queue"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kRunTimeoutMs);
+    QCOMPARE(started.count(), 2);
+    QCOMPARE(started.at(0).at(0).toInt(), 1);
+    QCOMPARE(started.at(1).at(0).toInt(), 2);
+    QVERIFY(b.session.queue().isEmpty());
+    QCOMPARE(b.dock.startButton()->text(), QString("Start"));
 
     QCOMPARE(b.session.runs().size(), std::size_t(2));
-    QCOMPARE(b.dock.runList()->rowCount(), 2);
-    QCOMPARE(b.dock.runList()->item(0, 0)->text(), QString("Run 1 (xor_mlp, lr 0.001)"));
-    QVERIFY(b.dock.runList()->item(0, 3)->text().startsWith("adam"));
-    QVERIFY(b.dock.runList()->item(1, 3)->text().startsWith("sgd, lr 0.1"));
-    QVERIFY(b.dock.runList()->item(0, 4)->text().contains("val_loss"));
+    QCOMPARE(b.dock.runList()->model()->rowCount(), 2);
+    QCOMPARE(b.dock.runList()->model()->index(0, 0).data().toString(), QString("Run 1 (xor_mlp, lr 0.001)"));
+    QVERIFY(b.dock.runList()->model()->index(0, 3).data().toString().startsWith("adam"));
+    QVERIFY(b.dock.runList()->model()->index(1, 3).data().toString().startsWith("sgd, lr 0.1"));
+    QVERIFY(b.dock.runList()->model()->index(0, 4).data().toString().contains("val_loss"));
     QCOMPARE(b.area.curves()->runIds(), QList<int>({ 1, 2 }));
     QVERIFY(b.area.curves()->runColor(1) != b.area.curves()->runColor(2));
     QCOMPARE(b.area.roc()->curveCount(), 2);
@@ -208,7 +219,7 @@ void TestTrainingDock::runsAreSavedAndReopened()
     b.session.setRunsFolder(dir.filePath("runs"));
     b.dock.setEvents(300);
     b.dock.setEpochs(3);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
     const RunRecord trained = b.session.runs().front();
@@ -225,7 +236,7 @@ void TestTrainingDock::runsAreSavedAndReopened()
     QCOMPARE(loaded.epochs.back().metrics.at("val_loss"), trained.epochs.back().metrics.at("val_loss"));
 
     QVERIFY(b.dock.openRun(dir.filePath("saved")));
-    QCOMPARE(b.dock.runList()->rowCount(), 2);
+    QCOMPARE(b.dock.runList()->model()->rowCount(), 2);
     QCOMPARE(b.area.curves()->epochCount(b.session.runs().back().id), 3);
     QVERIFY(!b.dock.openRun(dir.path())); // not a run folder: refused with a message
 }
@@ -237,14 +248,14 @@ void TestTrainingDock::invalidSettingsAreReportedNotThrown()
     b.dock.setGenerator("xor");
     b.dock.setEvents(100);
     b.dock.setEpochs(1);
-    QSignalSpy failed(&b.session, &TrainingSession::runFailed);
+    QSignalSpy failed(&b.session, &RunScheduler::runFailed);
     QSignalSpy messages(&b.dock, &TrainingDock::message);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kRunTimeoutMs);
     QVERIFY(!failed.front().at(1).toString().isEmpty());
     QVERIFY(!b.session.isRunning());
     QCOMPARE(b.session.runs().front().summary.reason, StopReason::Failed);
-    QVERIFY(b.dock.runList()->item(0, 4)->text().startsWith("failed"));
+    QVERIFY(b.dock.runList()->model()->index(0, 4).data().toString().startsWith("failed"));
 
     b.dock.setFile({}, {}, {});
     QVERIFY(!b.dock.start());
@@ -285,8 +296,8 @@ void TestTrainingDock::foreignCalorimeterFileGetsItsChannel()
     b.dock.setFile(path, "ECAL", "target");
     b.dock.setEpochs(1);
     b.dock.setBatchSize(8);
-    QSignalSpy finished(&b.session, &TrainingSession::runFinished);
-    QSignalSpy failed(&b.session, &TrainingSession::runFailed);
+    QSignalSpy finished(&b.session, &RunScheduler::runFinished);
+    QSignalSpy failed(&b.session, &RunScheduler::runFailed);
     QVERIFY(b.dock.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failed.count(), 1, kRunTimeoutMs);
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().at(1).toString()));

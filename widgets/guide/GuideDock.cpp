@@ -117,9 +117,9 @@ QString formatObservation(double value)
 
 } // namespace
 
-GuideDock::GuideDock(QWidget* parent)
+GuideDock::GuideDock(RunScheduler* scheduler, QWidget* parent)
     : QDockWidget(tr("Exercise Guide"), parent)
-    , m_runner(new ExerciseRunner(this))
+    , m_runner(new ExerciseRunner(scheduler, this))
 {
     setObjectName("guideDock");
     buildUi();

@@ -21,6 +21,8 @@ class QTreeWidget;
 
 namespace neurino {
 
+class RunScheduler;
+
 class ConfusionMatrixView;
 class MetricChart;
 class PadMapView;
@@ -44,7 +46,8 @@ class GuideDock : public QDockWidget {
     Q_OBJECT
 
 public:
-    explicit GuideDock(QWidget* parent = nullptr);
+    // Lesson steps run on `scheduler`'s queue, after the training runs waiting there.
+    explicit GuideDock(RunScheduler* scheduler, QWidget* parent = nullptr);
 
     ExerciseRunner* runner() const { return m_runner; }
     // Feeds the lesson's training curves, pad map, ROC curves and confusion matrices into views the window

@@ -1,12 +1,13 @@
 #include "widgets/session/ExerciseRunner.h"
 
+#include "widgets/session/RunScheduler.h"
+
 #include "exercises/ExerciseCatalog.h"
 #include "exercises/ExerciseSession.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
-#include <QThread>
 
 #include <exception>
 
@@ -141,25 +142,21 @@ private:
     double m_weight = 0;
 };
 
-ExerciseRunner::ExerciseRunner(QObject* parent)
+ExerciseRunner::ExerciseRunner(RunScheduler* scheduler, QObject* parent)
     : QObject(parent)
-    , m_thread(new QThread(this))
-    , m_threadContext(new QObject)
+    , m_scheduler(scheduler)
     , m_relay(std::make_unique<Relay>(this))
 {
     qRegisterMetaType<StepState>();
-    m_thread->setObjectName("exercise");
-    m_threadContext->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_threadContext, &QObject::deleteLater);
-    m_thread->start();
 }
 
 ExerciseRunner::~ExerciseRunner()
 {
+    // The relay posts to this object from the worker thread: the step must end first.
     if (m_session)
         m_session->requestStop();
-    m_thread->quit();
-    m_thread->wait();
+    if (m_task && m_scheduler)
+        m_scheduler->tasks().wait(m_task);
     m_session.reset();
 }
 
@@ -197,15 +194,24 @@ bool ExerciseRunner::setTaskModelPath(const QString& path)
 
 bool ExerciseRunner::runStep(int index)
 {
-    if (m_running || !m_session || index < 0 || index >= stepCount())
+    if (m_running || !m_session || !m_scheduler || index < 0 || index >= stepCount())
         return false;
     m_lastError.clear();
     setRunning(true);
     auto session = m_session;
     Relay* relay = m_relay.get();
-    QMetaObject::invokeMethod(
-        m_threadContext,
-        [session, relay, index] {
+    TaskQueue::Hooks hooks;
+    hooks.finished = [this](bool ran) {
+        m_task = 0;
+        if (!ran)
+            setRunning(false); // taken out of the queue
+    };
+    const QString title = tr("Lesson step %1: %2")
+                              .arg(index + 1)
+                              .arg(QString::fromStdString(m_exercise->steps[std::size_t(index)].title));
+    m_task = m_scheduler->tasks().submit(
+        TaskQueue::Lane::Runs, title,
+        [session, relay, index](StopToken&) {
             QString error;
             try {
                 session->runStep(index);
@@ -217,27 +223,35 @@ bool ExerciseRunner::runStep(int index)
             std::shared_ptr<const PadMap> map;
             if (const PadMap* m = session->padMap())
                 map = std::make_shared<const PadMap>(*m);
-            relay->post([index, error, map](ExerciseRunner& r) {
-                if (map) {
-                    r.m_padMap = map;
-                    emit r.padMapChanged();
-                }
-                if (!error.isEmpty()) {
-                    const int failed = r.m_currentStep >= 0 ? r.m_currentStep : index;
-                    r.m_lastError = error;
-                    r.setState(failed, StepState::Failed);
-                    emit r.stepFailed(failed, error);
-                }
-                r.setRunning(false);
-            });
+            relay->post([index, error, map](ExerciseRunner& r) { r.stepEnded(index, error, map); });
         },
-        Qt::QueuedConnection);
+        nullptr, std::move(hooks));
     return true;
+}
+
+// On the window's thread, after step `index` (and those it ran first) returned.
+void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map)
+{
+    if (map) {
+        m_padMap = std::move(map);
+        emit padMapChanged();
+    }
+    if (!error.isEmpty()) {
+        const int failed = m_currentStep >= 0 ? m_currentStep : index;
+        m_lastError = error;
+        setState(failed, StepState::Failed);
+        emit stepFailed(failed, error);
+    }
+    setRunning(false);
 }
 
 void ExerciseRunner::stop()
 {
-    if (m_session && m_running)
+    if (!m_session || !m_running)
+        return;
+    if (m_scheduler && m_task && m_scheduler->tasks().running(TaskQueue::Lane::Runs) != m_task)
+        m_scheduler->tasks().cancel(m_task); // still waiting for a training run
+    else
         m_session->requestStop();
 }
 
@@ -246,7 +260,6 @@ bool ExerciseRunner::waitForIdle(int timeoutMs)
     QDeadlineTimer deadline(timeoutMs);
     while (m_running && !deadline.hasExpired()) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(5);
     }
     return !m_running;
 }

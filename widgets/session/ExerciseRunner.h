@@ -8,21 +8,24 @@
 #include "widgets/session/TrainingTypes.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <memory>
 #include <utility>
 #include <vector>
 
-class QThread;
 
 namespace neurino {
+
+class RunScheduler;
 
 namespace exercises {
 class ExerciseSession;
 }
 
-// The window's side of a guided exercise: one ExerciseSession whose steps run on a worker thread, so that
+// The window's side of a guided exercise: one ExerciseSession whose steps run on the run scheduler's queue
+// (after the training run the user started, not beside it), off the window's thread, so that
 // the window stays responsive while a lesson generates data and trains for seconds or minutes. What the
 // session reports arrives here queued, on the window's thread, and is kept as plain values (step states,
 // check results, observations, the pad map) that the guide dock and the views read. One step at a time;
@@ -33,7 +36,8 @@ class ExerciseRunner : public QObject {
 public:
     enum class StepState { Pending, Running, Done, Failed };
 
-    explicit ExerciseRunner(QObject* parent = nullptr);
+    // Steps run on `scheduler`'s runs lane, one after another with the training runs.
+    explicit ExerciseRunner(RunScheduler* scheduler, QObject* parent = nullptr);
     ~ExerciseRunner() override;
 
     // Starts a fresh session of lesson `id` (the catalog's); false while a step runs. Throws
@@ -88,9 +92,10 @@ private:
     class Relay;
     void setState(int index, StepState state);
     void setRunning(bool running);
+    void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map);
 
-    QThread* m_thread;
-    QObject* m_threadContext; // lives on m_thread: what queued work runs on
+    QPointer<RunScheduler> m_scheduler;
+    int m_task = 0; // the step's task on the scheduler's queue, while it waits or runs
     std::unique_ptr<Relay> m_relay;
     std::shared_ptr<exercises::ExerciseSession> m_session;
     const exercises::Exercise* m_exercise = nullptr;

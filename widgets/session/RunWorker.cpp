@@ -1,5 +1,6 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch's headers.
 #include "core/data/Dataset.h"
+#include "core/train/StopToken.h"
 #include "core/util/Error.h"
 #include "datasets/Catalog.h"
 
@@ -17,17 +18,22 @@ constexpr double kSmoothing = 0.9;
 
 } // namespace
 
-std::shared_ptr<Dataset> RunWorker::loadData(const DataSource& source)
+void RunWorker::announceData(const DataSource& source)
 {
     const QString what = QString::fromStdString(source.describe());
     emit status(source.kind == DataSource::Kind::Generator ? tr("Generating %1 data…").arg(what)
                                                            : tr("Reading %1…").arg(what));
+}
+
+std::shared_ptr<Dataset> RunWorker::loadData(const DataSource& source)
+{
+    announceData(source);
     return openDataSource(source, datasets::Catalog::instance().generatorFn());
 }
 
-RunWorker::RunWorker(std::shared_ptr<StopToken> stop, QObject* parent)
+RunWorker::RunWorker(QObject* parent)
     : QObject(parent)
-    , m_stop(std::move(stop))
+    , m_stop(std::make_shared<StopToken>())
 {
 }
 

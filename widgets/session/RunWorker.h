@@ -26,7 +26,10 @@ public:
     // The fewest milliseconds between two batchEnded signals (20 per second at most).
     static constexpr int kBatchIntervalMs = 50;
 
-    explicit RunWorker(std::shared_ptr<StopToken> stop, QObject* parent = nullptr);
+    explicit RunWorker(QObject* parent = nullptr);
+
+    // The token the next run looks at between batches; set on the training thread before run().
+    void setStopToken(std::shared_ptr<StopToken> stop) { m_stop = std::move(stop); }
 
     // Optimisation steps of the current run so far; safe to read from any thread.
     std::int64_t batchesDone() const { return m_batchesDone.load(std::memory_order_relaxed); }
@@ -47,6 +50,8 @@ signals:
     void failed(const QString& message);
 
 protected:
+    // Says that the run's data is being generated or read (status).
+    void announceData(const DataSource& source);
     // The run's data, opened as every run opens it (openDataSource), with a status line meanwhile.
     std::shared_ptr<Dataset> loadData(const DataSource& source);
     // Runs `work`, turning what it throws into `failed` with a message for the user.

@@ -101,6 +101,7 @@ struct RunRecord {
     std::vector<EpochStats> epochs;
     TrainSummary summary;
     RunEvaluation evaluation;
+    bool queued = false; // waiting for the runs before it
     bool finished = false;
     std::int64_t batches = 0; // optimisation steps done
     // Steps done after the user asked to stop (the trainer looks between batches: 0 or 1); -1 when not.

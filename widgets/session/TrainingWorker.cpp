@@ -1,11 +1,12 @@
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
 #include "core/analysis/LayerInspection.h"
 #include "core/run/ClassifierReport.h"
-#include "core/run/RunFolderWriter.h"
+#include "core/run/Run.h"
 #include "core/train/StopToken.h"
 #include "core/train/Trainer.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
+#include "datasets/Catalog.h"
 
 #include "widgets/session/TrainingWorker.h"
 
@@ -222,24 +223,16 @@ MisclassifiedData misclassifiedSamples(const Dataset& data, const ClassifierRepo
     return result;
 }
 
-RunEvaluation evaluateClassifier(Trainer& trainer, const QString& runName)
-{
-    const Task task = trainer.data()->info.task;
-    if (task != Task::Classification && task != Task::Binary)
-        return {};
-    const ClassifierReport report = classifierReport(trainer);
-    RunEvaluation result = RunEvaluation::fromReport(report, runName);
-    result.misclassified = misclassifiedSamples(*trainer.data(), report);
-    return result;
-}
-
 } // namespace
 
-void TrainingWorker::run(
-    const ModelGraph& graph, const DataSource& data, const TrainConfig& config, const QString& folder)
+void TrainingWorker::run(const RunSpec& spec, const QString& folder)
 {
     reportErrors([&] {
-        std::shared_ptr<Dataset> dataset = loadData(data);
+        Run run(spec, datasets::Catalog::instance().generatorFn());
+        if (!folder.isEmpty())
+            run.keepFolder(folder.toStdString(), FolderMode::Overwrite);
+        announceData(spec.data);
+        Trainer& trainer = run.prepare();
         if (m_stop->stopRequested()) {
             TrainSummary summary;
             summary.reason = StopReason::Cancelled;
@@ -247,42 +240,27 @@ void TrainingWorker::run(
             emit finished(summary, {});
             return;
         }
-        Trainer trainer(graph, config);
-        trainer.setData(dataset);
-        if (data.kind == DataSource::Kind::File)
-            trainer.setDataSource(data.path, data.featuresPath, data.targetsPath);
-        else
-            trainer.setDataSource(dataset->info.origin, "features", "targets");
-
         std::unique_ptr<BoundarySampler> boundary;
-        if (isPlaneClassification(*dataset))
+        if (isPlaneClassification(run.data()))
             boundary = std::make_unique<BoundarySampler>(trainer);
         Forwarder forwarder(*this, boundary.get(), trainer);
-        ObserverList observers;
-        std::unique_ptr<RunFolderWriter> runDir;
-        if (!folder.isEmpty()) {
-            runDir = std::make_unique<RunFolderWriter>(
-                folder.toStdString(), trainer, /*resume=*/false, /*overwrite=*/true);
-            observers.add(runDir.get());
-        }
-        observers.add(&forwarder);
         emit status(tr("Training on %1…").arg(QString::fromStdString(describeDevice(trainer.device()))));
-        const TrainSummary summary = trainer.fit(&observers, m_stop.get());
+        const TrainSummary summary = run.execute(&forwarder, m_stop.get());
         forwarder.finish(trainer.epoch());
 
         RunEvaluation evaluation;
         if (summary.reason != StopReason::Cancelled) {
             emit status(tr("Evaluating…"));
-            evaluation = evaluateClassifier(trainer, QString::fromStdString(graph.name()));
+            if (const std::optional<ClassifierReport> report = run.report()) {
+                evaluation = RunEvaluation::fromReport(*report, QString::fromStdString(spec.model.name()));
+                evaluation.misclassified = misclassifiedSamples(run.data(), *report);
+            }
         }
         if (trainer.epoch() > 0)
             emit modelReady(TrainedModel::fromTrainer(trainer));
         emit finished(summary, evaluation);
     });
 }
-
-
-
 
 void TrainingWorker::reportBoundary(const DecisionBoundaryData& boundary)
 {

@@ -4,13 +4,13 @@
 #include "widgets/session/TrainedModel.h"
 #include "widgets/session/TrainingTypes.h"
 
-#include "core/graph/ModelGraph.h"
+#include "core/run/RunSpec.h"
 
 #include <memory>
 
 namespace neurino {
 
-// Trains one classifier run on the thread it lives on (TrainingSession moves it to a worker thread): makes
+// Trains one classifier run on the thread it lives on (RunScheduler moves it to a worker thread): makes
 // or reads the data, builds a Trainer, fits, then evaluates the classifier for the views. Reports leave as
 // RunWorker's signals, and more: for
 // 2-D classification data it also sends the decision boundary after epochs, thinned likewise; for every
@@ -29,8 +29,7 @@ public:
 
     // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, receives the run
     // folder that `neurino-batch train` writes (config.json, metrics.jsonl, checkpoints, summary.txt).
-    void run(
-        const ModelGraph& graph, const DataSource& data, const TrainConfig& config, const QString& folder);
+    void run(const RunSpec& spec, const QString& folder);
 
     // Called by the observer on the training thread.
     void reportBoundary(const DecisionBoundaryData& boundary);

@@ -11,11 +11,11 @@
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 namespace neurino {
 
-TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
+TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
     : QTabWidget(parent)
     , m_session(session)
     , m_curves(new MetricChart(this))
@@ -28,7 +28,7 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
     , m_featureMaps(new FeatureMapView(this))
     , m_misclassified(new MisclassifiedView(this))
     , m_histograms(new HistogramView(this))
-    , m_embedding(new EmbeddingView(this))
+    , m_embedding(new EmbeddingView(&session->tasks(), this))
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
@@ -61,51 +61,51 @@ TrainingArea::TrainingArea(TrainingSession* session, QWidget* parent)
         m_misclassified->setFilter(truth, predicted);
         setCurrentWidget(m_misclassified);
     });
-    connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
+    connect(session, &RunScheduler::runAdded, this, [this](const RunRecord& run) {
         m_curves->addRun(run.id, run.name);
         // A new run's boundary comes after its first epoch; an old run's would mislead until then.
         m_boundary->clear();
         m_kernels->clear();
         m_histograms->clear();
     });
-    connect(session, &TrainingSession::kernelsUpdated, this, [this](int runId, const KernelsData& kernels) {
+    connect(session, &RunScheduler::kernelsUpdated, this, [this](int runId, const KernelsData& kernels) {
         const RunRecord* run = m_session->run(runId);
         m_kernels->setData(kernels, run ? run->name : QString());
     });
-    connect(session, &TrainingSession::histogramsUpdated, this,
+    connect(session, &RunScheduler::histogramsUpdated, this,
         [this](int runId, const HistogramsData& histograms) {
             const RunRecord* run = m_session->run(runId);
             m_histograms->setData(histograms, run ? run->name : QString());
         });
-    connect(session, &TrainingSession::modelReady, this,
+    connect(session, &RunScheduler::modelReady, this,
         [this](int runId, const std::shared_ptr<const TrainedModel>& model) {
             const RunRecord* run = m_session->run(runId);
             const QString name = run ? run->name : QString();
             m_featureMaps->setModel(model, name);
             m_embedding->setModel(model, name);
         });
-    connect(session, &TrainingSession::boundaryUpdated, this,
+    connect(session, &RunScheduler::boundaryUpdated, this,
         [this](int runId, const DecisionBoundaryData& boundary) {
             const RunRecord* run = m_session->run(runId);
             m_boundary->setData(boundary, run ? run->name : QString());
         });
-    connect(session, &TrainingSession::runAdded, this, [this](const RunRecord& run) {
+    connect(session, &RunScheduler::runAdded, this, [this](const RunRecord& run) {
         if (run.gan && !run.finished) {
             m_gan->setRun(run.id, run.name);
             setCurrentWidget(m_gan);
         }
     });
-    connect(session, &TrainingSession::epochEnded, this, [this](int runId, const EpochStats& stats) {
+    connect(session, &RunScheduler::epochEnded, this, [this](int runId, const EpochStats& stats) {
         if (runId == m_gan->runId())
             m_gan->addEpoch(stats);
     });
-    connect(session, &TrainingSession::ganSamples, this, [this](int runId, const GanEpochData& samples) {
+    connect(session, &RunScheduler::ganSamples, this, [this](int runId, const GanEpochData& samples) {
         if (runId == m_gan->runId())
             m_gan->setSamples(samples);
     });
-    connect(session, &TrainingSession::batchEnded, m_curves, &MetricChart::addBatch);
-    connect(session, &TrainingSession::epochEnded, m_curves, &MetricChart::addEpoch);
-    connect(session, &TrainingSession::runFinished, this, &TrainingArea::showFinishedRun);
+    connect(session, &RunScheduler::batchEnded, m_curves, &MetricChart::addBatch);
+    connect(session, &RunScheduler::epochEnded, m_curves, &MetricChart::addEpoch);
+    connect(session, &RunScheduler::runFinished, this, &TrainingArea::showFinishedRun);
 }
 
 void TrainingArea::showFinishedRun(const RunRecord& run)

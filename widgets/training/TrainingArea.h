@@ -17,7 +17,7 @@ class MisclassifiedView;
 class MetricChart;
 class OutputDistributionView;
 class RocView;
-class TrainingSession;
+class RunScheduler;
 
 // The live views of training, as tabs: loss and metric curves of every run, then, once a classifier is
 // trained, its confusion matrix, ROC curves and output distributions; for 2-D data, the decision boundary
@@ -29,7 +29,7 @@ class TrainingArea : public QTabWidget {
     Q_OBJECT
 
 public:
-    explicit TrainingArea(TrainingSession* session, QWidget* parent = nullptr);
+    explicit TrainingArea(RunScheduler* session, QWidget* parent = nullptr);
 
     MetricChart* curves() const { return m_curves; }
     ConfusionMatrixView* confusion() const { return m_confusion; }
@@ -51,7 +51,7 @@ private:
     // Draws a run that ended, or that was loaded whole from its folder.
     void showFinishedRun(const RunRecord& run);
 
-    TrainingSession* m_session;
+    RunScheduler* m_session;
     MetricChart* m_curves;
     ConfusionMatrixView* m_confusion;
     RocView* m_roc;

@@ -2,8 +2,8 @@
 
 #include "widgets/training/DatasetPathsDialog.h"
 #include "widgets/training/GanSettings.h"
+#include "widgets/training/RunListPanel.h"
 #include "widgets/editor/GraphModel.h"
-#include "widgets/session/RunFolder.h"
 
 #include "core/util/Error.h"
 
@@ -23,7 +23,6 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
@@ -40,7 +39,6 @@ namespace {
 constexpr const char* kFileSource = "__file__";
 // Spin boxes hold ints; generator limits beyond this are clamped.
 constexpr double kIntLimit = 1e9;
-enum RunColumn { kRunName, kRunModel, kRunData, kRunSettings, kRunResult, kRunColumns };
 
 QString duration(double seconds)
 {
@@ -55,28 +53,9 @@ QString duration(double seconds)
     return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
-QString outcome(const RunRecord& run)
-{
-    const TrainSummary& s = run.summary;
-    switch (s.reason) {
-    case StopReason::Completed:
-        return QObject::tr("completed: %1").arg(run.metricsText());
-    case StopReason::EarlyStopped:
-        return QObject::tr("stopped early at epoch %1 (best %2): %3")
-            .arg(s.epochsCompleted)
-            .arg(s.bestEpoch)
-            .arg(run.metricsText());
-    case StopReason::Cancelled:
-        return QObject::tr("stopped by you after %1 epoch(s)").arg(s.epochsCompleted);
-    case StopReason::Failed:
-        return QObject::tr("failed: %1").arg(QString::fromStdString(s.message));
-    }
-    return {};
-}
-
 } // namespace
 
-TrainingDock::TrainingDock(GraphModel* model, TrainingSession* session, QWidget* parent)
+TrainingDock::TrainingDock(GraphModel* model, RunScheduler* session, QWidget* parent)
     : QDockWidget(tr("Training"), parent)
     , m_model(model)
     , m_session(session)
@@ -101,13 +80,13 @@ TrainingDock::TrainingDock(GraphModel* model, TrainingSession* session, QWidget*
     scroll->setFrameShape(QFrame::NoFrame);
     setWidget(scroll);
 
-    connect(m_session, &TrainingSession::stateChanged, this, &TrainingDock::updateButtons);
-    connect(m_session, &TrainingSession::status, m_statusLabel, &QLabel::setText);
-    connect(m_session, &TrainingSession::runAdded, this, &TrainingDock::addRunRow);
-    connect(m_session, &TrainingSession::runStarted, this, &TrainingDock::onStarted);
-    connect(m_session, &TrainingSession::batchEnded, this, &TrainingDock::onBatch);
-    connect(m_session, &TrainingSession::epochEnded, this, &TrainingDock::onEpoch);
-    connect(m_session, &TrainingSession::runFinished, this, &TrainingDock::onFinished);
+    connect(m_session, &RunScheduler::stateChanged, this, &TrainingDock::updateButtons);
+    connect(m_session, &RunScheduler::status, m_statusLabel, &QLabel::setText);
+    connect(m_session, &RunScheduler::queueChanged, this, &TrainingDock::updateButtons);
+    connect(m_session, &RunScheduler::runStarted, this, &TrainingDock::onStarted);
+    connect(m_session, &RunScheduler::batchEnded, this, &TrainingDock::onBatch);
+    connect(m_session, &RunScheduler::epochEnded, this, &TrainingDock::onEpoch);
+    connect(m_session, &RunScheduler::runFinished, this, &TrainingDock::onFinished);
     connect(m_model, &GraphModel::modelReset, this, &TrainingDock::suggestGenerator);
     suggestGenerator();
     updateButtons();
@@ -131,8 +110,7 @@ QWidget* TrainingDock::createModeRow()
         const bool gan = mode() == Mode::Gan;
         m_trainingGroup->setVisible(!gan);
         m_ganSettings->setVisible(gan);
-        m_startButton->setToolTip(gan ? tr("Train the chosen generator against the chosen discriminator")
-                                      : tr("Train the model on the canvas with these settings"));
+        updateButtons();
         // The tutorial's GAN learns calorimeter showers; a file stays chosen.
         if (gan && generator() != kFileSource && generator() != "calorimeter")
             setGenerator("calorimeter");
@@ -299,10 +277,21 @@ QWidget* TrainingDock::createControls()
     m_stopButton = new QPushButton(tr("Stop"));
     m_stopButton->setObjectName("stopButton");
     m_stopButton->setToolTip(tr("End the run after the current batch; its epochs so far are kept"));
+    auto* specButton = new QPushButton(tr("Save Spec…"));
+    specButton->setObjectName("saveSpecButton");
+    specButton->setToolTip(tr("Save the model, the data and these settings as a run spec, to train the same "
+                              "run headless: neurino-batch train --spec FILE --out FOLDER"));
     buttons->addWidget(m_startButton);
     buttons->addWidget(m_pauseButton);
     buttons->addWidget(m_stopButton);
+    buttons->addWidget(specButton);
     layout->addLayout(buttons);
+    connect(specButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save Run Spec"), QStringLiteral("run.spec.json"), tr("Run specs (*.json)"));
+        if (!path.isEmpty())
+            saveSpec(path);
+    });
 
     m_progress = new QProgressBar;
     m_progress->setObjectName("trainingProgress");
@@ -318,55 +307,19 @@ QWidget* TrainingDock::createControls()
     m_statusLabel->setWordWrap(true);
     layout->addWidget(m_statusLabel);
 
-    layout->addWidget(new QLabel(tr("Runs of this session (double-click to show one's results):")));
-    m_runList = new QTableWidget(0, kRunColumns);
-    m_runList->setObjectName("runList");
-    m_runList->setHorizontalHeaderLabels(
-        { tr("Run"), tr("Model"), tr("Data"), tr("Settings"), tr("Result") });
-    m_runList->verticalHeader()->hide();
-    m_runList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_runList->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_runList->horizontalHeader()->setStretchLastSection(true);
-    m_runList->setMinimumHeight(110);
-    m_runList->setWordWrap(false);
+    m_runList = new RunListPanel(m_session, box);
     layout->addWidget(m_runList);
-    auto* runButtons = new QHBoxLayout;
-    auto* openRunButton = new QPushButton(tr("Open Run…"));
-    openRunButton->setToolTip(
-        tr("Add a run folder (from an earlier session or neurino-batch train) to compare"));
-    m_saveRunButton = new QPushButton(tr("Save Run As…"));
-    m_saveRunButton->setToolTip(
-        tr("Copy the selected run's folder (settings, metrics, checkpoints) elsewhere"));
-    m_saveRunButton->setEnabled(false);
-    runButtons->addWidget(openRunButton);
-    runButtons->addWidget(m_saveRunButton);
-    runButtons->addStretch(1);
-    layout->addLayout(runButtons);
-    connect(openRunButton, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Run Folder"));
-        if (!folder.isEmpty())
-            openRun(folder);
-    });
-    connect(m_saveRunButton, &QPushButton::clicked, this, [this] {
-        const int row = m_runList->currentRow();
-        if (row < 0)
-            return;
-        const QString target = QFileDialog::getExistingDirectory(this, tr("Save Run Into Folder"));
-        if (!target.isEmpty())
-            saveRun(m_runList->item(row, kRunName)->data(Qt::UserRole).toInt(), target);
-    });
-    connect(m_runList, &QTableWidget::currentCellChanged, this, [this](int row) {
-        const RunRecord* run
-            = row >= 0 ? m_session->run(m_runList->item(row, kRunName)->data(Qt::UserRole).toInt()) : nullptr;
-        m_saveRunButton->setEnabled(run && run->finished && !run->folder.isEmpty());
+    connect(m_runList, &RunListPanel::runActivated, this, &TrainingDock::runActivated);
+    connect(m_runList, &RunListPanel::message, this, [this](const QString& text, bool error) {
+        if (error)
+            showError(text);
+        else
+            emit message(text, false);
     });
 
     connect(m_startButton, &QPushButton::clicked, this, &TrainingDock::start);
     connect(m_pauseButton, &QPushButton::clicked, this, &TrainingDock::pauseOrResume);
     connect(m_stopButton, &QPushButton::clicked, this, &TrainingDock::stop);
-    connect(m_runList, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-        emit runActivated(m_runList->item(row, kRunName)->data(Qt::UserRole).toInt());
-    });
     return box;
 }
 
@@ -631,8 +584,6 @@ TrainConfig TrainingDock::trainConfig() const
 
 bool TrainingDock::start()
 {
-    if (m_session->isRunning())
-        return false;
     if (mode() == Mode::Gan)
         return startGan();
     const GraphAnalysis& analysis = m_model->analysis();
@@ -647,11 +598,36 @@ bool TrainingDock::start()
         return false;
     }
     try {
-        const TrainConfig config = trainConfig();
-        m_statusLabel->setStyleSheet({});
-        m_progress->setRange(0, 0);
-        m_progressLabel->setText(tr("Preparing…"));
-        return m_session->start(m_model->graph(), dataChoice(), config);
+        queued(m_session->start(runSpec()));
+        return true;
+    } catch (const Error& e) {
+        showError(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+RunSpec TrainingDock::runSpec() const
+{
+    RunSpec spec;
+    spec.model = m_model->graph();
+    spec.data = dataChoice();
+    spec.training = trainConfig();
+    return spec;
+}
+
+bool TrainingDock::saveSpec(const QString& path)
+{
+    if (mode() == Mode::Gan) {
+        showError(tr("Run specs describe classifier and regression runs; train a GAN headless with "
+                     "neurino-batch gan train."));
+        return false;
+    }
+    try {
+        runSpec().save(path.toStdString());
+        emit message(tr("Run spec saved to %1; train it headless with: neurino-batch train --spec %1 --out FOLDER")
+                         .arg(QDir::toNativeSeparators(path)),
+            false);
+        return true;
     } catch (const Error& e) {
         showError(QString::fromStdString(e.what()));
         return false;
@@ -678,11 +654,8 @@ bool TrainingDock::startGan()
                 return false;
             }
         }
-        const GanConfig config = m_ganSettings->config();
-        m_statusLabel->setStyleSheet({});
-        m_progress->setRange(0, 0);
-        m_progressLabel->setText(tr("Preparing…"));
-        return m_session->startGan(generator, discriminator, dataChoice(), config);
+        queued(m_session->startGan(generator, discriminator, dataChoice(), m_ganSettings->config()));
+        return true;
     } catch (const Error& e) {
         showError(QString::fromStdString(e.what()));
         return false;
@@ -691,7 +664,7 @@ bool TrainingDock::startGan()
 
 void TrainingDock::pauseOrResume()
 {
-    if (m_session->state() == TrainingSession::State::Paused)
+    if (m_session->state() == RunScheduler::State::Paused)
         m_session->resume();
     else
         m_session->pause();
@@ -702,50 +675,60 @@ void TrainingDock::stop()
     m_session->stop();
 }
 
+QTableView* TrainingDock::runList() const
+{
+    return m_runList->view();
+}
+
 bool TrainingDock::openRun(const QString& folder)
 {
-    try {
-        m_session->addRun(readRunRecord(folder));
-        return true;
-    } catch (const Error& e) {
-        showError(QString::fromStdString(e.what()));
-        return false;
-    }
+    return m_runList->openRun(folder);
 }
 
 bool TrainingDock::saveRun(int runId, const QString& target)
 {
+    return m_runList->saveRun(runId, target);
+}
+
+// Run `runId` entered the queue: it starts now, or says what it waits for.
+void TrainingDock::queued(int runId)
+{
     const RunRecord* run = m_session->run(runId);
-    if (!run || run->folder.isEmpty()) {
-        showError(
-            tr("This run has no folder to save: runs are kept on disk only when the window keeps a runs "
-               "folder."));
-        return false;
-    }
-    try {
-        RunFolder::copy(run->folder.toStdString(), target.toStdString());
-        emit message(tr("%1 saved to %2.").arg(run->name, QDir::toNativeSeparators(target)), false);
-        return true;
-    } catch (const Error& e) {
-        showError(QString::fromStdString(e.what()));
-        return false;
-    }
+    if (run && run->queued)
+        emit message(tr("%1 waits in the queue: %n run(s) or lesson step(s) before it.", nullptr,
+                         static_cast<int>(m_session->queue().size()) - 1 + (m_session->isRunning() ? 1 : 0))
+                         .arg(run->name),
+            false);
 }
 
 void TrainingDock::updateButtons()
 {
     const auto state = m_session->state();
     const bool running = m_session->isRunning();
-    m_startButton->setEnabled(!running);
-    m_pauseButton->setEnabled(running && state != TrainingSession::State::Stopping);
-    m_pauseButton->setText(state == TrainingSession::State::Paused ? tr("Resume") : tr("Pause"));
-    m_pauseButton->setToolTip(state == TrainingSession::State::Paused
+    const RunRecord* current = m_session->currentRun();
+    if (state == RunScheduler::State::Preparing && current && current->id != m_currentRun) {
+        // A run began (now or after waiting in the queue): the progress is its from here on.
+        m_currentRun = current->id;
+        m_statusLabel->setStyleSheet({});
+        m_progress->setRange(0, 0);
+        m_progressLabel->setText(tr("Preparing %1…").arg(current->name));
+    }
+    const int waiting = static_cast<int>(m_session->queue().size());
+    m_startButton->setText(running ? tr("Queue") : tr("Start"));
+    m_startButton->setToolTip(running
+            ? tr("Queue a run with these settings: it starts when the current one ends (%n waiting)", nullptr,
+                  waiting)
+            : mode() == Mode::Gan ? tr("Train the chosen generator against the chosen discriminator")
+                                  : tr("Train the model on the canvas with these settings"));
+    m_pauseButton->setEnabled(running && state != RunScheduler::State::Stopping);
+    m_pauseButton->setText(state == RunScheduler::State::Paused ? tr("Resume") : tr("Pause"));
+    m_pauseButton->setToolTip(state == RunScheduler::State::Paused
             ? tr("Go on training")
             : tr("Hold training after the current batch"));
-    m_stopButton->setEnabled(running && state != TrainingSession::State::Stopping);
-    if (state == TrainingSession::State::Paused)
+    m_stopButton->setEnabled(running && state != RunScheduler::State::Stopping);
+    if (state == RunScheduler::State::Paused)
         m_statusLabel->setText(tr("Paused."));
-    else if (state == TrainingSession::State::Stopping)
+    else if (state == RunScheduler::State::Stopping)
         m_statusLabel->setText(tr("Stopping after the current batch…"));
 }
 
@@ -812,44 +795,17 @@ void TrainingDock::onEpoch(int, const EpochStats& stats)
 
 void TrainingDock::onFinished(const RunRecord& run)
 {
-    updateRunRow(run);
+    if (run.id != m_currentRun)
+        return; // taken out of the queue
+    m_currentRun = 0;
     m_progress->setRange(0, std::max(1, m_progress->maximum()));
     const bool failed = run.summary.reason == StopReason::Failed;
     if (failed)
         showError(QString::fromStdString(run.summary.message));
     else
-        m_statusLabel->setText(tr("%1 %2 in %3.").arg(run.name, outcome(run), duration(run.summary.seconds)));
+        m_statusLabel->setText(tr("%1 %2 in %3.").arg(run.name, RunRegistry::resultText(run), duration(run.summary.seconds)));
     m_progressLabel->setText(failed ? tr("Failed.") : tr("Finished."));
-    emit message(tr("%1: %2").arg(run.name, outcome(run)), failed);
-}
-
-void TrainingDock::addRunRow(const RunRecord& run)
-{
-    const int row = m_runList->rowCount();
-    m_runList->insertRow(row);
-    for (int c = 0; c < kRunColumns; ++c)
-        m_runList->setItem(row, c, new QTableWidgetItem);
-    m_runList->item(row, kRunName)->setData(Qt::UserRole, run.id);
-    updateRunRow(run);
-    m_runList->scrollToBottom();
-}
-
-void TrainingDock::updateRunRow(const RunRecord& run)
-{
-    for (int row = 0; row < m_runList->rowCount(); ++row) {
-        if (m_runList->item(row, kRunName)->data(Qt::UserRole).toInt() != run.id)
-            continue;
-        m_runList->item(row, kRunName)->setText(run.name);
-        m_runList->item(row, kRunModel)->setText(run.modelName);
-        m_runList->item(row, kRunData)->setText(run.dataName);
-        m_runList->item(row, kRunSettings)->setText(run.settingsText());
-        m_runList->item(row, kRunResult)->setText(run.finished ? outcome(run) : tr("training…"));
-        m_runList->item(row, kRunResult)->setToolTip(m_runList->item(row, kRunResult)->text());
-        if (!run.folder.isEmpty())
-            m_runList->item(row, kRunName)->setToolTip(QDir::toNativeSeparators(run.folder));
-        m_runList->resizeColumnsToContents();
-        return;
-    }
+    emit message(tr("%1: %2").arg(run.name, RunRegistry::resultText(run)), failed);
 }
 
 void TrainingDock::showError(const QString& text)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "widgets/session/TrainingData.h"
-#include "widgets/session/TrainingSession.h"
+#include "widgets/session/RunScheduler.h"
 
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -17,11 +17,12 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTableWidget;
+class QTableView;
 
 namespace neurino {
 
 class GanSettings;
+class RunListPanel;
 class GraphModel;
 
 // Trains the model on the canvas: the data (a catalog generator with its options, or an HDF5 file whose
@@ -35,7 +36,7 @@ class TrainingDock : public QDockWidget {
 public:
     enum class Mode { Classifier, Gan };
 
-    TrainingDock(GraphModel* model, TrainingSession* session, QWidget* parent = nullptr);
+    TrainingDock(GraphModel* model, RunScheduler* session, QWidget* parent = nullptr);
 
     void setMode(Mode mode);
     Mode mode() const;
@@ -63,7 +64,12 @@ public:
     // Throws TrainError for settings core refuses.
     TrainConfig trainConfig() const;
 
-    // Starts a run of the canvas's model; false (with the reason shown) when it cannot start.
+    // The canvas's model, the data choice and the training settings as one run spec. Throws TrainError.
+    RunSpec runSpec() const;
+    // Writes runSpec() to `path` (for neurino-batch train --spec); false with the reason shown.
+    bool saveSpec(const QString& path);
+    // Starts a run of the canvas's model, or queues it behind the running one; false (with the reason
+    // shown) when the model or the settings do not allow a run.
     bool start();
     void pauseOrResume();
     void stop();
@@ -77,7 +83,8 @@ public:
     QPushButton* stopButton() const { return m_stopButton; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* progressLabel() const { return m_progressLabel; }
-    QTableWidget* runList() const { return m_runList; }
+    QTableView* runList() const;
+    RunListPanel* runListPanel() const { return m_runList; }
 
 signals:
     // Something for the log: a run started, ended or failed.
@@ -94,17 +101,16 @@ private:
     void showGeneratorOptions();
     void chooseFile();
     void suggestGenerator();
+    void queued(int runId);
     void updateButtons();
     void onStarted(int runId, const TrainStart& start);
     void onBatch(int runId, const BatchStats& stats);
     void onEpoch(int runId, const EpochStats& stats);
     void onFinished(const RunRecord& run);
-    void addRunRow(const RunRecord& run);
-    void updateRunRow(const RunRecord& run);
     void showError(const QString& text);
 
     GraphModel* m_model;
-    TrainingSession* m_session;
+    RunScheduler* m_session;
     std::vector<GeneratorInfo> m_generators;
 
     QComboBox* m_mode = nullptr;
@@ -137,8 +143,8 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_progressLabel = nullptr;
     QLabel* m_statusLabel = nullptr;
-    QTableWidget* m_runList = nullptr;
-    QPushButton* m_saveRunButton = nullptr;
+    RunListPanel* m_runList = nullptr;
+    int m_currentRun = 0; // the run the progress shows
 
     TrainStart m_start;
     QElapsedTimer m_clock;

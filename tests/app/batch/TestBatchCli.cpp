@@ -2,6 +2,7 @@
 // and messages.
 #include "core/data/DatasetFile.h"
 #include "core/graph/ModelJson.h"
+#include "core/run/RunSpec.h"
 #include "core/train/Checkpoint.h"
 #include "core/util/AtomicFile.h"
 #include "tests/TestSupport.h"
@@ -128,6 +129,28 @@ private slots:
             QCOMPARE(b[i]["loss"].get<double>(), a[i]["loss"].get<double>());
             QCOMPARE(b[i]["val_loss"].get<double>(), a[i]["val_loss"].get<double>());
         }
+    }
+
+    // A run spec (as the window saves it) trains on generated data without any file, and the run continues
+    // from its folder alone: config.json keeps where the data came from.
+    void specOnGeneratedDataTrainsAndResumes()
+    {
+        RunSpec spec;
+        spec.model = loadModel(test::templateFile("xor_mlp"));
+        spec.data = DataSource::fromGenerator("xor", {}, 300, 3);
+        spec.training.epochs = 2;
+        spec.training.threads = 1;
+        const QString specFile = file("xor-spec.json"), out = file("spec-run");
+        spec.save(specFile.toStdString());
+        RUN_OK(runBatch({ "train", "--spec", specFile, "--out", out, "--epochs", "2", "--quiet" }));
+        const json config = json::parse(readTextFile((out + "/config.json").toStdString()));
+        QCOMPARE(config["source"]["generator"].get<std::string>(), std::string("xor"));
+        RUN_OK(runBatch({ "train", "--resume", "--out", out, "--epochs", "3", "--quiet" }));
+        QCOMPARE(jsonLines((out + "/metrics.jsonl").toStdString()).size(), std::size_t(3));
+        // Without a spec, a model or data there is nothing to train, and the message says what to give.
+        const Result none = runBatch({ "train", "--out", file("nothing") });
+        QVERIFY(none.exitCode != 0);
+        QVERIFY2(none.err.contains("--model"), qPrintable(none.err));
     }
 
     void foreignCalorimeterFileGetsItsChannel()

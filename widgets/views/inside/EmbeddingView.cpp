@@ -5,6 +5,7 @@
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/session/TrainedModel.h"
 
+#include "core/train/StopToken.h"
 #include "core/util/Error.h"
 
 #include <QComboBox>
@@ -15,7 +16,6 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QThread>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -254,8 +254,9 @@ private:
     int m_hover = -1;
 };
 
-EmbeddingView::EmbeddingView(QWidget* parent)
+EmbeddingView::EmbeddingView(TaskQueue* tasks, QWidget* parent)
     : QWidget(parent)
+    , m_tasks(tasks)
     , m_layer(new QComboBox(this))
     , m_method(new QComboBox(this))
     , m_compute(new QPushButton(tr("Compute"), this))
@@ -300,10 +301,8 @@ EmbeddingView::EmbeddingView(QWidget* parent)
 EmbeddingView::~EmbeddingView()
 {
     // The job reports to this view: it must end first.
-    if (m_thread) {
-        m_cancelled->store(true);
-        m_thread->wait();
-    }
+    if (m_task && m_tasks)
+        m_tasks->wait(m_task);
 }
 
 QWidget* EmbeddingView::plot() const
@@ -313,12 +312,11 @@ QWidget* EmbeddingView::plot() const
 
 void EmbeddingView::setModel(std::shared_ptr<const TrainedModel> model, const QString& runName)
 {
-    if (m_thread) {
+    if (m_task) {
         // The old model's projection is of no use any more: end it, and drop its result when it comes.
-        m_cancelled->store(true);
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
+        if (m_tasks)
+            m_tasks->wait(m_task);
+        m_task = 0;
         ++m_job;
     }
     m_model = std::move(model);
@@ -351,26 +349,24 @@ void EmbeddingView::compute()
 
 void EmbeddingView::compute(const QString& node, const QString& method)
 {
-    if (!m_model || m_thread)
+    if (!m_model || m_task || !m_tasks)
         return;
     const int index = m_layer->findData(node);
     if (index >= 0 && index != m_layer->currentIndex())
         m_layer->setCurrentIndex(index);
     m_method->setCurrentText(method);
-    m_cancelled = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<const TrainedModel> model = m_model;
-    std::shared_ptr<std::atomic<bool>> cancelled = m_cancelled;
     const std::string id = node.toStdString();
     const TrainedModel::Method how
         = method == QLatin1String("PCA") ? TrainedModel::Method::Pca : TrainedModel::Method::Tsne;
     m_progress->setRange(0, how == TrainedModel::Method::Pca ? 0 : 1000);
     m_progress->setValue(0);
     const int job = ++m_job;
-    m_thread = QThread::create([this, model, cancelled, id, how, job] {
+    const auto work = [this, model, id, how, job](StopToken& stop) {
         EmbeddingData result;
         QString error;
         try {
-            result = model->embedding(id, how, kMaxSamples, [this, cancelled](int done, int total) {
+            result = model->embedding(id, how, kMaxSamples, [this, &stop](int done, int total) {
                 QMetaObject::invokeMethod(
                     this,
                     [this, done, total] {
@@ -378,7 +374,7 @@ void EmbeddingView::compute(const QString& node, const QString& method)
                         m_progress->setValue(done);
                     },
                     Qt::QueuedConnection);
-                return !cancelled->load();
+                return !stop.stopRequested();
             });
         } catch (const Error& e) {
             error = QString::fromStdString(e.what());
@@ -392,9 +388,15 @@ void EmbeddingView::compute(const QString& node, const QString& method)
                     finishJob(result, error);
             },
             Qt::QueuedConnection);
-    });
-    m_thread->setObjectName("embedding");
-    m_thread->start(QThread::LowPriority);
+    };
+    TaskQueue::Hooks hooks;
+    hooks.finished = [this](bool ran) {
+        if (!ran) { // cancelled before it began
+            m_task = 0;
+            updateControls();
+        }
+    };
+    m_task = m_tasks->submit(TaskQueue::Lane::Analysis, tr("%1 of %2").arg(method, node), work, nullptr, std::move(hooks));
     m_caption->setText(tr("Projecting %1 with %2…").arg(m_layer->currentText(), method));
     updateControls();
     m_plot->update();
@@ -402,17 +404,13 @@ void EmbeddingView::compute(const QString& node, const QString& method)
 
 void EmbeddingView::cancel()
 {
-    if (m_cancelled)
-        m_cancelled->store(true);
+    if (m_task && m_tasks)
+        m_tasks->cancel(m_task);
 }
 
 void EmbeddingView::finishJob(const EmbeddingData& data, const QString& error)
 {
-    if (m_thread) {
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
-    }
+    m_task = 0;
     updateControls();
     if (!error.isEmpty()) {
         m_caption->setText(tr("The projection failed: %1").arg(error));
@@ -425,7 +423,7 @@ void EmbeddingView::finishJob(const EmbeddingData& data, const QString& error)
 
 void EmbeddingView::updateControls()
 {
-    const bool running = m_thread != nullptr;
+    const bool running = m_task != 0;
     m_compute->setEnabled(m_model && !running);
     m_layer->setEnabled(m_model && !running);
     m_method->setEnabled(m_model && !running);

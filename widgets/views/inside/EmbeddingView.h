@@ -1,17 +1,17 @@
 #pragma once
 
 #include "widgets/session/InspectionTypes.h"
+#include "widgets/session/TaskQueue.h"
 
+#include <QPointer>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 
 class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QThread;
 
 namespace neurino {
 
@@ -28,7 +28,8 @@ public:
     // Samples projected, at most (t-SNE's time grows as N log N).
     static constexpr int kMaxSamples = 1000;
 
-    explicit EmbeddingView(QWidget* parent = nullptr);
+    // Projections run on `tasks`' analysis lane, beside a training run.
+    explicit EmbeddingView(TaskQueue* tasks, QWidget* parent = nullptr);
     ~EmbeddingView() override;
 
     // The trained model to project (null clears); starts a PCA of the last hidden layer.
@@ -38,7 +39,7 @@ public:
     // Projects what the choosers say.
     void compute();
     void cancel();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_task != 0; }
 
     void setData(const EmbeddingData& data, const QString& runName = {});
     void clear();
@@ -72,9 +73,9 @@ private:
     QProgressBar* m_progress;
     QLabel* m_caption;
     Plot* m_plot;
-    QThread* m_thread = nullptr;
+    QPointer<TaskQueue> m_tasks;
+    int m_task = 0; // the projection's task while it waits or runs
     int m_job = 0; // the latest projection started; results of older ones are dropped
-    std::shared_ptr<std::atomic<bool>> m_cancelled;
 };
 
 } // namespace neurino

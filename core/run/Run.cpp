@@ -1,0 +1,93 @@
+#include "core/run/Run.h"
+
+#include "core/data/Dataset.h"
+#include "core/run/RunFolderWriter.h"
+#include "core/train/Checkpoint.h"
+#include "core/train/Trainer.h"
+#include "core/util/Error.h"
+
+namespace neurino {
+
+Run::Run(RunSpec spec, GeneratorFn generate)
+    : m_spec(std::move(spec))
+    , m_generate(std::move(generate))
+{
+}
+
+Run::~Run() = default;
+
+void Run::resumeFrom(const Checkpoint& checkpoint)
+{
+    m_resume = std::make_unique<Checkpoint>(checkpoint);
+}
+
+void Run::useData(std::shared_ptr<const Dataset> data, const SplitIndices* split)
+{
+    m_data = std::move(data);
+    m_split = split ? std::make_unique<SplitIndices>(*split) : nullptr;
+}
+
+void Run::keepFolder(std::string dir, FolderMode mode)
+{
+    m_folder = std::move(dir);
+    m_folderMode = mode;
+}
+
+Trainer& Run::prepare()
+{
+    if (m_trainer)
+        return *m_trainer;
+    if (!m_data)
+        m_data = openDataSource(m_spec.data, m_generate);
+    auto trainer = m_resume ? std::make_unique<Trainer>(*m_resume, m_spec.training)
+                            : std::make_unique<Trainer>(m_spec.model, m_spec.training);
+    trainer->setData(m_data, m_split ? std::optional<SplitIndices>(*m_split) : std::nullopt);
+    if (m_spec.data.kind == DataSource::Kind::File)
+        trainer->setDataSource(m_spec.data.path, m_spec.data.featuresPath, m_spec.data.targetsPath);
+    else
+        trainer->setDataSource(m_data->info.origin, "features", "targets");
+    if (!m_folder.empty()) {
+        m_writer = std::make_unique<RunFolderWriter>(m_folder, *trainer,
+            m_folderMode == FolderMode::Resume, m_folderMode == FolderMode::Overwrite);
+        m_writer->setSource(m_spec.data.toJson());
+    }
+    m_trainer = std::move(trainer);
+    return *m_trainer;
+}
+
+TrainSummary Run::execute(TrainingObserver* observer, const StopToken* stop)
+{
+    Trainer& trainer = prepare();
+    ObserverList observers;
+    if (m_writer)
+        observers.add(m_writer.get());
+    if (observer)
+        observers.add(observer);
+    return trainer.fit(&observers, stop);
+}
+
+std::optional<ClassifierReport> Run::report()
+{
+    if (!m_trainer || m_trainer->epoch() == 0)
+        return std::nullopt;
+    const Task task = m_data->info.task;
+    if (task != Task::Classification && task != Task::Binary)
+        return std::nullopt;
+    return classifierReport(*m_trainer);
+}
+
+Trainer& Run::trainer()
+{
+    if (!m_trainer)
+        throw TrainError("the run '" + m_spec.name + "' has not been prepared yet");
+    return *m_trainer;
+}
+
+const Dataset& Run::data() const
+{
+    if (!m_data)
+        throw DataError("the run '" + m_spec.name + "' has no data yet");
+    return *m_data;
+}
+
+} // namespace neurino

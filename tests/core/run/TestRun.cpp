@@ -1,0 +1,165 @@
+// The run engine: a RunSpec round-trips through JSON and refuses what it does not know; a Run executes a
+// spec, keeps its folder and reports on its classifier; two seeded runs at once in one process get, each,
+// the numbers they get alone.
+#include "core/data/DatasetFile.h"
+#include "core/run/Run.h"
+#include "core/run/RunFolder.h"
+#include "core/train/Checkpoint.h"
+#include "core/train/Trainer.h"
+#include "core/util/Error.h"
+#include "tests/core/train/TrainTestData.h"
+#include "tests/TestMain.h"
+
+#include <QtTest/QtTest>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <thread>
+
+using namespace neurino;
+
+namespace run_test {
+
+// A spec for the dropout MLP on XOR data stored in `file`.
+RunSpec xorSpec(const std::string& file, std::uint64_t seed)
+{
+    RunSpec spec;
+    spec.name = "xor " + std::to_string(seed);
+    spec.model = test::mlp(2, { { 16, "relu" }, { 1, "sigmoid" } }, /*dropout=*/0.5);
+    spec.data = DataSource::fromFile(file);
+    spec.training.epochs = 4;
+    spec.training.optimizer.learningRate = 0.02;
+    spec.training.seed = seed;
+    spec.training.threads = 1;
+    spec.training.device = "cpu";
+    return spec;
+}
+
+NodeTensors trainedWeights(const RunSpec& spec)
+{
+    Run run(spec);
+    run.execute();
+    return run.trainer().module()->nodeTensors();
+}
+
+bool sameWeights(const NodeTensors& a, const NodeTensors& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (const auto& [node, tensors] : a) {
+        for (const auto& [name, tensor] : tensors) {
+            if (!torch::equal(tensor, b.at(node).at(name)))
+                return false;
+        }
+    }
+    return true;
+}
+
+} // namespace run_test
+
+using namespace run_test;
+
+class TestRun : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string m_file;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_file = m_dir.filePath("xor.h5").toStdString();
+        writeDataset(m_file, *test::xorData(256));
+    }
+
+    void specRoundTripsWithRunSettingsOnTop()
+    {
+        RunSpec spec = xorSpec(m_file, 9);
+        spec.training.threads = 3;
+        spec.training.device = "cuda:1";
+        spec.data.task = Task::Binary;
+        const nlohmann::json doc = spec.toJson();
+        QCOMPARE(doc.at("format").get<std::string>(), std::string("neurino-run-spec"));
+        QCOMPARE(doc.at("seed").get<std::uint64_t>(), std::uint64_t(9));
+        QCOMPARE(doc.at("threads").get<int>(), 3);
+        QCOMPARE(doc.at("device").get<std::string>(), std::string("cuda:1"));
+        QVERIFY(!doc.at("training").contains("seed"));
+        const RunSpec back = RunSpec::fromJson(doc);
+        QCOMPARE(back.toJson(), doc);
+        QCOMPARE(back.training.seed, std::uint64_t(9));
+        QCOMPARE(back.model.nodes().size(), spec.model.nodes().size());
+        QVERIFY(back.data.task.has_value());
+
+        const std::string path = m_dir.filePath("spec.json").toStdString();
+        spec.save(path);
+        QCOMPARE(RunSpec::load(path).toJson(), doc);
+    }
+
+    void specRefusesWhatItDoesNotKnow()
+    {
+        nlohmann::json doc = xorSpec(m_file, 1).toJson();
+        doc["epochs"] = 5; // belongs in "training"
+        try {
+            RunSpec::fromJson(doc, "'typo.json'");
+            QFAIL("an unknown field was accepted");
+        } catch (const DataError& e) {
+            QVERIFY(std::string(e.what()).find("'typo.json'") != std::string::npos);
+            QVERIFY(std::string(e.what()).find("'epochs'") != std::string::npos);
+        }
+        doc = xorSpec(m_file, 1).toJson();
+        doc["training"]["optimizer"]["name"] = "adamm";
+        QVERIFY_THROWS_EXCEPTION(TrainError, RunSpec::fromJson(doc));
+        doc = xorSpec(m_file, 1).toJson();
+        doc.erase("model");
+        QVERIFY_THROWS_EXCEPTION(DataError, RunSpec::fromJson(doc));
+    }
+
+    void runKeepsItsFolderAndReports()
+    {
+        const std::string folder = m_dir.filePath("run").toStdString();
+        Run run(xorSpec(m_file, 3));
+        run.keepFolder(folder);
+        const TrainSummary summary = run.execute();
+        QCOMPARE(summary.epochsCompleted, 4);
+        const RunFolder read = RunFolder::read(folder);
+        QCOMPARE(read.epochs.size(), std::size_t(4));
+        QCOMPARE(read.training.seed, std::uint64_t(3));
+        QVERIFY(!read.checkpoint.empty());
+        const std::optional<ClassifierReport> report = run.report();
+        QVERIFY(report.has_value());
+        QCOMPARE(report->samples, run.trainer().split().validationSize());
+        QVERIFY(report->roc.has_value());
+
+        // A second run into the same folder is refused unless it resumes or overwrites.
+        Run again(xorSpec(m_file, 3));
+        again.keepFolder(folder);
+        QVERIFY_THROWS_EXCEPTION(IoError, again.prepare());
+        RunSpec longer = xorSpec(m_file, 3);
+        longer.training.epochs = 6;
+        Run resumed(longer);
+        resumed.resumeFrom(loadCheckpoint(read.checkpoint));
+        resumed.keepFolder(folder, FolderMode::Resume);
+        QCOMPARE(resumed.execute().epochsCompleted, 6);
+        QCOMPARE(RunFolder::read(folder).epochs.size(), std::size_t(6));
+    }
+
+    // Each run reads its file, initialises, splits, shuffles and drops out from its own stream and sets
+    // its threads on its own thread: beside another run, it gets exactly what it gets alone.
+    void twoSeededRunsAtOnceGetWhatTheyGetAlone()
+    {
+        const RunSpec a = xorSpec(m_file, 7), b = xorSpec(m_file, 8);
+        const NodeTensors aloneA = trainedWeights(a), aloneB = trainedWeights(b);
+        QVERIFY(!sameWeights(aloneA, aloneB));
+        NodeTensors togetherA, togetherB;
+        std::thread other([&] { togetherB = trainedWeights(b); });
+        togetherA = trainedWeights(a);
+        other.join();
+        QVERIFY(sameWeights(togetherA, aloneA));
+        QVERIFY(sameWeights(togetherB, aloneB));
+    }
+};
+
+NEURINO_TEST_MAIN(TestRun)
+#include "TestRun.moc"
