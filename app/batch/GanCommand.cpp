@@ -6,9 +6,11 @@
 #include "core/gan/GanTrainer.h"
 #include "core/graph/ModelJson.h"
 #include "core/run/DataSource.h"
-#include "core/run/GanRunFolderWriter.h"
+#include "core/run/GanRun.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+
+#include "datasets/Catalog.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -40,21 +42,16 @@ struct GanTrainOptions {
     std::uint64_t seed = 42;
 };
 
-// Feeds the progress bar and the run folder, and prints the physics figures of each epoch.
+// Feeds the progress bar and prints the physics figures of each epoch.
 class GanConsole : public GanObserver {
 public:
-    GanConsole(TrainingObserver& progress, GanRunFolderWriter& folder)
+    explicit GanConsole(TrainingObserver& progress)
         : m_progress(progress)
-        , m_folder(folder)
     {
     }
     void onStart(const TrainStart& s) override { m_progress.onStart(s); }
     void onBatchEnd(const BatchStats& s) override { m_progress.onBatchEnd(s); }
-    void onEpochEnd(const EpochStats& s) override
-    {
-        m_progress.onEpochEnd(s);
-        m_folder.onEpochEnd(s);
-    }
+    void onEpochEnd(const EpochStats& s) override { m_progress.onEpochEnd(s); }
     void onSamples(const GanSamples& s) override
     {
         if (!s.hasShowerComparison)
@@ -67,15 +64,10 @@ public:
             100 * c.centralCellDeviation, c.spreadRowRatio, c.spreadColumnRatio);
         std::fflush(stdout);
     }
-    void onFinished(const TrainSummary& s) override
-    {
-        m_progress.onFinished(s);
-        m_folder.onFinished(s);
-    }
+    void onFinished(const TrainSummary& s) override { m_progress.onFinished(s); }
 
 private:
     TrainingObserver& m_progress;
-    GanRunFolderWriter& m_folder;
 };
 
 // The settings of --config (or the tutorial's defaults), with every option given on the command line on top.
@@ -139,23 +131,23 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
 
 void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
 {
-    const Dataset data = *openDataSource(DataSource::fromFile(o.data, o.features, o.targets), {});
-    std::unique_ptr<GanTrainer> trainer;
+    GanRunSpec spec;
+    spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     if (o.resume) {
         if (!std::filesystem::exists(o.out + "/generator.h5"))
             throw IoError("nothing to resume in '" + o.out + "': it holds no generator.h5");
-        trainer = GanTrainer::load(o.out);
-        if (cmd.count("--epochs"))
-            trainer->setEpochs(o.epochs);
     } else {
-        trainer = std::make_unique<GanTrainer>(
-            loadModel(o.generator), loadModel(o.discriminator), configFrom(o, cmd));
+        spec.generator = loadModel(o.generator);
+        spec.discriminator = loadModel(o.discriminator);
+        spec.gan = configFrom(o, cmd);
     }
-    GanRunFolderWriter folder(o.out, *trainer, o.data, o.resume, o.overwrite);
+    GanRun run(spec, datasets::Catalog::instance().generatorFn());
+    if (o.resume)
+        run.resumeFrom(o.out, cmd.count("--epochs") ? o.epochs : 0);
+    run.keepFolder(o.out, o.resume ? FolderMode::Resume : o.overwrite ? FolderMode::Overwrite : FolderMode::New);
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
-    GanConsole observer(progress, folder);
-    const GanSummary s = trainer->train(
-        data.features, trainer->config().conditional ? data.targets : torch::Tensor(), &observer);
+    GanConsole observer(progress);
+    const GanSummary s = run.execute(&observer);
     std::cout << summaryText(s);
     if (s.reason == StopReason::Failed)
         exitCode = 1;

@@ -1,7 +1,7 @@
 // LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
 #include "core/data/DatasetFile.h"
 #include "core/gan/GanTrainer.h"
-#include "core/run/GanRunFolderWriter.h"
+#include "core/run/GanRun.h"
 #include "core/train/StopToken.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
@@ -85,28 +85,17 @@ GanEpochData toEpochData(const GanSamples& s)
     return out;
 }
 
-// Forwards the trainer's reports to the worker, thins the samples, and keeps the run folder.
+// Forwards the trainer's reports to the worker and thins the samples.
 class Forwarder : public GanObserver {
 public:
-    Forwarder(GanWorker& worker, GanRunFolderWriter* folder)
+    explicit Forwarder(GanWorker& worker)
         : m_worker(worker)
-        , m_folder(folder)
     {
     }
 
     void onStart(const TrainStart& s) override { m_worker.reportStart(s); }
     void onBatchEnd(const BatchStats& s) override { m_worker.reportBatch(s); }
-    void onEpochEnd(const EpochStats& s) override
-    {
-        if (m_folder)
-            m_folder->onEpochEnd(s);
-        m_worker.reportEpoch(s);
-    }
-    void onFinished(const TrainSummary& s) override
-    {
-        if (m_folder)
-            m_folder->onFinished(s);
-    }
+    void onEpochEnd(const EpochStats& s) override { m_worker.reportEpoch(s); }
     void onSamples(const GanSamples& s) override
     {
         m_last = s;
@@ -129,28 +118,21 @@ private:
     }
 
     GanWorker& m_worker;
-    GanRunFolderWriter* m_folder; // null: no run folder
     GanSamples m_last;
     int m_sentEpoch = -1;
     QElapsedTimer m_sinceSent;
 };
 
-// Foreign calorimeter files store (N, H, W); the tutorial's networks make and judge (1, H, W).
-torch::Tensor matchChannels(const torch::Tensor& features, const Shape& made)
-{
-    if (features.dim() == 3 && made.size() == 3 && made[0] == 1 && features.size(1) == made[1]
-        && features.size(2) == made[2])
-        return features.unsqueeze(1);
-    return features;
-}
-
 } // namespace
 
-void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator, const DataSource& data,
-    const GanConfig& config, const QString& folder)
+void GanWorker::run(const GanRunSpec& spec, const QString& folder)
 {
     reportErrors([&] {
-        const std::shared_ptr<Dataset> dataset = loadData(data);
+        GanRun run(spec, datasets::Catalog::instance().generatorFn());
+        if (!folder.isEmpty())
+            run.keepFolder(folder.toStdString(), FolderMode::Overwrite);
+        announceData(spec.data);
+        run.prepare();
         if (m_stop->stopRequested()) {
             TrainSummary summary;
             summary.reason = StopReason::Cancelled;
@@ -158,21 +140,10 @@ void GanWorker::run(const ModelGraph& generator, const ModelGraph& discriminator
             emit finished(summary);
             return;
         }
-        GanConfig settings = config;
-        settings.validationShowers = std::min(settings.validationShowers, dataset->size());
-        GanTrainer trainer(generator, discriminator, settings);
-        const torch::Tensor real = matchChannels(
-            dataset->features, trainer.generator()->shapes().at(trainer.generator()->graph().outputNode()));
-        std::unique_ptr<GanRunFolderWriter> writer;
-        if (!folder.isEmpty())
-            writer = std::make_unique<GanRunFolderWriter>(folder.toStdString(), trainer,
-                data.kind == DataSource::Kind::File ? data.path : data.describe(),
-                /*resume=*/false, /*overwrite=*/true);
-        Forwarder forwarder(*this, writer.get());
+        Forwarder forwarder(*this);
         emit status(tr("Training the GAN on %1…")
-                        .arg(QString::fromStdString(describeDevice(selectDevice(settings.device)))));
-        const GanSummary result = trainer.train(
-            real, settings.conditional ? dataset->targets : torch::Tensor(), &forwarder, m_stop.get());
+                        .arg(QString::fromStdString(describeDevice(selectDevice(spec.gan.device)))));
+        const GanSummary result = run.execute(&forwarder, m_stop.get());
         forwarder.finish();
         emit finished(result);
     });

@@ -4,11 +4,10 @@
 #include "widgets/session/RunWorker.h"
 #include "widgets/session/TrainingTypes.h"
 
-#include "core/graph/ModelGraph.h"
+#include "core/run/GanRun.h"
 
 namespace neurino {
 
-struct GanConfig;
 
 // Trains one GAN run on the thread it lives on (RunScheduler moves it to its training thread, beside
 // the classifier's TrainingWorker): makes or reads the real samples, builds a GanTrainer, trains. Reports
@@ -25,8 +24,7 @@ public:
 
     // Runs to the end; emits finished or failed exactly once. `folder`, when not empty, becomes the run's
     // folder, written by GanRunFolderWriter as `neurino-batch gan train` writes it.
-    void run(const ModelGraph& generator, const ModelGraph& discriminator, const DataSource& data,
-        const GanConfig& config, const QString& folder);
+    void run(const GanRunSpec& spec, const QString& folder);
 
     // Called by the observer on the training thread.
     void reportSamples(const GanEpochData& samples);

@@ -98,10 +98,14 @@ int RunScheduler::startGan(const ModelGraph& generator, const ModelGraph& discri
         : name;
     record.dataName = QString::fromStdString(data.describe());
     setGanConfig(record, config);
+    GanRunSpec spec;
+    spec.name = record.name.toStdString();
+    spec.generator = generator;
+    spec.discriminator = discriminator;
+    spec.data = data;
+    spec.gan = config;
     GanWorker* worker = m_ganWorker;
-    return enqueue(std::move(record), worker, [worker, generator, discriminator, data, config](const QString& folder) {
-        worker->run(generator, discriminator, data, config, folder);
-    });
+    return enqueue(std::move(record), worker, [worker, spec](const QString& folder) { worker->run(spec, folder); });
 }
 
 // Puts `record` (numbered) in the list as waiting and queues `launch` for `worker` on the runs lane.

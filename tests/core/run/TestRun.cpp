@@ -2,6 +2,8 @@
 // spec, keeps its folder and reports on its classifier; two seeded runs at once in one process get, each,
 // the numbers they get alone.
 #include "core/data/DatasetFile.h"
+#include "core/graph/ModelJson.h"
+#include "core/run/GanRun.h"
 #include "core/run/Run.h"
 #include "core/run/RunFolder.h"
 #include "core/train/Checkpoint.h"
@@ -9,6 +11,7 @@
 #include "core/util/Error.h"
 #include "tests/core/train/TrainTestData.h"
 #include "tests/TestMain.h"
+#include "tests/TestSupport.h"
 
 #include <QtTest/QtTest>
 
@@ -95,6 +98,33 @@ private slots:
         const std::string path = m_dir.filePath("spec.json").toStdString();
         spec.save(path);
         QCOMPARE(RunSpec::load(path).toJson(), doc);
+    }
+
+    void ganSpecRoundTripsAndIsNotAClassifierSpec()
+    {
+        GanRunSpec spec;
+        spec.name = "showers";
+        spec.generator = loadModel(test::templateFile("calo_gan_generator"));
+        spec.discriminator = loadModel(test::templateFile("calo_gan_discriminator"));
+        spec.data = DataSource::fromGenerator("calorimeter", { { "min_energy", 20.0 } }, 500, 4);
+        spec.gan.epochs = 3;
+        spec.gan.seed = 17;
+        spec.gan.labelFlip = 0.1;
+        const nlohmann::json doc = spec.toJson();
+        QCOMPARE(doc.at("format").get<std::string>(), std::string("neurino-gan-run-spec"));
+        QCOMPARE(doc.at("seed").get<std::uint64_t>(), std::uint64_t(17));
+        QVERIFY(!doc.at("gan").contains("seed"));
+        const GanRunSpec back = GanRunSpec::fromJson(doc);
+        QCOMPARE(back.toJson(), doc);
+        QCOMPARE(back.gan.labelFlip, 0.1);
+        QCOMPARE(back.data.options.at("min_energy").get<double>(), 20.0);
+        // A GAN spec is not a classifier's, and the message says what the file is.
+        try {
+            RunSpec::fromJson(doc, "'gan.json'");
+            QFAIL("a GAN spec was read as a classifier spec");
+        } catch (const DataError& e) {
+            QVERIFY2(std::string(e.what()).find("neurino-gan-run-spec") != std::string::npos, e.what());
+        }
     }
 
     void specRefusesWhatItDoesNotKnow()
