@@ -1,0 +1,27 @@
+# Fails when a C++ source is not formatted as .clang-format says: `cmake -DSOURCE_DIR=... -DCLANG_FORMAT=...
+# -P CheckFormat.cmake`, run by the TestFormat test. Fix with: clang-format -i FILE (or scripts/neurino format).
+if(NOT CLANG_FORMAT OR NOT EXISTS "${CLANG_FORMAT}")
+  message(FATAL_ERROR "clang-format was not found; `scripts/neurino setup` installs it (Debian: clang-format)")
+endif()
+set(files)
+foreach(dir core datasets exercises widgets app tests)
+  file(GLOB_RECURSE found "${SOURCE_DIR}/${dir}/*.cpp" "${SOURCE_DIR}/${dir}/*.h")
+  list(APPEND files ${found})
+endforeach()
+list(LENGTH files count)
+set(unformatted)
+foreach(file IN LISTS files)
+  execute_process(COMMAND "${CLANG_FORMAT}" --dry-run --Werror "${file}"
+                  RESULT_VARIABLE result OUTPUT_QUIET ERROR_QUIET)
+  if(NOT result EQUAL 0)
+    file(RELATIVE_PATH relative "${SOURCE_DIR}" "${file}")
+    list(APPEND unformatted "${relative}")
+  endif()
+endforeach()
+if(unformatted)
+  list(LENGTH unformatted bad)
+  list(JOIN unformatted "\n  " listing)
+  message(FATAL_ERROR "${bad} of ${count} sources are not formatted as .clang-format says "
+                      "(fix: scripts/neurino format):\n  ${listing}")
+endif()
+message(STATUS "all ${count} sources are formatted as .clang-format says")
