@@ -116,6 +116,44 @@ void render(const Shape& s, double intensity, int supersample, float* image)
     }
 }
 
+// The generator's options that shape every image.
+struct ShapeSettings {
+    double minSize = 0, maxSize = 0, minIntensity = 0, noise = 0;
+    int supersample = 1;
+};
+
+// Event i: a shape of kind i % 3 with random size, rotation, position and intensity, rendered with noise into
+// `image`; its label into label[i] and its parameters into row i of the (5, events) table `p`.
+void drawEvent(Rng& rng, const ShapeSettings& settings, std::int64_t i, std::int64_t events, float* image,
+    std::int64_t* label, float* p)
+{
+    const auto kind = ShapeKind(i % 3);
+    const double size = rng.uniform(settings.minSize, settings.maxSize);
+    // Rotations beyond the symmetry angle would repeat the same images.
+    const double rotation = kind == Square ? rng.uniform(0, kPi / 2)
+        : kind == Triangle                 ? rng.uniform(0, 2 * kPi / 3)
+                                           : 0.0;
+    Shape shape = makeShape(kind, size, rotation);
+    double xmin, xmax, ymin, ymax;
+    extent(shape, xmin, xmax, ymin, ymax);
+    // The centre range that keeps the whole shape inside the image.
+    const double cx = rng.uniform(kBorder - xmin, kSide - kBorder - xmax);
+    const double cy = rng.uniform(kBorder - ymin, kSide - kBorder - ymax);
+    translate(shape, cx, cy);
+    const double intensity = rng.uniform(settings.minIntensity, 1.0);
+    render(shape, intensity, settings.supersample, image);
+    if (settings.noise > 0) {
+        for (int k = 0; k < kSide * kSide; ++k)
+            image[k] = std::clamp(float(image[k] + settings.noise * rng.normal()), 0.0f, 1.0f);
+    }
+    label[i] = kind;
+    p[0 * events + i] = float(size);
+    p[1 * events + i] = float(cx);
+    p[2 * events + i] = float(cy);
+    p[3 * events + i] = float(rotation);
+    p[4 * events + i] = float(intensity);
+}
+
 class ShapesGenerator : public Generator {
 public:
     std::string name() const override { return "shapes"; }
@@ -145,12 +183,15 @@ public:
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
         const GenerateControl& control) const override
     {
-        const double minSize = options.real("min_size"), maxSize = options.real("max_size");
-        if (maxSize < minSize)
-            throw DataError("generator 'shapes': max_size (" + std::to_string(maxSize)
-                + ") must not be below min_size (" + std::to_string(minSize) + ")");
-        const double minIntensity = options.real("min_intensity"), noise = options.real("noise");
-        const int supersample = int(options.integer("supersample"));
+        ShapeSettings settings;
+        settings.minSize = options.real("min_size");
+        settings.maxSize = options.real("max_size");
+        if (settings.maxSize < settings.minSize)
+            throw DataError("generator 'shapes': max_size (" + std::to_string(settings.maxSize)
+                + ") must not be below min_size (" + std::to_string(settings.minSize) + ")");
+        settings.minIntensity = options.real("min_intensity");
+        settings.noise = options.real("noise");
+        settings.supersample = int(options.integer("supersample"));
 
         torch::Tensor images = torch::zeros({ events, 1, kSide, kSide }, torch::kFloat32);
         torch::Tensor labels = torch::empty({ events }, torch::kInt64);
@@ -162,34 +203,8 @@ public:
         ChunkRunner(events, kChunk, control)
             .run([&](std::int64_t chunk, std::int64_t begin, std::int64_t end) {
                 Rng rng(seed, kStream, std::uint64_t(chunk));
-                for (std::int64_t i = begin; i < end; ++i) {
-                    const auto kind = ShapeKind(i % 3);
-                    const double size = rng.uniform(minSize, maxSize);
-                    // Rotations beyond the symmetry angle would repeat the same images.
-                    const double rotation = kind == Square ? rng.uniform(0, kPi / 2)
-                        : kind == Triangle                 ? rng.uniform(0, 2 * kPi / 3)
-                                                           : 0.0;
-                    Shape shape = makeShape(kind, size, rotation);
-                    double xmin, xmax, ymin, ymax;
-                    extent(shape, xmin, xmax, ymin, ymax);
-                    // The centre range that keeps the whole shape inside the image.
-                    const double cx = rng.uniform(kBorder - xmin, kSide - kBorder - xmax);
-                    const double cy = rng.uniform(kBorder - ymin, kSide - kBorder - ymax);
-                    translate(shape, cx, cy);
-                    const double intensity = rng.uniform(minIntensity, 1.0);
-                    float* image = pixels + i * kSide * kSide;
-                    render(shape, intensity, supersample, image);
-                    if (noise > 0) {
-                        for (int k = 0; k < kSide * kSide; ++k)
-                            image[k] = std::clamp(float(image[k] + noise * rng.normal()), 0.0f, 1.0f);
-                    }
-                    label[i] = kind;
-                    p[0 * events + i] = float(size);
-                    p[1 * events + i] = float(cx);
-                    p[2 * events + i] = float(cy);
-                    p[3 * events + i] = float(rotation);
-                    p[4 * events + i] = float(intensity);
-                }
+                for (std::int64_t i = begin; i < end; ++i)
+                    drawEvent(rng, settings, i, events, pixels + i * kSide * kSide, label, p);
             });
 
         Dataset data;

@@ -109,12 +109,9 @@ struct Layout {
     std::vector<std::int64_t> scanned; // pad indices
 };
 
-Layout makeLayout(const Params& P, std::uint64_t seed)
+// Every pad's gain, resolution and relative krypton count, before any fault.
+void initialisePads(Rng& rng, const Params& P, Layout& layout)
 {
-    Rng rng(seed, kStream, kLayoutChunk);
-    const std::int64_t n = std::int64_t(P.rows) * P.pads;
-    Layout layout;
-    layout.pads.resize(std::size_t(n));
     for (Pad& p : layout.pads) {
         p.gain = rng.normal(1.0, P.gainSpread);
         p.resolution = std::max(0.02, rng.normal(P.resolution, 0.1 * P.resolution));
@@ -127,18 +124,21 @@ Layout makeLayout(const Params& P, std::uint64_t seed)
             layout.pads[std::size_t(r * P.pads + c)].countScale = 1.0 - 0.3 * (u * u + v * v);
         }
     }
+}
 
-    // Eye-scanned region: the first rows of the plane, or pads spread at random.
-    const std::int64_t scanCount = std::min<std::int64_t>(P.eyeScan, n);
-    const int scannedRows = int(std::min<std::int64_t>(P.rows, (scanCount + P.pads - 1) / P.pads));
-    // Faulty cards and wires land anywhere, but the first of each lands in a scanned region, so the
-    // eye-scan always shows examples of clustered faults.
-    auto pickRow = [&](int k, int span) {
-        const int limit = (P.scanRows && k == 0 && scannedRows >= span) ? scannedRows : P.rows;
-        return int(rng.below(std::uint64_t(std::max(1, limit - span + 1))));
-    };
+// The first row of the k-th fault spanning `span` rows. Faulty cards and wires land anywhere, but the first
+// of each lands in a scanned region, so the eye-scan always shows examples of clustered faults.
+int pickFaultRow(Rng& rng, const Params& P, int scannedRows, int k, int span)
+{
+    const int limit = (P.scanRows && k == 0 && scannedRows >= span) ? scannedRows : P.rows;
+    return int(rng.below(std::uint64_t(std::max(1, limit - span + 1))));
+}
+
+// Faulty front-end cards: a block of kCardRows x kCardPads pads with one kind of fault.
+void addBadCards(Rng& rng, const Params& P, int scannedRows, Layout& layout)
+{
     for (int k = 0; k < P.badCards; ++k) {
-        const int r0 = pickRow(k, kCardRows) / kCardRows * kCardRows;
+        const int r0 = pickFaultRow(rng, P, scannedRows, k, kCardRows) / kCardRows * kCardRows;
         const int c0 = int(rng.below(std::uint64_t(std::max(1, P.pads / kCardPads)))) * kCardPads;
         const PadClass kind = randomFault(rng);
         const double s = rng.uniform(0.5, 1.0);
@@ -150,8 +150,13 @@ Layout makeLayout(const Params& P, std::uint64_t seed)
             }
         }
     }
+}
+
+// Sagging wires: a stretch of a row whose gain rises towards the middle of the sag.
+void addSaggingWires(Rng& rng, const Params& P, int scannedRows, Layout& layout)
+{
     for (int k = 0; k < P.saggingWires; ++k) {
-        const int r = pickRow(k, 1);
+        const int r = pickFaultRow(rng, P, scannedRows, k, 1);
         const int length = int(rng.uniform(P.pads / 3.0, double(P.pads)));
         const int start = int(rng.below(std::uint64_t(std::max(1, P.pads - length + 1))));
         const double peak = rng.uniform(0.2, 0.4);
@@ -166,13 +171,11 @@ Layout makeLayout(const Params& P, std::uint64_t seed)
             }
         }
     }
-    for (Pad& p : layout.pads) {
-        if (p.truth == Good && rng.bernoulli(P.isolated))
-            makeFaulty(p, randomFault(rng), rng.uniform(), rng);
-        if (p.truth == Good && std::fabs(p.gain - 1.0) >= kShiftedGain)
-            p.truth = GainShifted; // the tail of the normal gain spread
-    }
+}
 
+// The eye-scanned pads: the first `scanCount` of the plane, or as many spread at random.
+void chooseScanned(Rng& rng, const Params& P, std::int64_t n, std::int64_t scanCount, Layout& layout)
+{
     if (P.scanRows) {
         layout.scanned.resize(std::size_t(scanCount));
         std::iota(layout.scanned.begin(), layout.scanned.end(), 0);
@@ -185,6 +188,28 @@ Layout makeLayout(const Params& P, std::uint64_t seed)
         layout.scanned.assign(all.begin(), all.begin() + scanCount);
         std::sort(layout.scanned.begin(), layout.scanned.end());
     }
+}
+
+Layout makeLayout(const Params& P, std::uint64_t seed)
+{
+    Rng rng(seed, kStream, kLayoutChunk);
+    const std::int64_t n = std::int64_t(P.rows) * P.pads;
+    Layout layout;
+    layout.pads.resize(std::size_t(n));
+    initialisePads(rng, P, layout);
+
+    // Eye-scanned region: the first rows of the plane, or pads spread at random.
+    const std::int64_t scanCount = std::min<std::int64_t>(P.eyeScan, n);
+    const int scannedRows = int(std::min<std::int64_t>(P.rows, (scanCount + P.pads - 1) / P.pads));
+    addBadCards(rng, P, scannedRows, layout);
+    addSaggingWires(rng, P, scannedRows, layout);
+    for (Pad& p : layout.pads) {
+        if (p.truth == Good && rng.bernoulli(P.isolated))
+            makeFaulty(p, randomFault(rng), rng.uniform(), rng);
+        if (p.truth == Good && std::fabs(p.gain - 1.0) >= kShiftedGain)
+            p.truth = GainShifted; // the tail of the normal gain spread
+    }
+    chooseScanned(rng, P, n, scanCount, layout);
     return layout;
 }
 

@@ -30,9 +30,9 @@ struct EvaluateOptions {
     bool json = false;
 };
 
-void run(const EvaluateOptions& o)
+// The file and HDF5 paths to evaluate on: the checkpoint's paths unless the options name others.
+DataSource evaluationSource(const EvaluateOptions& o, const Checkpoint& checkpoint)
 {
-    const Checkpoint checkpoint = loadCheckpoint(o.checkpoint);
     DataSource source = DataSource::fromFile(o.data,
         !o.features.empty()
             ? o.features
@@ -41,7 +41,13 @@ void run(const EvaluateOptions& o)
                            : (checkpoint.data.targetsPath.empty() ? "targets" : checkpoint.data.targetsPath));
     if (!checkpoint.data.task.empty())
         source.task = parseTask(checkpoint.data.task);
-    const Dataset data = *openDataSource(source, {});
+    return source;
+}
+
+// The labelled dataset of `source`. Throws DataError when it has no targets or not the checkpoint's shape.
+Dataset evaluationData(const EvaluateOptions& o, const Checkpoint& checkpoint, const DataSource& source)
+{
+    Dataset data = *openDataSource(source, {});
     if (!data.targets.defined())
         throw DataError("'" + o.data + "' has no targets ('" + source.targetsPath
             + "'); evaluation compares predictions "
@@ -52,6 +58,74 @@ void run(const EvaluateOptions& o)
             + " but '" + o.data + "' has "
             + formatShape(Shape(data.sampleShape().begin(), data.sampleShape().end()))
             + "; name the right --features path");
+    return data;
+}
+
+// The confusion matrix and misclassified count of a classifier's evaluation.
+ClassifierReport evaluationReport(const Dataset& data, const Checkpoint& checkpoint, const Evaluation& result)
+{
+    ClassifierSetup setup;
+    setup.binary = data.info.task == Task::Binary;
+    setup.classNames = data.info.classNames.empty() ? checkpoint.data.classNames : data.info.classNames;
+    setup.part = "all";
+    return makeClassifierReport(setup, result, torch::Tensor(), nullptr);
+}
+
+void printEvaluationJson(const EvaluateOptions& o, const Checkpoint& checkpoint, const Evaluation& result,
+    const Loss& loss, const std::optional<ClassifierReport>& report)
+{
+    nlohmann::json doc = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "epoch", checkpoint.epoch },
+        { "samples", result.samples }, { "loss_function", loss.name() } };
+    for (const auto& [name, value] : result.metrics)
+        doc[name] = value;
+    if (report) {
+        doc["confusion_matrix"] = report->confusionMatrix().toJson();
+        doc["misclassified"] = report->offDiagonal();
+    }
+    std::cout << doc.dump() << std::endl;
+}
+
+void printEvaluationText(const EvaluateOptions& o, const Checkpoint& checkpoint, const Dataset& data,
+    const Evaluation& result, const Loss& loss, const std::optional<ClassifierReport>& report)
+{
+    std::cout << "checkpoint: " << o.checkpoint << " (" << checkpoint.graph.name() << ", epoch "
+              << checkpoint.epoch << ")\n"
+              << "data:       " << o.data << " (" << result.samples << " samples, "
+              << taskName(data.info.task) << ")\n"
+              << std::setprecision(6);
+    std::cout << "loss:       " << result.metrics.at("loss") << " (" << loss.name() << ")\n";
+    for (const auto& [name, value] : result.metrics)
+        if (name != "loss")
+            std::cout << std::left << std::setw(12) << (name + ":") << value << "\n";
+    if (report)
+        std::cout << "misclassified: " << report->offDiagonal() << " of " << report->samples << "\n"
+                  << "\nconfusion matrix (rows: truth, columns: prediction)\n"
+                  << report->confusionMatrix().toString();
+    std::cout << std::flush;
+}
+
+// Every sample's scores, targets and (for classes) predicted class, to --out.
+void writeEvaluationPredictions(const EvaluateOptions& o, const DataSource& source, const Evaluation& result,
+    bool classes, const std::optional<ClassifierReport>& report)
+{
+    Predictions p;
+    p.scores = result.scores;
+    p.targets = result.targets;
+    if (classes)
+        p.predictedClass = predictedClasses(result.scores);
+    p.classNames = report ? report->classLabels() : std::vector<std::string> {};
+    p.attributes
+        = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", source.featuresPath } };
+    writePredictions(o.out, p);
+    if (!o.json)
+        std::cout << "predictions: " << o.out << std::endl;
+}
+
+void run(const EvaluateOptions& o)
+{
+    const Checkpoint checkpoint = loadCheckpoint(o.checkpoint);
+    const DataSource source = evaluationSource(o, checkpoint);
+    const Dataset data = evaluationData(o, checkpoint, source);
 
     GraphModule module = moduleFromCheckpoint(checkpoint);
     const c10::Device device = selectDevice(o.device);
@@ -67,54 +141,14 @@ void run(const EvaluateOptions& o)
 
     const bool classes = data.info.task == Task::Binary || data.info.task == Task::Classification;
     std::optional<ClassifierReport> report;
-    if (classes) {
-        ClassifierSetup setup;
-        setup.binary = data.info.task == Task::Binary;
-        setup.classNames = data.info.classNames.empty() ? checkpoint.data.classNames : data.info.classNames;
-        setup.part = "all";
-        report = makeClassifierReport(setup, result, torch::Tensor(), nullptr);
-    }
-
-    if (o.json) {
-        nlohmann::json doc = { { "checkpoint", o.checkpoint }, { "data", o.data },
-            { "epoch", checkpoint.epoch }, { "samples", result.samples }, { "loss_function", loss.name() } };
-        for (const auto& [name, value] : result.metrics)
-            doc[name] = value;
-        if (report) {
-            doc["confusion_matrix"] = report->confusionMatrix().toJson();
-            doc["misclassified"] = report->offDiagonal();
-        }
-        std::cout << doc.dump() << std::endl;
-    } else {
-        std::cout << "checkpoint: " << o.checkpoint << " (" << checkpoint.graph.name() << ", epoch "
-                  << checkpoint.epoch << ")\n"
-                  << "data:       " << o.data << " (" << result.samples << " samples, "
-                  << taskName(data.info.task) << ")\n"
-                  << std::setprecision(6);
-        std::cout << "loss:       " << result.metrics.at("loss") << " (" << loss.name() << ")\n";
-        for (const auto& [name, value] : result.metrics)
-            if (name != "loss")
-                std::cout << std::left << std::setw(12) << (name + ":") << value << "\n";
-        if (report)
-            std::cout << "misclassified: " << report->offDiagonal() << " of " << report->samples << "\n"
-                      << "\nconfusion matrix (rows: truth, columns: prediction)\n"
-                      << report->confusionMatrix().toString();
-        std::cout << std::flush;
-    }
-
-    if (!o.out.empty()) {
-        Predictions p;
-        p.scores = result.scores;
-        p.targets = result.targets;
-        if (classes)
-            p.predictedClass = predictedClasses(result.scores);
-        p.classNames = report ? report->classLabels() : std::vector<std::string> {};
-        p.attributes
-            = { { "checkpoint", o.checkpoint }, { "data", o.data }, { "features", source.featuresPath } };
-        writePredictions(o.out, p);
-        if (!o.json)
-            std::cout << "predictions: " << o.out << std::endl;
-    }
+    if (classes)
+        report = evaluationReport(data, checkpoint, result);
+    if (o.json)
+        printEvaluationJson(o, checkpoint, result, loss, report);
+    else
+        printEvaluationText(o, checkpoint, data, result, loss, report);
+    if (!o.out.empty())
+        writeEvaluationPredictions(o, source, result, classes, report);
 }
 
 } // namespace

@@ -108,21 +108,11 @@ torch::Tensor flatRows(const torch::Tensor& data)
     return (x.dim() == 1 ? x.unsqueeze(1) : x.flatten(1)).contiguous();
 }
 
-} // namespace
-
-TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int threads)
+// Each row's k nearest neighbours: squared distances (n, k) and indices (n, k), exact, from squared
+// distances computed a block of rows at a time (BLAS does the work).
+std::pair<torch::Tensor, torch::Tensor> tsneNeighbours(const torch::Tensor& x, std::int64_t k)
 {
-    const torch::Tensor x = flatRows(data);
     const std::int64_t n = x.size(0);
-    if (n < 4)
-        throw DataError("t-SNE needs at least 4 samples, got " + std::to_string(n));
-    if (perplexity <= 0 || 3 * perplexity >= n)
-        throw DataError("t-SNE perplexity " + std::to_string(perplexity) + " is too large for " + std::to_string(n) +
-                        " samples: use less than " + std::to_string(n / 3));
-    const std::int64_t k = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(3 * perplexity + 1));
-    const int t = threadCount(threads);
-
-    // Exact nearest neighbours from squared distances, a block of rows at a time (BLAS does the work).
     const torch::Tensor norms = x.pow(2).sum(1);
     torch::Tensor nnDist = torch::empty({n, k}, torch::kFloat);
     torch::Tensor nnIndex = torch::empty({n, k}, torch::kLong);
@@ -136,15 +126,13 @@ TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int 
         nnDist.slice(0, a, b).copy_(values);
         nnIndex.slice(0, a, b).copy_(indices);
     }
+    return {nnDist, nnIndex};
+}
 
-    std::vector<double> conditional(static_cast<std::size_t>(n * k));
-    const float* dist = nnDist.data_ptr<float>();
-    parallelFor(n, t, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i)
-            conditionalRow(dist + i * k, k, perplexity, conditional.data() + i * k);
-    });
-
-    // Symmetrise: P = (P_cond + P_cond^T) / sum, kept sparse.
+// P = (P_cond + P_cond^T) / sum, kept sparse, from the conditional probabilities of each row's k neighbours.
+TsneAffinities tsneSymmetrise(const torch::Tensor& nnIndex, const std::vector<double>& conditional, std::int64_t n,
+                              std::int64_t k)
+{
     const std::int64_t* idx = nnIndex.data_ptr<std::int64_t>();
     std::vector<std::vector<std::pair<std::int64_t, double>>> rows(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) {
@@ -178,6 +166,116 @@ TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int 
     for (double& v : p.values)
         v = v / std::max(total, kEpsilon);
     return p;
+}
+
+// scikit-learn's "pca" start: the first two principal components, scaled to a tiny spread (a column of
+// seeded noise beside one-feature data).
+torch::Tensor tsneStart(const torch::Tensor& data, std::int64_t n, std::uint64_t seed)
+{
+    torch::Tensor start;
+    torch::Tensor x = flatRows(data);
+    if (x.size(1) >= 2) {
+        start = Pca(x, 2).transform(x).to(torch::kDouble);
+    } else {
+        torch::Generator gen = at::detail::createCPUGenerator(seed);
+        start = torch::cat({x.to(torch::kDouble), torch::randn({n, 1}, gen, torch::kDouble)}, 1);
+    }
+    const double sd = start.select(1, 0).std().item<double>();
+    return start / (sd > 0 ? sd : 1.0) * 1e-4;
+}
+
+// The gradient descent's state: the positions (x0, y0, x1, ...), their last update and gains, the forces,
+// and each thread's share of Q's normalisation and tree stack.
+struct TsneDescent {
+    TsneDescent(const torch::Tensor& start, std::int64_t points, int threadCount)
+        : n(points)
+        , threads(threadCount)
+        , y(start.data_ptr<double>(), start.data_ptr<double>() + 2 * points)
+        , update(2 * points, 0.0)
+        , gains(2 * points, 1.0)
+        , grad(2 * points, 0.0)
+        , sumQ(static_cast<std::size_t>(threadCount))
+        , stacks(static_cast<std::size_t>(threadCount))
+        , repulsion(2 * points)
+    {
+    }
+    std::int64_t n;
+    int threads;
+    std::vector<double> y, update, gains, grad, sumQ;
+    QuadTree tree;
+    std::vector<std::vector<int>> stacks;
+    std::vector<double> repulsion;
+};
+
+// The attraction (times `exaggeration`) and Barnes-Hut repulsion on every point; returns Q's normalisation.
+double tsneForces(TsneDescent& d, const TsneAffinities& p, double theta, double exaggeration)
+{
+    d.tree.build(d.y);
+    std::fill(d.sumQ.begin(), d.sumQ.end(), 0.0);
+    const int t = d.threads;
+    const std::int64_t n = d.n;
+    auto forces = [&](std::int64_t begin, std::int64_t end) {
+        const std::size_t slot = static_cast<std::size_t>(begin * t / n);
+        double q = 0;
+        for (std::int64_t i = begin; i < end; ++i) {
+            double fx = 0, fy = 0;
+            q += d.tree.repulsion(d.y[2 * i], d.y[2 * i + 1], theta, fx, fy, d.stacks[slot]);
+            d.repulsion[2 * i] = fx;
+            d.repulsion[2 * i + 1] = fy;
+            double ax = 0, ay = 0;
+            for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
+                const std::int64_t j = p.columns[m];
+                const double dx = d.y[2 * i] - d.y[2 * j], dy = d.y[2 * i + 1] - d.y[2 * j + 1];
+                const double w = p.values[m] / (1.0 + dx * dx + dy * dy);
+                ax += w * dx;
+                ay += w * dy;
+            }
+            d.grad[2 * i] = exaggeration * ax;
+            d.grad[2 * i + 1] = exaggeration * ay;
+        }
+        d.sumQ[slot] += q;
+    };
+    parallelFor(n, t, forces);
+    double z = 0;
+    for (double s : d.sumQ)
+        z += s;
+    return std::max(z, kEpsilon);
+}
+
+// One step of gradient descent with momentum and scikit-learn's adaptive gains.
+void tsneStep(TsneDescent& d, double z, double momentum, double learningRate)
+{
+    for (std::int64_t c = 0; c < 2 * d.n; ++c) {
+        const double g = 4.0 * (d.grad[c] - d.repulsion[c] / z);
+        const bool sameDirection = d.update[c] * g < 0.0;
+        d.gains[c] = std::max(sameDirection ? d.gains[c] + 0.2 : d.gains[c] * 0.8, kMinGain);
+        d.update[c] = momentum * d.update[c] - learningRate * d.gains[c] * g;
+        d.y[c] += d.update[c];
+    }
+}
+
+} // namespace
+
+TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int threads)
+{
+    const torch::Tensor x = flatRows(data);
+    const std::int64_t n = x.size(0);
+    if (n < 4)
+        throw DataError("t-SNE needs at least 4 samples, got " + std::to_string(n));
+    if (perplexity <= 0 || 3 * perplexity >= n)
+        throw DataError("t-SNE perplexity " + std::to_string(perplexity) + " is too large for " + std::to_string(n) +
+                        " samples: use less than " + std::to_string(n / 3));
+    const std::int64_t k = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(3 * perplexity + 1));
+    const int t = threadCount(threads);
+
+    const auto [nnDist, nnIndex] = tsneNeighbours(x, k);
+    std::vector<double> conditional(static_cast<std::size_t>(n * k));
+    const float* dist = nnDist.data_ptr<float>();
+    parallelFor(n, t, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i)
+            conditionalRow(dist + i * k, k, perplexity, conditional.data() + i * k);
+    });
+    return tsneSymmetrise(nnIndex, conditional, n, k);
 }
 
 double tsneKlDivergence(const TsneAffinities& p, const torch::Tensor& embedding, int threads)
@@ -214,25 +312,7 @@ TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options,
     const double learningRate =
         options.learningRate > 0 ? options.learningRate : std::max(n / options.earlyExaggeration / 4, 50.0);
 
-    // scikit-learn's "pca" start: the first two principal components, scaled to a tiny spread.
-    torch::Tensor start;
-    {
-        torch::Tensor x = flatRows(data);
-        if (x.size(1) >= 2) {
-            start = Pca(x, 2).transform(x).to(torch::kDouble);
-        } else {
-            torch::Generator gen = at::detail::createCPUGenerator(options.seed);
-            start = torch::cat({x.to(torch::kDouble), torch::randn({n, 1}, gen, torch::kDouble)}, 1);
-        }
-        const double sd = start.select(1, 0).std().item<double>();
-        start = start / (sd > 0 ? sd : 1.0) * 1e-4;
-    }
-    std::vector<double> y(start.data_ptr<double>(), start.data_ptr<double>() + 2 * n);
-    std::vector<double> update(2 * n, 0.0), gains(2 * n, 1.0), grad(2 * n, 0.0);
-    std::vector<double> sumQ(static_cast<std::size_t>(threads));
-    QuadTree tree;
-    std::vector<std::vector<int>> stacks(static_cast<std::size_t>(threads));
-    std::vector<double> repulsion(2 * n);
+    TsneDescent d(tsneStart(data, n, options.seed), n, threads);
 
     TsneResult result;
     double lastZ = 1;
@@ -240,57 +320,22 @@ TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options,
         const bool exploring = it < options.explorationIterations;
         const double exaggeration = exploring ? options.earlyExaggeration : 1.0;
         const double momentum = exploring ? kExplorationMomentum : kFinalMomentum;
-
-        tree.build(y);
-        std::fill(sumQ.begin(), sumQ.end(), 0.0);
         const bool report = progress && ((it + 1) % std::max(options.progressEvery, 1) == 0 ||
                                          it + 1 == options.iterations);
-        const int t = threads;
-        auto forces = [&](std::int64_t begin, std::int64_t end) {
-            const std::size_t slot = static_cast<std::size_t>(begin * t / n);
-            double q = 0;
-            for (std::int64_t i = begin; i < end; ++i) {
-                double fx = 0, fy = 0;
-                q += tree.repulsion(y[2 * i], y[2 * i + 1], options.theta, fx, fy, stacks[slot]);
-                repulsion[2 * i] = fx;
-                repulsion[2 * i + 1] = fy;
-                double ax = 0, ay = 0;
-                for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
-                    const std::int64_t j = p.columns[m];
-                    const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
-                    const double w = p.values[m] / (1.0 + dx * dx + dy * dy);
-                    ax += w * dx;
-                    ay += w * dy;
-                }
-                grad[2 * i] = exaggeration * ax;
-                grad[2 * i + 1] = exaggeration * ay;
-            }
-            sumQ[slot] += q;
-        };
-        parallelFor(n, t, forces);
-        double z = 0;
-        for (double s : sumQ)
-            z += s;
-        z = std::max(z, kEpsilon);
-        for (std::int64_t c = 0; c < 2 * n; ++c) {
-            const double g = 4.0 * (grad[c] - repulsion[c] / z);
-            const bool sameDirection = update[c] * g < 0.0;
-            gains[c] = std::max(sameDirection ? gains[c] + 0.2 : gains[c] * 0.8, kMinGain);
-            update[c] = momentum * update[c] - learningRate * gains[c] * g;
-            y[c] += update[c];
-        }
+        const double z = tsneForces(d, p, options.theta, exaggeration);
+        tsneStep(d, z, momentum, learningRate);
         result.iterations = it + 1;
         lastZ = z;
-        if (report && !progress({it + 1, options.iterations, klWithNormalisation(p, y, z)})) {
+        if (report && !progress({it + 1, options.iterations, klWithNormalisation(p, d.y, z)})) {
             result.cancelled = true;
             break;
         }
     }
 
-    torch::Tensor embedding = torch::from_blob(y.data(), {n, 2}, torch::kDouble).clone();
+    torch::Tensor embedding = torch::from_blob(d.y.data(), {n, 2}, torch::kDouble).clone();
     result.embedding = embedding.to(torch::kFloat);
     result.klDivergence =
-        n <= kExactKlLimit ? tsneKlDivergence(p, embedding, threads) : klWithNormalisation(p, y, lastZ);
+        n <= kExactKlLimit ? tsneKlDivergence(p, embedding, threads) : klWithNormalisation(p, d.y, lastZ);
     return result;
 }
 

@@ -130,6 +130,73 @@ struct DatasetFile::Impl {
         return dataset;
     }
 
+    // The features dataset at `name` and its shape; throws DataError for a scalar.
+    void openFeatures(const std::string& name)
+    {
+        featuresPath = name;
+        features = openNumeric("features", featuresPath);
+        featureDims = hdf5::shapeOf(features);
+        if (featureDims.empty())
+            throw DataError("'" + path + "': features dataset '" + stripSlash(featuresPath)
+                + "' is a scalar; features need one row per sample (N x ...)");
+        n = featureDims[0];
+    }
+
+    // The file's own attributes (class and feature names, generator, options, seed, origin); returns the
+    // task it states, if any.
+    std::string readInfo(const H5::Group& root)
+    {
+        const std::string storedTask = hdf5::readString(root, "task").value_or("");
+        info.classNames = hdf5::readStrings(root, "class_names");
+        info.featureNames = hdf5::readStrings(root, "feature_names");
+        info.generator = hdf5::readString(root, "generator").value_or("");
+        info.optionsJson = hdf5::readString(root, "options").value_or("");
+        info.seed = hdf5::readUInt64(root, "seed").value_or(0);
+        info.origin = hdf5::readString(root, "origin").value_or("");
+        if (info.origin.empty())
+            info.origin = path;
+        return storedTask;
+    }
+
+    // The targets at paths.targets and the task; an unlabelled task without them.
+    void openTargets(const DatasetPaths& paths, const std::string& storedTask)
+    {
+        const bool targetsStored = !paths.targets.empty() && hdf5::datasetExists(file, paths.targets);
+        // Neurino's unlabelled files simply have no /targets; anywhere else a missing path is an error.
+        const bool unlabelledOwnFile = storedTask == taskName(Task::Unlabelled) && paths.targets == "targets";
+        if (targetsStored) {
+            targetsPath = paths.targets;
+            targets = openNumeric("targets", targetsPath);
+            targetDims = hdf5::shapeOf(targets);
+            if (targetDims.empty() || targetDims[0] != n)
+                throw DataError("'" + path + "': features '" + stripSlash(featuresPath) + "' have "
+                    + std::to_string(n) + " rows but targets '" + stripSlash(targetsPath) + "' have shape "
+                    + shapeText(targetDims) + "; both need one row per sample. Check the dataset paths");
+            decideTargets(paths.task, storedTask);
+        } else if (!paths.targets.empty() && !unlabelledOwnFile) {
+            missingPath("targets", paths.targets);
+        } else {
+            info.task = paths.task.value_or(Task::Unlabelled);
+            if (info.task != Task::Unlabelled)
+                throw DataError("'" + path + "': the " + taskName(info.task)
+                    + " task needs targets; name the targets dataset");
+        }
+    }
+
+    // The other numeric datasets at the root with one row per sample.
+    void findExtras(const H5::Group& root)
+    {
+        const std::string fName = stripSlash(featuresPath), tName = stripSlash(targetsPath);
+        for (const std::string& name : hdf5::childNames(root)) {
+            if (name == fName || name == tName || root.childObjType(name) != H5O_TYPE_DATASET)
+                continue;
+            H5::DataSet dataset = root.openDataSet(name);
+            const auto shape = hdf5::shapeOf(dataset);
+            if (isNumeric(dataset.getDataType()) && !shape.empty() && shape[0] == n)
+                extras.emplace(name, dataset);
+        }
+    }
+
     void decideTargets(const std::optional<Task>& taskOverride, const std::string& storedTask)
     {
         const H5::DataType type = targets.getDataType();
@@ -204,60 +271,14 @@ DatasetFile::DatasetFile(const std::string& path, const DatasetPaths& paths)
     d.path = path;
     d.file = openFile(path);
     try {
-        d.featuresPath = paths.features.empty() ? std::string("features") : paths.features;
-        d.features = d.openNumeric("features", d.featuresPath);
-        d.featureDims = hdf5::shapeOf(d.features);
-        if (d.featureDims.empty())
-            throw DataError("'" + path + "': features dataset '" + stripSlash(d.featuresPath)
-                + "' is a scalar; features need one row per sample (N x ...)");
-        d.n = d.featureDims[0];
-
+        d.openFeatures(paths.features.empty() ? std::string("features") : paths.features);
         const H5::Group root = d.file.openGroup("/");
-        const std::string storedTask = hdf5::readString(root, "task").value_or("");
-        d.info.classNames = hdf5::readStrings(root, "class_names");
-        d.info.featureNames = hdf5::readStrings(root, "feature_names");
-        d.info.generator = hdf5::readString(root, "generator").value_or("");
-        d.info.optionsJson = hdf5::readString(root, "options").value_or("");
-        d.info.seed = hdf5::readUInt64(root, "seed").value_or(0);
-        d.info.origin = hdf5::readString(root, "origin").value_or("");
-        if (d.info.origin.empty())
-            d.info.origin = path;
-
-        const bool targetsStored = !paths.targets.empty() && hdf5::datasetExists(d.file, paths.targets);
-        // Neurino's unlabelled files simply have no /targets; anywhere else a missing path is an error.
-        const bool unlabelledOwnFile = storedTask == taskName(Task::Unlabelled) && paths.targets == "targets";
-        if (targetsStored) {
-            d.targetsPath = paths.targets;
-            d.targets = d.openNumeric("targets", d.targetsPath);
-            d.targetDims = hdf5::shapeOf(d.targets);
-            if (d.targetDims.empty() || d.targetDims[0] != d.n)
-                throw DataError("'" + path + "': features '" + stripSlash(d.featuresPath) + "' have "
-                    + std::to_string(d.n) + " rows but targets '" + stripSlash(d.targetsPath)
-                    + "' have shape " + shapeText(d.targetDims)
-                    + "; both need one row per sample. Check the dataset paths");
-            d.decideTargets(paths.task, storedTask);
-        } else if (!paths.targets.empty() && !unlabelledOwnFile) {
-            d.missingPath("targets", paths.targets);
-        } else {
-            d.info.task = paths.task.value_or(Task::Unlabelled);
-            if (d.info.task != Task::Unlabelled)
-                throw DataError("'" + path + "': the " + taskName(d.info.task)
-                    + " task needs targets; name the targets dataset");
-        }
+        const std::string storedTask = d.readInfo(root);
+        d.openTargets(paths, storedTask);
         // Channels-first images: a foreign stack of N x H x W images gets its single channel.
         d.addChannelAxis = d.info.task == Task::Images && d.featureDims.size() == 3;
-
-        if (paths.readExtras) {
-            const std::string fName = stripSlash(d.featuresPath), tName = stripSlash(d.targetsPath);
-            for (const std::string& name : hdf5::childNames(root)) {
-                if (name == fName || name == tName || root.childObjType(name) != H5O_TYPE_DATASET)
-                    continue;
-                H5::DataSet dataset = root.openDataSet(name);
-                const auto shape = hdf5::shapeOf(dataset);
-                if (isNumeric(dataset.getDataType()) && !shape.empty() && shape[0] == d.n)
-                    d.extras.emplace(name, dataset);
-            }
-        }
+        if (paths.readExtras)
+            d.findExtras(root);
     } catch (const H5::Exception& e) {
         throw IoError("cannot read '" + path + "': " + e.getDetailMsg() + "; the file may be damaged");
     }

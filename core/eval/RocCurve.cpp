@@ -16,9 +16,9 @@ std::vector<double> toVector(const torch::Tensor& t)
     return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
 }
 
-} // namespace
-
-RocCurve::RocCurve(
+// The scores and labels as flat CPU tensors, the scores floating point. Throws DataError for sizes that do
+// not match, scores that are not finite and labels other than 0 and 1.
+std::pair<torch::Tensor, torch::Tensor> rocInputs(
     const torch::Tensor& scoresIn, const torch::Tensor& labelsIn, const torch::Tensor& weightsIn)
 {
     const std::int64_t n = scoresIn.numel();
@@ -38,34 +38,56 @@ RocCurve::RocCurve(
         throw DataError("ROC curve: some scores are NaN or infinite; the model's output is not usable");
     if (!((labels == 0) | (labels == 1)).all().item<bool>())
         throw DataError("ROC curve: labels must be 0 (background) or 1 (signal)");
+    return { scores, labels };
+}
 
-    torch::Tensor s, tps, fps, ends;
-    {
-        const auto sorted = torch::sort(scores, /*stable=*/true, /*dim=*/0, /*descending=*/true);
-        s = std::get<0>(sorted);
-        const torch::Tensor& order = std::get<1>(sorted);
-        // The last index of each run of equal scores: a threshold moves every tied sample at once.
-        ends = n > 1 ? (s.slice(0, 1) != s.slice(0, 0, n - 1)).nonzero().reshape({ -1 })
-                     : torch::empty({ 0 }, torch::kInt64);
-        ends = torch::cat({ ends, torch::full({ 1 }, n - 1, torch::kInt64) });
-        if (weightsIn.defined()) {
-            const torch::Tensor w
-                = weightsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64).index_select(0, order);
-            const torch::Tensor y = labels.index_select(0, order).to(torch::kFloat64);
-            tps = torch::cumsum(y * w, 0).index_select(0, ends);
-            fps = torch::cumsum((1 - y) * w, 0).index_select(0, ends);
-        } else {
-            // Unweighted counts are exact integers; the false positives follow from the position.
-            tps = torch::cumsum(labels.index_select(0, order).to(torch::kInt64), 0)
-                      .index_select(0, ends)
-                      .to(torch::kFloat64);
-            fps = (ends + 1).to(torch::kFloat64) - tps;
-        }
+// The cumulative true and false positives (weighted, or counted) at each distinct score, highest score
+// first, and those scores as thresholds.
+struct RocCounts {
+    torch::Tensor tps, fps, thresholds;
+};
+
+RocCounts rocCounts(const torch::Tensor& scores, const torch::Tensor& labels, const torch::Tensor& weightsIn)
+{
+    const std::int64_t n = scores.numel();
+    RocCounts c;
+    const auto sorted = torch::sort(scores, /*stable=*/true, /*dim=*/0, /*descending=*/true);
+    const torch::Tensor& s = std::get<0>(sorted);
+    const torch::Tensor& order = std::get<1>(sorted);
+    // The last index of each run of equal scores: a threshold moves every tied sample at once.
+    torch::Tensor ends = n > 1 ? (s.slice(0, 1) != s.slice(0, 0, n - 1)).nonzero().reshape({ -1 })
+                               : torch::empty({ 0 }, torch::kInt64);
+    ends = torch::cat({ ends, torch::full({ 1 }, n - 1, torch::kInt64) });
+    if (weightsIn.defined()) {
+        const torch::Tensor w
+            = weightsIn.detach().reshape({ n }).to(torch::kCPU, torch::kFloat64).index_select(0, order);
+        const torch::Tensor y = labels.index_select(0, order).to(torch::kFloat64);
+        c.tps = torch::cumsum(y * w, 0).index_select(0, ends);
+        c.fps = torch::cumsum((1 - y) * w, 0).index_select(0, ends);
+    } else {
+        // Unweighted counts are exact integers; the false positives follow from the position.
+        c.tps = torch::cumsum(labels.index_select(0, order).to(torch::kInt64), 0)
+                    .index_select(0, ends)
+                    .to(torch::kFloat64);
+        c.fps = (ends + 1).to(torch::kFloat64) - c.tps;
     }
-    const torch::Tensor thr = s.index_select(0, ends);
-    s = torch::Tensor();
+    c.thresholds = s.index_select(0, ends);
+    return c;
+}
 
-    std::vector<double> tp = toVector(tps), fp = toVector(fps), th = toVector(thr);
+} // namespace
+
+RocCurve::RocCurve(
+    const torch::Tensor& scoresIn, const torch::Tensor& labelsIn, const torch::Tensor& weightsIn)
+{
+    std::vector<double> tp, fp, th;
+    {
+        const auto [scores, labels] = rocInputs(scoresIn, labelsIn, weightsIn);
+        const RocCounts counts = rocCounts(scores, labels, weightsIn);
+        tp = toVector(counts.tps);
+        fp = toVector(counts.fps);
+        th = toVector(counts.thresholds);
+    }
     m_positives = tp.empty() ? 0 : tp.back();
     m_negatives = fp.empty() ? 0 : fp.back();
     if (m_positives <= 0 || m_negatives <= 0)

@@ -10,8 +10,6 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <sstream>
@@ -20,30 +18,14 @@ namespace neurino {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 // Generated showers are made and compared in chunks of this many, to bound memory.
 constexpr std::int64_t kSampleChunk = 512;
-// Training batches of latent noise (at most; no more than an epoch has) whose BatchNorm statistics the
-// generator uses for sampling.
-constexpr std::int64_t kStatisticsBatches = 20;
 
 std::vector<std::int64_t> withBatch(std::int64_t n, const Shape& shape)
 {
     std::vector<std::int64_t> sizes{n};
     sizes.insert(sizes.end(), shape.begin(), shape.end());
     return sizes;
-}
-
-// The conditions of a batch of real samples followed by as many generated ones.
-torch::Tensor pair(const torch::Tensor& conditions)
-{
-    return conditions.defined() ? torch::cat({conditions, conditions}) : conditions;
 }
 
 bool isImageShape(const Shape& shape)
@@ -191,262 +173,12 @@ torch::Tensor GanTrainer::gradientPenalty(const torch::Tensor& real, const torch
     return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
 }
 
-GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor& conditionData,
-                             GanObserver* observer, const StopToken* stop)
+std::optional<ShowerReference> GanTrainer::physicsReference(const torch::Tensor& real) const
 {
-    const auto runStart = Clock::now();
-    try {
-        return trainEpochs(realData, conditionData, observer, stop);
-    } catch (const Error& e) {
-        GanSummary failed;
-        failed.reason = StopReason::Failed;
-        failed.epochsCompleted = m_epochsDone;
-        failed.message = e.what();
-        failed.seconds = secondsSince(runStart);
-        if (observer)
-            observer->onFinished(failed);
-        throw;
-    }
-}
-
-void GanTrainer::failNonFinite(const std::string& network, double value, int epoch, std::int64_t batch,
-                               std::int64_t batches, const NodeTensors& goodGenerator,
-                               const NodeTensors& goodDiscriminator)
-{
-    loadWeights(m_generator, goodGenerator, "the last good epoch");
-    loadWeights(m_discriminator, goodDiscriminator, "the last good epoch");
-    std::ostringstream rates;
-    rates << learningRate(*m_generatorOptimizer) << " for the generator, " << learningRate(*m_discriminatorOptimizer)
-          << " for the discriminator";
-    throw TrainError("training stopped: the " + network + " loss became " + (std::isnan(value) ? "NaN" : "infinite") +
-                     " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch) + " of " +
-                     std::to_string(batches) + " (learning rates " + rates.str() +
-                     "). The learning rates are probably too high: lower them (e.g. by 10x) or use wgan-gp. The "
-                     "networks keep the last good weights (those at the start of epoch " + std::to_string(epoch) +
-                     ").");
-}
-
-GanSummary GanTrainer::trainEpochs(const torch::Tensor& realData, const torch::Tensor& conditionData,
-                                   GanObserver* observer, const StopToken* stop)
-{
-    const auto runStart = Clock::now();
     const Shape made = m_generator->shapes().at(m_generatorGraph.outputNode());
-    const std::vector<std::int64_t> sampleShape(realData.sizes().begin() + 1, realData.sizes().end());
-    if (realData.dim() < 2 || sampleShape != made)
-        throw DataError("the data's samples have shape " + formatShape(sampleShape) + " but the generator makes " +
-                        formatShape(made));
-    const std::int64_t n = realData.size(0);
-    if (n < 2)
-        throw DataError("a GAN needs at least two real samples");
-    torch::Tensor conditions;
-    if (m_config.conditional) {
-        if (!conditionData.defined() || conditionData.numel() != n)
-            throw DataError("a conditional GAN needs one condition per sample (" + std::to_string(n) + "), e.g. the "
-                            "primary energy as the dataset's targets");
-        conditions = conditionData.to(torch::kFloat).reshape({n, 1});
-        if (m_epochsDone == 0)
-            m_conditionScale = m_config.conditionScale > 0 ? m_config.conditionScale
-                                                           : 1.0 / std::max(conditions.abs().max().item<double>(), 1e-12);
-    }
-    const torch::Tensor real = realData.to(m_device, torch::kFloat);
-    const torch::Tensor scaledConditions =
-        conditions.defined() ? (conditions * m_conditionScale).to(m_device) : torch::Tensor();
-    const std::int64_t batch = std::min(m_config.batchSize, n);
-    // A last batch of one sample would break BatchNorm; it is left out (shuffling changes which one).
-    std::int64_t batches = n / batch + (n % batch >= 2 ? 1 : 0);
-
-    if (m_epochsDone == 0)
-        m_random.reseed(m_config.seed);
-    useCpuThreads(m_config.threads);
-
-    GanSummary summary;
-    if (observer) {
-        TrainStart start;
-        start.firstEpoch = m_epochsDone + 1;
-        start.epochs = m_config.epochs;
-        start.batchesPerEpoch = batches;
-        start.trainSamples = n;
-        start.parameters = m_generatorGraph.parameterCount().total() + m_discriminatorGraph.parameterCount().total();
-        start.device = describeDevice(m_device);
-        observer->onStart(start);
-    }
-    NodeTensors goodGenerator = copyWeights(m_generator), goodDiscriminator = copyWeights(m_discriminator);
-    LrSchedule generatorSchedule(m_config.schedule, m_config.generatorOptimizer.learningRate, m_config.epochs);
-    LrSchedule discriminatorSchedule(m_config.schedule, m_config.discriminatorOptimizer.learningRate,
-                                     m_config.epochs);
-    if (m_scheduleState.is_object()) {
-        generatorSchedule.restore(m_scheduleState.value("generator", nlohmann::json()));
-        discriminatorSchedule.restore(m_scheduleState.value("discriminator", nlohmann::json()));
-    }
-    const bool bce = m_config.loss == "bce";
-    const bool physics = m_config.physicsWeight > 0 && isImageShape(made);
-    const std::optional<ShowerReference> reference =
-        physics ? std::optional<ShowerReference>(ShowerReference(real)) : std::nullopt;
-    const auto opts = torch::TensorOptions().device(m_device);
-
-    for (int epoch = m_epochsDone + 1; epoch <= m_config.epochs; ++epoch) {
-        const auto epochStart = Clock::now();
-        setLearningRate(*m_generatorOptimizer, generatorSchedule.rateForEpoch(epoch - 1));
-        setLearningRate(*m_discriminatorOptimizer, discriminatorSchedule.rateForEpoch(epoch - 1));
-        torch::Generator shuffler = at::detail::createCPUGenerator(m_config.seed * 1000003ULL + epoch);
-        const torch::Tensor order = torch::randperm(n, shuffler, torch::kLong).to(m_device);
-        double sumD = 0, sumG = 0, sumReal = 0, sumFake = 0;
-        std::int64_t seen = 0;
-        m_generator->train();
-        m_discriminator->train();
-        for (std::int64_t b = 0; b < batches; ++b) {
-            if (stop) {
-                stop->waitWhilePaused();
-                if (stop->stopRequested()) {
-                    summary.reason = StopReason::Cancelled;
-                    summary.message = "stopped by request during epoch " + std::to_string(epoch);
-                    break;
-                }
-            }
-            const auto batchStart = Clock::now();
-            RandomStream::Scope scope(m_random);
-            const std::int64_t from = b * batch, to = std::min(n, from + batch);
-            const torch::Tensor idx = order.slice(0, from, to);
-            const torch::Tensor x = real.index_select(0, idx);
-            const torch::Tensor c = scaledConditions.defined() ? scaledConditions.index_select(0, idx) : torch::Tensor();
-            const std::int64_t k = x.size(0);
-
-            torch::Tensor lossD, realOut, fakeOut;
-            for (int step = 0; step < m_config.discriminatorSteps; ++step) {
-                torch::Tensor fake;
-                {
-                    torch::NoGradGuard noGrad;
-                    fake = generate(latent(k), c);
-                }
-                // Real and generated samples in one batch: a BatchNorm in the discriminator normalises them
-                // together, so that a shift of every generated sample (brighter, deeper) stays visible to it.
-                const torch::Tensor logits = criticLogits(torch::cat({x, fake}), pair(c));
-                const torch::Tensor logitsReal = logits.slice(0, 0, k), logitsFake = logits.slice(0, k, 2 * k);
-                if (bce) {
-                    torch::Tensor yReal = torch::full({k}, 1.0 - m_config.labelSmoothing, opts);
-                    torch::Tensor yFake = torch::zeros({k}, opts);
-                    if (m_config.labelFlip > 0) {
-                        const torch::Tensor flipReal = torch::rand({k}, opts) < m_config.labelFlip;
-                        const torch::Tensor flipFake = torch::rand({k}, opts) < m_config.labelFlip;
-                        yReal = torch::where(flipReal, torch::zeros_like(yReal), yReal);
-                        yFake = torch::where(flipFake, torch::full_like(yFake, 1.0 - m_config.labelSmoothing), yFake);
-                    }
-                    lossD = 0.5 * (torch::binary_cross_entropy_with_logits(logitsReal, yReal) +
-                                   torch::binary_cross_entropy_with_logits(logitsFake, yFake));
-                    realOut = torch::sigmoid(logitsReal).mean();
-                    fakeOut = torch::sigmoid(logitsFake).mean();
-                } else {
-                    lossD = logitsFake.mean() - logitsReal.mean() +
-                            m_config.gradientPenalty * gradientPenalty(x, fake, c);
-                    realOut = logitsReal.mean();
-                    fakeOut = logitsFake.mean();
-                }
-                if (const double value = lossD.item<double>(); !std::isfinite(value))
-                    failNonFinite("discriminator", value, epoch, b + 1, batches, goodGenerator, goodDiscriminator);
-                m_discriminatorOptimizer->zero_grad();
-                lossD.backward();
-                m_discriminatorOptimizer->step();
-            }
-
-            // Judged beside the real batch, as the discriminator learned to judge them.
-            const torch::Tensor madeBatch = generate(latent(k), c);
-            const torch::Tensor judged = criticLogits(torch::cat({x, madeBatch}), pair(c)).slice(0, k, 2 * k);
-            // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
-            torch::Tensor lossG =
-                bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, opts)) : -judged.mean();
-            if (physics)
-                lossG = lossG + m_config.physicsWeight * physicsLoss(*reference, madeBatch);
-            if (const double value = lossG.item<double>(); !std::isfinite(value))
-                failNonFinite("generator", value, epoch, b + 1, batches, goodGenerator, goodDiscriminator);
-            m_generatorOptimizer->zero_grad();
-            lossG.backward();
-            m_generatorOptimizer->step();
-
-            const double d = lossD.item<double>(), g = lossG.item<double>();
-            sumD += d * k;
-            sumG += g * k;
-            sumReal += realOut.item<double>() * k;
-            sumFake += fakeOut.item<double>() * k;
-            seen += k;
-            if (observer) {
-                BatchStats s;
-                s.epoch = epoch;
-                s.epochs = m_config.epochs;
-                s.batch = b + 1;
-                s.batches = batches;
-                s.samples = k;
-                s.loss = d;
-                s.meanLoss = sumD / seen;
-                s.learningRate = learningRate(*m_discriminatorOptimizer);
-                s.seconds = secondsSince(batchStart);
-                s.epochSeconds = secondsSince(epochStart);
-                s.samplesPerSecond = seen / std::max(s.epochSeconds, 1e-9);
-                observer->onBatchEnd(s);
-            }
-        }
-        if (summary.reason != StopReason::Completed)
-            break;
-
-        const double trainSeconds = secondsSince(epochStart);
-        refreshGeneratorStatistics(scaledConditions, std::min(kStatisticsBatches, batches));
-        std::map<std::string, double> metrics = {{"d_loss", sumD / seen}, {"g_loss", sumG / seen},
-                                                 {"d_real", sumReal / seen}, {"d_fake", sumFake / seen}};
-        GanSamples samples = epochSamples(epoch, realData, conditions);
-        if (samples.hasShowerComparison) {
-            metrics["energy_chi2_ndf"] = samples.comparison.energyChi2.chi2PerNdf();
-            metrics["profile_deviation"] = samples.comparison.profileDeviation;
-            metrics["central_cell_deviation"] = samples.comparison.centralCellDeviation;
-        }
-        m_history.append(metrics);
-        generatorSchedule.epochEnded(metrics);
-        discriminatorSchedule.epochEnded(metrics);
-        m_scheduleState = {{"generator", generatorSchedule.state()}, {"discriminator", discriminatorSchedule.state()}};
-        if (!m_config.keepBest.empty()) {
-            const auto it = metrics.find(m_config.keepBest);
-            if (it == metrics.end())
-                throw TrainError("GAN setting 'keep_best' names '" + m_config.keepBest +
-                                 "', which this run does not compute; use d_loss, g_loss" +
-                                 (samples.hasShowerComparison
-                                      ? ", energy_chi2_ndf, profile_deviation or central_cell_deviation"
-                                      : " (the shower metrics need image samples)"));
-            if (m_best.epoch == 0 || it->second < m_best.value)
-                m_best = {epoch, it->second, metrics, copyWeights(m_generator), copyWeights(m_discriminator)};
-        }
-        m_epochsDone = epoch;
-        goodGenerator = copyWeights(m_generator);
-        goodDiscriminator = copyWeights(m_discriminator);
-        summary.epochsCompleted = epoch;
-        summary.finalMetrics = metrics;
-        if (observer) {
-            EpochStats s;
-            s.epoch = epoch;
-            s.epochs = m_config.epochs;
-            s.metrics = metrics;
-            s.learningRate = learningRate(*m_discriminatorOptimizer);
-            s.seconds = secondsSince(epochStart);
-            s.trainSeconds = trainSeconds;
-            s.samplesPerSecond = n / std::max(trainSeconds, 1e-9);
-            observer->onEpochEnd(s);
-            observer->onSamples(samples);
-        }
-    }
-    if (m_best.epoch > 0) {
-        if (m_best.epoch != m_epochsDone) {
-            loadWeights(m_generator, m_best.generator, "the best epoch");
-            loadWeights(m_discriminator, m_best.discriminator, "the best epoch");
-        }
-        summary.bestEpoch = m_best.epoch;
-        summary.bestMetrics = m_best.metrics;
-        summary.restoredBestWeights = m_best.epoch != m_epochsDone;
-        std::ostringstream kept;
-        kept << (summary.message.empty() ? "" : "; ") << "kept the networks of epoch " << m_best.epoch << " ("
-             << m_config.keepBest << " " << m_best.value << ")";
-        summary.message += kept.str();
-    }
-    summary.seconds = secondsSince(runStart);
-    if (observer)
-        observer->onFinished(summary);
-    return summary;
+    if (m_config.physicsWeight > 0 && isImageShape(made))
+        return ShowerReference(real);
+    return std::nullopt;
 }
 
 void GanTrainer::refreshGeneratorStatistics(const torch::Tensor& conditions, std::int64_t batches)

@@ -12,6 +12,8 @@
 
 #include <torch/optim/optimizer.h>
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,6 +102,32 @@ private:
     // so that sampling (in evaluation mode) sees the generator as it is now rather than a lagging average
     // over the epoch's changing weights. `conditions` are the scaled training conditions, if any.
     void refreshGeneratorStatistics(const torch::Tensor& conditions, std::int64_t batches);
+    // The real showers' reference for the physics term, when the config weighs it and the samples are images.
+    std::optional<ShowerReference> physicsReference(const torch::Tensor& real) const;
+
+    // The steps of trainEpochs() (GanTrainerSteps.cpp). Run: one train() call's data, schedules and last good
+    // weights; EpochTally: one epoch's running sums; CriticStep: the discriminator's loss and mean outputs.
+    struct Run;
+    struct EpochTally;
+    struct CriticStep;
+    void takeData(Run& run, const torch::Tensor& conditionData);
+    void startRun(Run& run);
+    // False when the run was stopped during the epoch.
+    bool runEpoch(Run& run, int epoch);
+    void trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b);
+    CriticStep trainDiscriminator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
+                                  const torch::Tensor& c, std::int64_t b);
+    CriticStep discriminatorLoss(const Run& run, const torch::Tensor& x, const torch::Tensor& fake,
+                                 const torch::Tensor& c);
+    torch::Tensor trainGenerator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
+                                 const torch::Tensor& c, std::int64_t b);
+    void reportBatch(const Run& run, const EpochTally& tally, std::int64_t b, std::int64_t k, double loss,
+                     std::chrono::steady_clock::time_point batchStart);
+    void finishEpoch(Run& run, const EpochTally& tally);
+    // With keep_best: remembers this epoch's networks when `metrics` are the best so far.
+    void rememberBest(const std::map<std::string, double>& metrics, bool showerMetrics, int epoch);
+    // Restores the best epoch's networks (keep_best) and says so in `summary`.
+    void keepBestNetworks(GanSummary& summary);
 
     GanConfig m_config;
     ModelGraph m_generatorGraph, m_discriminatorGraph;

@@ -255,87 +255,88 @@ std::vector<std::string> ModelGraph::topologicalOrder() const
     return order;
 }
 
-GraphAnalysis ModelGraph::analyze() const
-{
-    GraphAnalysis a;
-    const LayerRegistry& registry = LayerRegistry::instance();
+namespace {
 
-    for (const auto& e : m_edges) {
-        if (!hasNode(e.from))
-            a.issues.push_back({e.to, "is fed by '" + e.from + "', which is not a node of the model"});
-        if (!hasNode(e.to))
-            a.issues.push_back({e.from, "feeds '" + e.to + "', which is not a node of the model"});
+// Edges that name missing nodes, a missing Input, several Output nodes and names used twice. Returns the
+// number of Output nodes.
+int checkStructure(const ModelGraph& graph, std::vector<GraphIssue>& issues)
+{
+    for (const auto& e : graph.edges()) {
+        if (!graph.hasNode(e.from))
+            issues.push_back({e.to, "is fed by '" + e.from + "', which is not a node of the model"});
+        if (!graph.hasNode(e.to))
+            issues.push_back({e.from, "feeds '" + e.to + "', which is not a node of the model"});
     }
-    if (inputNodes().empty())
-        a.issues.push_back({"", "the model has no Input node; add one and connect it to the first layer"});
+    if (graph.inputNodes().empty())
+        issues.push_back({"", "the model has no Input node; add one and connect it to the first layer"});
 
     int outputs = 0;
     std::map<std::string, int> names;
-    for (const auto& n : m_nodes) {
+    for (const auto& n : graph.nodes()) {
         outputs += n.layer.kind == "Output" ? 1 : 0;
         ++names[n.name];
     }
     if (outputs > 1)
-        a.issues.push_back({"", "the model has " + std::to_string(outputs) + " Output nodes; keep exactly one"});
+        issues.push_back({"", "the model has " + std::to_string(outputs) + " Output nodes; keep exactly one"});
     for (const auto& [name, count] : names) {
         if (count > 1)
-            a.issues.push_back({"", "two or more nodes are called '" + name + "'; give each node its own name"});
+            issues.push_back({"", "two or more nodes are called '" + name + "'; give each node its own name"});
     }
+    return outputs;
+}
 
+// "exactly one input", "2 inputs", "at least 2 inputs": what a kind takes.
+std::string expectedInputs(const LayerKind& kind)
+{
+    if (kind.maxInputs == 0)
+        return "no input";
+    if (kind.maxInputs == kind.minInputs)
+        return kind.minInputs == 1 ? "exactly one input" : std::to_string(kind.minInputs) + " inputs";
+    return "at least " + std::to_string(kind.minInputs) + " inputs";
+}
+
+// The output shape and parameter count of node `id` from its inputs' shapes in `a`, or the issue that
+// prevents them. Nodes after an upstream issue are skipped without one of their own.
+void inferNode(const ModelGraph& graph, const std::string& id, GraphAnalysis& a)
+{
+    const LayerRegistry& registry = LayerRegistry::instance();
+    const Node& n = graph.node(id);
+    const LayerKind* kind = registry.find(n.layer.kind);
+    if (!kind) {
+        a.issues.push_back({id, "has unknown layer kind '" + n.layer.kind + "'"});
+        return;
+    }
+    const std::vector<std::string> inputs = graph.inputsOf(id);
+    const int count = static_cast<int>(inputs.size());
+    if (count < kind->minInputs || (kind->maxInputs >= 0 && count > kind->maxInputs)) {
+        a.issues.push_back({id, kind->name + " takes " + expectedInputs(*kind) + " but has " +
+                                    std::to_string(count) + (count == 0 ? "; connect a layer to it" : "")});
+        return;
+    }
+    std::vector<Shape> inShapes;
+    for (const auto& in : inputs) {
+        auto it = a.shapes.find(in);
+        if (it == a.shapes.end())
+            return; // an upstream node already has an issue
+        inShapes.push_back(it->second);
+    }
     try {
-        a.order = topologicalOrder();
+        const json params = registry.canonicalParams(n.layer.kind, n.layer.params);
+        a.shapes[id] = kind->outputShape(inShapes, params);
+        a.params[id] = kind->parameterCount(inShapes, params);
     } catch (const ModelError& e) {
-        a.issues.push_back({"", e.what()});
-        return a;
+        a.issues.push_back({id, e.what()});
     }
+}
 
-    for (const auto& id : a.order) {
-        const Node& n = node(id);
-        const LayerKind* kind = registry.find(n.layer.kind);
-        if (!kind) {
-            a.issues.push_back({id, "has unknown layer kind '" + n.layer.kind + "'"});
-            continue;
-        }
-        const std::vector<std::string> inputs = inputsOf(id);
-        const int count = static_cast<int>(inputs.size());
-        if (count < kind->minInputs || (kind->maxInputs >= 0 && count > kind->maxInputs)) {
-            std::string expected;
-            if (kind->maxInputs == 0)
-                expected = "no input";
-            else if (kind->maxInputs == kind->minInputs)
-                expected = kind->minInputs == 1 ? "exactly one input" : std::to_string(kind->minInputs) + " inputs";
-            else
-                expected = "at least " + std::to_string(kind->minInputs) + " inputs";
-            a.issues.push_back({id, kind->name + " takes " + expected + " but has " + std::to_string(count) +
-                                        (count == 0 ? "; connect a layer to it" : "")});
-            continue;
-        }
-        std::vector<Shape> inShapes;
-        bool known = true;
-        for (const auto& in : inputs) {
-            auto it = a.shapes.find(in);
-            if (it == a.shapes.end()) {
-                known = false;
-                break;
-            }
-            inShapes.push_back(it->second);
-        }
-        if (!known)
-            continue; // an upstream node already has an issue
-        try {
-            const json params = registry.canonicalParams(n.layer.kind, n.layer.params);
-            a.shapes[id] = kind->outputShape(inShapes, params);
-            a.params[id] = kind->parameterCount(inShapes, params);
-        } catch (const ModelError& e) {
-            a.issues.push_back({id, e.what()});
-        }
-    }
-
-    const std::string out = outputNode();
-    if (out.empty() && !m_nodes.empty() && outputs <= 1) {
+// An output that cannot be told (several ends without an Output node), or nodes that do not lead to it.
+void checkOutput(const ModelGraph& graph, int outputs, GraphAnalysis& a)
+{
+    const std::string out = graph.outputNode();
+    if (out.empty() && !graph.nodes().empty() && outputs <= 1) {
         std::string ends;
-        for (const auto& n : m_nodes) {
-            if (outputsOf(n.id).empty())
+        for (const auto& n : graph.nodes()) {
+            if (graph.outputsOf(n.id).empty())
                 ends += (ends.empty() ? "'" : ", '") + n.id + "'";
         }
         a.issues.push_back({"", "the model has several ends (" + ends + "); connect them or mark the result "
@@ -344,16 +345,33 @@ GraphAnalysis ModelGraph::analyze() const
         // Every node must contribute to the output; a dangling branch is almost always a mistake.
         std::set<std::string> reaches{out};
         for (auto it = a.order.rbegin(); it != a.order.rend(); ++it) {
-            for (const auto& next : outputsOf(*it)) {
+            for (const auto& next : graph.outputsOf(*it)) {
                 if (reaches.count(next))
                     reaches.insert(*it);
             }
         }
-        for (const auto& n : m_nodes) {
+        for (const auto& n : graph.nodes()) {
             if (!reaches.count(n.id))
                 a.issues.push_back({n.id, "does not lead to the output '" + out + "'; connect it or delete it"});
         }
     }
+}
+
+} // namespace
+
+GraphAnalysis ModelGraph::analyze() const
+{
+    GraphAnalysis a;
+    const int outputs = checkStructure(*this, a.issues);
+    try {
+        a.order = topologicalOrder();
+    } catch (const ModelError& e) {
+        a.issues.push_back({"", e.what()});
+        return a;
+    }
+    for (const auto& id : a.order)
+        inferNode(*this, id, a);
+    checkOutput(*this, outputs, a);
     return a;
 }
 

@@ -19,6 +19,50 @@ std::string rtrim(std::string text)
     return text;
 }
 
+// One line of the table.
+struct Row {
+    std::string layer, shape, params, inputs;
+};
+
+// The rows in topological order (none when the graph has a cycle), "?" where a shape or count is unknown.
+std::vector<Row> summaryRows(const ModelGraph& graph, const GraphAnalysis& a)
+{
+    std::vector<Row> rows;
+    for (const auto& id : a.order) {
+        const Node& n = graph.node(id);
+        Row r;
+        r.layer = n.name + " (" + n.layer.kind + ")";
+        auto s = a.shapes.find(id);
+        r.shape = s == a.shapes.end() ? "?" : formatShape(s->second, /*withBatch=*/true);
+        auto p = a.params.find(id);
+        r.params = p == a.params.end() ? "?" : formatCount(p->second.total());
+        for (const auto& in : graph.inputsOf(id))
+            r.inputs += (r.inputs.empty() ? "" : ", ") + graph.node(in).name;
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+// The totals under the table and the graph's problems, if any.
+void writeFooter(std::ostream& out, const ModelGraph& graph, const GraphAnalysis& a, const std::string& thin,
+                 const std::string& thick)
+{
+    const ParamCount total = a.totalParams();
+    out << thick << "\n";
+    out << "Total params: " << formatCount(total.total()) << "\n";
+    out << "Trainable params: " << formatCount(total.trainable) << "\n";
+    out << "Non-trainable params: " << formatCount(total.nonTrainable) << "\n";
+    out << thin << "\n";
+    if (!a.ok()) {
+        out << "Problems:\n";
+        for (const auto& issue : a.issues) {
+            const Node* n = graph.findNode(issue.nodeId);
+            out << "  - " << (n ? "node '" + n->id + "' (" + n->layer.kind + "): " : "") << issue.message
+                << "\n";
+        }
+    }
+}
+
 } // namespace
 
 std::string ModelGraph::summary() const
@@ -27,24 +71,7 @@ std::string ModelGraph::summary() const
     bool branching = false;
     for (const auto& n : m_nodes)
         branching = branching || inputsOf(n.id).size() > 1 || outputsOf(n.id).size() > 1;
-
-    struct Row {
-        std::string layer, shape, params, inputs;
-    };
-    std::vector<Row> rows;
-    const std::vector<std::string>& order = a.order.empty() ? std::vector<std::string>() : a.order;
-    for (const auto& id : order) {
-        const Node& n = node(id);
-        Row r;
-        r.layer = n.name + " (" + n.layer.kind + ")";
-        auto s = a.shapes.find(id);
-        r.shape = s == a.shapes.end() ? "?" : formatShape(s->second, /*withBatch=*/true);
-        auto p = a.params.find(id);
-        r.params = p == a.params.end() ? "?" : formatCount(p->second.total());
-        for (const auto& in : inputsOf(id))
-            r.inputs += (r.inputs.empty() ? "" : ", ") + node(in).name;
-        rows.push_back(r);
-    }
+    const std::vector<Row> rows = summaryRows(*this, a);
 
     std::size_t wLayer = 28, wShape = 26, wParams = 12;
     for (const auto& r : rows) {
@@ -67,19 +94,7 @@ std::string ModelGraph::summary() const
         if (i + 1 < rows.size())
             out << "\n";
     }
-    const ParamCount total = a.totalParams();
-    out << thick << "\n";
-    out << "Total params: " << formatCount(total.total()) << "\n";
-    out << "Trainable params: " << formatCount(total.trainable) << "\n";
-    out << "Non-trainable params: " << formatCount(total.nonTrainable) << "\n";
-    out << thin << "\n";
-    if (!a.ok()) {
-        out << "Problems:\n";
-        for (const auto& issue : a.issues) {
-            const Node* n = findNode(issue.nodeId);
-            out << "  - " << (n ? "node '" + n->id + "' (" + n->layer.kind + "): " : "") << issue.message << "\n";
-        }
-    }
+    writeFooter(out, *this, a, thin, thick);
     return out.str();
 }
 

@@ -1,6 +1,5 @@
 #include "core/train/Trainer.h"
 
-#include "core/data/Batcher.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
@@ -9,40 +8,13 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
-#include <chrono>
-#include <cmath>
-#include <sstream>
-
 namespace neurino {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 std::string shapeText(const std::vector<std::int64_t>& shape)
 {
     return formatShape(Shape(shape.begin(), shape.end()));
-}
-
-bool allFinite(const NodeTensors& weights)
-{
-    for (const auto& [node, params] : weights)
-        for (const auto& [name, t] : params)
-            if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
-                return false;
-    return true;
-}
-
-std::string formatRate(double lr)
-{
-    std::ostringstream out;
-    out << lr;
-    return out.str();
 }
 
 } // namespace
@@ -239,28 +211,6 @@ NamedParameters Trainer::namedParameters() const
     return out;
 }
 
-torch::Tensor Trainer::penalty() const
-{
-    torch::Tensor total;
-    if (m_config.l1 <= 0 && m_config.l2 <= 0)
-        return total;
-    for (const auto& p : m_module->named_parameters()) {
-        // As Keras's kernel regularizers: weights only, not biases or normalisation parameters.
-        const std::string& name = p.key();
-        if (name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0 || p.value().dim() < 2)
-            continue;
-        torch::Tensor term;
-        if (m_config.l1 > 0)
-            term = p.value().abs().sum() * m_config.l1;
-        if (m_config.l2 > 0) {
-            torch::Tensor l2 = p.value().pow(2).sum() * m_config.l2;
-            term = term.defined() ? term + l2 : l2;
-        }
-        total = total.defined() ? total + term : term;
-    }
-    return total;
-}
-
 double Trainer::learningRate() const
 {
     return m_optimizer ? neurino::learningRate(*m_optimizer) : m_config.optimizer.learningRate;
@@ -277,222 +227,6 @@ std::int64_t Trainer::parameterCount() const
 int Trainer::bestEpoch() const
 {
     return m_early ? m_early->bestEpoch() : 0;
-}
-
-void Trainer::failNonFinite(int epoch, std::int64_t batch, std::int64_t batches, double value)
-{
-    // The weights that produced this loss may already be broken (an overflowing step before it); then
-    // the weights at the start of the epoch are the last good ones.
-    const NodeTensors current = copyWeights(m_module);
-    const bool kept = allFinite(current);
-    if (!kept)
-        loadWeights(m_module, m_lastGoodWeights, "the last good weights");
-    const std::string what = std::isnan(value) ? "NaN" : "infinite";
-    throw TrainError("training stopped: the loss became " + what + " at epoch " + std::to_string(epoch)
-        + ", batch " + std::to_string(batch) + " of " + std::to_string(batches) + " (learning rate "
-        + formatRate(learningRate())
-        + "). The learning rate is probably too high: "
-          "lower it (e.g. by 10x) or enable gradient clipping. The model keeps the last good weights ("
-        + (kept ? "those before this batch" : "those at the start of epoch " + std::to_string(epoch)) + ").");
-}
-
-TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
-{
-    TrainingObserver none;
-    TrainingObserver& report = observer ? *observer : none;
-    const auto runStart = Clock::now();
-    TrainSummary summary;
-    try {
-        prepare();
-        BatcherOptions options;
-        options.batchSize = m_config.batchSize;
-        options.shuffle = m_config.shuffle;
-        options.device = m_device;
-        options.seed = m_config.seed;
-        Batcher batcher(*m_data, m_split.train, options, m_standardizer.fitted() ? &m_standardizer : nullptr);
-        const std::vector<std::string> metricNames
-            = m_config.metrics.empty() ? defaultMetrics(m_data->info.task) : m_config.metrics;
-        EvaluationOptions evalOptions;
-        evalOptions.batchSize = std::max<std::int64_t>(m_config.batchSize, 1024);
-        evalOptions.device = m_device;
-        evalOptions.metrics = metricNames;
-        evalOptions.keepScores = false;
-
-        TrainStart start;
-        start.firstEpoch = m_epoch + 1;
-        start.epochs = m_config.epochs;
-        start.batchesPerEpoch = batcher.batchCount();
-        start.trainSamples = m_split.trainSize();
-        start.validationSamples = m_split.validationSize();
-        start.testSamples = m_split.testSize();
-        start.parameters = parameterCount();
-        start.device = describeDevice(m_device);
-        report.onStart(start);
-
-        const std::vector<torch::Tensor> params = m_module->parameters();
-        const bool collectScores = !metricNames.empty();
-        summary.reason = StopReason::Completed;
-        while (m_epoch < m_config.epochs) {
-            const int epoch = m_epoch + 1;
-            const auto epochStart = Clock::now();
-            const double lr = m_schedule->rateForEpoch(m_epoch);
-            setLearningRate(*m_optimizer, lr);
-            m_lastGoodWeights = copyWeights(m_module);
-            batcher.setEpoch(m_epoch);
-            m_module->train();
-            // Filled batch by batch, so the epoch's metrics need no second copy of its scores.
-            torch::Tensor epochScores, epochTargets;
-            double lossSum = 0;
-            std::int64_t seen = 0;
-            const std::int64_t batches = batcher.batchCount();
-            bool cancelled = false;
-            for (std::int64_t i = 0; i < batches; ++i) {
-                if (stop) {
-                    stop->waitWhilePaused();
-                    if (stop->stopRequested()) {
-                        cancelled = true;
-                        break;
-                    }
-                }
-                const auto batchStart = Clock::now();
-                const Batch batch = batcher.batch(i);
-                RandomStream::Scope scope(m_random);
-                m_optimizer->zero_grad();
-                const torch::Tensor out = m_loss->usesLogits() ? m_module->forwardLogits(batch.features)
-                                                               : m_module->forward(batch.features);
-                torch::Tensor loss = m_loss->compute(out, batch.targets);
-                const torch::Tensor extra = penalty();
-                if (extra.defined())
-                    loss = loss + extra;
-                const double value = loss.item<double>();
-                if (!std::isfinite(value))
-                    failNonFinite(epoch, i + 1, batches, value);
-                loss.backward();
-                if (m_config.clipValue > 0)
-                    torch::nn::utils::clip_grad_value_(params, m_config.clipValue);
-                if (m_config.clipNorm > 0)
-                    torch::nn::utils::clip_grad_norm_(params, m_config.clipNorm);
-                m_optimizer->step();
-                if (collectScores) {
-                    const torch::Tensor batchScores = m_loss->scores(out.detach());
-                    if (!epochScores.defined()) {
-                        auto shape = batchScores.sizes().vec();
-                        shape[0] = batcher.size();
-                        epochScores = torch::empty(shape, batchScores.options());
-                        auto targetShape = batch.targets.sizes().vec();
-                        targetShape[0] = batcher.size();
-                        epochTargets = torch::empty(targetShape, batch.targets.options());
-                    }
-                    epochScores.slice(0, seen, seen + batch.size()).copy_(batchScores);
-                    epochTargets.slice(0, seen, seen + batch.size()).copy_(batch.targets);
-                }
-                const std::int64_t n = batch.size();
-                lossSum += value * static_cast<double>(n);
-                seen += n;
-
-                BatchStats stats;
-                stats.epoch = epoch;
-                stats.epochs = m_config.epochs;
-                stats.batch = i + 1;
-                stats.batches = batches;
-                stats.samples = n;
-                stats.loss = value;
-                stats.meanLoss = lossSum / static_cast<double>(seen);
-                stats.learningRate = lr;
-                stats.seconds = secondsSince(batchStart);
-                stats.epochSeconds = secondsSince(epochStart);
-                stats.samplesPerSecond = stats.epochSeconds > 0 ? seen / stats.epochSeconds : 0.0;
-                report.onBatchEnd(stats);
-            }
-            if (cancelled) {
-                summary.reason = StopReason::Cancelled;
-                summary.message = "cancelled during epoch " + std::to_string(epoch) + "; "
-                    + std::to_string(m_epoch) + " epoch(s) completed";
-                break;
-            }
-            const double trainSeconds = secondsSince(epochStart);
-
-            std::map<std::string, double> metrics;
-            metrics["loss"] = seen > 0 ? lossSum / static_cast<double>(seen) : 0.0;
-            if (collectScores && seen > 0) {
-                torch::NoGradGuard noGrad;
-                const auto trainMetrics = computeMetrics(metricNames, m_data->info.task,
-                    epochScores.slice(0, 0, seen), epochTargets.slice(0, 0, seen));
-                epochScores = epochTargets = torch::Tensor();
-                for (const auto& [name, value] : trainMetrics)
-                    metrics[name] = value;
-            }
-            if (m_split.validationSize() > 0) {
-                const Evaluation val = evaluateModel(m_module, *m_loss, *m_data, m_split.validation,
-                    m_standardizer.fitted() ? &m_standardizer : nullptr, evalOptions);
-                for (const auto& [name, value] : val.metrics)
-                    metrics["val_" + name] = value;
-            }
-            metrics["lr"] = lr;
-            std::map<std::string, double> row = metrics;
-            row["seconds"] = secondsSince(epochStart);
-            row["samples_per_second"] = trainSeconds > 0 ? static_cast<double>(seen) / trainSeconds : 0.0;
-            m_history.append(row);
-            m_schedule->epochEnded(metrics);
-            const bool improved = m_early->update(epoch, metrics);
-            if (improved && (m_config.earlyStopping.restoreBestWeights || !m_config.earlyStopping.enabled))
-                m_bestWeights = copyWeights(m_module);
-            m_epoch = epoch;
-
-            EpochStats stats;
-            stats.epoch = epoch;
-            stats.epochs = m_config.epochs;
-            stats.metrics = metrics;
-            stats.learningRate = lr;
-            stats.seconds = secondsSince(epochStart);
-            stats.trainSeconds = trainSeconds;
-            stats.samplesPerSecond = trainSeconds > 0 ? static_cast<double>(seen) / trainSeconds : 0.0;
-            stats.improved = improved;
-            stats.bestEpoch = m_early->bestEpoch();
-            report.onEpochEnd(stats);
-
-            if (m_early->shouldStop()) {
-                summary.reason = StopReason::EarlyStopped;
-                summary.message = "'" + m_early->monitor() + "' did not improve for "
-                    + std::to_string(m_early->epochsWithoutImprovement()) + " epochs; best epoch "
-                    + std::to_string(m_early->bestEpoch());
-                break;
-            }
-        }
-        summary.epochsCompleted = m_epoch;
-        summary.bestEpoch = m_early->bestEpoch();
-        if (!m_history.empty())
-            summary.finalMetrics = m_history.epochs().back();
-        if (summary.bestEpoch > 0)
-            summary.bestMetrics = m_history.epoch(static_cast<std::size_t>(summary.bestEpoch - 1));
-        if (m_config.earlyStopping.enabled && m_config.earlyStopping.restoreBestWeights
-            && summary.bestEpoch > 0 && summary.bestEpoch != m_epoch && !m_bestWeights.empty()
-            && summary.reason != StopReason::Cancelled) {
-            loadWeights(m_module, m_bestWeights, "the best epoch's weights");
-            summary.restoredBestWeights = true;
-        }
-        if (m_split.testSize() > 0 && summary.reason != StopReason::Cancelled) {
-            for (const auto& [name, value] : evaluate(DataPart::Test, false).metrics)
-                summary.testMetrics["test_" + name] = value;
-        }
-        summary.seconds = secondsSince(runStart);
-        report.onFinished(summary);
-        return summary;
-    } catch (const Error& e) {
-        summary.reason = StopReason::Failed;
-        summary.epochsCompleted = m_epoch;
-        summary.message = e.what();
-        summary.seconds = secondsSince(runStart);
-        report.onFinished(summary);
-        throw;
-    } catch (const c10::Error& e) {
-        summary.reason = StopReason::Failed;
-        summary.epochsCompleted = m_epoch;
-        summary.message = std::string("LibTorch failed during training: ") + e.what_without_backtrace();
-        summary.seconds = secondsSince(runStart);
-        report.onFinished(summary);
-        throw TrainError(summary.message);
-    }
 }
 
 Evaluation Trainer::evaluate(DataPart part, bool keepScores)

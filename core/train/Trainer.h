@@ -19,6 +19,8 @@
 #include <c10/core/Device.h>
 #include <torch/optim/optimizer.h>
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +93,22 @@ private:
     torch::Tensor penalty() const;
     NamedParameters namedParameters() const;
     [[noreturn]] void failNonFinite(int epoch, std::int64_t batch, std::int64_t batches, double value);
+
+    // The steps of fit() (TrainerSteps.cpp). FitRun: what one fit() call trains with; EpochTally: one
+    // epoch's running totals. runEpoch() and finishEpoch() return false when the run ends (cancelled or
+    // stopped early), having said why in `summary`.
+    struct FitRun;
+    struct EpochTally;
+    FitRun startFit(TrainingObserver& report, const StopToken* stop);
+    bool runEpoch(FitRun& run, TrainSummary& summary);
+    void trainBatch(FitRun& run, EpochTally& tally, std::int64_t index);
+    void reportBatch(FitRun& run, const EpochTally& tally, std::int64_t index, std::int64_t samples,
+        double loss, std::chrono::steady_clock::time_point batchStart);
+    std::map<std::string, double> trainMetrics(const FitRun& run, EpochTally& tally) const;
+    void validate(const FitRun& run, std::map<std::string, double>& metrics);
+    bool finishEpoch(FitRun& run, const EpochTally& tally, const std::map<std::string, double>& metrics,
+        TrainSummary& summary);
+    void finishFit(TrainSummary& summary);
 
     ModelGraph m_graph;
     TrainConfig m_config;

@@ -3,6 +3,7 @@
 #include "core/train/Trainer.h"
 #include "core/util/Error.h"
 #include "exercises/LessonTools.h"
+#include "exercises/lessons/LessonDefinition.h"
 #include "exercises/lessons/Lessons.h"
 
 #include <torch/torch.h>
@@ -13,6 +14,44 @@
 namespace neurino::exercises {
 
 namespace {
+
+// Data, depth, logistic regression, learning rate, overfitting, approximation.
+std::vector<Step> firstStepsSteps()
+{
+    return {
+        { "data", "Look at the XOR data", "01_data.md", ActionKind::GenerateData, "scatter", {}, false },
+        { "no_hidden", "A network without hidden layer", "02_no_hidden.md", ActionKind::Train,
+            "decision_boundary", { "no_hidden_accuracy" }, false },
+        { "depth", "Add a hidden layer", "03_depth.md", ActionKind::Train, "decision_boundary",
+            { "hidden_accuracy" }, true },
+        { "logistic", "No hidden layer equals logistic regression", "04_logistic.md", ActionKind::CompareRuns,
+            "decision_boundary", { "logistic_agreement" }, false },
+        { "learning_rate", "Too high, too low, just right", "05_learning_rate.md", ActionKind::CompareRuns,
+            "curves", { "lr_right_loss", "lr_low_progress", "lr_high_ratio" }, false },
+        { "overfitting", "Overfitting and regularisation", "06_overfitting.md", ActionKind::CompareRuns,
+            "curves", { "overfit_gap", "regularised_gap_ratio" }, false },
+        { "approximation", "Universal approximation", "07_approximation.md", ActionKind::CompareRuns, "fit",
+            { "approx_mse_50", "approx_gain" }, false },
+    };
+}
+
+std::vector<Check> firstStepsChecks()
+{
+    return {
+        makeCheck("no_hidden_accuracy", "XOR accuracy without hidden layer", Comparison::LessEqual, 0.80),
+        makeCheck("hidden_accuracy", "XOR accuracy with a hidden layer", Comparison::Greater, 0.97, true),
+        makeCheck(
+            "logistic_agreement", "largest |p(net) - p(logistic regression)|", Comparison::LessEqual, 0.02),
+        makeCheck("lr_right_loss", "final loss, good learning rate", Comparison::LessEqual, 0.15),
+        makeCheck("lr_low_progress", "too low: last / first epoch loss", Comparison::GreaterEqual, 0.90),
+        makeCheck("lr_high_ratio", "too high: final loss / good rate's", Comparison::GreaterEqual, 3.0),
+        makeCheck("overfit_gap", "big network: validation - training loss", Comparison::GreaterEqual, 0.20,
+            false, 2),
+        makeCheck("regularised_gap_ratio", "with L2: gap / gap without", Comparison::LessEqual, 0.50),
+        makeCheck("approx_mse_50", "sin(pi x) with 50 sigmoid units: MSE", Comparison::LessEqual, 0.005),
+        makeCheck("approx_gain", "MSE with 2 units / MSE with 50", Comparison::GreaterEqual, 5.0, false, 1),
+    };
+}
 
 Exercise definition()
 {
@@ -33,44 +72,8 @@ Exercise definition()
     };
     e.models = { { "xor_no_hidden.neurino.json", true, "start" },
         { "xor_hidden.neurino.json", true, "solution" }, { "xor_mlp", false, "reference" } };
-    e.steps = {
-        { "data", "Look at the XOR data", "01_data.md", ActionKind::GenerateData, "scatter", {}, false },
-        { "no_hidden", "A network without hidden layer", "02_no_hidden.md", ActionKind::Train,
-            "decision_boundary", { "no_hidden_accuracy" }, false },
-        { "depth", "Add a hidden layer", "03_depth.md", ActionKind::Train, "decision_boundary",
-            { "hidden_accuracy" }, true },
-        { "logistic", "No hidden layer equals logistic regression", "04_logistic.md", ActionKind::CompareRuns,
-            "decision_boundary", { "logistic_agreement" }, false },
-        { "learning_rate", "Too high, too low, just right", "05_learning_rate.md", ActionKind::CompareRuns,
-            "curves", { "lr_right_loss", "lr_low_progress", "lr_high_ratio" }, false },
-        { "overfitting", "Overfitting and regularisation", "06_overfitting.md", ActionKind::CompareRuns,
-            "curves", { "overfit_gap", "regularised_gap_ratio" }, false },
-        { "approximation", "Universal approximation", "07_approximation.md", ActionKind::CompareRuns, "fit",
-            { "approx_mse_50", "approx_gain" }, false },
-    };
-    auto check = [](std::string id, std::string name, Comparison c, double target, bool task = false) {
-        Check k;
-        k.id = std::move(id);
-        k.name = std::move(name);
-        k.comparison = c;
-        k.target = target;
-        k.task = task;
-        return k;
-    };
-    e.checks = {
-        check("no_hidden_accuracy", "XOR accuracy without hidden layer", Comparison::LessEqual, 0.80),
-        check("hidden_accuracy", "XOR accuracy with a hidden layer", Comparison::Greater, 0.97, true),
-        check("logistic_agreement", "largest |p(net) - p(logistic regression)|", Comparison::LessEqual, 0.02),
-        check("lr_right_loss", "final loss, good learning rate", Comparison::LessEqual, 0.15),
-        check("lr_low_progress", "too low: last / first epoch loss", Comparison::GreaterEqual, 0.90),
-        check("lr_high_ratio", "too high: final loss / good rate's", Comparison::GreaterEqual, 3.0),
-        check("overfit_gap", "big network: validation - training loss", Comparison::GreaterEqual, 0.20),
-        check("regularised_gap_ratio", "with L2: gap / gap without", Comparison::LessEqual, 0.50),
-        check("approx_mse_50", "sin(pi x) with 50 sigmoid units: MSE", Comparison::LessEqual, 0.005),
-        check("approx_gain", "MSE with 2 units / MSE with 50", Comparison::GreaterEqual, 5.0),
-    };
-    e.checks[6].decimals = 2;
-    e.checks[9].decimals = 1;
+    e.steps = firstStepsSteps();
+    e.checks = firstStepsChecks();
     e.hints = { "XOR's classes sit in opposite quadrants: no single straight line separates them.",
         "A handful of hidden neurons (4 to 8) is enough; tanh or ReLU both work.",
         "A good learning rate makes the loss fall steadily; too high makes it jump, too low makes it crawl.",

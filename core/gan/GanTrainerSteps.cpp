@@ -1,0 +1,383 @@
+// GanTrainer::train() and its steps: the data check, the epochs, the discriminator and generator updates of
+// a batch, the end of an epoch and of the run.
+#include "core/gan/GanTrainer.h"
+
+#include "core/train/Optimizers.h"
+#include "core/util/Device.h"
+#include "core/util/Error.h"
+#include "core/util/Stopwatch.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace neurino {
+
+namespace {
+
+// Training batches of latent noise (at most; no more than an epoch has) whose BatchNorm statistics the
+// generator uses for sampling.
+constexpr std::int64_t kStatisticsBatches = 20;
+
+// The conditions of a batch of real samples followed by as many generated ones.
+torch::Tensor pair(const torch::Tensor& conditions)
+{
+    return conditions.defined() ? torch::cat({conditions, conditions}) : conditions;
+}
+
+} // namespace
+
+// What one train() call trains on and with.
+struct GanTrainer::Run {
+    Run(const torch::Tensor& data, GanObserver* runObserver, const StopToken* stopToken)
+        : realData(data), observer(runObserver), stop(stopToken)
+    {
+    }
+    torch::Tensor realData; // as given: the epoch's samples compare with it
+    GanObserver* observer;
+    const StopToken* stop;
+    torch::Tensor conditions; // of a conditional GAN: (N, 1), raw
+    torch::Tensor real, scaledConditions; // on the device
+    std::int64_t n = 0, batch = 0, batches = 0;
+    std::optional<LrSchedule> generatorSchedule, discriminatorSchedule;
+    NodeTensors goodGenerator, goodDiscriminator; // at the start of the epoch
+    bool bce = false;
+    std::optional<ShowerReference> reference; // with the physics term
+    torch::TensorOptions opts;
+    GanSummary summary;
+};
+
+// One epoch's running sums.
+struct GanTrainer::EpochTally {
+    int epoch = 0;
+    SteadyClock::time_point start;
+    double sumD = 0, sumG = 0, sumReal = 0, sumFake = 0;
+    std::int64_t seen = 0;
+};
+
+// The discriminator's loss on a batch and its mean outputs for the real and generated halves.
+struct GanTrainer::CriticStep {
+    torch::Tensor loss, realOut, fakeOut;
+};
+
+GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor& conditionData,
+                             GanObserver* observer, const StopToken* stop)
+{
+    const auto runStart = SteadyClock::now();
+    try {
+        return trainEpochs(realData, conditionData, observer, stop);
+    } catch (const Error& e) {
+        GanSummary failed;
+        failed.reason = StopReason::Failed;
+        failed.epochsCompleted = m_epochsDone;
+        failed.message = e.what();
+        failed.seconds = secondsSince(runStart);
+        if (observer)
+            observer->onFinished(failed);
+        throw;
+    }
+}
+
+void GanTrainer::failNonFinite(const std::string& network, double value, int epoch, std::int64_t batch,
+                               std::int64_t batches, const NodeTensors& goodGenerator,
+                               const NodeTensors& goodDiscriminator)
+{
+    loadWeights(m_generator, goodGenerator, "the last good epoch");
+    loadWeights(m_discriminator, goodDiscriminator, "the last good epoch");
+    std::ostringstream rates;
+    rates << learningRate(*m_generatorOptimizer) << " for the generator, " << learningRate(*m_discriminatorOptimizer)
+          << " for the discriminator";
+    throw TrainError("training stopped: the " + network + " loss became " + (std::isnan(value) ? "NaN" : "infinite") +
+                     " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch) + " of " +
+                     std::to_string(batches) + " (learning rates " + rates.str() +
+                     "). The learning rates are probably too high: lower them (e.g. by 10x) or use wgan-gp. The "
+                     "networks keep the last good weights (those at the start of epoch " + std::to_string(epoch) +
+                     ").");
+}
+
+GanSummary GanTrainer::trainEpochs(const torch::Tensor& realData, const torch::Tensor& conditionData,
+                                   GanObserver* observer, const StopToken* stop)
+{
+    const auto runStart = SteadyClock::now();
+    Run run(realData, observer, stop);
+    takeData(run, conditionData);
+    startRun(run);
+    for (int epoch = m_epochsDone + 1; epoch <= m_config.epochs; ++epoch)
+        if (!runEpoch(run, epoch))
+            break;
+    keepBestNetworks(run.summary);
+    run.summary.seconds = secondsSince(runStart);
+    if (observer)
+        observer->onFinished(run.summary);
+    return run.summary;
+}
+
+void GanTrainer::takeData(Run& run, const torch::Tensor& conditionData)
+{
+    const torch::Tensor& realData = run.realData;
+    const Shape made = m_generator->shapes().at(m_generatorGraph.outputNode());
+    const std::vector<std::int64_t> sampleShape(realData.sizes().begin() + 1, realData.sizes().end());
+    if (realData.dim() < 2 || sampleShape != made)
+        throw DataError("the data's samples have shape " + formatShape(sampleShape) + " but the generator makes " +
+                        formatShape(made));
+    const std::int64_t n = realData.size(0);
+    if (n < 2)
+        throw DataError("a GAN needs at least two real samples");
+    if (m_config.conditional) {
+        if (!conditionData.defined() || conditionData.numel() != n)
+            throw DataError("a conditional GAN needs one condition per sample (" + std::to_string(n) + "), e.g. the "
+                            "primary energy as the dataset's targets");
+        run.conditions = conditionData.to(torch::kFloat).reshape({n, 1});
+        if (m_epochsDone == 0)
+            m_conditionScale = m_config.conditionScale > 0
+                                   ? m_config.conditionScale
+                                   : 1.0 / std::max(run.conditions.abs().max().item<double>(), 1e-12);
+    }
+    run.n = n;
+    run.real = realData.to(m_device, torch::kFloat);
+    run.scaledConditions =
+        run.conditions.defined() ? (run.conditions * m_conditionScale).to(m_device) : torch::Tensor();
+    run.batch = std::min(m_config.batchSize, n);
+    // A last batch of one sample would break BatchNorm; it is left out (shuffling changes which one).
+    run.batches = n / run.batch + (n % run.batch >= 2 ? 1 : 0);
+}
+
+void GanTrainer::startRun(Run& run)
+{
+    if (m_epochsDone == 0)
+        m_random.reseed(m_config.seed);
+    useCpuThreads(m_config.threads);
+    if (run.observer) {
+        TrainStart start;
+        start.firstEpoch = m_epochsDone + 1;
+        start.epochs = m_config.epochs;
+        start.batchesPerEpoch = run.batches;
+        start.trainSamples = run.n;
+        start.parameters = m_generatorGraph.parameterCount().total() + m_discriminatorGraph.parameterCount().total();
+        start.device = describeDevice(m_device);
+        run.observer->onStart(start);
+    }
+    run.goodGenerator = copyWeights(m_generator);
+    run.goodDiscriminator = copyWeights(m_discriminator);
+    run.generatorSchedule.emplace(m_config.schedule, m_config.generatorOptimizer.learningRate, m_config.epochs);
+    run.discriminatorSchedule.emplace(m_config.schedule, m_config.discriminatorOptimizer.learningRate,
+                                      m_config.epochs);
+    if (m_scheduleState.is_object()) {
+        run.generatorSchedule->restore(m_scheduleState.value("generator", nlohmann::json()));
+        run.discriminatorSchedule->restore(m_scheduleState.value("discriminator", nlohmann::json()));
+    }
+    run.bce = m_config.loss == "bce";
+    run.reference = physicsReference(run.real);
+    run.opts = torch::TensorOptions().device(m_device);
+}
+
+bool GanTrainer::runEpoch(Run& run, int epoch)
+{
+    EpochTally tally;
+    tally.epoch = epoch;
+    tally.start = SteadyClock::now();
+    setLearningRate(*m_generatorOptimizer, run.generatorSchedule->rateForEpoch(epoch - 1));
+    setLearningRate(*m_discriminatorOptimizer, run.discriminatorSchedule->rateForEpoch(epoch - 1));
+    torch::Generator shuffler = at::detail::createCPUGenerator(m_config.seed * 1000003ULL + epoch);
+    const torch::Tensor order = torch::randperm(run.n, shuffler, torch::kLong).to(m_device);
+    m_generator->train();
+    m_discriminator->train();
+    for (std::int64_t b = 0; b < run.batches; ++b) {
+        if (run.stop) {
+            run.stop->waitWhilePaused();
+            if (run.stop->stopRequested()) {
+                run.summary.reason = StopReason::Cancelled;
+                run.summary.message = "stopped by request during epoch " + std::to_string(epoch);
+                return false;
+            }
+        }
+        trainBatch(run, tally, order, b);
+    }
+    finishEpoch(run, tally);
+    return true;
+}
+
+void GanTrainer::trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b)
+{
+    const auto batchStart = SteadyClock::now();
+    RandomStream::Scope scope(m_random);
+    const std::int64_t from = b * run.batch, to = std::min(run.n, from + run.batch);
+    const torch::Tensor idx = order.slice(0, from, to);
+    const torch::Tensor x = run.real.index_select(0, idx);
+    const torch::Tensor c =
+        run.scaledConditions.defined() ? run.scaledConditions.index_select(0, idx) : torch::Tensor();
+    const std::int64_t k = x.size(0);
+
+    const CriticStep critic = trainDiscriminator(run, tally, x, c, b);
+    const torch::Tensor lossG = trainGenerator(run, tally, x, c, b);
+
+    const double d = critic.loss.item<double>(), g = lossG.item<double>();
+    tally.sumD += d * k;
+    tally.sumG += g * k;
+    tally.sumReal += critic.realOut.item<double>() * k;
+    tally.sumFake += critic.fakeOut.item<double>() * k;
+    tally.seen += k;
+    if (run.observer)
+        reportBatch(run, tally, b, k, d, batchStart);
+}
+
+GanTrainer::CriticStep GanTrainer::trainDiscriminator(const Run& run, const EpochTally& tally,
+                                                      const torch::Tensor& x, const torch::Tensor& c, std::int64_t b)
+{
+    CriticStep critic;
+    for (int step = 0; step < m_config.discriminatorSteps; ++step) {
+        torch::Tensor fake;
+        {
+            torch::NoGradGuard noGrad;
+            fake = generate(latent(x.size(0)), c);
+        }
+        critic = discriminatorLoss(run, x, fake, c);
+        if (const double value = critic.loss.item<double>(); !std::isfinite(value))
+            failNonFinite("discriminator", value, tally.epoch, b + 1, run.batches, run.goodGenerator,
+                          run.goodDiscriminator);
+        m_discriminatorOptimizer->zero_grad();
+        critic.loss.backward();
+        m_discriminatorOptimizer->step();
+    }
+    return critic;
+}
+
+GanTrainer::CriticStep GanTrainer::discriminatorLoss(const Run& run, const torch::Tensor& x, const torch::Tensor& fake,
+                                                     const torch::Tensor& c)
+{
+    const std::int64_t k = x.size(0);
+    // Real and generated samples in one batch: a BatchNorm in the discriminator normalises them
+    // together, so that a shift of every generated sample (brighter, deeper) stays visible to it.
+    const torch::Tensor logits = criticLogits(torch::cat({x, fake}), pair(c));
+    const torch::Tensor logitsReal = logits.slice(0, 0, k), logitsFake = logits.slice(0, k, 2 * k);
+    CriticStep critic;
+    if (run.bce) {
+        torch::Tensor yReal = torch::full({k}, 1.0 - m_config.labelSmoothing, run.opts);
+        torch::Tensor yFake = torch::zeros({k}, run.opts);
+        if (m_config.labelFlip > 0) {
+            const torch::Tensor flipReal = torch::rand({k}, run.opts) < m_config.labelFlip;
+            const torch::Tensor flipFake = torch::rand({k}, run.opts) < m_config.labelFlip;
+            yReal = torch::where(flipReal, torch::zeros_like(yReal), yReal);
+            yFake = torch::where(flipFake, torch::full_like(yFake, 1.0 - m_config.labelSmoothing), yFake);
+        }
+        critic.loss = 0.5 * (torch::binary_cross_entropy_with_logits(logitsReal, yReal) +
+                             torch::binary_cross_entropy_with_logits(logitsFake, yFake));
+        critic.realOut = torch::sigmoid(logitsReal).mean();
+        critic.fakeOut = torch::sigmoid(logitsFake).mean();
+    } else {
+        critic.loss = logitsFake.mean() - logitsReal.mean() + m_config.gradientPenalty * gradientPenalty(x, fake, c);
+        critic.realOut = logitsReal.mean();
+        critic.fakeOut = logitsFake.mean();
+    }
+    return critic;
+}
+
+torch::Tensor GanTrainer::trainGenerator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
+                                         const torch::Tensor& c, std::int64_t b)
+{
+    const std::int64_t k = x.size(0);
+    // Judged beside the real batch, as the discriminator learned to judge them.
+    const torch::Tensor madeBatch = generate(latent(k), c);
+    const torch::Tensor judged = criticLogits(torch::cat({x, madeBatch}), pair(c)).slice(0, k, 2 * k);
+    // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
+    torch::Tensor lossG =
+        run.bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, run.opts)) : -judged.mean();
+    if (run.reference)
+        lossG = lossG + m_config.physicsWeight * physicsLoss(*run.reference, madeBatch);
+    if (const double value = lossG.item<double>(); !std::isfinite(value))
+        failNonFinite("generator", value, tally.epoch, b + 1, run.batches, run.goodGenerator, run.goodDiscriminator);
+    m_generatorOptimizer->zero_grad();
+    lossG.backward();
+    m_generatorOptimizer->step();
+    return lossG;
+}
+
+void GanTrainer::reportBatch(const Run& run, const EpochTally& tally, std::int64_t b, std::int64_t k, double loss,
+                             std::chrono::steady_clock::time_point batchStart)
+{
+    BatchStats s;
+    s.epoch = tally.epoch;
+    s.epochs = m_config.epochs;
+    s.batch = b + 1;
+    s.batches = run.batches;
+    s.samples = k;
+    s.loss = loss;
+    s.meanLoss = tally.sumD / tally.seen;
+    s.learningRate = learningRate(*m_discriminatorOptimizer);
+    s.seconds = secondsSince(batchStart);
+    s.epochSeconds = secondsSince(tally.start);
+    s.samplesPerSecond = tally.seen / std::max(s.epochSeconds, 1e-9);
+    run.observer->onBatchEnd(s);
+}
+
+void GanTrainer::finishEpoch(Run& run, const EpochTally& tally)
+{
+    const double trainSeconds = secondsSince(tally.start);
+    refreshGeneratorStatistics(run.scaledConditions, std::min(kStatisticsBatches, run.batches));
+    std::map<std::string, double> metrics = {{"d_loss", tally.sumD / tally.seen},
+                                             {"g_loss", tally.sumG / tally.seen},
+                                             {"d_real", tally.sumReal / tally.seen},
+                                             {"d_fake", tally.sumFake / tally.seen}};
+    GanSamples samples = epochSamples(tally.epoch, run.realData, run.conditions);
+    if (samples.hasShowerComparison) {
+        metrics["energy_chi2_ndf"] = samples.comparison.energyChi2.chi2PerNdf();
+        metrics["profile_deviation"] = samples.comparison.profileDeviation;
+        metrics["central_cell_deviation"] = samples.comparison.centralCellDeviation;
+    }
+    m_history.append(metrics);
+    run.generatorSchedule->epochEnded(metrics);
+    run.discriminatorSchedule->epochEnded(metrics);
+    m_scheduleState = {{"generator", run.generatorSchedule->state()},
+                       {"discriminator", run.discriminatorSchedule->state()}};
+    if (!m_config.keepBest.empty())
+        rememberBest(metrics, samples.hasShowerComparison, tally.epoch);
+    m_epochsDone = tally.epoch;
+    run.goodGenerator = copyWeights(m_generator);
+    run.goodDiscriminator = copyWeights(m_discriminator);
+    run.summary.epochsCompleted = tally.epoch;
+    run.summary.finalMetrics = metrics;
+    if (run.observer) {
+        EpochStats s;
+        s.epoch = tally.epoch;
+        s.epochs = m_config.epochs;
+        s.metrics = metrics;
+        s.learningRate = learningRate(*m_discriminatorOptimizer);
+        s.seconds = secondsSince(tally.start);
+        s.trainSeconds = trainSeconds;
+        s.samplesPerSecond = run.n / std::max(trainSeconds, 1e-9);
+        run.observer->onEpochEnd(s);
+        run.observer->onSamples(samples);
+    }
+}
+
+void GanTrainer::rememberBest(const std::map<std::string, double>& metrics, bool showerMetrics, int epoch)
+{
+    const auto it = metrics.find(m_config.keepBest);
+    if (it == metrics.end())
+        throw TrainError("GAN setting 'keep_best' names '" + m_config.keepBest +
+                         "', which this run does not compute; use d_loss, g_loss" +
+                         (showerMetrics ? ", energy_chi2_ndf, profile_deviation or central_cell_deviation"
+                                        : " (the shower metrics need image samples)"));
+    if (m_best.epoch == 0 || it->second < m_best.value)
+        m_best = {epoch, it->second, metrics, copyWeights(m_generator), copyWeights(m_discriminator)};
+}
+
+void GanTrainer::keepBestNetworks(GanSummary& summary)
+{
+    if (m_best.epoch == 0)
+        return;
+    if (m_best.epoch != m_epochsDone) {
+        loadWeights(m_generator, m_best.generator, "the best epoch");
+        loadWeights(m_discriminator, m_best.discriminator, "the best epoch");
+    }
+    summary.bestEpoch = m_best.epoch;
+    summary.bestMetrics = m_best.metrics;
+    summary.restoredBestWeights = m_best.epoch != m_epochsDone;
+    std::ostringstream kept;
+    kept << (summary.message.empty() ? "" : "; ") << "kept the networks of epoch " << m_best.epoch << " ("
+         << m_config.keepBest << " " << m_best.value << ")";
+    summary.message += kept.str();
+}
+
+} // namespace neurino
