@@ -47,7 +47,9 @@ RunProgressPanel::RunProgressPanel(RunScheduler* session, QWidget* parent)
     m_statusLabel->setWordWrap(true);
     layout->addWidget(m_statusLabel);
 
+    // A queued run begins when the one before it ends: the state or the queue changes.
     connect(m_session, &RunScheduler::stateChanged, this, &RunProgressPanel::onStateChanged);
+    connect(m_session, &RunScheduler::queueChanged, this, &RunProgressPanel::onStateChanged);
     connect(m_session, &RunScheduler::status, m_statusLabel, &QLabel::setText);
     connect(m_session, &RunScheduler::runStarted, this, &RunProgressPanel::onStarted);
     connect(m_session, &RunScheduler::batchEnded, this, &RunProgressPanel::onBatch);

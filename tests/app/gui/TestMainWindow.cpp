@@ -7,9 +7,9 @@
 #include "widgets/editor/GraphEditor.h"
 #include "widgets/editor/GraphModel.h"
 #include "widgets/editor/GraphScene.h"
-#include "widgets/guide/GuideDock.h"
 #include "widgets/editor/LogDock.h"
 #include "widgets/editor/SummaryDock.h"
+#include "widgets/guide/GuideDock.h"
 #include "widgets/session/RunScheduler.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
@@ -27,8 +27,8 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
-#include <QTableView>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -263,8 +263,7 @@ void TestMainWindow::exercisesMenuOpensEveryLesson()
     const auto& catalog = exercises::ExerciseCatalog::instance();
     for (const std::string& id : catalog.ids()) {
         const auto& exercise = catalog.exercise(id);
-        QAction* action
-            = window.menuBar()->findChild<QAction*>(QString::fromStdString("exercise_" + id));
+        QAction* action = window.menuBar()->findChild<QAction*>(QString::fromStdString("exercise_" + id));
         QVERIFY2(action, id.c_str());
         QVERIFY(action->text().contains(QString::fromStdString(exercise.title)));
         action->trigger();
