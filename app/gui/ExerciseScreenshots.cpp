@@ -1,11 +1,11 @@
 // Screenshot exercises: a lesson opened in the guide dock with its first steps run on reduced data (real,
 // seeded training taking seconds), so that the pictures show real checks, values and views.
-#include "app/gui/MainWindow.h"
 #include "app/gui/ExerciseWorkspace.h"
+#include "app/gui/MainWindow.h"
 #include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/session/ExerciseRunner.h"
 #include "widgets/guide/GuideDock.h"
+#include "widgets/session/ExerciseRunner.h"
 
 #include "core/util/Error.h"
 

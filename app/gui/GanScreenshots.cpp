@@ -2,15 +2,15 @@
 // showers through the training dock's GAN mode, so the picture shows real losses, samples and physics.
 #include "app/gui/MainWindow.h"
 #include "app/gui/ModelDocument.h"
-#include "app/gui/TrainingWorkspace.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/training/GanSettings.h"
-#include "widgets/views/physics/GanView.h"
+#include "app/gui/TrainingWorkspace.h"
 #include "widgets/editor/LogDock.h"
 #include "widgets/editor/ProblemsDock.h"
 #include "widgets/editor/SummaryDock.h"
+#include "widgets/training/GanSettings.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
+#include "widgets/views/physics/GanView.h"
 
 #include "core/util/Error.h"
 

@@ -2,22 +2,22 @@
 // show real curves, matrices and distributions.
 #include "app/gui/MainWindow.h"
 #include "app/gui/ModelDocument.h"
-#include "app/gui/TrainingWorkspace.h"
 #include "app/gui/ScreenshotRegistry.h"
+#include "app/gui/TrainingWorkspace.h"
+#include "widgets/editor/SummaryDock.h"
+#include "widgets/session/RunScheduler.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
-#include "widgets/views/inside/DecisionBoundaryView.h"
-#include "widgets/views/inside/EmbeddingView.h"
-#include "widgets/views/inside/FeatureMapView.h"
 #include "widgets/views/charts/HistogramView.h"
-#include "widgets/views/inside/KernelView.h"
-#include "widgets/views/inside/MisclassifiedView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/editor/SummaryDock.h"
-#include "widgets/training/TrainingArea.h"
-#include "widgets/training/TrainingDock.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/inside/EmbeddingView.h"
+#include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/KernelView.h"
+#include "widgets/views/inside/MisclassifiedView.h"
 
 #include "core/util/Error.h"
 
@@ -169,31 +169,31 @@ void registerTrainingScreenshots(ScreenshotRegistry& registry)
             trainShapesCnn(w);
             showResults(w, w.trainingWorkspace()->area()->kernels());
         } });
-    registry.addView({ "featuremaps", "what every layer of the shapes CNN makes of one held-out image",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            showResults(w, w.trainingWorkspace()->area()->featureMaps());
-        } });
-    registry.addView({ "misclassified", "the held-out shapes the CNN gets wrong, with their labels",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            showResults(w, w.trainingWorkspace()->area()->misclassified());
-        } });
-    registry.addView({ "histograms", "weight and gradient histograms of every layer of the shapes CNN",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            showResults(w, w.trainingWorkspace()->area()->histograms());
-        } });
-    registry.addView({ "embedding", "t-SNE of the shapes CNN's last hidden layer, coloured by class",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            EmbeddingView* view = w.trainingWorkspace()->area()->embedding();
-            waitForEmbedding(view);
-            view->compute("dense_1", "t-SNE");
-            waitForEmbedding(view);
-            view->showHover(0);
-            showResults(w, view);
-        } });
+    registry.addView(
+        { "featuremaps", "what every layer of the shapes CNN makes of one held-out image", [](MainWindow& w) {
+             trainShapesCnn(w);
+             showResults(w, w.trainingWorkspace()->area()->featureMaps());
+         } });
+    registry.addView(
+        { "misclassified", "the held-out shapes the CNN gets wrong, with their labels", [](MainWindow& w) {
+             trainShapesCnn(w);
+             showResults(w, w.trainingWorkspace()->area()->misclassified());
+         } });
+    registry.addView(
+        { "histograms", "weight and gradient histograms of every layer of the shapes CNN", [](MainWindow& w) {
+             trainShapesCnn(w);
+             showResults(w, w.trainingWorkspace()->area()->histograms());
+         } });
+    registry.addView(
+        { "embedding", "t-SNE of the shapes CNN's last hidden layer, coloured by class", [](MainWindow& w) {
+             trainShapesCnn(w);
+             EmbeddingView* view = w.trainingWorkspace()->area()->embedding();
+             waitForEmbedding(view);
+             view->compute("dense_1", "t-SNE");
+             waitForEmbedding(view);
+             view->showHover(0);
+             showResults(w, view);
+         } });
 }
 
 } // namespace neurino

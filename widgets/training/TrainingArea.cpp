@@ -1,17 +1,17 @@
 #include "widgets/training/TrainingArea.h"
 
+#include "widgets/session/RunScheduler.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
-#include "widgets/views/inside/DecisionBoundaryView.h"
-#include "widgets/views/physics/GanView.h"
-#include "widgets/views/inside/EmbeddingView.h"
-#include "widgets/views/inside/FeatureMapView.h"
 #include "widgets/views/charts/HistogramView.h"
-#include "widgets/views/inside/KernelView.h"
-#include "widgets/views/inside/MisclassifiedView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/inside/EmbeddingView.h"
+#include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/KernelView.h"
+#include "widgets/views/inside/MisclassifiedView.h"
+#include "widgets/views/physics/GanView.h"
 
 namespace neurino {
 
@@ -87,8 +87,8 @@ void TrainingArea::connectViews()
         const RunRecord* run = m_session->run(runId);
         m_kernels->setData(kernels, run ? run->name : QString());
     });
-    connect(session, &RunScheduler::histogramsUpdated, this,
-        [this](int runId, const HistogramsData& histograms) {
+    connect(
+        session, &RunScheduler::histogramsUpdated, this, [this](int runId, const HistogramsData& histograms) {
             const RunRecord* run = m_session->run(runId);
             m_histograms->setData(histograms, run ? run->name : QString());
         });

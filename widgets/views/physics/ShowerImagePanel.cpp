@@ -112,8 +112,9 @@ QImage ShowerImagePanel::render(const ImageData& image) const
         auto* line = reinterpret_cast<QRgb*>(out.scanLine(r));
         for (int c = 0; c < image.columns; ++c) {
             const double v = image.at(r, c);
-            line[c] = v > 0 && m_high > 0 ? ColorScale::sequential((std::log10(std::max(v, m_low)) - logLow) / span).rgb()
-                                          : qRgb(255, 255, 255);
+            line[c] = v > 0 && m_high > 0
+                ? ColorScale::sequential((std::log10(std::max(v, m_low)) - logLow) / span).rgb()
+                : qRgb(255, 255, 255);
         }
     }
     return out;
