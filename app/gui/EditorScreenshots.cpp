@@ -1,5 +1,6 @@
 // Screenshot views of the model editor, and the exercises' starting models.
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
 #include "widgets/editor/GraphEditor.h"
 #include "widgets/editor/GraphModel.h"
@@ -37,7 +38,7 @@ QString showcaseNode(const ModelGraph& graph)
 void showEditor(MainWindow& window)
 {
     window.view()->fitToView();
-    const QString id = showcaseNode(window.model()->graph());
+    const QString id = showcaseNode(window.document()->model()->graph());
     if (!id.isEmpty())
         window.scene()->selectNodes({ id });
     window.propertiesDock()->raise();
@@ -56,7 +57,7 @@ void showQuickAdd(MainWindow& window)
 // Bypasses the first Flatten, so that a Dense layer receives an image: a typical beginner's mistake.
 void showProblems(MainWindow& window)
 {
-    const ModelGraph& g = window.model()->graph();
+    const ModelGraph& g = window.document()->model()->graph();
     for (const Node& n : g.nodes()) {
         if (n.layer.kind != "Flatten")
             continue;
@@ -64,7 +65,7 @@ void showProblems(MainWindow& window)
         const auto outputs = g.outputsOf(n.id);
         if (inputs.empty() || outputs.empty())
             break;
-        window.editor()->connectNodes(
+        window.document()->editor()->connectNodes(
             QString::fromStdString(inputs.front()), QString::fromStdString(outputs.front()));
         window.scene()->selectNodes({ QString::fromStdString(outputs.front()) });
         break;
@@ -85,7 +86,7 @@ void registerEditorScreenshots(ScreenshotRegistry& registry)
     registry.addView({ "problems",
         "a Dense layer fed an image: the layer turns red, the Problems panel says why", showProblems });
     registry.addView({ "empty", "a new, empty model with the hint on how to begin", [](MainWindow& window) {
-                          window.newModel();
+                          window.document()->newModel();
                           window.view()->fitToView();
                       } });
 }

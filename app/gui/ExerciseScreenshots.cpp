@@ -1,9 +1,11 @@
 // Screenshot exercises: a lesson opened in the guide dock with its first steps run on reduced data (real,
 // seeded training taking seconds), so that the pictures show real checks, values and views.
+#include "app/gui/ExerciseWorkspace.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/session/ExerciseRunner.h"
 #include "widgets/guide/GuideDock.h"
+#include "widgets/session/ExerciseRunner.h"
 
 #include "core/util/Error.h"
 
@@ -22,12 +24,12 @@ constexpr int kStepsTimeoutMs = 5 * 60 * 1000;
 // `canvasModel`, that template goes on the canvas and the task steps train it, as a student's own model.
 void runLesson(MainWindow& window, const QString& id, int lastStep, const QString& canvasModel = {})
 {
-    GuideDock* dock = window.guideDock();
+    GuideDock* dock = window.exerciseWorkspace()->dock();
     dock->setQuickRun(true);
-    if (!window.openExercise(id))
+    if (!window.exerciseWorkspace()->openExercise(id))
         throw Error("the exercise '" + id.toStdString() + "' could not be opened; see the log");
     if (!canvasModel.isEmpty()) {
-        if (!window.newFromTemplate(canvasModel))
+        if (!window.document()->newFromTemplate(canvasModel))
             throw Error("the template '" + canvasModel.toStdString() + "' could not be opened");
         dock->setUseCanvasModel(true);
     }
@@ -60,31 +62,31 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
     registry.addExercise({ "first_steps", "first steps: XOR data and the network without hidden layer, run",
         [](MainWindow& w) {
             runLesson(w, "first_steps", 2);
-            w.guideDock()->selectStep(2);
+            w.exerciseWorkspace()->dock()->selectStep(2);
         } });
     registry.addExercise({ "shapes",
         "shapes recognition in the guide: the dense network and a CNN from the canvas trained (reduced data)",
         [](MainWindow& w) {
             runLesson(w, "shapes", 2, "shapes_cnn");
-            w.guideDock()->selectStep(2);
-            w.showExerciseView("curves");
+            w.exerciseWorkspace()->dock()->selectStep(2);
+            w.exerciseWorkspace()->showView("curves");
         } });
     registry.addExercise({ "higgs",
         "Higgs classification in the guide: a shallow and a deep network from the canvas trained, their ROC "
         "curves, two hints",
         [](MainWindow& w) {
             runLesson(w, "higgs", 2, "higgs_deep");
-            w.guideDock()->selectStep(2);
-            w.guideDock()->showNextHint();
-            w.guideDock()->showNextHint();
-            w.guideDock()->showHints();
-            w.showExerciseView("roc");
+            w.exerciseWorkspace()->dock()->selectStep(2);
+            w.exerciseWorkspace()->dock()->showNextHint();
+            w.exerciseWorkspace()->dock()->showNextHint();
+            w.exerciseWorkspace()->dock()->showHints();
+            w.exerciseWorkspace()->showView("roc");
         } });
     registry.addExercise({ "tpc_krypton",
         "TPC krypton in the guide: every step run, the pad map by prediction", [](MainWindow& w) {
             runLesson(w, "tpc_krypton", 2);
-            w.guideDock()->selectStep(2);
-            w.showExerciseView("pad_map");
+            w.exerciseWorkspace()->dock()->selectStep(2);
+            w.exerciseWorkspace()->showView("pad_map");
         } });
 }
 

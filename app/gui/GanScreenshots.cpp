@@ -1,14 +1,16 @@
 // The GAN screenshot: the calorimeter tutorial's generator and discriminator trained briefly on generated
 // showers through the training dock's GAN mode, so the picture shows real losses, samples and physics.
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
-#include "widgets/training/GanSettings.h"
-#include "widgets/views/physics/GanView.h"
+#include "app/gui/TrainingWorkspace.h"
 #include "widgets/editor/LogDock.h"
 #include "widgets/editor/ProblemsDock.h"
 #include "widgets/editor/SummaryDock.h"
+#include "widgets/training/GanSettings.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
+#include "widgets/views/physics/GanView.h"
 
 #include "core/util/Error.h"
 
@@ -29,9 +31,9 @@ constexpr int kThreads = 1;
 
 void trainGan(MainWindow& window)
 {
-    if (!window.newFromTemplate(GanSettings::kGeneratorTemplate))
+    if (!window.document()->newFromTemplate(GanSettings::kGeneratorTemplate))
         throw Error("the GAN generator template could not be opened");
-    TrainingDock* dock = window.trainingDock();
+    TrainingDock* dock = window.trainingWorkspace()->dock();
     dock->setMode(TrainingDock::Mode::Gan);
     dock->setGenerator("calorimeter");
     dock->setEvents(kShowers);
@@ -40,7 +42,7 @@ void trainGan(MainWindow& window)
     gan->setBatchSize(kBatchSize);
     gan->setLearningRates(kLearningRate, kLearningRate);
     gan->setThreads(kThreads);
-    window.showTraining();
+    window.trainingWorkspace()->showTraining();
 
     runDockTraining(window, "the GAN");
 }
@@ -55,22 +57,22 @@ void registerGanScreenshots(ScreenshotRegistry& registry)
         [](MainWindow& w) {
             trainGan(w);
             w.summaryDock()->hide();
-            w.showTraining();
-            w.trainingArea()->setCurrentWidget(w.trainingArea()->gan());
+            w.trainingWorkspace()->showTraining();
+            w.trainingWorkspace()->area()->setCurrentWidget(w.trainingWorkspace()->area()->gan());
             // The figures need room: most of the window's height.
-            w.resizeDocks({ w.trainingAreaDock() }, { w.height() * 7 / 10 }, Qt::Vertical);
+            w.resizeDocks({ w.trainingWorkspace()->areaDock() }, { w.height() * 7 / 10 }, Qt::Vertical);
         } });
     registry.addView({ "gan-dock",
         "the training dock in GAN mode: the tutorial's generator and discriminator and how they are trained",
         [](MainWindow& w) {
-            if (!w.newFromTemplate(GanSettings::kGeneratorTemplate))
+            if (!w.document()->newFromTemplate(GanSettings::kGeneratorTemplate))
                 throw Error("the GAN generator template could not be opened");
-            TrainingDock* dock = w.trainingDock();
+            TrainingDock* dock = w.trainingWorkspace()->dock();
             dock->setMode(TrainingDock::Mode::Gan);
             w.summaryDock()->hide();
-            w.showTraining();
+            w.trainingWorkspace()->showTraining();
             // The dock alone on the right, its whole height.
-            w.trainingAreaDock()->hide();
+            w.trainingWorkspace()->areaDock()->hide();
             w.logDock()->hide();
             w.problemsDock()->hide();
             QApplication::processEvents();

@@ -1,6 +1,7 @@
 #include "app/gui/ScreenshotRunner.h"
 
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
 
 #include "core/util/Error.h"
@@ -76,7 +77,7 @@ int runScreenshot(const ScreenshotRequest& request, QTextStream& err)
         QString model = request.model;
         if (model.isEmpty() && !exercise)
             model = QString::fromStdString(templatePath("shapes_dense"));
-        if (!model.isEmpty() && !window.openFile(model)) {
+        if (!model.isEmpty() && !window.document()->openFile(model)) {
             err << "neurino: cannot open model '" << model << "'; see the message above\n";
             return 1;
         }

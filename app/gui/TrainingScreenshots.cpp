@@ -1,21 +1,23 @@
 // Screenshot views of training: each trains real models on small generated data first, so the pictures
 // show real curves, matrices and distributions.
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
+#include "app/gui/TrainingWorkspace.h"
+#include "widgets/editor/SummaryDock.h"
+#include "widgets/session/RunScheduler.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
-#include "widgets/views/inside/DecisionBoundaryView.h"
-#include "widgets/views/inside/EmbeddingView.h"
-#include "widgets/views/inside/FeatureMapView.h"
 #include "widgets/views/charts/HistogramView.h"
-#include "widgets/views/inside/KernelView.h"
-#include "widgets/views/inside/MisclassifiedView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/editor/SummaryDock.h"
-#include "widgets/training/TrainingArea.h"
-#include "widgets/training/TrainingDock.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/inside/EmbeddingView.h"
+#include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/KernelView.h"
+#include "widgets/views/inside/MisclassifiedView.h"
 
 #include "core/util/Error.h"
 
@@ -37,7 +39,7 @@ void runDockTraining(MainWindow& window, const std::string& what)
     QEventLoop loop;
     bool failed = false;
     QString message;
-    RunScheduler* session = window.runScheduler();
+    RunScheduler* session = window.trainingWorkspace()->scheduler();
     QObject::connect(session, &RunScheduler::runFinished, &loop, [&](const RunRecord& run) {
         failed = run.summary.reason == StopReason::Failed;
         message = QString::fromStdString(run.summary.message);
@@ -49,7 +51,7 @@ void runDockTraining(MainWindow& window, const std::string& what)
         session->stop();
         loop.quit();
     });
-    if (!window.trainingDock()->start())
+    if (!window.trainingWorkspace()->dock()->start())
         throw Error("training " + what + " could not start; see the log");
     loop.exec();
     if (failed)
@@ -71,16 +73,16 @@ struct RunSettings {
 // Trains the template on the canvas through the training dock, as a student would, and waits for the end.
 void train(MainWindow& window, const RunSettings& s)
 {
-    if (!window.newFromTemplate(s.model))
+    if (!window.document()->newFromTemplate(s.model))
         throw Error(std::string("the template '") + s.model + "' could not be opened");
-    TrainingDock* dock = window.trainingDock();
+    TrainingDock* dock = window.trainingWorkspace()->dock();
     dock->setGenerator(s.generator);
     dock->setEvents(s.events);
     dock->setEpochs(s.epochs);
     dock->setBatchSize(s.batchSize);
     dock->setLearningRate(s.learningRate);
     dock->setOptimizer(s.optimizer);
-    window.showTraining();
+    window.trainingWorkspace()->showTraining();
     runDockTraining(window, s.model);
 }
 
@@ -88,9 +90,10 @@ void showResults(MainWindow& window, QWidget* tab)
 {
     // The summary is the editor's; the training panel needs the right side's whole height here.
     window.summaryDock()->hide();
-    window.showTraining();
-    window.trainingArea()->setCurrentWidget(tab);
-    window.resizeDocks({ window.trainingAreaDock() }, { window.height() / 2 }, Qt::Vertical);
+    TrainingWorkspace* training = window.trainingWorkspace();
+    training->showTraining();
+    training->area()->setCurrentWidget(tab);
+    window.resizeDocks({ training->areaDock() }, { window.height() / 2 }, Qt::Vertical);
 }
 
 // Two runs of the dense shapes network at two learning rates: the faster one overfits sooner.
@@ -139,58 +142,58 @@ void registerTrainingScreenshots(ScreenshotRegistry& registry)
     registry.addView({ "training",
         "the training panel and live curves after two runs of the dense shapes network", [](MainWindow& w) {
             trainShapes(w);
-            showResults(w, w.trainingArea()->curves());
+            showResults(w, w.trainingWorkspace()->area()->curves());
         } });
     registry.addView({ "confusion", "the confusion matrix of the dense shapes network on its validation part",
         [](MainWindow& w) {
             trainShapes(w);
-            showResults(w, w.trainingArea()->confusion());
+            showResults(w, w.trainingWorkspace()->area()->confusion());
         } });
     registry.addView({ "roc", "ROC curves of the shallow and the deep Higgs networks", [](MainWindow& w) {
                           trainHiggs(w);
-                          showResults(w, w.trainingArea()->roc());
+                          showResults(w, w.trainingWorkspace()->area()->roc());
                       } });
     registry.addView({ "outputs",
         "classifier output for signal and background, training against validation, with KS probabilities",
         [](MainWindow& w) {
             trainHiggs(w);
-            showResults(w, w.trainingArea()->outputs());
+            showResults(w, w.trainingWorkspace()->area()->outputs());
         } });
     registry.addView(
         { "boundary", "the decision boundary of the xor network over its input plane", [](MainWindow& w) {
              trainXor(w);
-             showResults(w, w.trainingArea()->boundary());
+             showResults(w, w.trainingWorkspace()->area()->boundary());
          } });
     registry.addView({ "kernels", "the first convolution layer's kernels of the shapes CNN after training",
         [](MainWindow& w) {
             trainShapesCnn(w);
-            showResults(w, w.trainingArea()->kernels());
+            showResults(w, w.trainingWorkspace()->area()->kernels());
         } });
-    registry.addView({ "featuremaps", "what every layer of the shapes CNN makes of one held-out image",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            showResults(w, w.trainingArea()->featureMaps());
-        } });
-    registry.addView({ "misclassified", "the held-out shapes the CNN gets wrong, with their labels",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            showResults(w, w.trainingArea()->misclassified());
-        } });
-    registry.addView({ "histograms", "weight and gradient histograms of every layer of the shapes CNN",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            showResults(w, w.trainingArea()->histograms());
-        } });
-    registry.addView({ "embedding", "t-SNE of the shapes CNN's last hidden layer, coloured by class",
-        [](MainWindow& w) {
-            trainShapesCnn(w);
-            EmbeddingView* view = w.trainingArea()->embedding();
-            waitForEmbedding(view);
-            view->compute("dense_1", "t-SNE");
-            waitForEmbedding(view);
-            view->showHover(0);
-            showResults(w, view);
-        } });
+    registry.addView(
+        { "featuremaps", "what every layer of the shapes CNN makes of one held-out image", [](MainWindow& w) {
+             trainShapesCnn(w);
+             showResults(w, w.trainingWorkspace()->area()->featureMaps());
+         } });
+    registry.addView(
+        { "misclassified", "the held-out shapes the CNN gets wrong, with their labels", [](MainWindow& w) {
+             trainShapesCnn(w);
+             showResults(w, w.trainingWorkspace()->area()->misclassified());
+         } });
+    registry.addView(
+        { "histograms", "weight and gradient histograms of every layer of the shapes CNN", [](MainWindow& w) {
+             trainShapesCnn(w);
+             showResults(w, w.trainingWorkspace()->area()->histograms());
+         } });
+    registry.addView(
+        { "embedding", "t-SNE of the shapes CNN's last hidden layer, coloured by class", [](MainWindow& w) {
+             trainShapesCnn(w);
+             EmbeddingView* view = w.trainingWorkspace()->area()->embedding();
+             waitForEmbedding(view);
+             view->compute("dense_1", "t-SNE");
+             waitForEmbedding(view);
+             view->showHover(0);
+             showResults(w, view);
+         } });
 }
 
 } // namespace neurino

@@ -1,6 +1,7 @@
 // neurino: the workbench. `neurino [FILE]` opens a model; `neurino --screenshot FILE.png ...` renders the
 // window offscreen and exits (for tests, reviewers and the README).
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
 #include "app/gui/ScreenshotRunner.h"
 
@@ -79,7 +80,7 @@ int main(int argc, char** argv)
     window.show();
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty())
-        window.openFile(files.front());
-    QTimer::singleShot(0, &window, &neurino::MainWindow::offerRecovery);
+        window.document()->openFile(files.front());
+    QTimer::singleShot(0, window.document(), &neurino::ModelDocument::offerRecovery);
     return app.exec();
 }

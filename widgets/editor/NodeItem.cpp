@@ -96,10 +96,17 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
 {
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setRenderHint(QPainter::TextAntialiasing);
+    paintFrame(painter);
+    const QFont base = painter->font();
+    paintTitle(painter, base);
+    paintDetails(painter, base);
+}
+
+// Body and header, and the outline: selection wins, then problems.
+void NodeItem::paintFrame(QPainter* painter) const
+{
     const QRectF body(0, 0, NodeStyle::kWidth, NodeStyle::kHeight);
     const bool invalid = !m_problem.isEmpty();
-
-    // Body and header.
     painter->setPen(Qt::NoPen);
     painter->setBrush(invalid ? QColor(0xff, 0xeb, 0xee) : QColor(Qt::white));
     painter->drawRoundedRect(body, kRadius, kRadius);
@@ -110,7 +117,6 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     painter->setBrush(invalid ? kProblemColor : m_color);
     painter->drawPath(header.intersected(clip));
 
-    // Outline: selection wins, then problems.
     QPen outline(QColor(0x9e, 0x9e, 0x9e), 1.2);
     if (isSelected())
         outline = QPen(kSelectedColor, 3);
@@ -121,14 +127,15 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     painter->setPen(outline);
     painter->setBrush(Qt::NoBrush);
     painter->drawRoundedRect(body, kRadius, kRadius);
+}
 
-    const QFont base = painter->font();
+// The header: kind on the left, the layer's name on the right.
+void NodeItem::paintTitle(QPainter* painter, const QFont& base) const
+{
     const double inner = NodeStyle::kWidth - 2 * kPadding;
-
-    // Header: kind on the left, the layer's name on the right.
     QFont nameFont = scaledFont(base, 9);
     QFont kindFont = scaledFont(base, 10, true);
-    const QString kindText = (invalid ? "⚠ " : "") + m_kind;
+    const QString kindText = (m_problem.isEmpty() ? "" : "⚠ ") + m_kind;
     // Long kinds (ZeroPadding2D) with their default names take a smaller title rather than an elided name.
     if (QFontMetricsF(kindFont).horizontalAdvance(kindText)
             + QFontMetricsF(nameFont).horizontalAdvance(m_name) + 12
@@ -146,8 +153,12 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
         const QString name = QFontMetricsF(nameFont).elidedText(m_name, Qt::ElideMiddle, inner - kindWidth);
         painter->drawText(headerText, Qt::AlignRight | Qt::AlignVCenter, name);
     }
+}
 
-    // Key parameters.
+// The key parameters; then the output shape and parameter count, or what is wrong.
+void NodeItem::paintDetails(QPainter* painter, const QFont& base) const
+{
+    const double inner = NodeStyle::kWidth - 2 * kPadding;
     const QFont paramFont = scaledFont(base, 9.5);
     painter->setFont(paramFont);
     painter->setPen(QColor(0x30, 0x30, 0x30));
@@ -158,9 +169,8 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     painter->drawText(paramRect, Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetricsF(paramFont).elidedText(params, Qt::ElideRight, inner));
 
-    // Output shape and parameter count, or what is wrong.
     const QRectF lastRect(kPadding, NodeStyle::kHeight - 30, inner, 24);
-    if (invalid) {
+    if (!m_problem.isEmpty()) {
         painter->setPen(kProblemColor);
         const QString first = m_problem.section('\n', 0, 0);
         painter->drawText(lastRect, Qt::AlignLeft | Qt::AlignVCenter,

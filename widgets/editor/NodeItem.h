@@ -4,6 +4,8 @@
 #include <QGraphicsItem>
 #include <QString>
 
+class QFont;
+
 namespace neurino {
 
 class GraphModel;
@@ -43,6 +45,10 @@ protected:
     void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
 
 private:
+    void paintFrame(QPainter* painter) const;
+    void paintTitle(QPainter* painter, const QFont& base) const;
+    void paintDetails(QPainter* painter, const QFont& base) const;
+
     QString m_id;
     QString m_kind;
     QString m_name;

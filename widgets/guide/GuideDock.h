@@ -1,40 +1,28 @@
 #pragma once
 
+#include "widgets/guide/LessonViewFeed.h"
 #include "widgets/session/ExerciseRunner.h"
 
 #include <QDockWidget>
 
 #include <functional>
-#include <map>
-#include <optional>
 
-class QCheckBox;
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QSplitter;
 class QPushButton;
-class QTabWidget;
 class QTableWidget;
 class QTextBrowser;
 class QTreeWidget;
 
 namespace neurino {
 
+class CheckResultsPanel;
+class LessonTabs;
 class RunScheduler;
-
-class ConfusionMatrixView;
-class MetricChart;
-class PadMapView;
-class RocView;
-
-// The views beside the guide that a lesson's steps feed; any may be null.
-struct GuideViews {
-    MetricChart* curves = nullptr; // training curves of every step
-    PadMapView* padMap = nullptr; // the TPC lesson's read-out plane
-    RocView* roc = nullptr; // a curve for every binary classifier judged
-    ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
-};
+class StepControls;
+class StepListPanel;
 
 // The exercise guide: walks a class through a lesson. It shows the lesson's title and introduction, the
 // steps with their state (pending, running, done, failed) and the progress, the selected step's text
@@ -77,21 +65,21 @@ public:
 
     // Reveals the next hint; false when all are shown.
     bool showNextHint();
-    int hintsShown() const { return m_hintsShown; }
+    int hintsShown() const;
     // Adds the lesson's score (its score check, once measured) to the leaderboard under `name`.
     bool submitScore(const QString& name);
     void showLeaderboard();
     void showHints();
 
     // Parts, for tests and screenshots.
-    QListWidget* stepList() const { return m_steps; }
-    QTextBrowser* textView() const { return m_text; }
-    QTreeWidget* resultsTree() const { return m_results; }
-    QPushButton* runButton() const { return m_runButton; }
-    QPushButton* hintButton() const { return m_hintButton; }
-    QTableWidget* leaderboardTable() const { return m_leaderboard; }
+    QListWidget* stepList() const;
+    QTextBrowser* textView() const;
+    QTreeWidget* resultsTree() const;
+    QPushButton* runButton() const;
+    QPushButton* hintButton() const;
+    QTableWidget* leaderboardTable() const;
     QLabel* errorLabel() const { return m_error; }
-    QTextBrowser* hintsView() const { return m_hints; }
+    QTextBrowser* hintsView() const;
 
 signals:
     // A line for the log; `error` for failures.
@@ -104,47 +92,39 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    void buildUi();
+    QWidget* createHeader();
+    QWidget* createPanes();
+    QWidget* createFooter();
+    QWidget* createControls();
+    void connectSteps();
+    void connectTraining();
     // Sizes the step list and the checks to their rows; the text gets the rest.
     void fitPanes();
-    void showStepText();
     void updateSteps();
     void updateButtons();
     void updateResults();
-    void updateHints();
-    void updateLeaderboard();
     void requestView(int step);
-    QString scoreText() const;
+    void stepFailed(int index, const QString& text);
+    void runningChanged(bool running);
 
     ExerciseRunner* m_runner;
     QString m_id;
-    GuideViews m_views;
-    std::map<QString, int> m_rocCurves; // the lesson's curves in m_views.roc, by label: a step run again replaces its own
-    int m_hintsShown = 0;
+    LessonViewFeed* m_feed;
     bool m_stopRequested = false;
-    std::optional<double> m_score;
 
-    QLabel* m_title;
-    QLabel* m_summary;
-    QProgressBar* m_progress;
-    QListWidget* m_steps;
-    QTabWidget* m_tabs;
-    QTextBrowser* m_text;
-    QTextBrowser* m_hints;
-    QPushButton* m_hintButton;
-    QTableWidget* m_leaderboard;
-    QPushButton* m_submitButton;
-    QTreeWidget* m_results;
-    QSplitter* m_splitter;
+    QLabel* m_title = nullptr;
+    QLabel* m_summary = nullptr;
+    QProgressBar* m_progress = nullptr;
+    StepListPanel* m_steps = nullptr;
+    LessonTabs* m_tabs = nullptr;
+    CheckResultsPanel* m_results = nullptr;
+    QSplitter* m_splitter = nullptr;
     int m_fittedResultRows = -1;
-    QLabel* m_activity;
-    QProgressBar* m_trainingBar;
-    QLabel* m_error;
-    QCheckBox* m_quick;
-    QCheckBox* m_canvasModel;
+    QLabel* m_activity = nullptr;
+    QProgressBar* m_trainingBar = nullptr;
+    QLabel* m_error = nullptr;
+    StepControls* m_controls = nullptr;
     std::function<QString()> m_taskModelSource;
-    QPushButton* m_runButton;
-    QPushButton* m_stopButton;
 };
 
 } // namespace neurino

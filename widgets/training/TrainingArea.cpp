@@ -1,17 +1,17 @@
 #include "widgets/training/TrainingArea.h"
 
+#include "widgets/session/RunScheduler.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
-#include "widgets/views/inside/DecisionBoundaryView.h"
-#include "widgets/views/physics/GanView.h"
-#include "widgets/views/inside/EmbeddingView.h"
-#include "widgets/views/inside/FeatureMapView.h"
 #include "widgets/views/charts/HistogramView.h"
-#include "widgets/views/inside/KernelView.h"
-#include "widgets/views/inside/MisclassifiedView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/inside/EmbeddingView.h"
+#include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/KernelView.h"
+#include "widgets/views/inside/MisclassifiedView.h"
+#include "widgets/views/physics/GanView.h"
 
 namespace neurino {
 
@@ -32,6 +32,16 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
+    addTabs();
+    connectViews();
+    connectGan();
+    connect(session, &RunScheduler::batchEnded, m_curves, &MetricChart::addBatch);
+    connect(session, &RunScheduler::epochEnded, m_curves, &MetricChart::addEpoch);
+    connect(session, &RunScheduler::runFinished, this, &TrainingArea::showFinishedRun);
+}
+
+void TrainingArea::addTabs()
+{
     addTab(m_curves, tr("Curves"));
     addTab(m_confusion, tr("Confusion Matrix"));
     addTab(m_roc, tr("ROC"));
@@ -55,7 +65,12 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
     setTabToolTip(9, tr("PCA or t-SNE of the inputs or of any layer's activations, coloured by class"));
     setTabToolTip(addTab(m_gan, tr("GAN")),
         tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
+}
 
+// The views of a classifier run: what it confuses, its kernels, weights, boundary, feature maps, embedding.
+void TrainingArea::connectViews()
+{
+    RunScheduler* session = m_session;
     // A cell of the confusion matrix opens the samples behind it.
     connect(m_confusion, &ConfusionMatrixView::cellActivated, this, [this](int truth, int predicted) {
         m_misclassified->setFilter(truth, predicted);
@@ -72,8 +87,8 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
         const RunRecord* run = m_session->run(runId);
         m_kernels->setData(kernels, run ? run->name : QString());
     });
-    connect(session, &RunScheduler::histogramsUpdated, this,
-        [this](int runId, const HistogramsData& histograms) {
+    connect(
+        session, &RunScheduler::histogramsUpdated, this, [this](int runId, const HistogramsData& histograms) {
             const RunRecord* run = m_session->run(runId);
             m_histograms->setData(histograms, run ? run->name : QString());
         });
@@ -89,6 +104,12 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
             const RunRecord* run = m_session->run(runId);
             m_boundary->setData(boundary, run ? run->name : QString());
         });
+}
+
+// A GAN run shows its losses, samples and physics comparisons in the GAN view.
+void TrainingArea::connectGan()
+{
+    RunScheduler* session = m_session;
     connect(session, &RunScheduler::runAdded, this, [this](const RunRecord& run) {
         if (run.gan && !run.finished) {
             m_gan->setRun(run.id, run.name);
@@ -103,9 +124,6 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
         if (runId == m_gan->runId())
             m_gan->setSamples(samples);
     });
-    connect(session, &RunScheduler::batchEnded, m_curves, &MetricChart::addBatch);
-    connect(session, &RunScheduler::epochEnded, m_curves, &MetricChart::addEpoch);
-    connect(session, &RunScheduler::runFinished, this, &TrainingArea::showFinishedRun);
 }
 
 void TrainingArea::showFinishedRun(const RunRecord& run)

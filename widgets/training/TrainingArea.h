@@ -48,6 +48,9 @@ public:
     void showEvaluation(const RunRecord& run);
 
 private:
+    void addTabs();
+    void connectViews();
+    void connectGan();
     // Draws a run that ended, or that was loaded whole from its folder.
     void showFinishedRun(const RunRecord& run);
 

@@ -1,74 +1,39 @@
 #include "widgets/training/TrainingDock.h"
 
-#include "widgets/training/DatasetPathsDialog.h"
+#include "widgets/editor/GraphModel.h"
+#include "widgets/training/DataSourceForm.h"
 #include "widgets/training/GanSettings.h"
 #include "widgets/training/RunListPanel.h"
-#include "widgets/editor/GraphModel.h"
+#include "widgets/training/RunProgressPanel.h"
+#include "widgets/training/TrainConfigForm.h"
 
 #include "core/util/Error.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFileInfo>
-#include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <cmath>
-#include <limits>
-
 namespace neurino {
-
-namespace {
-
-// The source combo's entry for training on a file.
-constexpr const char* kFileSource = "__file__";
-// Spin boxes hold ints; generator limits beyond this are clamped.
-constexpr double kIntLimit = 1e9;
-
-QString duration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0)
-        return QStringLiteral("–");
-    const auto s = static_cast<long long>(std::lround(seconds));
-    if (s >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(s / 3600)
-            .arg(s / 60 % 60, 2, 10, QChar('0'))
-            .arg(s % 60, 2, 10, QChar('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
-}
-
-} // namespace
 
 TrainingDock::TrainingDock(GraphModel* model, RunScheduler* session, QWidget* parent)
     : QDockWidget(tr("Training"), parent)
     , m_model(model)
     , m_session(session)
-    , m_generators(catalogGenerators())
 {
     setObjectName("trainingDock");
     auto* body = new QWidget;
     auto* layout = new QVBoxLayout(body);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(createModeRow());
-    layout->addWidget(createDataGroup());
-    m_trainingGroup = createTrainingGroup();
-    layout->addWidget(m_trainingGroup);
+    m_data = new DataSourceForm;
+    layout->addWidget(m_data);
+    m_config = new TrainConfigForm;
+    layout->addWidget(m_config);
     m_ganSettings = new GanSettings;
     m_ganSettings->setVisible(false);
     layout->addWidget(m_ganSettings);
@@ -81,13 +46,9 @@ TrainingDock::TrainingDock(GraphModel* model, RunScheduler* session, QWidget* pa
     setWidget(scroll);
 
     connect(m_session, &RunScheduler::stateChanged, this, &TrainingDock::updateButtons);
-    connect(m_session, &RunScheduler::status, m_statusLabel, &QLabel::setText);
     connect(m_session, &RunScheduler::queueChanged, this, &TrainingDock::updateButtons);
-    connect(m_session, &RunScheduler::runStarted, this, &TrainingDock::onStarted);
-    connect(m_session, &RunScheduler::batchEnded, this, &TrainingDock::onBatch);
-    connect(m_session, &RunScheduler::epochEnded, this, &TrainingDock::onEpoch);
-    connect(m_session, &RunScheduler::runFinished, this, &TrainingDock::onFinished);
     connect(m_model, &GraphModel::modelReset, this, &TrainingDock::suggestGenerator);
+    connect(m_data, &DataSourceForm::error, this, &TrainingDock::showError);
     suggestGenerator();
     updateButtons();
 }
@@ -108,11 +69,11 @@ QWidget* TrainingDock::createModeRow()
     layout->addWidget(m_mode, 1);
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
         const bool gan = mode() == Mode::Gan;
-        m_trainingGroup->setVisible(!gan);
+        m_config->setVisible(!gan);
         m_ganSettings->setVisible(gan);
         updateButtons();
         // The tutorial's GAN learns calorimeter showers; a file stays chosen.
-        if (gan && generator() != kFileSource && generator() != "calorimeter")
+        if (gan && !m_data->fileChosen() && generator() != "calorimeter")
             setGenerator("calorimeter");
     });
     return row;
@@ -126,141 +87,6 @@ void TrainingDock::setMode(Mode mode)
 TrainingDock::Mode TrainingDock::mode() const
 {
     return static_cast<Mode>(m_mode->currentData().toInt());
-}
-
-QWidget* TrainingDock::createDataGroup()
-{
-    auto* box = new QGroupBox(tr("Data"));
-    auto* form = new QFormLayout(box);
-    m_source = new QComboBox;
-    m_source->setObjectName("dataSource");
-    for (const GeneratorInfo& g : m_generators) {
-        m_source->addItem(QString::fromStdString(g.name), QString::fromStdString(g.name));
-        m_source->setItemData(m_source->count() - 1, QString::fromStdString(g.description), Qt::ToolTipRole);
-    }
-    m_source->insertSeparator(m_source->count());
-    m_source->addItem(tr("HDF5 file…"), QString(kFileSource));
-    form->addRow(tr("Source"), m_source);
-
-    m_events = new QSpinBox;
-    m_events->setObjectName("events");
-    m_events->setRange(10, static_cast<int>(kIntLimit));
-    m_events->setGroupSeparatorShown(true);
-    m_events->setToolTip(tr("How many samples the generator makes"));
-    form->addRow(tr("Samples"), m_events);
-    m_dataSeed = new QSpinBox;
-    m_dataSeed->setRange(0, std::numeric_limits<int>::max());
-    m_dataSeed->setValue(static_cast<int>(kDefaultSeed));
-    m_dataSeed->setToolTip(tr("The same seed makes the same samples"));
-    form->addRow(tr("Data seed"), m_dataSeed);
-
-    m_optionsBox = new QGroupBox(tr("Generator options"));
-    m_optionsBox->setFlat(true);
-    m_optionsForm = new QFormLayout(m_optionsBox);
-    form->addRow(m_optionsBox);
-
-    m_fileRow = new QWidget;
-    auto* fileLayout = new QHBoxLayout(m_fileRow);
-    fileLayout->setContentsMargins(0, 0, 0, 0);
-    m_fileLabel = new QLabel(tr("no file chosen"));
-    m_fileLabel->setWordWrap(true);
-    auto* choose = new QPushButton(tr("Choose…"));
-    fileLayout->addWidget(m_fileLabel, 1);
-    fileLayout->addWidget(choose);
-    form->addRow(tr("File"), m_fileRow);
-    m_fileRow->setVisible(false);
-
-    connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
-        const bool file = m_source->currentData().toString() == kFileSource;
-        if (file && m_filePath.isEmpty())
-            chooseFile();
-        showGeneratorOptions();
-    });
-    connect(choose, &QPushButton::clicked, this, &TrainingDock::chooseFile);
-    showGeneratorOptions();
-    return box;
-}
-
-QWidget* TrainingDock::createTrainingGroup()
-{
-    auto* box = new QGroupBox(tr("Training"));
-    auto* form = new QFormLayout(box);
-    m_optimizer = new QComboBox;
-    m_optimizer->setObjectName("optimizer");
-    for (const std::string& name : optimizerNames())
-        m_optimizer->addItem(QString::fromStdString(name));
-    m_optimizer->setCurrentText("adam");
-    form->addRow(tr("Optimizer"), m_optimizer);
-
-    m_learningRate = new QDoubleSpinBox;
-    m_learningRate->setObjectName("learningRate");
-    m_learningRate->setDecimals(6);
-    m_learningRate->setRange(1e-6, 10);
-    m_learningRate->setSingleStep(1e-4);
-    m_learningRate->setValue(1e-3);
-    m_learningRate->setToolTip(tr("Step size of the optimizer; 0.001 suits Adam"));
-    form->addRow(tr("Learning rate"), m_learningRate);
-
-    m_batchSize = new QSpinBox;
-    m_batchSize->setObjectName("batchSize");
-    m_batchSize->setRange(1, 1 << 20);
-    m_batchSize->setValue(32);
-    form->addRow(tr("Batch size"), m_batchSize);
-
-    m_epochs = new QSpinBox;
-    m_epochs->setObjectName("epochs");
-    m_epochs->setRange(1, 100000);
-    m_epochs->setValue(10);
-    form->addRow(tr("Epochs"), m_epochs);
-
-    m_validationSplit = new QDoubleSpinBox;
-    m_validationSplit->setObjectName("validationSplit");
-    m_validationSplit->setRange(0, 0.9);
-    m_validationSplit->setSingleStep(0.05);
-    m_validationSplit->setValue(0.2);
-    m_validationSplit->setToolTip(
-        tr("Fraction held out to watch generalisation (of what the test part leaves)"));
-    form->addRow(tr("Validation part"), m_validationSplit);
-    m_testSplit = new QDoubleSpinBox;
-    m_testSplit->setObjectName("testSplit");
-    m_testSplit->setRange(0, 0.9);
-    m_testSplit->setSingleStep(0.05);
-    m_testSplit->setToolTip(tr("Fraction of all samples kept untouched until the end"));
-    form->addRow(tr("Test part"), m_testSplit);
-
-    auto* early = new QWidget;
-    auto* earlyLayout = new QHBoxLayout(early);
-    earlyLayout->setContentsMargins(0, 0, 0, 0);
-    m_earlyStopping = new QCheckBox(tr("after"));
-    m_earlyStopping->setObjectName("earlyStopping");
-    m_earlyStopping->setToolTip(
-        tr("Stop when the validation loss has not improved for this many epochs, keeping the best weights"));
-    m_patience = new QSpinBox;
-    m_patience->setRange(1, 1000);
-    m_patience->setValue(5);
-    m_patience->setSuffix(tr(" epochs without progress"));
-    earlyLayout->addWidget(m_earlyStopping);
-    earlyLayout->addWidget(m_patience, 1);
-    form->addRow(tr("Stop early"), early);
-
-    m_seed = new QSpinBox;
-    m_seed->setObjectName("seed");
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setValue(static_cast<int>(kDefaultSeed));
-    m_seed->setToolTip(tr("Seeds the initial weights, the split and the shuffling: same seed, same run"));
-    form->addRow(tr("Seed"), m_seed);
-
-    m_device = new QComboBox;
-    m_device->setObjectName("device");
-    for (const std::string& d : availableDevices())
-        m_device->addItem(
-            d == "cpu" ? tr("CPU") : QString::fromStdString(d).toUpper(), QString::fromStdString(d));
-    m_device->setCurrentIndex(m_device->count() > 1 ? 1 : 0);
-    m_device->setToolTip(m_device->count() > 1
-            ? tr("Where the network trains")
-            : tr("LibTorch sees no CUDA GPU here, so training runs on the CPU"));
-    form->addRow(tr("Device"), m_device);
-    return box;
 }
 
 QWidget* TrainingDock::createControls()
@@ -293,19 +119,9 @@ QWidget* TrainingDock::createControls()
             saveSpec(path);
     });
 
-    m_progress = new QProgressBar;
-    m_progress->setObjectName("trainingProgress");
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    layout->addWidget(m_progress);
-    m_progressLabel = new QLabel(tr("Ready."));
-    m_progressLabel->setObjectName("progressLabel");
-    m_progressLabel->setWordWrap(true);
-    layout->addWidget(m_progressLabel);
-    m_statusLabel = new QLabel;
-    m_statusLabel->setObjectName("statusLabel");
-    m_statusLabel->setWordWrap(true);
-    layout->addWidget(m_statusLabel);
+    m_progressPanel = new RunProgressPanel(m_session, box);
+    layout->addWidget(m_progressPanel);
+    connect(m_progressPanel, &RunProgressPanel::message, this, &TrainingDock::message);
 
     m_runList = new RunListPanel(m_session, box);
     layout->addWidget(m_runList);
@@ -323,91 +139,6 @@ QWidget* TrainingDock::createControls()
     return box;
 }
 
-void TrainingDock::showGeneratorOptions()
-{
-    while (m_optionsForm->rowCount() > 0)
-        m_optionsForm->removeRow(0);
-    m_optionEditors.clear();
-    const QString name = m_source->currentData().toString();
-    const bool file = name == kFileSource;
-    // The row with its "File" label: hiding the field alone would leave the label standing.
-    if (auto* form = qobject_cast<QFormLayout*>(m_fileRow->parentWidget()->layout()))
-        form->setRowVisible(m_fileRow, file);
-    m_events->setEnabled(!file);
-    m_dataSeed->setEnabled(!file);
-    auto it = std::find_if(m_generators.begin(), m_generators.end(),
-        [&](const GeneratorInfo& g) { return QString::fromStdString(g.name) == name; });
-    m_optionsBox->setVisible(!file && it != m_generators.end() && !it->options.empty());
-    if (file || it == m_generators.end())
-        return;
-    m_events->setValue(static_cast<int>(std::min<std::int64_t>(it->defaultEvents, m_events->maximum())));
-    m_events->setToolTip(tr("How many samples the generator makes (default %1)").arg(it->defaultEvents));
-    for (const datasets::OptionSpec& o : it->options) {
-        QWidget* editor = nullptr;
-        switch (o.type) {
-        case datasets::OptionType::Int: {
-            auto* spin = new QSpinBox;
-            spin->setRange(
-                static_cast<int>(std::max(o.min, -kIntLimit)), static_cast<int>(std::min(o.max, kIntLimit)));
-            spin->setValue(o.defaultValue.get<int>());
-            editor = spin;
-            break;
-        }
-        case datasets::OptionType::Double: {
-            auto* spin = new QDoubleSpinBox;
-            spin->setDecimals(4);
-            spin->setRange(std::max(o.min, -kIntLimit), std::min(o.max, kIntLimit));
-            spin->setValue(o.defaultValue.get<double>());
-            spin->setSingleStep(std::abs(o.defaultValue.get<double>()) > 0
-                    ? std::abs(o.defaultValue.get<double>()) / 10
-                    : 0.1);
-            editor = spin;
-            break;
-        }
-        case datasets::OptionType::Bool: {
-            auto* check = new QCheckBox;
-            check->setChecked(o.defaultValue.get<bool>());
-            editor = check;
-            break;
-        }
-        case datasets::OptionType::Choice: {
-            auto* combo = new QComboBox;
-            for (const std::string& c : o.choices)
-                combo->addItem(QString::fromStdString(c));
-            combo->setCurrentText(QString::fromStdString(o.defaultValue.get<std::string>()));
-            editor = combo;
-            break;
-        }
-        case datasets::OptionType::Text:
-            editor = new QLineEdit(QString::fromStdString(o.defaultValue.get<std::string>()));
-            break;
-        }
-        const QString optionName = QString::fromStdString(o.name);
-        editor->setObjectName("option_" + optionName);
-        editor->setToolTip(QString::fromStdString(o.help + " [" + o.describeDefault() + "]"));
-        m_optionsForm->addRow(optionName, editor);
-        m_optionEditors[optionName] = editor;
-    }
-}
-
-void TrainingDock::chooseFile()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Train on a Dataset File"), m_filePath, tr("HDF5 files (*.h5 *.hdf5);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    try {
-        DatasetPathsDialog dialog(path, listFileDatasets(path.toStdString()), this);
-        if (!m_filePath.isEmpty() && path == m_filePath)
-            dialog.setPaths(m_featuresPath, m_targetsPath);
-        if (dialog.exec() != QDialog::Accepted)
-            return;
-        setFile(path, dialog.featuresPath(), dialog.targetsPath(), dialog.task());
-    } catch (const Error& e) {
-        showError(QString::fromStdString(e.what()));
-    }
-}
-
 void TrainingDock::suggestGenerator()
 {
     if (mode() == Mode::Gan)
@@ -419,167 +150,88 @@ void TrainingDock::suggestGenerator()
         setMode(Mode::Gan);
         return;
     }
-    for (const GeneratorInfo& g : m_generators) {
-        const QString name = QString::fromStdString(g.name);
-        if (!model.isEmpty() && model.startsWith(name, Qt::CaseInsensitive)) {
-            setGenerator(name);
-            return;
-        }
-    }
+    m_data->suggestFor(model);
 }
 
 void TrainingDock::setGenerator(const QString& name)
 {
-    const int index = m_source->findData(name);
-    if (index >= 0)
-        m_source->setCurrentIndex(index);
+    m_data->setGenerator(name);
 }
 
 QString TrainingDock::generator() const
 {
-    return m_source->currentData().toString();
+    return m_data->generator();
 }
 
 void TrainingDock::setGeneratorOption(const QString& name, const QVariant& value)
 {
-    auto it = m_optionEditors.find(name);
-    if (it == m_optionEditors.end())
-        return;
-    if (auto* spin = qobject_cast<QSpinBox*>(it->second))
-        spin->setValue(value.toInt());
-    else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(it->second))
-        dspin->setValue(value.toDouble());
-    else if (auto* check = qobject_cast<QCheckBox*>(it->second))
-        check->setChecked(value.toBool());
-    else if (auto* combo = qobject_cast<QComboBox*>(it->second))
-        combo->setCurrentText(value.toString());
-    else if (auto* edit = qobject_cast<QLineEdit*>(it->second))
-        edit->setText(value.toString());
+    m_data->setGeneratorOption(name, value);
 }
 
 void TrainingDock::setEvents(int events)
 {
-    m_events->setValue(events);
+    m_data->setEvents(events);
 }
 
 void TrainingDock::setFile(
     const QString& path, const QString& features, const QString& targets, const QString& task)
 {
-    m_filePath = path;
-    m_featuresPath = features;
-    m_targetsPath = targets;
-    m_task = task;
-    m_fileLabel->setText(
-        tr("%1: features '%2', targets '%3'")
-            .arg(QFileInfo(path).fileName(), features, targets.isEmpty() ? tr("none") : targets));
-    m_fileLabel->setToolTip(QDir::toNativeSeparators(path));
-    const int index = m_source->findData(QString(kFileSource));
-    if (m_source->currentIndex() != index) {
-        const QSignalBlocker block(m_source);
-        m_source->setCurrentIndex(index);
-    }
-    showGeneratorOptions();
+    m_data->setFile(path, features, targets, task);
 }
 
 void TrainingDock::setEpochs(int epochs)
 {
-    m_epochs->setValue(epochs);
+    m_config->setEpochs(epochs);
 }
 
 void TrainingDock::setBatchSize(int batchSize)
 {
-    m_batchSize->setValue(batchSize);
+    m_config->setBatchSize(batchSize);
 }
 
 void TrainingDock::setLearningRate(double lr)
 {
-    m_learningRate->setValue(lr);
+    m_config->setLearningRate(lr);
 }
 
 void TrainingDock::setOptimizer(const QString& name)
 {
-    m_optimizer->setCurrentText(name);
+    m_config->setOptimizer(name);
 }
 
 void TrainingDock::setValidationSplit(double fraction)
 {
-    m_validationSplit->setValue(fraction);
+    m_config->setValidationSplit(fraction);
 }
 
 void TrainingDock::setTestSplit(double fraction)
 {
-    m_testSplit->setValue(fraction);
+    m_config->setTestSplit(fraction);
 }
 
 void TrainingDock::setEarlyStopping(bool on, int patience)
 {
-    m_earlyStopping->setChecked(on);
-    m_patience->setValue(patience);
+    m_config->setEarlyStopping(on, patience);
 }
 
 void TrainingDock::setSeed(int seed)
 {
-    m_seed->setValue(seed);
+    m_config->setSeed(seed);
 }
 
 QStringList TrainingDock::devices() const
 {
-    QStringList out;
-    for (int i = 0; i < m_device->count(); ++i)
-        out << m_device->itemData(i).toString();
-    return out;
+    return m_config->devices();
 }
 
 DataSource TrainingDock::dataChoice() const
 {
-    DataSource choice;
-    if (m_source->currentData().toString() == kFileSource) {
-        choice.kind = DataSource::Kind::File;
-        choice.path = m_filePath.toStdString();
-        choice.featuresPath = m_featuresPath.toStdString();
-        choice.targetsPath = m_targetsPath.toStdString();
-        if (!m_task.isEmpty())
-            choice.task = parseTask(m_task.toStdString());
-        return choice;
-    }
-    choice.generator = m_source->currentData().toString().toStdString();
-    choice.events = m_events->value();
-    choice.seed = static_cast<std::uint64_t>(m_dataSeed->value());
-    nlohmann::json options = nlohmann::json::object();
-    for (const auto& [name, editor] : m_optionEditors) {
-        const std::string key = name.toStdString();
-        if (auto* spin = qobject_cast<QSpinBox*>(editor))
-            options[key] = spin->value();
-        else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(editor))
-            options[key] = dspin->value();
-        else if (auto* check = qobject_cast<QCheckBox*>(editor))
-            options[key] = check->isChecked();
-        else if (auto* combo = qobject_cast<QComboBox*>(editor))
-            options[key] = combo->currentText().toStdString();
-        else if (auto* edit = qobject_cast<QLineEdit*>(editor))
-            options[key] = edit->text().toStdString();
-    }
-    choice.options = options;
-    return choice;
+    return m_data->dataChoice();
 }
 
 TrainConfig TrainingDock::trainConfig() const
 {
-    TrainConfig c;
-    c.optimizer.name = m_optimizer->currentText().toStdString();
-    c.optimizer.learningRate = m_learningRate->value();
-    c.batchSize = m_batchSize->value();
-    c.epochs = m_epochs->value();
-    c.validationSplit = m_validationSplit->value();
-    c.testSplit = m_testSplit->value();
-    c.earlyStopping.enabled = m_earlyStopping->isChecked();
-    c.earlyStopping.patience = m_patience->value();
-    if (c.validationSplit <= 0)
-        c.earlyStopping.monitor = "loss";
-    c.seed = static_cast<std::uint64_t>(m_seed->value());
-    c.device = m_device->currentData().toString().toStdString();
-    c.validate();
-    return c;
+    return m_config->trainConfig();
 }
 
 bool TrainingDock::start()
@@ -593,7 +245,7 @@ bool TrainingDock::start()
                       .arg(QString::fromStdString(analysis.issues.front().message)));
         return false;
     }
-    if (m_source->currentData().toString() == kFileSource && m_filePath.isEmpty()) {
+    if (m_data->fileMissing()) {
         showError(tr("Choose a dataset file first, or pick a generator as the source."));
         return false;
     }
@@ -624,8 +276,9 @@ bool TrainingDock::saveSpec(const QString& path)
     }
     try {
         runSpec().save(path.toStdString());
-        emit message(tr("Run spec saved to %1; train it headless with: neurino-batch train --spec %1 --out FOLDER")
-                         .arg(QDir::toNativeSeparators(path)),
+        emit message(
+            tr("Run spec saved to %1; train it headless with: neurino-batch train --spec %1 --out FOLDER")
+                .arg(QDir::toNativeSeparators(path)),
             false);
         return true;
     } catch (const Error& e) {
@@ -636,7 +289,7 @@ bool TrainingDock::saveSpec(const QString& path)
 
 bool TrainingDock::startGan()
 {
-    if (m_source->currentData().toString() == kFileSource && m_filePath.isEmpty()) {
+    if (m_data->fileMissing()) {
         showError(tr("Choose a dataset file of real samples first, or pick a generator as the source."));
         return false;
     }
@@ -675,6 +328,16 @@ void TrainingDock::stop()
     m_session->stop();
 }
 
+QProgressBar* TrainingDock::progressBar() const
+{
+    return m_progressPanel->progressBar();
+}
+
+QLabel* TrainingDock::progressLabel() const
+{
+    return m_progressPanel->progressLabel();
+}
+
 QTableView* TrainingDock::runList() const
 {
     return m_runList->view();
@@ -705,19 +368,11 @@ void TrainingDock::updateButtons()
 {
     const auto state = m_session->state();
     const bool running = m_session->isRunning();
-    const RunRecord* current = m_session->currentRun();
-    if (state == RunScheduler::State::Preparing && current && current->id != m_currentRun) {
-        // A run began (now or after waiting in the queue): the progress is its from here on.
-        m_currentRun = current->id;
-        m_statusLabel->setStyleSheet({});
-        m_progress->setRange(0, 0);
-        m_progressLabel->setText(tr("Preparing %1…").arg(current->name));
-    }
     const int waiting = static_cast<int>(m_session->queue().size());
     m_startButton->setText(running ? tr("Queue") : tr("Start"));
     m_startButton->setToolTip(running
             ? tr("Queue a run with these settings: it starts when the current one ends (%n waiting)", nullptr,
-                  waiting)
+                waiting)
             : mode() == Mode::Gan ? tr("Train the chosen generator against the chosen discriminator")
                                   : tr("Train the model on the canvas with these settings"));
     m_pauseButton->setEnabled(running && state != RunScheduler::State::Stopping);
@@ -726,94 +381,11 @@ void TrainingDock::updateButtons()
             ? tr("Go on training")
             : tr("Hold training after the current batch"));
     m_stopButton->setEnabled(running && state != RunScheduler::State::Stopping);
-    if (state == RunScheduler::State::Paused)
-        m_statusLabel->setText(tr("Paused."));
-    else if (state == RunScheduler::State::Stopping)
-        m_statusLabel->setText(tr("Stopping after the current batch…"));
-}
-
-void TrainingDock::onStarted(int runId, const TrainStart& start)
-{
-    m_start = start;
-    m_clock.start();
-    m_lastRate = 0;
-    const std::int64_t total
-        = static_cast<std::int64_t>(start.epochs - start.firstEpoch + 1) * start.batchesPerEpoch;
-    m_progress->setRange(0, static_cast<int>(std::min<std::int64_t>(total, std::numeric_limits<int>::max())));
-    m_progress->setValue(0);
-    m_progressLabel->setText(
-        tr("Epoch %1 of %2 starting: %3 training and %4 validation samples, %5 parameters")
-            .arg(start.firstEpoch)
-            .arg(start.epochs)
-            .arg(start.trainSamples)
-            .arg(start.validationSamples)
-            .arg(start.parameters));
-    emit message(tr("Run %1 started on %2.").arg(runId).arg(QString::fromStdString(start.device)), false);
-}
-
-void TrainingDock::onBatch(int, const BatchStats& stats)
-{
-    const std::int64_t done
-        = static_cast<std::int64_t>(stats.epoch - m_start.firstEpoch) * stats.batches + stats.batch;
-    m_progress->setValue(static_cast<int>(std::min<std::int64_t>(done, m_progress->maximum())));
-    const double fraction = m_progress->maximum() > 0 ? static_cast<double>(done) / m_progress->maximum() : 0;
-    const double elapsed = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0;
-    const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : NAN;
-    m_lastRate = stats.samplesPerSecond;
-    m_progressLabel->setText(tr("Epoch %1/%2, batch %3/%4 · loss %5 · %6 samples/s · %7 left")
-                                 .arg(stats.epoch)
-                                 .arg(stats.epochs)
-                                 .arg(stats.batch)
-                                 .arg(stats.batches)
-                                 .arg(stats.meanLoss, 0, 'g', 3)
-                                 .arg(std::lround(stats.samplesPerSecond))
-                                 .arg(duration(eta)));
-}
-
-void TrainingDock::onEpoch(int, const EpochStats& stats)
-{
-    const std::int64_t done
-        = static_cast<std::int64_t>(stats.epoch - m_start.firstEpoch + 1) * m_start.batchesPerEpoch;
-    m_progress->setValue(static_cast<int>(std::min<std::int64_t>(done, m_progress->maximum())));
-    QStringList parts;
-    for (const char* name :
-        { "loss", "val_loss", "accuracy", "val_accuracy", "auc", "val_auc", "mae", "val_mae", "d_loss",
-            "g_loss", "energy_chi2_ndf" }) {
-        auto it = stats.metrics.find(name);
-        if (it != stats.metrics.end())
-            parts << QStringLiteral("%1 %2").arg(name).arg(it->second, 0, 'g', 3);
-    }
-    const double elapsed = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0;
-    const double fraction = m_progress->maximum() > 0 ? static_cast<double>(done) / m_progress->maximum() : 0;
-    m_progressLabel->setText(tr("Epoch %1/%2 done: %3 · %4 samples/s · %5 left")
-                                 .arg(stats.epoch)
-                                 .arg(stats.epochs)
-                                 .arg(parts.join(", "))
-                                 .arg(std::lround(stats.samplesPerSecond))
-                                 .arg(duration(fraction > 0 ? elapsed * (1 - fraction) / fraction : NAN)));
-}
-
-void TrainingDock::onFinished(const RunRecord& run)
-{
-    if (run.id != m_currentRun)
-        return; // taken out of the queue
-    m_currentRun = 0;
-    m_progress->setRange(0, std::max(1, m_progress->maximum()));
-    const bool failed = run.summary.reason == StopReason::Failed;
-    if (failed)
-        showError(QString::fromStdString(run.summary.message));
-    else
-        m_statusLabel->setText(tr("%1 %2 in %3.").arg(run.name, RunRegistry::resultText(run), duration(run.summary.seconds)));
-    m_progressLabel->setText(failed ? tr("Failed.") : tr("Finished."));
-    emit message(tr("%1: %2").arg(run.name, RunRegistry::resultText(run)), failed);
 }
 
 void TrainingDock::showError(const QString& text)
 {
-    m_statusLabel->setText(text);
-    m_statusLabel->setStyleSheet("color: #b00020;");
-    m_progressLabel->setText(tr("Not started."));
-    emit message(text, true);
+    m_progressPanel->showError(text);
 }
 
 } // namespace neurino

@@ -1,34 +1,28 @@
 #pragma once
 
-#include "widgets/session/TrainingData.h"
 #include "widgets/session/RunScheduler.h"
 
 #include <QDockWidget>
-#include <QElapsedTimer>
 
-#include <map>
-
-class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
-class QFormLayout;
-class QGroupBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTableView;
 
 namespace neurino {
 
+class DataSourceForm;
 class GanSettings;
 class RunListPanel;
+class RunProgressPanel;
+class TrainConfigForm;
 class GraphModel;
 
-// Trains the model on the canvas: the data (a catalog generator with its options, or an HDF5 file whose
-// datasets the user maps), the split, optimizer, learning rate, batch size, epochs, early stopping, seed
-// and device; Start, Pause/Resume, Stop; progress with samples per second and the time left; and the
-// session's run list with each run's settings and final metrics. In GAN mode it trains a generator against
+// Trains the model on the canvas: the data (DataSourceForm: a catalog generator with its options, or an
+// HDF5 file whose datasets the user maps), the settings (TrainConfigForm: split, optimizer, learning rate,
+// batch size, epochs, early stopping, seed and device); Start, Pause/Resume, Stop; the progress
+// (RunProgressPanel); and the session's run list (RunListPanel). In GAN mode it trains a generator against
 // a discriminator instead (GanSettings), on the same data choices, with the same controls.
 class TrainingDock : public QDockWidget {
     Q_OBJECT
@@ -41,8 +35,10 @@ public:
     void setMode(Mode mode);
     Mode mode() const;
     GanSettings* ganSettings() const { return m_ganSettings; }
+    DataSourceForm* dataForm() const { return m_data; }
+    TrainConfigForm* configForm() const { return m_config; }
 
-    // The form, for tests, screenshots and exercises.
+    // The forms' settings (DataSourceForm, TrainConfigForm), for tests, screenshots and exercises.
     void setGenerator(const QString& name);
     QString generator() const;
     void setGeneratorOption(const QString& name, const QVariant& value);
@@ -81,8 +77,8 @@ public:
     QPushButton* startButton() const { return m_startButton; }
     QPushButton* pauseButton() const { return m_pauseButton; }
     QPushButton* stopButton() const { return m_stopButton; }
-    QProgressBar* progressBar() const { return m_progress; }
-    QLabel* progressLabel() const { return m_progressLabel; }
+    QProgressBar* progressBar() const;
+    QLabel* progressLabel() const;
     QTableView* runList() const;
     RunListPanel* runListPanel() const { return m_runList; }
 
@@ -95,60 +91,25 @@ signals:
 private:
     QWidget* createModeRow();
     bool startGan();
-    QWidget* createDataGroup();
-    QWidget* createTrainingGroup();
     QWidget* createControls();
-    void showGeneratorOptions();
-    void chooseFile();
     void suggestGenerator();
     void queued(int runId);
     void updateButtons();
-    void onStarted(int runId, const TrainStart& start);
-    void onBatch(int runId, const BatchStats& stats);
-    void onEpoch(int runId, const EpochStats& stats);
-    void onFinished(const RunRecord& run);
     void showError(const QString& text);
 
     GraphModel* m_model;
     RunScheduler* m_session;
-    std::vector<GeneratorInfo> m_generators;
 
     QComboBox* m_mode = nullptr;
-    QWidget* m_trainingGroup = nullptr;
+    DataSourceForm* m_data = nullptr;
+    TrainConfigForm* m_config = nullptr;
     GanSettings* m_ganSettings = nullptr;
-    QComboBox* m_source = nullptr;
-    QGroupBox* m_optionsBox = nullptr;
-    QFormLayout* m_optionsForm = nullptr;
-    std::map<QString, QWidget*> m_optionEditors;
-    QSpinBox* m_events = nullptr;
-    QSpinBox* m_dataSeed = nullptr;
-    QWidget* m_fileRow = nullptr;
-    QLabel* m_fileLabel = nullptr;
-    QString m_filePath, m_featuresPath, m_targetsPath, m_task;
-
-    QComboBox* m_optimizer = nullptr;
-    QDoubleSpinBox* m_learningRate = nullptr;
-    QSpinBox* m_batchSize = nullptr;
-    QSpinBox* m_epochs = nullptr;
-    QDoubleSpinBox* m_validationSplit = nullptr;
-    QDoubleSpinBox* m_testSplit = nullptr;
-    QCheckBox* m_earlyStopping = nullptr;
-    QSpinBox* m_patience = nullptr;
-    QSpinBox* m_seed = nullptr;
-    QComboBox* m_device = nullptr;
 
     QPushButton* m_startButton = nullptr;
     QPushButton* m_pauseButton = nullptr;
     QPushButton* m_stopButton = nullptr;
-    QProgressBar* m_progress = nullptr;
-    QLabel* m_progressLabel = nullptr;
-    QLabel* m_statusLabel = nullptr;
+    RunProgressPanel* m_progressPanel = nullptr;
     RunListPanel* m_runList = nullptr;
-    int m_currentRun = 0; // the run the progress shows
-
-    TrainStart m_start;
-    QElapsedTimer m_clock;
-    double m_lastRate = 0;
 };
 
 } // namespace neurino

@@ -1,10 +1,19 @@
 // The workbench window: save and reopen, templates, unsaved changes, autosave and recovery after a crash.
+#include "app/gui/EditorActions.h"
+#include "app/gui/ExerciseWorkspace.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/ModelDocument.h"
+#include "app/gui/TrainingWorkspace.h"
 #include "widgets/editor/GraphEditor.h"
 #include "widgets/editor/GraphModel.h"
-#include "widgets/guide/GuideDock.h"
+#include "widgets/editor/GraphScene.h"
 #include "widgets/editor/LogDock.h"
 #include "widgets/editor/SummaryDock.h"
+#include "widgets/guide/GuideDock.h"
+#include "widgets/session/RunScheduler.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
+#include "widgets/views/charts/RocView.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -13,10 +22,13 @@
 #include "tests/TestMain.h"
 
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -50,6 +62,8 @@ private slots:
     void autosaveRecoveryRestoresUnsavedWork();
     void runningSessionsAreNotOffered();
     void menusExist();
+    void editorActionsEditTheCanvas();
+    void workspacesShowTheirViews();
     void exercisesMenuOpensEveryLesson();
 
 private:
@@ -77,20 +91,22 @@ void TestMainWindow::saveAndReopenGiveTheSameGraph()
     ModelGraph saved;
     {
         MainWindow window(quiet());
-        QVERIFY(window.newFromTemplate("shapes_cnn"));
-        QVERIFY(window.editor()->setParam("conv2d_1", "filters", 8));
-        QVERIFY(window.editor()->renameNode("dense_2", "classifier"));
-        QVERIFY(window.isModified());
-        QVERIFY(window.saveTo(path));
-        QVERIFY(!window.isModified());
-        QCOMPARE(window.filePath(), QFileInfo(path).absoluteFilePath());
-        QCOMPARE(window.recentFiles().value(0), QFileInfo(path).absoluteFilePath());
-        saved = window.model()->graph();
+        ModelDocument* doc = window.document();
+        QVERIFY(doc->newFromTemplate("shapes_cnn"));
+        QVERIFY(doc->editor()->setParam("conv2d_1", "filters", 8));
+        QVERIFY(doc->editor()->renameNode("dense_2", "classifier"));
+        QVERIFY(doc->isModified());
+        QVERIFY(doc->saveTo(path));
+        QVERIFY(!doc->isModified());
+        QCOMPARE(doc->filePath(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(doc->recentFiles().value(0), QFileInfo(path).absoluteFilePath());
+        saved = doc->model()->graph();
     }
     MainWindow reopened(quiet());
-    QVERIFY(reopened.openFile(path));
-    QVERIFY(reopened.model()->graph() == saved);
-    QVERIFY(!reopened.isModified());
+    ModelDocument* reopenedDoc = reopened.document();
+    QVERIFY(reopenedDoc->openFile(path));
+    QVERIFY(reopenedDoc->model()->graph() == saved);
+    QVERIFY(!reopenedDoc->isModified());
     QVERIFY(reopened.windowTitle().startsWith("edited.neurino.json"));
     QVERIFY(reopened.summaryDock()->totalsText().contains(
         QString::fromStdString(formatCount(saved.parameterCount().total()))));
@@ -99,26 +115,28 @@ void TestMainWindow::saveAndReopenGiveTheSameGraph()
 void TestMainWindow::templatesOpenAsNewModels()
 {
     MainWindow window(quiet());
-    QVERIFY(MainWindow::templateNames().contains("calo_gan_generator"));
-    QVERIFY(window.openFile(QString::fromStdString(templatePath("calo_gan_generator"))));
+    ModelDocument* doc = window.document();
+    QVERIFY(ModelDocument::templateNames().contains("calo_gan_generator"));
+    QVERIFY(doc->openFile(QString::fromStdString(templatePath("calo_gan_generator"))));
     // A template is never overwritten: it opens untitled, laid out for the screen, same network.
-    QVERIFY(window.filePath().isEmpty());
-    QVERIFY(!window.isModified());
+    QVERIFY(doc->filePath().isEmpty());
+    QVERIFY(!doc->isModified());
     const ModelGraph reference = loadModel(templatePath("calo_gan_generator"));
-    QCOMPARE(window.model()->graph().nodes().size(), reference.nodes().size());
-    QVERIFY(window.model()->graph().edges() == reference.edges());
-    QCOMPARE(window.model()->analysis().totalParams().total(), std::int64_t(86216));
+    QCOMPARE(doc->model()->graph().nodes().size(), reference.nodes().size());
+    QVERIFY(doc->model()->graph().edges() == reference.edges());
+    QCOMPARE(doc->model()->analysis().totalParams().total(), std::int64_t(86216));
 }
 
 void TestMainWindow::unsavedChangesMarkTheWindow()
 {
     MainWindow window(quiet());
+    ModelDocument* doc = window.document();
     window.show();
-    QVERIFY(window.newFromTemplate("xor_mlp"));
+    QVERIFY(doc->newFromTemplate("xor_mlp"));
     QVERIFY(!window.isWindowModified());
-    window.editor()->addLayer("Dropout", QPointF(400, 0));
+    doc->editor()->addLayer("Dropout", QPointF(400, 0));
     QVERIFY(window.isWindowModified());
-    window.editor()->undoStack()->undo();
+    doc->editor()->undoStack()->undo();
     QVERIFY(!window.isWindowModified());
 }
 
@@ -130,10 +148,11 @@ void TestMainWindow::badFileSaysWhatIsWrong()
     file.write(R"({"format": "neurino-model", "version": 1, "nodes": [{"id": "a", "kind": "Dens"}]})");
     file.close();
     MainWindow window(quiet());
-    const ModelGraph before = window.model()->graph();
+    ModelDocument* doc = window.document();
+    const ModelGraph before = doc->model()->graph();
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(".*Dens.*"));
-    QVERIFY(!window.openFile(path));
-    QVERIFY(window.model()->graph() == before);
+    QVERIFY(!doc->openFile(path));
+    QVERIFY(doc->model()->graph() == before);
     QVERIFY(window.logDock()->text().contains("broken.neurino.json"));
     QVERIFY(window.logDock()->text().contains("Dense")); // "did you mean"
 }
@@ -145,45 +164,47 @@ void TestMainWindow::autosaveRecoveryRestoresUnsavedWork()
     QString autosaveFile;
     {
         auto window = std::make_unique<MainWindow>(quiet());
-        QVERIFY(window->newFromTemplate("shapes_dense"));
-        QVERIFY(window->saveTo(path));
-        window->editor()->setParam("dense_1", "units", 256);
-        window->editor()->addLayer("Dropout", QPointF(500, 200));
-        unsaved = window->model()->graph();
-        window->autosaveNow();
-        autosaveFile = window->autosave()->filePath();
+        ModelDocument* doc = window->document();
+        QVERIFY(doc->newFromTemplate("shapes_dense"));
+        QVERIFY(doc->saveTo(path));
+        doc->editor()->setParam("dense_1", "units", 256);
+        doc->editor()->addLayer("Dropout", QPointF(500, 200));
+        unsaved = doc->model()->graph();
+        doc->autosaveNow();
+        autosaveFile = doc->autosave()->filePath();
         QVERIFY(QFile::exists(autosaveFile));
         // A running session's copy is never offered to another window.
         MainWindow other(quiet());
-        QVERIFY(other.recoverableAutosaves().isEmpty());
+        QVERIFY(other.document()->recoverableAutosaves().isEmpty());
         // The process dies: no clean-up runs, the lock goes with it.
-        window->autosave()->abandon();
+        doc->autosave()->abandon();
     }
     QVERIFY(QFile::exists(autosaveFile));
 
     MainWindow next(quiet());
-    const auto entries = next.recoverableAutosaves();
+    ModelDocument* nextDoc = next.document();
+    const auto entries = nextDoc->recoverableAutosaves();
     QCOMPARE(entries.size(), 1);
     QCOMPARE(entries.front().originalFile, QFileInfo(path).absoluteFilePath());
-    QVERIFY(next.recover(entries.front()));
-    QVERIFY(next.model()->graph() == unsaved);
-    QVERIFY(next.isModified());
-    QCOMPARE(next.filePath(), QFileInfo(path).absoluteFilePath());
+    QVERIFY(nextDoc->recover(entries.front()));
+    QVERIFY(nextDoc->model()->graph() == unsaved);
+    QVERIFY(nextDoc->isModified());
+    QCOMPARE(nextDoc->filePath(), QFileInfo(path).absoluteFilePath());
     QVERIFY(!QFile::exists(autosaveFile));
-    QVERIFY(next.recoverableAutosaves().isEmpty());
+    QVERIFY(nextDoc->recoverableAutosaves().isEmpty());
 
     // Saving the recovered work makes it a normal, clean document again.
-    QVERIFY(next.save());
+    QVERIFY(nextDoc->save());
     QVERIFY(loadModel(path.toStdString()) == unsaved);
 }
 
 void TestMainWindow::runningSessionsAreNotOffered()
 {
     MainWindow first(quiet());
-    first.editor()->addLayer("Dense", QPointF(0, 0));
-    first.autosaveNow();
+    first.document()->editor()->addLayer("Dense", QPointF(0, 0));
+    first.document()->autosaveNow();
     MainWindow second(quiet());
-    QVERIFY(second.recoverableAutosaves().isEmpty());
+    QVERIFY(second.document()->recoverableAutosaves().isEmpty());
 }
 
 void TestMainWindow::menusExist()
@@ -193,31 +214,67 @@ void TestMainWindow::menusExist()
     for (QAction* action : window.menuBar()->actions())
         titles << action->text().remove('&');
     QCOMPARE(titles, (QStringList { "File", "Edit", "View", "Model", "Train", "Exercises", "Help" }));
-    QVERIFY(!window.trainMenu()->actions().isEmpty());
-    QVERIFY(!window.exercisesMenu()->actions().isEmpty());
+    for (QAction* action : window.menuBar()->actions())
+        QVERIFY2(!action->menu()->actions().isEmpty(), qPrintable(action->text()));
+}
+
+void TestMainWindow::editorActionsEditTheCanvas()
+{
+    MainWindow window(quiet());
+    ModelDocument* doc = window.document();
+    QVERIFY(doc->newFromTemplate("xor_mlp"));
+    const ModelGraph before = doc->model()->graph();
+    QStringList ids;
+    for (const Node& node : before.nodes())
+        ids << QString::fromStdString(node.id);
+    window.scene()->selectNodes(ids);
+    EditorActions* actions = window.editorActions();
+    QVERIFY(actions->deleteAction()->isEnabled());
+    actions->deleteAction()->trigger();
+    QVERIFY(doc->model()->graph().nodes().empty());
+    QVERIFY(doc->isModified());
+    actions->undoAction()->trigger();
+    QVERIFY(doc->model()->graph() == before);
+    QVERIFY(!doc->isModified());
+}
+
+void TestMainWindow::workspacesShowTheirViews()
+{
+    MainWindow window(quiet());
+    window.show();
+    TrainingWorkspace* training = window.trainingWorkspace();
+    ExerciseWorkspace* exercises = window.exerciseWorkspace();
+    QVERIFY(exercises->padMapDock()->isHidden());
+    exercises->showView("pad_map");
+    QVERIFY(exercises->padMapDock()->isVisible());
+    exercises->showView("roc");
+    QVERIFY(training->areaDock()->isVisible());
+    QCOMPARE(training->area()->currentWidget(), static_cast<QWidget*>(training->area()->roc()));
+    training->showTraining();
+    QVERIFY(training->dock()->isVisible());
+    QVERIFY(training->dock()->runList()->model() == &training->scheduler()->registry());
 }
 
 void TestMainWindow::exercisesMenuOpensEveryLesson()
 {
     MainWindow window(quiet());
     window.show();
-    QVERIFY(window.guideDock()->isHidden());
+    QVERIFY(window.exerciseWorkspace()->dock()->isHidden());
     const auto& catalog = exercises::ExerciseCatalog::instance();
     for (const std::string& id : catalog.ids()) {
         const auto& exercise = catalog.exercise(id);
-        QAction* action
-            = window.exercisesMenu()->findChild<QAction*>(QString::fromStdString("exercise_" + id));
+        QAction* action = window.menuBar()->findChild<QAction*>(QString::fromStdString("exercise_" + id));
         QVERIFY2(action, id.c_str());
         QVERIFY(action->text().contains(QString::fromStdString(exercise.title)));
         action->trigger();
-        QCOMPARE(window.guideDock()->exerciseId(), QString::fromStdString(id));
-        QVERIFY(window.guideDock()->isVisible());
+        QCOMPARE(window.exerciseWorkspace()->dock()->exerciseId(), QString::fromStdString(id));
+        QVERIFY(window.exerciseWorkspace()->dock()->isVisible());
         // The lesson's starting model is on the canvas, as a new model that never overwrites the lesson's
         // file.
         for (const auto& ref : exercise.models) {
             if (ref.role == "start") {
-                QCOMPARE(window.model()->graph().name(), loadModel(ref.path(id)).name());
-                QVERIFY(window.filePath().isEmpty());
+                QCOMPARE(window.document()->model()->graph().name(), loadModel(ref.path(id)).name());
+                QVERIFY(window.document()->filePath().isEmpty());
             }
         }
     }

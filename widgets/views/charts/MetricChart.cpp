@@ -30,19 +30,10 @@ namespace {
 // Run colours, distinct for the colour-blind as far as eight go (Okabe and Ito's palette).
 const QColor kRunColors[] = { QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115),
     QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233), QColor(0, 0, 0), QColor(240, 228, 66) };
-// Room above and below the data on a linear axis, as a fraction of its span.
-constexpr double kMargin = 0.06;
 // The per-batch curve is drawn with at most this many points: beyond it, each of kMaxBatchPoints / 2
 // buckets of consecutive batches is drawn as its lowest and highest point, which keeps the envelope a
 // student sees on a chart a thousand pixels wide and a 100,000-batch run as quick to draw as a short one.
 constexpr int kMaxBatchPoints = 2000;
-
-QString title(const QString& metric)
-{
-    if (metric.isEmpty())
-        return metric;
-    return metric.left(1).toUpper() + metric.mid(1);
-}
 
 // The points to draw for `points` under `keep`: all of them when few, else each bucket's lowest and highest
 // in their order along x.
@@ -217,17 +208,6 @@ void MetricChart::flushBatches()
         updateAxes();
 }
 
-void MetricChart::Extent::add(double x, double y)
-{
-    if (!std::isfinite(x) || !std::isfinite(y))
-        return;
-    maxX = std::max(maxX, x);
-    low = std::min(low, y);
-    high = std::max(high, y);
-    if (y > 0)
-        lowPositive = std::min(lowPositive, y);
-}
-
 void MetricChart::setMetric(const QString& metric)
 {
     if (metric.isEmpty())
@@ -346,19 +326,6 @@ bool MetricChart::exportPng(const QString& path, QString* error) const
     return ChartExport::savePng(m_view, path, error);
 }
 
-QPointF MetricChart::xRange() const
-{
-    return { m_xAxis->min(), m_xAxis->max() };
-}
-
-QPointF MetricChart::yRange() const
-{
-    if (auto* log = qobject_cast<QLogValueAxis*>(m_yAxis))
-        return { log->min(), log->max() };
-    auto* linear = static_cast<QValueAxis*>(m_yAxis);
-    return { linear->min(), linear->max() };
-}
-
 void MetricChart::createSeries(Run& run)
 {
     run.train = new QLineSeries(this);
@@ -458,90 +425,6 @@ void MetricChart::updateMetricList()
     }
     if (added)
         emit metricsChanged();
-}
-
-void MetricChart::updateAxes()
-{
-    double maxX = 1;
-    double low = std::numeric_limits<double>::infinity();
-    double high = -low;
-    for (const auto& [id, run] : m_runs) {
-        for (QLineSeries* s : { run.train, run.validation }) {
-            if (!s->isVisible())
-                continue;
-            for (const QPointF& p : s->points()) {
-                maxX = std::max(maxX, p.x());
-                low = std::min(low, p.y());
-                high = std::max(high, p.y());
-            }
-        }
-        // The per-batch extent is kept as batches arrive: its series may be thinned, and scanning every
-        // batch on every update would make a long run ever slower to follow.
-        if (run.batch->isVisible() && run.batch->count() > 0) {
-            const Extent& e = run.batchExtent;
-            maxX = std::max(maxX, e.maxX);
-            low = std::min(low, m_log ? e.lowPositive : e.low);
-            high = std::max(high, e.high);
-        }
-        maxX = std::max(maxX, static_cast<double>(run.epochs.size()));
-    }
-    maxX = std::ceil(maxX);
-    m_xAxis->setRange(0, maxX);
-    m_xAxis->setTickType(QValueAxis::TicksDynamic);
-    m_xAxis->setTickAnchor(0);
-    m_xAxis->setTickInterval(niceStep(maxX, 10));
-    m_xAxis->setLabelFormat("%d");
-    if (!std::isfinite(low)) {
-        low = m_log ? 0.01 : 0;
-        high = 1;
-    }
-    if (m_log) {
-        auto* axis = static_cast<QLogValueAxis*>(m_yAxis);
-        const double lo = std::pow(10.0, std::floor(std::log10(low)));
-        double hi = std::pow(10.0, std::ceil(std::log10(high)));
-        if (hi <= lo)
-            hi = lo * 10;
-        axis->setRange(lo, hi);
-    } else {
-        auto* axis = static_cast<QValueAxis*>(m_yAxis);
-        double span = high - low;
-        if (span <= 0)
-            span = std::max(std::abs(high), 1.0) * 0.1;
-        double lo = low - kMargin * span;
-        // Losses, accuracies and AUCs are never negative: do not show room below zero.
-        if (low >= 0 && lo < 0)
-            lo = 0;
-        axis->setRange(lo, high + kMargin * span);
-        axis->applyNiceNumbers();
-    }
-    m_yAxis->setTitleText(m_metric);
-    m_chart->setTitle(
-        tr("%1 per epoch: solid training, dashed validation, thin per batch (smoothed), dot the best epoch")
-            .arg(title(m_metric)));
-}
-
-void MetricChart::replaceValueAxis()
-{
-    if (m_yAxis) {
-        for (QAbstractSeries* s : m_chart->series())
-            s->detachAxis(m_yAxis);
-        m_chart->removeAxis(m_yAxis);
-        delete m_yAxis;
-    }
-    if (m_log) {
-        auto* axis = new QLogValueAxis(this);
-        axis->setBase(10);
-        axis->setLabelFormat("%g");
-        axis->setMinorTickCount(8);
-        m_yAxis = axis;
-    } else {
-        auto* axis = new QValueAxis(this);
-        axis->setLabelFormat("%.3g");
-        m_yAxis = axis;
-    }
-    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
-    for (QAbstractSeries* s : m_chart->series())
-        s->attachAxis(m_yAxis);
 }
 
 bool MetricChart::plottable(double value) const

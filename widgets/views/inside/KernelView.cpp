@@ -68,7 +68,6 @@ protected:
     {
         QPainter p(this);
         const KernelSet* k = m_owner->current();
-        const QColor text = palette().color(QPalette::Text);
         if (!k) {
             p.setPen(palette().color(QPalette::PlaceholderText));
             p.drawText(rect().adjusted(20, 0, -20, 0), Qt::AlignCenter | Qt::TextWordWrap,
@@ -76,78 +75,115 @@ protected:
                    "or ConvTranspose2D layers trains, after its first epoch."));
             return;
         }
-        const bool full = !m_owner->averaged() && k->inChannels > 1;
-        int rows = 0, columns = 0;
-        layout(*k, rows, columns);
-        const int across = (width() - kLeftRoom - kBarRoom) / columns;
-        const int down = height() - kTopRoom - 10;
-        // One tile per filter: each numbered above it when there is room.
-        const bool numbered = !full && std::min(across, down / rows - kNumberRoom) >= 22;
-        const int cell = std::max(3, std::min(across, down / rows - (numbered ? kNumberRoom : 0)));
-        const int pitch = cell + (numbered ? kNumberRoom : 0); // from one row of tiles to the next
-        const int gap = cell >= 20 ? 2 * kGap : (cell >= 8 ? kGap : (cell >= 5 ? 1 : 0));
-        const int tile = cell - gap;
-        const int firstRow = kTopRoom + (numbered ? kNumberRoom : 0);
+        const Tiling t = tiling(*k);
         const float scale = std::max(k->maxAbs(), 1e-12f);
-        const std::vector<float> averagedValues = full ? std::vector<float>() : k->averagedOverInputs();
-
-        for (int t = 0; t < (full ? rows * columns : k->outChannels); ++t) {
-            const int r = t / columns, c = t % columns;
-            QImage image(k->width, k->height, QImage::Format_RGB32);
-            for (int y = 0; y < k->height; ++y) {
-                for (int x = 0; x < k->width; ++x) {
-                    const float v = full
-                        ? k->at(r, c, y, x)
-                        : averagedValues[static_cast<std::size_t>(t) * k->tileSize() + y * k->width + x];
-                    image.setPixel(x, y, ColorScale::diverging(v / scale).rgb());
-                }
-            }
-            const int top = full ? kTopRoom + r * cell : firstRow + r * pitch;
-            p.drawImage(QRect(kLeftRoom + c * cell, top, tile, tile), image);
-        }
-        const QRect grid(kLeftRoom, kTopRoom, columns * cell - gap, full ? rows * cell - gap : rows * pitch);
-        p.setPen(text);
-        QFont small = font();
-        small.setPointSizeF(std::max(6.0, font().pointSizeF() - 1));
-        p.setFont(small);
-        if (full) {
-            const int rowStep = labelStep(rows, cell, 14);
-            for (int r = 0; r < rows; r += rowStep)
-                p.drawText(QRect(0, kTopRoom + r * cell - 8 + tile / 2, kLeftRoom - 6, 16),
-                    Qt::AlignRight | Qt::AlignVCenter, QString::number(r));
-            const int columnStep = labelStep(columns, cell, 22);
-            for (int c = 0; c < columns; c += columnStep)
-                p.drawText(QRect(kLeftRoom + c * cell + tile / 2 - 15, kTopRoom - 18, 30, 16),
-                    Qt::AlignCenter, QString::number(c));
-            p.setFont(font());
-            p.drawText(QRect(kLeftRoom, 0, std::max(grid.width(), 200), 18), Qt::AlignLeft | Qt::AlignVCenter,
-                tr("input channel →"));
-            p.save();
-            p.translate(12, kTopRoom + grid.height() / 2);
-            p.rotate(-90);
-            p.drawText(QRect(-150, -8, 300, 18), Qt::AlignCenter, tr("← output channel (filter)"));
-            p.restore();
-        } else {
-            p.setFont(font());
-            p.drawText(QRect(kLeftRoom, 4, std::max(grid.width(), 400), 18), Qt::AlignLeft | Qt::AlignVCenter,
-                k->inChannels > 1
-                    ? tr("one tile per filter, its %1 input channels averaged").arg(k->inChannels)
-                    : tr("one tile per filter (left to right, top to bottom)"));
-            if (numbered) {
-                p.setFont(small);
-                for (int t = 0; t < k->outChannels; ++t)
-                    p.drawText(QRect(kLeftRoom + (t % columns) * cell,
-                                   firstRow + (t / columns) * pitch - kNumberRoom, tile, kNumberRoom),
-                        Qt::AlignLeft | Qt::AlignVCenter, tr("filter %1").arg(t));
-                p.setFont(font());
-            }
-        }
+        drawTiles(p, *k, t, scale);
+        const QRect grid(kLeftRoom, kTopRoom, t.columns * t.cell - t.gap,
+            t.full ? t.rows * t.cell - t.gap : t.rows * t.pitch);
+        p.setPen(palette().color(QPalette::Text));
+        if (t.full)
+            drawChannelLabels(p, t, grid);
+        else
+            drawFilterLabels(p, *k, t, grid);
         const int barHeight = std::clamp(grid.height(), 120, 260);
         ColorScale::drawBar(p, QRect(grid.right() + 30, kTopRoom + 30, 16, barHeight), -scale, scale, true,
-            tr("weight"), text);
+            tr("weight"), palette().color(QPalette::Text));
     }
 
 private:
+    // Where the tiles go: every (output, input) channel pair, or one averaged tile per filter.
+    struct Tiling {
+        bool full = false;
+        bool numbered = false; // each filter's number above its tile
+        int rows = 0, columns = 0;
+        int cell = 0; // a tile with its gap
+        int pitch = 0; // from one row of tiles to the next
+        int gap = 0;
+        int tile = 0;
+        int firstRow = 0;
+    };
+
+    Tiling tiling(const KernelSet& k) const
+    {
+        Tiling t;
+        t.full = !m_owner->averaged() && k.inChannels > 1;
+        layout(k, t.rows, t.columns);
+        const int across = (width() - kLeftRoom - kBarRoom) / t.columns;
+        const int down = height() - kTopRoom - 10;
+        t.numbered = !t.full && std::min(across, down / t.rows - kNumberRoom) >= 22;
+        t.cell = std::max(3, std::min(across, down / t.rows - (t.numbered ? kNumberRoom : 0)));
+        t.pitch = t.cell + (t.numbered ? kNumberRoom : 0);
+        t.gap = t.cell >= 20 ? 2 * kGap : (t.cell >= 8 ? kGap : (t.cell >= 5 ? 1 : 0));
+        t.tile = t.cell - t.gap;
+        t.firstRow = kTopRoom + (t.numbered ? kNumberRoom : 0);
+        return t;
+    }
+
+    void drawTiles(QPainter& p, const KernelSet& k, const Tiling& t, float scale) const
+    {
+        const std::vector<float> averagedValues = t.full ? std::vector<float>() : k.averagedOverInputs();
+        for (int i = 0; i < (t.full ? t.rows * t.columns : k.outChannels); ++i) {
+            const int r = i / t.columns, c = i % t.columns;
+            QImage image(k.width, k.height, QImage::Format_RGB32);
+            for (int y = 0; y < k.height; ++y) {
+                for (int x = 0; x < k.width; ++x) {
+                    const float v = t.full
+                        ? k.at(r, c, y, x)
+                        : averagedValues[static_cast<std::size_t>(i) * k.tileSize() + y * k.width + x];
+                    image.setPixel(x, y, ColorScale::diverging(v / scale).rgb());
+                }
+            }
+            const int top = t.full ? kTopRoom + r * t.cell : t.firstRow + r * t.pitch;
+            p.drawImage(QRect(kLeftRoom + c * t.cell, top, t.tile, t.tile), image);
+        }
+    }
+
+    QFont smallFont() const
+    {
+        QFont small = font();
+        small.setPointSizeF(std::max(6.0, font().pointSizeF() - 1));
+        return small;
+    }
+
+    // Input channels across the top, output channels (filters) down the left side.
+    void drawChannelLabels(QPainter& p, const Tiling& t, const QRect& grid) const
+    {
+        p.setFont(smallFont());
+        const int rowStep = labelStep(t.rows, t.cell, 14);
+        for (int r = 0; r < t.rows; r += rowStep)
+            p.drawText(QRect(0, kTopRoom + r * t.cell - 8 + t.tile / 2, kLeftRoom - 6, 16),
+                Qt::AlignRight | Qt::AlignVCenter, QString::number(r));
+        const int columnStep = labelStep(t.columns, t.cell, 22);
+        for (int c = 0; c < t.columns; c += columnStep)
+            p.drawText(QRect(kLeftRoom + c * t.cell + t.tile / 2 - 15, kTopRoom - 18, 30, 16),
+                Qt::AlignCenter, QString::number(c));
+        p.setFont(font());
+        p.drawText(QRect(kLeftRoom, 0, std::max(grid.width(), 200), 18), Qt::AlignLeft | Qt::AlignVCenter,
+            tr("input channel →"));
+        p.save();
+        p.translate(12, kTopRoom + grid.height() / 2);
+        p.rotate(-90);
+        p.drawText(QRect(-150, -8, 300, 18), Qt::AlignCenter, tr("← output channel (filter)"));
+        p.restore();
+    }
+
+    void drawFilterLabels(QPainter& p, const KernelSet& k, const Tiling& t, const QRect& grid) const
+    {
+        p.setFont(font());
+        p.drawText(QRect(kLeftRoom, 4, std::max(grid.width(), 400), 18), Qt::AlignLeft | Qt::AlignVCenter,
+            k.inChannels > 1 ? tr("one tile per filter, its %1 input channels averaged").arg(k.inChannels)
+                             : tr("one tile per filter (left to right, top to bottom)"));
+        if (!t.numbered)
+            return;
+        p.setFont(smallFont());
+        for (int i = 0; i < k.outChannels; ++i) {
+            const int top = t.firstRow + (i / t.columns) * t.pitch - kNumberRoom;
+            p.drawText(QRect(kLeftRoom + (i % t.columns) * t.cell, top, t.tile, kNumberRoom),
+                Qt::AlignLeft | Qt::AlignVCenter, tr("filter %1").arg(i));
+        }
+        p.setFont(font());
+    }
+
     KernelView* m_owner;
 };
 

@@ -235,8 +235,15 @@ void PadMapView::paintEvent(QPaintEvent*)
         return;
     }
 
+    paintPlane(painter, g);
+    paintAxes(painter, g);
+    paintLegend(painter, g);
+}
+
+// The pads in their class colours, with a dot where the network and the eye-scan disagree.
+void PadMapView::paintPlane(QPainter& painter, const Geometry& g) const
+{
     const std::vector<int>& classes = shownClasses();
-    const bool mark = m_markDisagreements && m_map.hasPrediction();
     const double dot = std::max(3.0, g.cell * 0.7);
     for (int r = 0; r < m_map.rows; ++r) {
         for (int p = 0; p < m_map.pads; ++p) {
@@ -245,7 +252,7 @@ void PadMapView::paintEvent(QPaintEvent*)
             painter.fillRect(cell, classColor(i < classes.size() ? classes[i] : PadMap::kNoClass));
         }
     }
-    if (mark) {
+    if (m_markDisagreements && m_map.hasPrediction()) {
         painter.setRenderHint(QPainter::Antialiasing);
         painter.setPen(QPen(Qt::white, 0.6));
         painter.setBrush(kMarkColor);
@@ -260,8 +267,11 @@ void PadMapView::paintEvent(QPaintEvent*)
     painter.setPen(palette().color(QPalette::Mid));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(g.plane);
+}
 
-    // Axes: rows down the left side, pads along the bottom.
+// Rows down the left side, pads along the bottom.
+void PadMapView::paintAxes(QPainter& painter, const Geometry& g) const
+{
     painter.setPen(palette().color(QPalette::Text));
     QFont small = font();
     small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
@@ -275,8 +285,11 @@ void PadMapView::paintEvent(QPaintEvent*)
     for (int p = 0; p < m_map.pads; p += padStep)
         painter.drawText(QRectF(g.plane.left() + p * g.cell - 20, g.plane.bottom() + 2, 40, kAxisBottom - 2),
             Qt::AlignHCenter | Qt::AlignTop, QString::number(p));
+}
 
-    // Legend: the classes with their counts in the chosen colouring, then the marks.
+// The classes with their counts in the chosen colouring, then the marks.
+void PadMapView::paintLegend(QPainter& painter, const Geometry& g) const
+{
     QFont bold = font();
     bold.setBold(true);
     painter.setFont(bold);
@@ -304,7 +317,7 @@ void PadMapView::paintEvent(QPaintEvent*)
             (m_mode == Mode::EyeScan ? tr("not scanned  %1") : tr("no class yet  %1")).arg(without));
         y += lineHeight;
     }
-    if (mark) {
+    if (m_markDisagreements && m_map.hasPrediction()) {
         y += 6;
         painter.setRenderHint(QPainter::Antialiasing);
         painter.setPen(Qt::NoPen);

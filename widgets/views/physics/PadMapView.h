@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QPainter;
 
 namespace neurino {
 
@@ -60,6 +61,9 @@ private:
         double cell = 0;
     };
     Geometry geometry() const;
+    void paintPlane(QPainter& painter, const Geometry& g) const;
+    void paintAxes(QPainter& painter, const Geometry& g) const;
+    void paintLegend(QPainter& painter, const Geometry& g) const;
     QString className(int classIndex) const;
     void updateSummary();
 

@@ -112,8 +112,9 @@ QImage ShowerImagePanel::render(const ImageData& image) const
         auto* line = reinterpret_cast<QRgb*>(out.scanLine(r));
         for (int c = 0; c < image.columns; ++c) {
             const double v = image.at(r, c);
-            line[c] = v > 0 && m_high > 0 ? ColorScale::sequential((std::log10(std::max(v, m_low)) - logLow) / span).rgb()
-                                          : qRgb(255, 255, 255);
+            line[c] = v > 0 && m_high > 0
+                ? ColorScale::sequential((std::log10(std::max(v, m_low)) - logLow) / span).rgb()
+                : qRgb(255, 255, 255);
         }
     }
     return out;
@@ -122,7 +123,6 @@ QImage ShowerImagePanel::render(const ImageData& image) const
 void ShowerImagePanel::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
-    const QColor text = palette().color(QPalette::Text);
     if (imageCount() == 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect().adjusted(20, 0, -20, 0), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
@@ -131,43 +131,59 @@ void ShowerImagePanel::paintEvent(QPaintEvent*)
     const auto shown
         = std::find_if(m_groups.begin(), m_groups.end(), [](const Group& g) { return !g.images.empty(); });
     const ImageData& first = shown->images.front();
-    const int cellsWide = std::max(1, first.columns);
-    const int cellsHigh = std::max(1, first.rows);
-    const int groupCount = static_cast<int>(m_groups.size());
+    const QSize cells(std::max(1, first.columns), std::max(1, first.rows));
+    const double scale = cellScale(cells);
+    const double top = kMargin + kTitleHeight;
+    double right = kMargin;
+    const double bottom = drawGroups(p, QSizeF(cells.width() * scale, cells.height() * scale), right);
+    if (!m_note.isEmpty()) {
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(QRectF(kMargin, bottom + 2, this->width() - 2 * kMargin, kNoteHeight),
+            Qt::AlignLeft | Qt::AlignVCenter, m_note);
+    }
+    const int barTop = static_cast<int>(top);
+    const int barHeight = std::max(90, static_cast<int>(bottom - top) - 24);
+    drawColorBar(p, QRect(static_cast<int>(right - kGroupGap + kBarGap), barTop, kBarRoom, barHeight));
+}
 
-    // One cell size for every image: the largest that fits both ways.
-    double fixedWidth = (groupCount - 1) * kGroupGap;
+// One cell size for every image: the largest that fits both ways.
+double ShowerImagePanel::cellScale(const QSize& cells) const
+{
+    double fixedWidth = (static_cast<int>(m_groups.size()) - 1) * kGroupGap;
     double cellColumns = 0;
     double scale = std::numeric_limits<double>::max();
     const double height = this->height() - 2 * kMargin - kTitleHeight - (m_note.isEmpty() ? 0 : kNoteHeight);
     for (const Group& g : m_groups) {
         fixedWidth += (gridColumns(g) - 1) * kImageGap;
-        cellColumns += gridColumns(g) * cellsWide;
+        cellColumns += gridColumns(g) * cells.width();
         const int rows = gridRows(g);
         if (rows > 0)
-            scale = std::min(scale, (height - (rows - 1) * kImageGap) / (rows * cellsHigh));
+            scale = std::min(scale, (height - (rows - 1) * kImageGap) / (rows * cells.height()));
     }
     const double width = this->width() - 2 * kMargin - kBarRoom - kBarGap;
-    scale = std::max(0.5, std::min(scale, (width - fixedWidth) / std::max(1.0, cellColumns)));
-    const double imageWidth = cellsWide * scale;
-    const double imageHeight = cellsHigh * scale;
+    return std::max(0.5, std::min(scale, (width - fixedWidth) / std::max(1.0, cellColumns)));
+}
 
-    double x = kMargin;
+// Each group's title and its grid of images, left to right from `x`, which ends past the last group;
+// returns the bottom of the lowest image.
+double ShowerImagePanel::drawGroups(QPainter& p, const QSizeF& imageSize, double& x) const
+{
     const double top = kMargin + kTitleHeight;
     double bottom = top;
     QFont bold = font();
     bold.setBold(true);
     for (const Group& g : m_groups) {
         const int columns = gridColumns(g);
-        const double groupWidth = columns * imageWidth + (columns - 1) * kImageGap;
+        const double groupWidth = columns * imageSize.width() + (columns - 1) * kImageGap;
         p.setFont(bold);
-        p.setPen(text);
+        p.setPen(palette().color(QPalette::Text));
         p.drawText(QRectF(x, kMargin, std::max(groupWidth, 60.0), kTitleHeight - 2),
             Qt::AlignLeft | Qt::AlignVCenter, g.title);
         p.setFont(font());
         for (int i = 0; i < static_cast<int>(g.images.size()); ++i) {
-            const QRectF cell(x + (i % columns) * (imageWidth + kImageGap),
-                top + (i / columns) * (imageHeight + kImageGap), imageWidth, imageHeight);
+            const QPointF corner(x + (i % columns) * (imageSize.width() + kImageGap),
+                top + (i / columns) * (imageSize.height() + kImageGap));
+            const QRectF cell(corner, imageSize);
             p.drawImage(cell, render(g.images[i]));
             p.setPen(QPen(QColor(160, 160, 160), 0));
             p.drawRect(cell);
@@ -175,14 +191,7 @@ void ShowerImagePanel::paintEvent(QPaintEvent*)
         }
         x += groupWidth + kGroupGap;
     }
-    if (!m_note.isEmpty()) {
-        p.setPen(text);
-        p.drawText(QRectF(kMargin, bottom + 2, this->width() - 2 * kMargin, kNoteHeight),
-            Qt::AlignLeft | Qt::AlignVCenter, m_note);
-    }
-    const int barTop = static_cast<int>(top);
-    const int barHeight = std::max(90, static_cast<int>(bottom - top) - 24);
-    drawColorBar(p, QRect(static_cast<int>(x - kGroupGap + kBarGap), barTop, kBarRoom, barHeight));
+    return bottom;
 }
 
 void ShowerImagePanel::drawColorBar(QPainter& p, const QRect& area) const

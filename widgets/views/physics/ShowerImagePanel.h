@@ -48,6 +48,8 @@ protected:
 private:
     QImage render(const ImageData& image) const;
     void drawColorBar(QPainter& p, const QRect& area) const;
+    double cellScale(const QSize& cells) const;
+    double drawGroups(QPainter& p, const QSizeF& imageSize, double& x) const;
 
     std::vector<Group> m_groups;
     QString m_placeholder;

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <map>
+
+namespace neurino {
+
+class ConfusionMatrixView;
+class ExerciseRunner;
+class MetricChart;
+class PadMapView;
+class RocView;
+
+// The views beside the guide that a lesson's steps feed; any may be null.
+struct GuideViews {
+    MetricChart* curves = nullptr; // training curves of every step
+    PadMapView* padMap = nullptr; // the TPC lesson's read-out plane
+    RocView* roc = nullptr; // a curve for every binary classifier judged
+    ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
+};
+
+// Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC
+// curve per classifier judged (a step run again replaces its own), the latest confusion matrix, and the
+// TPC pad map.
+class LessonViewFeed : public QObject {
+    Q_OBJECT
+
+public:
+    explicit LessonViewFeed(ExerciseRunner* runner, QObject* parent = nullptr);
+
+    void setViews(const GuideViews& views) { m_views = views; }
+    // A lesson was opened: the previous lesson's pad map and ROC curves go.
+    void clear();
+
+private:
+    void connectTraining();
+    void connectEvaluations();
+
+    ExerciseRunner* m_runner;
+    GuideViews m_views;
+    std::map<QString, int> m_rocCurves; // the lesson's curves in m_views.roc, by label
+};
+
+} // namespace neurino
