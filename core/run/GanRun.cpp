@@ -1,6 +1,7 @@
 #include "core/run/GanRun.h"
 
 #include "core/data/Dataset.h"
+#include "core/gan/GanObserver.h"
 #include "core/gan/GanTrainer.h"
 #include "core/run/GanRunFolderWriter.h"
 #include "core/util/Error.h"

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/gan/GanConfig.h"
-#include "core/gan/GanObserver.h"
 #include "core/graph/ModelGraph.h"
 #include "core/run/DataSource.h"
 #include "core/run/Run.h"
@@ -13,6 +12,7 @@
 
 namespace neurino {
 
+class GanObserver;
 class GanRunFolderWriter;
 class GanTrainer;
 class StopToken;

@@ -201,10 +201,14 @@ bool ExerciseRunner::runStep(int index)
     auto session = m_session;
     Relay* relay = m_relay.get();
     TaskQueue::Hooks hooks;
-    hooks.finished = [this](bool ran) {
-        m_task = 0;
+    auto task = std::make_shared<int>(0);
+    hooks.finished = [runner = QPointer<ExerciseRunner>(this), task](bool ran) {
+        // The next step may be queued already (from the end of this one): leave it alone.
+        if (!runner || runner->m_task != *task)
+            return;
+        runner->m_task = 0;
         if (!ran)
-            setRunning(false); // taken out of the queue
+            runner->setRunning(false); // taken out of the queue
     };
     const QString title = tr("Lesson step %1: %2")
                               .arg(index + 1)
@@ -226,6 +230,7 @@ bool ExerciseRunner::runStep(int index)
             relay->post([index, error, map](ExerciseRunner& r) { r.stepEnded(index, error, map); });
         },
         nullptr, std::move(hooks));
+    *task = m_task;
     return true;
 }
 

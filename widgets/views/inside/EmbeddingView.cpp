@@ -300,7 +300,8 @@ EmbeddingView::EmbeddingView(TaskQueue* tasks, QWidget* parent)
 
 EmbeddingView::~EmbeddingView()
 {
-    // The job reports to this view: it must end first.
+    // The job reports to this view: it must end first, and its result is not wanted.
+    ++m_job;
     if (m_task && m_tasks)
         m_tasks->wait(m_task);
 }
@@ -314,10 +315,10 @@ void EmbeddingView::setModel(std::shared_ptr<const TrainedModel> model, const QS
 {
     if (m_task) {
         // The old model's projection is of no use any more: end it, and drop its result when it comes.
+        ++m_job;
         if (m_tasks)
             m_tasks->wait(m_task);
         m_task = 0;
-        ++m_job;
     }
     m_model = std::move(model);
     m_runName = runName;
@@ -362,11 +363,11 @@ void EmbeddingView::compute(const QString& node, const QString& method)
     m_progress->setRange(0, how == TrainedModel::Method::Pca ? 0 : 1000);
     m_progress->setValue(0);
     const int job = ++m_job;
-    const auto work = [this, model, id, how, job](StopToken& stop) {
-        EmbeddingData result;
-        QString error;
+    // Filled on the analysis lane; read on this thread when the task has ended.
+    auto outcome = std::make_shared<std::pair<EmbeddingData, QString>>();
+    const auto work = [this, model, id, how, outcome](StopToken& stop) {
         try {
-            result = model->embedding(id, how, kMaxSamples, [this, &stop](int done, int total) {
+            outcome->first = model->embedding(id, how, kMaxSamples, [this, &stop](int done, int total) {
                 QMetaObject::invokeMethod(
                     this,
                     [this, done, total] {
@@ -377,26 +378,22 @@ void EmbeddingView::compute(const QString& node, const QString& method)
                 return !stop.stopRequested();
             });
         } catch (const Error& e) {
-            error = QString::fromStdString(e.what());
+            outcome->second = QString::fromStdString(e.what());
         } catch (const std::exception& e) {
-            error = tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what()));
+            outcome->second = tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what()));
         }
-        QMetaObject::invokeMethod(
-            this,
-            [this, result, error, job] {
-                if (job == m_job)
-                    finishJob(result, error);
-            },
-            Qt::QueuedConnection);
     };
     TaskQueue::Hooks hooks;
-    hooks.finished = [this](bool ran) {
-        if (!ran) { // cancelled before it began
-            m_task = 0;
-            updateControls();
-        }
+    // When the task has ended (and its lane is free for the next projection), unless a newer job replaced it.
+    hooks.finished = [view = QPointer<EmbeddingView>(this), outcome, job](bool ran) {
+        if (!view || job != view->m_job)
+            return;
+        if (!ran)
+            outcome->second = tr("cancelled before it began");
+        view->finishJob(outcome->first, outcome->second);
     };
-    m_task = m_tasks->submit(TaskQueue::Lane::Analysis, tr("%1 of %2").arg(method, node), work, nullptr, std::move(hooks));
+    m_task = m_tasks->submit(
+        TaskQueue::Lane::Analysis, tr("%1 of %2").arg(method, node), work, nullptr, std::move(hooks));
     m_caption->setText(tr("Projecting %1 with %2…").arg(m_layer->currentText(), method));
     updateControls();
     m_plot->update();
