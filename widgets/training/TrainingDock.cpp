@@ -389,21 +389,21 @@ void TrainingDock::showGeneratorOptions()
         return;
     m_events->setValue(static_cast<int>(std::min<std::int64_t>(it->defaultEvents, m_events->maximum())));
     m_events->setToolTip(tr("How many samples the generator makes (default %1)").arg(it->defaultEvents));
-    for (const datasets::OptionSpec& o : it->options) {
+    for (const ParamSpec& o : it->options) {
         QWidget* editor = nullptr;
         switch (o.type) {
-        case datasets::OptionType::Int: {
+        case ParamType::Int: {
             auto* spin = new QSpinBox;
-            spin->setRange(
-                static_cast<int>(std::max(o.min, -kIntLimit)), static_cast<int>(std::min(o.max, kIntLimit)));
+            spin->setRange(static_cast<int>(std::max(o.minValue, -kIntLimit)),
+                static_cast<int>(std::min(o.maxValue, kIntLimit)));
             spin->setValue(o.defaultValue.get<int>());
             editor = spin;
             break;
         }
-        case datasets::OptionType::Double: {
+        case ParamType::Float: {
             auto* spin = new QDoubleSpinBox;
             spin->setDecimals(4);
-            spin->setRange(std::max(o.min, -kIntLimit), std::min(o.max, kIntLimit));
+            spin->setRange(std::max(o.minValue, -kIntLimit), std::min(o.maxValue, kIntLimit));
             spin->setValue(o.defaultValue.get<double>());
             spin->setSingleStep(std::abs(o.defaultValue.get<double>()) > 0
                     ? std::abs(o.defaultValue.get<double>()) / 10
@@ -411,13 +411,13 @@ void TrainingDock::showGeneratorOptions()
             editor = spin;
             break;
         }
-        case datasets::OptionType::Bool: {
+        case ParamType::Bool: {
             auto* check = new QCheckBox;
             check->setChecked(o.defaultValue.get<bool>());
             editor = check;
             break;
         }
-        case datasets::OptionType::Choice: {
+        case ParamType::Choice: {
             auto* combo = new QComboBox;
             for (const std::string& c : o.choices)
                 combo->addItem(QString::fromStdString(c));
@@ -425,7 +425,8 @@ void TrainingDock::showGeneratorOptions()
             editor = combo;
             break;
         }
-        case datasets::OptionType::Text:
+        case ParamType::Text:
+        default:
             editor = new QLineEdit(QString::fromStdString(o.defaultValue.get<std::string>()));
             break;
         }
