@@ -94,7 +94,7 @@ template <typename S> void checkRoundTrip(const StructSchema<S>& schema)
     json patch = json::object();
     for (const ParamSpec& leaf : schema.flat())
         jsonSetAt(patch, leaf.name, otherValue(leaf));
-    S changed {};
+    S changed; // default member initialisers (S {} trips a false -Wmaybe-uninitialized in GCC 12)
     schema.apply(changed, patch, where);
     const json written = schema.toJson(changed);
     for (const ParamSpec& leaf : schema.flat()) {
