@@ -128,21 +128,21 @@ public:
         const std::int64_t cells = options.flag("3d") ? std::int64_t(kCells3d) * kCells3d : kCells2d;
         return cells * kLayers * 4 + 4;
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { boolOption("3d", false,
+        return { boolParam("3d", false,
                      "51x51x25 volumes (N,1,51,51,25) as in the 3D GAN papers instead of "
                      "25x25 images (N,1,25,25) summed over one transverse axis"),
-            doubleOption("min_energy", 10, 1, 5000, "lowest primary electron energy in GeV"),
-            doubleOption("max_energy", 500, 1, 5000, "highest primary electron energy in GeV (uniform)"),
-            doubleOption("sampling_fraction", 0.02, 0.001, 1, "share of the energy the silicon sees"),
-            doubleOption("sampling_term", 0.17, 0, 1, "stochastic term a of sigma/E = a/sqrt(E/GeV)"),
-            doubleOption("spots_per_gev", 10, 1, 1000, "energy spots per GeV; more is smoother but slower"),
-            doubleOption("moliere_radius", 18, 1, 100, "effective Moliere radius of the W-Si stack in mm"),
-            doubleOption("cell_size", 5.1, 0.5, 50, "transverse cell size in mm"),
-            doubleOption("layer_x0", 1.0, 0.1, 5, "radiation lengths per layer"),
-            doubleOption("critical_energy", 8.0, 1, 100, "critical energy of the absorber in MeV"),
-            doubleOption("threshold", 1e-6, 0, 1, "cells below this energy (GeV) are set to zero") };
+            floatParam("min_energy", 10, 1, 5000, "lowest primary electron energy in GeV"),
+            floatParam("max_energy", 500, 1, 5000, "highest primary electron energy in GeV (uniform)"),
+            floatParam("sampling_fraction", 0.02, 0.001, 1, "share of the energy the silicon sees"),
+            floatParam("sampling_term", 0.17, 0, 1, "stochastic term a of sigma/E = a/sqrt(E/GeV)"),
+            floatParam("spots_per_gev", 10, 1, 1000, "energy spots per GeV; more is smoother but slower"),
+            floatParam("moliere_radius", 18, 1, 100, "effective Moliere radius of the W-Si stack in mm"),
+            floatParam("cell_size", 5.1, 0.5, 50, "transverse cell size in mm"),
+            floatParam("layer_x0", 1.0, 0.1, 5, "radiation lengths per layer"),
+            floatParam("critical_energy", 8.0, 1, 100, "critical energy of the absorber in MeV"),
+            floatParam("threshold", 1e-6, 0, 1, "cells below this energy (GeV) are set to zero") };
     }
 
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,

@@ -144,7 +144,7 @@ std::string Catalog::describe() const
         out << g->name() << "  (default " << (events > 0 ? std::to_string(events) + " events" : "all samples")
             << ")\n    " << g->description() << "\n";
         for (const auto& spec : g->options()) {
-            out << "    --" << spec.name << " <" << optionTypeName(spec.type)
+            out << "    --" << spec.name << " <" << paramTypeShortName(spec.type)
                 << "> = " << spec.describeDefault() << "\n        " << spec.help << "\n";
         }
     }

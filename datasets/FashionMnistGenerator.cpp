@@ -40,11 +40,11 @@ public:
     }
     std::int64_t defaultEvents() const override { return 0; }
     std::int64_t bytesPerEvent(const GeneratorOptions&) const override { return kSide * kSide * 4 + 8; }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
         return {
-            choiceOption("split", "train", { "train", "test" }, "the 60,000 training or 10,000 test images"),
-            textOption("dir", kDebianDir, "folder holding the IDX files (train-images-idx3-ubyte[.gz], ...)")
+            choiceParam("split", "train", { "train", "test" }, "the 60,000 training or 10,000 test images"),
+            textParam("dir", kDebianDir, "folder holding the IDX files (train-images-idx3-ubyte[.gz], ...)")
         };
     }
     // The whole split unless fewer events are asked for; the seed does not matter, the data is real.

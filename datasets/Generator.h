@@ -18,7 +18,7 @@ public:
 
     virtual std::string name() const = 0;
     virtual std::string description() const = 0; // one line, for `generate --list` and menus
-    virtual std::vector<OptionSpec> options() const = 0;
+    virtual ParamSchema options() const = 0;
     virtual std::int64_t defaultEvents() const = 0;
     virtual std::int64_t maxEvents() const { return 100'000'000; }
     // Generators whose sample count follows from their options (one sample per TPC pad) return it here;

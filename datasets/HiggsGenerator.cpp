@@ -91,24 +91,24 @@ public:
     {
         return (kFeatures + kMasses) * 4 + 8 + 8;
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { doubleOption("signal_fraction", 0.5, 0, 1, "probability that an event is signal"),
-            doubleOption("mass_H0", 425, 250, 1000, "heavy neutral Higgs mass in GeV"),
-            doubleOption("mass_Hpm", 325, 150, 900, "charged Higgs mass in GeV"),
-            doubleOption("mass_h", 125, 50, 300, "light Higgs mass in GeV (decays to b b~)"),
-            doubleOption(
+        return { floatParam("signal_fraction", 0.5, 0, 1, "probability that an event is signal"),
+            floatParam("mass_H0", 425, 250, 1000, "heavy neutral Higgs mass in GeV"),
+            floatParam("mass_Hpm", 325, 150, 900, "charged Higgs mass in GeV"),
+            floatParam("mass_h", 125, 50, 300, "light Higgs mass in GeV (decays to b b~)"),
+            floatParam(
                 "jet_stochastic", 1.0, 0, 3, "jet energy resolution stochastic term a in a/sqrt(E/GeV)"),
-            doubleOption("jet_constant", 0.05, 0, 0.5, "jet energy resolution constant term"),
-            doubleOption("lepton_resolution", 0.015, 0, 0.2, "relative lepton pT resolution"),
-            doubleOption("btag_efficiency", 0.7, 0, 1, "probability to tag a b-jet (loose or tight)"),
-            doubleOption(
+            floatParam("jet_constant", 0.05, 0, 0.5, "jet energy resolution constant term"),
+            floatParam("lepton_resolution", 0.015, 0, 0.2, "relative lepton pT resolution"),
+            floatParam("btag_efficiency", 0.7, 0, 1, "probability to tag a b-jet (loose or tight)"),
+            floatParam(
                 "mistag_rate", 0.05, 0, 0.5, "probability to tag a light jet (c-jets: 4 times more)"),
-            doubleOption("fsr", 0.1, 0, 1, "probability that a quark radiates a hard wide-angle gluon"),
-            boolOption("isr", true, "give the system transverse momentum, balanced by an initial-state jet"),
-            doubleOption(
+            floatParam("fsr", 0.1, 0, 1, "probability that a quark radiates a hard wide-angle gluon"),
+            boolParam("isr", true, "give the system transverse momentum, balanced by an initial-state jet"),
+            floatParam(
                 "met_soft", 0.5, 0, 3, "soft-term MET resolution k in k*sqrt(sum ET / GeV) per axis"),
-            boolOption("scaled", true,
+            boolParam("scaled", true,
                 "divide momenta and masses by fixed GeV scales (lepton pT 60, MET 60, jet pT 90; masses "
                 "85 170 80 170 150 310 470) so typical values are about 1, as the benchmark files do") };
     }

@@ -167,17 +167,17 @@ public:
     {
         return kSide * kSide * 4 + 8 + 5 * 4;
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { doubleOption(
+        return { floatParam(
                      "min_size", 8, 2, 20, "smallest shape, as the square root of its area in pixels"),
-            doubleOption("max_size", 18, 2, 20, "largest shape, as the square root of its area in pixels"),
-            doubleOption("min_intensity", 0.6, 0, 1,
+            floatParam("max_size", 18, 2, 20, "largest shape, as the square root of its area in pixels"),
+            floatParam("min_intensity", 0.6, 0, 1,
                 "shapes are filled with a value uniform in "
                 "[min_intensity, 1] on a background of 0"),
-            doubleOption(
+            floatParam(
                 "noise", 0.0, 0, 1, "sigma of Gaussian pixel noise; values are then clipped to [0,1]"),
-            intOption("supersample", 4, 1, 16, "antialiasing: sub-samples per pixel side (1: hard edges)") };
+            intParam("supersample", 4, 1, 16, "antialiasing: sub-samples per pixel side (1: hard edges)") };
     }
 
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,

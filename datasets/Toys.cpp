@@ -74,11 +74,11 @@ public:
     {
         return "XOR: points in [-1,1]^2, class 1 where x1*x2 > 0; no line separates the classes";
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
         return {
-            doubleOption("noise", 0.05, 0, 1, "Gaussian jitter added to both coordinates after labelling"),
-            doubleOption("margin", 0.05, 0, 0.5, "empty band around both axes, as TensorFlow Playground pads")
+            floatParam("noise", 0.05, 0, 1, "Gaussian jitter added to both coordinates after labelling"),
+            floatParam("margin", 0.05, 0, 0.5, "empty band around both axes, as TensorFlow Playground pads")
         };
     }
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
@@ -105,11 +105,11 @@ public:
     {
         return "two circles: class 0 a disc of radius 0.5, class 1 a ring from 0.7 to 1 around it";
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { doubleOption("noise", 0.05, 0, 1, "Gaussian jitter added to both coordinates"),
-            doubleOption("inner_radius", 0.5, 0.05, 0.95, "radius of the inner disc (class 0)"),
-            doubleOption(
+        return { floatParam("noise", 0.05, 0, 1, "Gaussian jitter added to both coordinates"),
+            floatParam("inner_radius", 0.5, 0.05, 0.95, "radius of the inner disc (class 0)"),
+            floatParam(
                 "ring_inner", 0.7, 0.05, 1, "inner radius of the ring (class 1); the ring ends at 1") };
     }
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
@@ -135,10 +135,10 @@ public:
     {
         return "two interleaved Archimedean spirals, the hardest of the plane toys";
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { doubleOption("noise", 0.03, 0, 1, "Gaussian jitter added to both coordinates"),
-            doubleOption("turns", 1.5, 0.25, 5, "number of turns of each spiral") };
+        return { floatParam("noise", 0.03, 0, 1, "Gaussian jitter added to both coordinates"),
+            floatParam("turns", 1.5, 0.25, 5, "number of turns of each spiral") };
     }
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
         const GenerateControl& control) const override
@@ -164,13 +164,13 @@ public:
         return "two Gaussian blobs on the diagonal; a nuisance can shift the signal blob (adversarial "
                "lesson)";
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { doubleOption("noise", 0.0, 0, 1, "extra Gaussian jitter added to both coordinates"),
-            doubleOption("separation", 2.0, 0, 10, "distance between the two centres"),
-            doubleOption("sigma", 0.6, 0.01, 5, "standard deviation of each blob"),
-            doubleOption("shift", 0.0, -5, 5, "fixed shift of the signal blob (class 1) along x1"),
-            doubleOption("nuisance", 0.0, 0, 5,
+        return { floatParam("noise", 0.0, 0, 1, "extra Gaussian jitter added to both coordinates"),
+            floatParam("separation", 2.0, 0, 10, "distance between the two centres"),
+            floatParam("sigma", 0.6, 0.01, 5, "standard deviation of each blob"),
+            floatParam("shift", 0.0, -5, 5, "fixed shift of the signal blob (class 1) along x1"),
+            floatParam("nuisance", 0.0, 0, 5,
                 "sigma of a per-event nuisance z ~ N(0, nuisance) that shifts the signal along x2; "
                 "z is written as the extra 'nuisance' for every event") };
     }
@@ -201,14 +201,14 @@ public:
     }
     std::int64_t defaultEvents() const override { return 1000; }
     std::int64_t bytesPerEvent(const GeneratorOptions&) const override { return 8; }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { choiceOption("function", "sin", { "sin", "abs", "step", "bump", "square", "cubic" },
+        return { choiceParam("function", "sin", { "sin", "abs", "step", "bump", "square", "cubic" },
                      "f(x): sin(pi*frequency*x), |x|, step at 0, Gaussian bump of width 0.2, x^2, x^3"),
-            doubleOption("frequency", 1.0, 0.1, 20, "frequency of 'sin'"),
-            doubleOption("noise", 0.0, 0, 10, "sigma of the Gaussian noise added to y"),
-            doubleOption("xmin", -1.0, -1000, 1000, "lower end of the x range"),
-            doubleOption("xmax", 1.0, -1000, 1000, "upper end of the x range") };
+            floatParam("frequency", 1.0, 0.1, 20, "frequency of 'sin'"),
+            floatParam("noise", 0.0, 0, 10, "sigma of the Gaussian noise added to y"),
+            floatParam("xmin", -1.0, -1000, 1000, "lower end of the x range"),
+            floatParam("xmax", 1.0, -1000, 1000, "upper end of the x range") };
     }
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
         const GenerateControl& control) const override

@@ -289,23 +289,23 @@ public:
     {
         return o.integer("bins") * 4 + 40;
     }
-    std::vector<OptionSpec> options() const override
+    ParamSchema options() const override
     {
-        return { intOption("rows", 90, 1, 1000, "pad rows of the read-out plane"),
-            intOption("pads", 192, 1, 1000, "pads per row"),
-            intOption("bins", 100, 10, 1000, "bins of each pad's charge spectrum"),
-            doubleOption("max_energy", 60, 45, 200, "upper end of the spectrum in keV at nominal gain"),
-            doubleOption("clusters", 2000, 10, 1e7, "mean krypton clusters per good pad"),
-            doubleOption("gain_spread", 0.04, 0, 0.1, "relative gain spread of good pads"),
-            doubleOption("resolution", 0.045, 0.01, 0.2, "sigma/E at the 41.6 keV line"),
-            intOption("bad_cards", 10, 0, 1000, "faulty front-end cards (blocks of 2 rows x 16 pads)"),
-            intOption("sagging_wires", 2, 0, 1000, "sagging anode wires (gain rises along part of a row)"),
-            doubleOption("isolated", 0.03, 0, 0.5, "share of pads faulty on their own"),
-            intOption(
+        return { intParam("rows", 90, 1, 1000, "pad rows of the read-out plane"),
+            intParam("pads", 192, 1, 1000, "pads per row"),
+            intParam("bins", 100, 10, 1000, "bins of each pad's charge spectrum"),
+            floatParam("max_energy", 60, 45, 200, "upper end of the spectrum in keV at nominal gain"),
+            floatParam("clusters", 2000, 10, 1e7, "mean krypton clusters per good pad"),
+            floatParam("gain_spread", 0.04, 0, 0.1, "relative gain spread of good pads"),
+            floatParam("resolution", 0.045, 0.01, 0.2, "sigma/E at the 41.6 keV line"),
+            intParam("bad_cards", 10, 0, 1000, "faulty front-end cards (blocks of 2 rows x 16 pads)"),
+            intParam("sagging_wires", 2, 0, 1000, "sagging anode wires (gain rises along part of a row)"),
+            floatParam("isolated", 0.03, 0, 0.5, "share of pads faulty on their own"),
+            intParam(
                 "eye_scan", 5000, 0, 10'000'000, "pads labelled by the eye-scan (targets; -1 elsewhere)"),
-            choiceOption("scan_region", "rows", { "rows", "random" },
+            choiceParam("scan_region", "rows", { "rows", "random" },
                 "eye-scan the first rows of the plane, or pads spread at random"),
-            doubleOption("scan_error", 0.025, 0, 0.5, "share of eye-scan labels that are wrong") };
+            floatParam("scan_error", 0.025, 0, 0.5, "share of eye-scan labels that are wrong") };
     }
 
     // The event count is rows x pads, checked by the catalog through fixedEvents().

@@ -1,6 +1,7 @@
 // neurino-batch gan train | sample: generative adversarial networks, judged by their physics.
 #include "app/batch/Commands.h"
 #include "app/batch/ProgressPrinter.h"
+#include "app/batch/SchemaOptions.h"
 
 #include "core/data/DatasetFile.h"
 #include "core/gan/GanTrainer.h"
@@ -9,6 +10,7 @@
 #include "core/run/GanRun.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/StructSchema.h"
 
 #include "datasets/Catalog.h"
 
@@ -29,17 +31,12 @@ namespace {
 
 struct GanTrainOptions {
     std::string generator, discriminator, data, features = "features", targets, out, config;
-    int epochs = 20;
-    std::int64_t batchSize = 128;
-    std::string loss = "bce", optimizer = "rmsprop", device = "auto";
-    double lrGenerator = 1e-4, lrDiscriminator = 1e-4, labelFlip = 0.05, labelSmoothing = 0.0;
+    // The GanConfig options (--epochs, --label-flip, ...), generated from ganConfigSchema().
+    std::shared_ptr<SchemaOptions> settings;
+    // Options that set more than one setting.
+    std::string optimizer = "rmsprop", lrDecay = "none";
     std::vector<double> latentScale { 1.0, 5.0 };
-    double physicsWeight = 0.0;
-    std::string lrDecay = "none", keepBest;
-    int discriminatorSteps = 1, threads = 0;
-    std::int64_t validationShowers = 2000;
-    bool conditional = false, resume = false, overwrite = false;
-    std::uint64_t seed = 42;
+    bool resume = false, overwrite = false;
 };
 
 // Feeds the progress bar and prints the physics figures of each epoch.
@@ -83,48 +80,19 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
             throw IoError(o.config + ": " + e.what());
         }
     }
+    ganConfigSchema().apply(c, o.settings->typed(), commandLineSettings());
     const auto given = [&cmd](const char* name) { return cmd.count(name) > 0; };
-    if (given("--loss"))
-        c.loss = o.loss;
-    if (given("--epochs"))
-        c.epochs = o.epochs;
-    if (given("--batch-size"))
-        c.batchSize = o.batchSize;
     if (given("--optimizer"))
         c.generatorOptimizer.name = c.discriminatorOptimizer.name = o.optimizer;
-    if (given("--lr-generator"))
-        c.generatorOptimizer.learningRate = o.lrGenerator;
-    if (given("--lr-discriminator"))
-        c.discriminatorOptimizer.learningRate = o.lrDiscriminator;
-    if (given("--label-flip"))
-        c.labelFlip = o.labelFlip;
-    if (given("--label-smoothing"))
-        c.labelSmoothing = o.labelSmoothing;
     if (given("--latent-scale")) {
         c.latentScaleLow = o.latentScale.at(0);
         c.latentScaleHigh = o.latentScale.at(1);
     }
-    if (given("--physics-weight"))
-        c.physicsWeight = o.physicsWeight;
     if (given("--lr-decay")) {
         c.schedule.kind = o.lrDecay;
         c.schedule.minLearningRate
             = 0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
     }
-    if (given("--keep-best"))
-        c.keepBest = o.keepBest;
-    if (given("--discriminator-steps"))
-        c.discriminatorSteps = o.discriminatorSteps;
-    if (given("--validation-showers"))
-        c.validationShowers = o.validationShowers;
-    if (given("--conditional"))
-        c.conditional = true;
-    if (given("--device"))
-        c.device = o.device;
-    if (given("--threads"))
-        c.threads = o.threads;
-    if (given("--seed"))
-        c.seed = o.seed;
     c.validate();
     return c;
 }
@@ -143,7 +111,8 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
     }
     GanRun run(spec, datasets::Catalog::instance().generatorFn());
     if (o.resume)
-        run.resumeFrom(o.out, cmd.count("--epochs") ? o.epochs : 0);
+        run.resumeFrom(
+            o.out, o.settings->given("epochs") ? jsonValueAt(o.settings->typed(), "epochs").get<int>() : 0);
     run.keepFolder(o.out, o.resume ? FolderMode::Resume : o.overwrite ? FolderMode::Overwrite : FolderMode::New);
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
     GanConsole observer(progress);
@@ -207,40 +176,32 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_option("--targets", o->targets, "HDF5 path of the per-event condition (e.g. target), if any");
     train->add_option("--out", o->out, "Run directory")->required();
     train->add_option("--config", o->config, "GAN settings (JSON), overridden by the options given");
-    train->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(1, 1000000));
-    train->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(2, 1 << 20));
-    train->add_option("--loss", o->loss, "bce (non-saturating) or wgan-gp")
-        ->check(CLI::IsMember({ "bce", "wgan-gp" }));
-    train->add_option("--optimizer", o->optimizer, "Optimizer of both networks");
-    train->add_option("--lr-generator", o->lrGenerator, "Generator learning rate");
-    train->add_option("--lr-discriminator", o->lrDiscriminator, "Discriminator learning rate");
-    train->add_option("--label-flip", o->labelFlip, "Fraction of discriminator labels flipped");
-    train->add_option("--label-smoothing", o->labelSmoothing, "Real labels are 1 - this");
+    o->settings = std::make_shared<SchemaOptions>(*train, ganConfigSchema().flat());
+    SchemaOptions& settings = *o->settings;
+    settings.add("--epochs", "epochs");
+    settings.add("--batch-size", "batch_size");
+    settings.add("--loss", "loss");
+    train->add_option("--optimizer", o->optimizer, "Optimizer of both networks")
+        ->check(CLI::IsMember(optimizerNames()));
+    settings.add("--lr-generator", "generator_optimizer.learning_rate", "Generator learning rate");
+    settings.add("--lr-discriminator", "discriminator_optimizer.learning_rate", "Discriminator learning rate");
+    settings.add("--label-flip", "label_flip");
+    settings.add("--label-smoothing", "label_smoothing");
     train->add_option("--latent-scale", o->latentScale, "Latent noise scaled per event by U(a, b)")
         ->expected(2);
-    train
-        ->add_option("--physics-weight", o->physicsWeight,
-            "Weight of the physics term in the generator's loss (energy sums and profiles against "
-            "the real batch's; images only); 0: off")
-        ->check(CLI::NonNegativeNumber);
+    settings.add("--physics-weight", "physics_weight");
     train
         ->add_option("--lr-decay", o->lrDecay,
             "none, or cosine: both rates fall to a tenth of the smaller by "
             "the last epoch")
         ->check(CLI::IsMember({ "none", "cosine" }));
-    train->add_option("--keep-best", o->keepBest,
-        "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
-        "profile_deviation, ...), not the last");
-    train->add_option(
-        "--discriminator-steps", o->discriminatorSteps, "Discriminator updates per generator update");
-    train->add_option(
-        "--validation-showers", o->validationShowers, "Generated each epoch for the physics check");
-    train->add_flag(
-        "--conditional", o->conditional, "Condition both networks on --targets (their second input)");
-    train->add_option("--device", o->device, "auto, cpu, cuda or cuda:N");
-    train->add_option("--threads", o->threads, "CPU threads (0: every usable core)")
-        ->check(CLI::NonNegativeNumber);
-    train->add_option("--seed", o->seed, "Seed");
+    settings.add("--keep-best", "keep_best");
+    settings.add("--discriminator-steps", "discriminator_steps");
+    settings.add("--validation-showers", "validation_showers");
+    settings.add("--conditional", "conditional", "Condition both networks on --targets (their second input)");
+    settings.add("--device", "device");
+    settings.add("--threads", "threads");
+    settings.add("--seed", "seed");
     train->add_flag("--resume", o->resume, "Continue the run in --out up to --epochs");
     train->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");
     train->callback([o, train, &exitCode] {

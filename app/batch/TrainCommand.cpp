@@ -1,5 +1,6 @@
 #include "app/batch/Commands.h"
 #include "app/batch/ProgressPrinter.h"
+#include "app/batch/SchemaOptions.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/run/Run.h"
@@ -8,6 +9,7 @@
 #include "core/train/StopToken.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/StructSchema.h"
 #include "datasets/Catalog.h"
 
 #include <CLI/CLI.hpp>
@@ -55,49 +57,21 @@ private:
 
 struct TrainOptions {
     std::string model, data, features = "features", targets = "targets", task, out, config, spec;
-    int epochs = 10;
-    std::int64_t batchSize = 32;
-    std::string optimizer = "adam", loss = "auto", device = "auto", schedule = "none";
-    double lr = 1e-3, valSplit = 0.2, testSplit = 0.0, l2 = 0.0, clipNorm = 0.0;
-    int patience = 0, threads = 0;
-    std::uint64_t seed = kDefaultSeed;
-    std::vector<std::string> metrics;
+    int patience = 0;
     bool resume = false, overwrite = false, quiet = false;
+    // The TrainConfig options (--epochs, --lr, ...), generated from trainConfigSchema().
+    std::shared_ptr<SchemaOptions> settings;
+    // Read when resuming: the typed --epochs, --device and --threads over TrainConfig's defaults.
+    int epochs = 10;
+    std::string device = "auto";
+    int threads = 0;
 };
 
-// `c` with every option the user typed on top (the options' defaults are TrainConfig's).
+// `c` with every option the user typed on top.
 TrainConfig withTypedOptions(TrainConfig c, const TrainOptions& o, const CLI::App& cmd)
 {
-    auto given = [&](const char* name) { return cmd.count(name) > 0; };
-    if (given("--epochs"))
-        c.epochs = o.epochs;
-    if (given("--batch-size"))
-        c.batchSize = o.batchSize;
-    if (given("--optimizer"))
-        c.optimizer.name = o.optimizer;
-    if (given("--lr"))
-        c.optimizer.learningRate = o.lr;
-    if (given("--loss"))
-        c.loss = o.loss;
-    if (given("--val-split"))
-        c.validationSplit = o.valSplit;
-    if (given("--test-split"))
-        c.testSplit = o.testSplit;
-    if (given("--seed"))
-        c.seed = o.seed;
-    if (given("--device"))
-        c.device = o.device;
-    if (given("--threads"))
-        c.threads = o.threads;
-    if (given("--schedule"))
-        c.schedule.kind = o.schedule;
-    if (given("--metrics"))
-        c.metrics = o.metrics;
-    if (given("--l2"))
-        c.l2 = o.l2;
-    if (given("--clip-norm"))
-        c.clipNorm = o.clipNorm;
-    if (given("--patience")) {
+    trainConfigSchema().apply(c, o.settings->typed(), commandLineSettings());
+    if (cmd.count("--patience")) {
         c.earlyStopping.enabled = o.patience > 0;
         c.earlyStopping.patience = o.patience;
         if (o.patience > 0 && c.validationSplit <= 0)
@@ -114,6 +88,16 @@ TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
             ? TrainConfig()
             : TrainConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)), "'" + o.config + "'"),
         o, cmd);
+}
+
+// The typed options over the defaults, for what run() reads when resuming.
+void takeResumeOptions(TrainOptions& o)
+{
+    TrainConfig typed;
+    trainConfigSchema().apply(typed, o.settings->typed(), commandLineSettings());
+    o.epochs = typed.epochs;
+    o.device = typed.device;
+    o.threads = typed.threads;
 }
 
 // A resumed run's saved config: only the epochs, the device and the threads may change.
@@ -249,11 +233,11 @@ void addTrainCommand(CLI::App& app, int& exitCode)
         "Train a model on an HDF5 dataset and keep the run in a folder: config.json, metrics.jsonl "
         "(one line per epoch), checkpoint.h5 (resumable), best.h5 and summary.txt");
     cmd->add_option("--model,-m", o->model, "Model file (*.neurino.json)")->check(CLI::ExistingFile);
-    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5); a resumed run reads the file it was trained on")
+    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5); a resumed run reads the data it was trained on")
         ->check(CLI::ExistingFile);
     cmd->add_option("--spec", o->spec,
-           "Run spec JSON (model, data, training config, device, threads, seed), as the window's "
-           "'Save Run Spec' writes it; options given here override its settings")
+           "Run spec JSON (model, data, training config, device, threads, seed), as the training panel's "
+           "Save Spec writes it; options given here override its settings")
         ->check(CLI::ExistingFile);
     cmd->add_option("--features", o->features, "HDF5 path of the features in the data file")
         ->capture_default_str();
@@ -265,46 +249,32 @@ void addTrainCommand(CLI::App& app, int& exitCode)
     cmd->add_option(
            "--config", o->config, "Training config JSON (TrainConfig); options given here override it")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--epochs,-e", o->epochs, "Epochs to train (in all, when resuming)")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    cmd->add_option("--batch-size,-b", o->batchSize, "Samples per batch")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    cmd->add_option("--optimizer", o->optimizer, "Optimizer")
-        ->capture_default_str()
-        ->check(CLI::IsMember(optimizerNames()));
-    cmd->add_option("--lr", o->lr, "Learning rate")->capture_default_str()->check(CLI::PositiveNumber);
-    cmd->add_option("--loss", o->loss, "Loss (auto: from the task)")
-        ->capture_default_str()
-        ->check(CLI::IsMember(lossNames()));
-    cmd->add_option("--metrics", o->metrics, "Metrics (default: from the task)")
-        ->delimiter(',')
-        ->check(CLI::IsMember(metricNames()));
-    cmd->add_option("--val-split", o->valSplit, "Validation fraction of what the test part leaves")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 0.99));
-    cmd->add_option("--test-split", o->testSplit, "Test fraction of all samples")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 0.99));
+    o->settings = std::make_shared<SchemaOptions>(*cmd, trainConfigSchema().flat());
+    SchemaOptions& settings = *o->settings;
+    settings.add("--epochs,-e", "epochs", "Epochs to train (in all, when resuming)");
+    settings.add("--batch-size,-b", "batch_size");
+    settings.add("--optimizer", "optimizer.name", "Optimizer");
+    settings.add("--lr", "optimizer.learning_rate");
+    settings.add("--loss", "loss");
+    settings.add("--metrics", "metrics", "Metrics (default: from the task)");
+    settings.add("--val-split", "validation_split");
+    settings.add("--test-split", "test_split");
     cmd->add_option("--patience", o->patience,
            "Early stopping on val_loss after this many epochs without "
            "improvement, restoring the best weights (0: off)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--schedule", o->schedule, "Learning-rate schedule (defaults of the config)")
-        ->check(CLI::IsMember(scheduleNames()));
-    cmd->add_option("--l2", o->l2, "L2 penalty on layer weights")->check(CLI::NonNegativeNumber);
-    cmd->add_option("--clip-norm", o->clipNorm, "Clip the gradient norm to this (0: off)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--seed", o->seed, "Seed of initialisation, split and shuffling")->capture_default_str();
-    cmd->add_option("--device", o->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--threads", o->threads, "CPU threads (0: every usable core)")
-        ->check(CLI::NonNegativeNumber);
+    settings.add("--schedule", "schedule.kind", "Learning-rate schedule (defaults of the config)");
+    settings.add("--l2", "l2");
+    settings.add("--clip-norm", "clip_norm");
+    settings.add("--seed", "seed");
+    settings.add("--device", "device");
+    settings.add("--threads", "threads");
     cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint.h5");
     cmd->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");
     cmd->add_flag("--quiet,-q", o->quiet, "No progress output");
     cmd->callback([o, cmd, &exitCode] {
+        takeResumeOptions(*o);
         run(*o, *cmd);
         exitCode = 0;
     });

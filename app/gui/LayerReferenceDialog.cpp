@@ -15,7 +15,7 @@ QString q(const std::string& text)
     return QString::fromStdString(text).toHtmlEscaped();
 }
 
-QString range(const ParamDesc& p)
+QString range(const ParamSpec& p)
 {
     switch (p.type) {
     case ParamType::Int:
@@ -24,7 +24,8 @@ QString range(const ParamDesc& p)
     case ParamType::IntList:
         return QString::number(p.minValue, 'g', 8) + " … " + QString::number(p.maxValue, 'g', 8);
     case ParamType::Choice:
-    case ParamType::ChoicePair: {
+    case ParamType::ChoicePair:
+    case ParamType::ChoiceList: {
         QStringList choices;
         for (const auto& c : p.choices)
             choices << q(c);
@@ -32,6 +33,8 @@ QString range(const ParamDesc& p)
     }
     case ParamType::Bool:
         return "true / false";
+    case ParamType::Text:
+        return "any text";
     }
     return {};
 }
@@ -54,7 +57,7 @@ QString LayerReferenceDialog::html()
         html += "<table border='1' cellspacing='0' cellpadding='3'><tr><th>" + QObject::tr("parameter")
             + "</th><th>" + QObject::tr("type") + "</th><th>" + QObject::tr("default") + "</th><th>"
             + QObject::tr("range") + "</th><th>" + QObject::tr("meaning") + "</th></tr>";
-        for (const ParamDesc& p : k.params) {
+        for (const ParamSpec& p : k.params) {
             const QString def = p.required() ? QObject::tr("required") : q(p.defaultValue.dump());
             html += "<tr><td><b>" + q(p.name) + "</b></td><td>" + q(paramTypeName(p.type)) + "</td><td>"
                 + def + "</td><td>" + range(p) + "</td><td>" + q(p.help) + "</td></tr>";

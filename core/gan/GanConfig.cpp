@@ -1,8 +1,9 @@
 #include "core/gan/GanConfig.h"
 
 #include "core/util/Error.h"
+#include "core/util/StructSchema.h"
 
-#include <algorithm>
+#include <limits>
 
 namespace neurino {
 
@@ -10,44 +11,75 @@ using nlohmann::json;
 
 namespace {
 
-// Optimizer settings go through TrainConfig's JSON so both files spell them the same way.
-json optimizerToJson(const OptimizerConfig& optimizer)
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+SchemaWhere ganWhere()
 {
-    TrainConfig config;
-    config.optimizer = optimizer;
-    return config.toJson().at("optimizer");
+    SchemaWhere where;
+    where.style = SchemaWhere::Style::Setting;
+    where.noun = "GAN setting";
+    where.raise = [](const std::string& message) { throw TrainError(message); };
+    return where;
 }
 
-OptimizerConfig optimizerFromJson(const json& doc, const std::string& field)
+ParamSpec halfOpen(ParamSpec spec)
 {
-    return TrainConfig::fromJson(json{{"optimizer", doc}}, "GAN setting '" + field + "'").optimizer;
+    spec.maxOpen = true;
+    return spec;
 }
 
-template <typename T>
-void read(const json& doc, const char* key, T& value)
+ParamSpec positive(ParamSpec spec)
 {
-    if (!doc.contains(key))
-        return;
-    try {
-        value = doc.at(key).get<T>();
-    } catch (const json::exception&) {
-        throw TrainError(std::string("GAN setting '") + key + "' has the wrong type: " + doc.at(key).dump());
-    }
+    spec.minOpen = true;
+    return spec;
 }
 
-json scheduleToJson(const ScheduleConfig& schedule)
+StructSchema<GanConfig> makeGanSchema()
 {
-    TrainConfig config;
-    config.schedule = schedule;
-    return config.toJson().at("schedule");
-}
-
-ScheduleConfig scheduleFromJson(const json& doc)
-{
-    return TrainConfig::fromJson(json{{"schedule", doc}}, "GAN setting 'schedule'").schedule;
+    using C = GanConfig;
+    StructSchema<C> s;
+    s.field(&C::loss, choiceParam("loss", "bce", { "bce", "wgan-gp" }, "bce (non-saturating) or wgan-gp"));
+    s.field(&C::epochs, intParam("epochs", 20, 1, kInf, "Epochs"));
+    s.field(&C::batchSize, intParam("batch_size", 128, 2, kInf, "Batch size"));
+    s.nested(&C::generatorOptimizer, "generator_optimizer", optimizerConfigSchema());
+    s.nested(&C::discriminatorOptimizer, "discriminator_optimizer", optimizerConfigSchema());
+    s.nested(&C::schedule, "schedule", scheduleConfigSchema());
+    s.field(&C::keepBest, textParam("keep_best", "",
+                              "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
+                              "profile_deviation, ...), not the last"));
+    s.field(&C::discriminatorSteps,
+        intParam("discriminator_steps", 1, 1, kInf, "Discriminator updates per generator update"));
+    s.field(&C::labelFlip, halfOpen(floatParam("label_flip", 0.05, 0, 0.5, "Fraction of discriminator labels flipped")));
+    s.field(&C::labelSmoothing, halfOpen(floatParam("label_smoothing", 0.0, 0, 0.5, "Real labels are 1 - this")));
+    s.field(&C::latentScaleLow,
+        positive(floatParam("latent_scale_low", 1.0, 0, kInf, "Latent noise scaled per event by U(low, high)")));
+    s.field(&C::latentScaleHigh,
+        positive(floatParam("latent_scale_high", 5.0, 0, kInf, "Latent noise scaled per event by U(low, high)")));
+    s.field(&C::gradientPenalty, floatParam("gradient_penalty", 10.0, 0, kInf, "Lambda of wgan-gp"));
+    s.field(&C::physicsWeight,
+        floatParam("physics_weight", 0.0, 0, kInf,
+            "Weight of the physics term in the generator's loss (energy sums and profiles against the real "
+            "batch's; images only); 0: off"));
+    s.field(&C::conditional,
+        boolParam("conditional", false, "Both networks take the per-event condition as their second input"));
+    s.field(&C::conditionScale,
+        floatParam("condition_scale", 0.0, 0, kInf, "Conditions are multiplied by it; 0: 1 / max(condition)"));
+    s.field(&C::validationShowers,
+        intParam("validation_showers", 2000, 10, kInf, "Generated each epoch for the physics check"));
+    s.field(&C::samplesShown, intParam("samples_shown", 16, 0, kInf, "Generated images attached to each epoch"));
+    s.field(&C::device, textParam("device", "auto", "auto, cpu, cuda or cuda:N"));
+    s.field(&C::threads, intParam("threads", 0, 0, kInf, "CPU threads (0: every usable core)"));
+    s.field(&C::seed, intParam("seed", 42, 0, kInf, "Seed"));
+    return s;
 }
 
 } // namespace
+
+const StructSchema<GanConfig>& ganConfigSchema()
+{
+    static const StructSchema<GanConfig> schema = makeGanSchema();
+    return schema;
+}
 
 GanConfig::GanConfig()
 {
@@ -58,99 +90,24 @@ GanConfig::GanConfig()
 
 json GanConfig::toJson() const
 {
-    return {{"loss", loss},
-            {"epochs", epochs},
-            {"batch_size", batchSize},
-            {"generator_optimizer", optimizerToJson(generatorOptimizer)},
-            {"discriminator_optimizer", optimizerToJson(discriminatorOptimizer)},
-            {"schedule", scheduleToJson(schedule)},
-            {"keep_best", keepBest},
-            {"discriminator_steps", discriminatorSteps},
-            {"label_flip", labelFlip},
-            {"label_smoothing", labelSmoothing},
-            {"latent_scale_low", latentScaleLow},
-            {"latent_scale_high", latentScaleHigh},
-            {"gradient_penalty", gradientPenalty},
-            {"physics_weight", physicsWeight},
-            {"conditional", conditional},
-            {"condition_scale", conditionScale},
-            {"validation_showers", validationShowers},
-            {"samples_shown", samplesShown},
-            {"device", device},
-            {"threads", threads},
-            {"seed", seed}};
+    return ganConfigSchema().toJson(*this);
 }
 
 GanConfig GanConfig::fromJson(const json& doc)
 {
-    if (!doc.is_object())
-        throw TrainError("a GAN configuration must be a JSON object");
-    static const std::vector<std::string> known = {
-        "loss", "epochs", "batch_size", "generator_optimizer", "discriminator_optimizer", "schedule", "keep_best",
-        "discriminator_steps",
-        "label_flip", "label_smoothing", "latent_scale_low", "latent_scale_high", "gradient_penalty", "physics_weight",
-        "conditional", "condition_scale", "validation_showers", "samples_shown", "device", "threads", "seed"};
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-        if (std::find(known.begin(), known.end(), it.key()) == known.end())
-            throw TrainError("unknown GAN setting '" + it.key() + "'");
-    }
-    GanConfig c;
-    read(doc, "loss", c.loss);
-    read(doc, "epochs", c.epochs);
-    read(doc, "batch_size", c.batchSize);
-    if (doc.contains("generator_optimizer"))
-        c.generatorOptimizer = optimizerFromJson(doc.at("generator_optimizer"), "generator_optimizer");
-    if (doc.contains("discriminator_optimizer"))
-        c.discriminatorOptimizer = optimizerFromJson(doc.at("discriminator_optimizer"), "discriminator_optimizer");
-    if (doc.contains("schedule"))
-        c.schedule = scheduleFromJson(doc.at("schedule"));
-    read(doc, "keep_best", c.keepBest);
-    read(doc, "discriminator_steps", c.discriminatorSteps);
-    read(doc, "label_flip", c.labelFlip);
-    read(doc, "label_smoothing", c.labelSmoothing);
-    read(doc, "latent_scale_low", c.latentScaleLow);
-    read(doc, "latent_scale_high", c.latentScaleHigh);
-    read(doc, "gradient_penalty", c.gradientPenalty);
-    read(doc, "physics_weight", c.physicsWeight);
-    read(doc, "conditional", c.conditional);
-    read(doc, "condition_scale", c.conditionScale);
-    read(doc, "validation_showers", c.validationShowers);
-    read(doc, "samples_shown", c.samplesShown);
-    read(doc, "device", c.device);
-    read(doc, "threads", c.threads);
-    read(doc, "seed", c.seed);
+    const GanConfig c = ganConfigSchema().fromJson(doc, ganWhere());
     c.validate();
     return c;
 }
 
 void GanConfig::validate() const
 {
-    if (loss != "bce" && loss != "wgan-gp")
-        throw TrainError("GAN setting 'loss' is '" + loss + "'; use bce or wgan-gp");
-    if (epochs < 1)
-        throw TrainError("GAN setting 'epochs' must be at least 1");
-    if (batchSize < 2)
-        throw TrainError("GAN setting 'batch_size' must be at least 2");
-    if (discriminatorSteps < 1)
-        throw TrainError("GAN setting 'discriminator_steps' must be at least 1");
-    if (labelFlip < 0 || labelFlip >= 0.5)
-        throw TrainError("GAN setting 'label_flip' must be in [0, 0.5)");
-    if (labelSmoothing < 0 || labelSmoothing >= 0.5)
-        throw TrainError("GAN setting 'label_smoothing' must be in [0, 0.5)");
-    if (latentScaleLow <= 0 || latentScaleHigh < latentScaleLow)
+    ganConfigSchema().validate(*this, ganWhere());
+    if (latentScaleHigh < latentScaleLow)
         throw TrainError("GAN settings 'latent_scale_low/high' need 0 < low <= high");
-    if (gradientPenalty < 0)
-        throw TrainError("GAN setting 'gradient_penalty' must not be negative");
-    if (physicsWeight < 0)
-        throw TrainError("GAN setting 'physics_weight' must not be negative");
-    if (validationShowers < 10)
-        throw TrainError("GAN setting 'validation_showers' must be at least 10");
-    TrainConfig check;
-    check.schedule = schedule;
-    check.optimizer = generatorOptimizer;
-    check.validate();
-    check.optimizer = discriminatorOptimizer;
-    check.validate();
+    checkOptimizerCombination(generatorOptimizer, "GAN setting", "generator_optimizer.");
+    checkOptimizerCombination(discriminatorOptimizer, "GAN setting", "discriminator_optimizer.");
+    checkScheduleCombination(schedule, "GAN setting", "schedule.");
 }
 
 } // namespace neurino

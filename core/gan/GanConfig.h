@@ -44,9 +44,12 @@ struct GanConfig {
 
     GanConfig();
     nlohmann::json toJson() const;
-    // Throws TrainError naming the field for unknown losses or impossible values.
+    // Throws TrainError naming the field for unknown keys, wrong types, unknown losses or impossible values.
     static GanConfig fromJson(const nlohmann::json& doc);
     void validate() const;
 };
+
+// The settings with their JSON keys, types, defaults, ranges and help (see trainConfigSchema()).
+const StructSchema<GanConfig>& ganConfigSchema();
 
 } // namespace neurino

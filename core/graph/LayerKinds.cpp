@@ -19,16 +19,6 @@ const std::vector<std::string> kInitializers
     = { "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "zeros", "libtorch_default" };
 const std::vector<std::string> kPaddings = { "valid", "same" };
 
-ParamDesc choiceParam(std::string name, std::string def, std::vector<std::string> choices, std::string help)
-{
-    return { std::move(name), ParamType::Choice, std::move(def), 0, 0, std::move(choices), std::move(help) };
-}
-
-ParamDesc floatParam(std::string name, json def, double lo, double hi, std::string help)
-{
-    return { std::move(name), ParamType::Float, std::move(def), lo, hi, {}, std::move(help) };
-}
-
 std::size_t resolveAxis(std::int64_t axis, std::size_t rank, const std::string& field)
 {
     const std::int64_t r = static_cast<std::int64_t>(rank);
@@ -47,40 +37,25 @@ Shape sameShape(const std::vector<Shape>& in, const json&)
 
 } // namespace
 
-ParamDesc intParam(std::string name, json def, double lo, double hi, std::string help)
-{
-    return { std::move(name), ParamType::Int, std::move(def), lo, hi, {}, std::move(help) };
-}
-
-ParamDesc boolParam(std::string name, bool def, std::string help)
-{
-    return { std::move(name), ParamType::Bool, def, 0, 1, {}, std::move(help) };
-}
-
-ParamDesc pairParam(std::string name, json def, double lo, double hi, std::string help)
-{
-    return { std::move(name), ParamType::IntPair, std::move(def), lo, hi, {}, std::move(help) };
-}
-
-ParamDesc paddingParam(std::string help)
+ParamSpec paddingParam(std::string help)
 {
     return choiceParam("padding", "valid", kPaddings, std::move(help));
 }
 
-ParamDesc paddingPairParam()
+ParamSpec paddingPairParam()
 {
     return { "padding", ParamType::ChoicePair, "valid", 0, 0, kPaddings,
         "valid: no padding, the output shrinks; same: zeros around the input keep ceil(size / stride). "
         "Give one value or one per axis, e.g. [\"same\", \"valid\"]." };
 }
 
-ParamDesc activationParam()
+ParamSpec activationParam()
 {
     return choiceParam(
         "activation", "linear", kActivations, "Non-linearity applied to the output: linear means none.");
 }
 
-ParamDesc initializerParam()
+ParamSpec initializerParam()
 {
     return choiceParam("kernel_initializer", "glorot_uniform", kInitializers,
         "How the weights start: Glorot (Keras's default) or He (suited to ReLU); biases start at "
@@ -305,7 +280,7 @@ LayerKind reshapeKind()
 }
 
 LayerKind activationKind(const std::string& name, const std::string& explanation, LayerBuilder build,
-    std::vector<ParamDesc> params = {})
+    ParamSchema params = {})
 {
     LayerKind k;
     k.name = name;

@@ -21,13 +21,10 @@ namespace kinds {
 // that a typo such as 1e12 is caught before it allocates.
 constexpr double kMaxSize = 1 << 20;
 
-ParamDesc intParam(std::string name, nlohmann::json def, double lo, double hi, std::string help);
-ParamDesc boolParam(std::string name, bool def, std::string help);
-ParamDesc pairParam(std::string name, nlohmann::json def, double lo, double hi, std::string help);
-ParamDesc paddingParam(std::string help); // "valid" or "same" for all axes
-ParamDesc paddingPairParam(); // "valid" or "same" per axis
-ParamDesc activationParam();
-ParamDesc initializerParam();
+ParamSpec paddingParam(std::string help); // "valid" or "same" for all axes
+ParamSpec paddingPairParam(); // "valid" or "same" per axis
+ParamSpec activationParam();
+ParamSpec initializerParam();
 
 // Throws ModelError unless `in` has `rank` axes; `expected` and `advice` complete the message.
 void requireRank(const std::string& kind, const Shape& in, std::size_t rank, const std::string& expected,

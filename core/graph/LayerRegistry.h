@@ -2,6 +2,7 @@
 
 #include "core/graph/LayerSpec.h"
 #include "core/graph/Shape.h"
+#include "core/util/ParamSchema.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,31 +13,6 @@
 #include <vector>
 
 namespace neurino {
-
-// How a parameter is typed; decides its JSON form and its editor in the property panel.
-enum class ParamType {
-    Int, // integer in [minValue, maxValue]
-    Float, // number in [minValue, maxValue]
-    Bool,
-    Choice, // one of `choices`
-    IntPair, // (height, width): JSON int (both axes) or [h, w]; canonical [h, w]
-    ChoicePair, // per-axis choice, e.g. padding: "same" (both axes) or ["same", "valid"]
-    IntList // a shape, e.g. [1, 32, 32]
-};
-
-std::string paramTypeName(ParamType type);
-
-struct ParamDesc {
-    std::string name;
-    ParamType type = ParamType::Int;
-    nlohmann::json defaultValue; // null: the parameter is required
-    double minValue = 0;
-    double maxValue = 0;
-    std::vector<std::string> choices;
-    std::string help;
-
-    bool required() const { return defaultValue.is_null(); }
-};
 
 // Trainable and non-trainable parameters, counted as Keras counts them (BatchNorm's moving mean and
 // variance are non-trainable).
@@ -68,7 +44,7 @@ struct LayerKind {
     std::string name; // "Conv2D"
     std::string category; // palette group: Input/Output, Core, Convolution, Pooling, ...
     std::string explanation; // one paragraph, shown as a tooltip and beside the properties
-    std::vector<ParamDesc> params;
+    ParamSchema params;
     int minInputs = 1;
     int maxInputs = 1; // -1: any number
     std::vector<std::string> keyParams; // shown on the node in the editor
@@ -76,7 +52,7 @@ struct LayerKind {
     CountRule parameterCount;
     LayerBuilder build; // one of core/nn/LayerBuilders.h
 
-    const ParamDesc* param(const std::string& name) const;
+    const ParamSpec* param(const std::string& name) const;
 };
 
 // The catalogue of layer kinds. The property panel, the JSON validator, shape inference, parameter
@@ -104,7 +80,7 @@ public:
 
     // Checks one value for one parameter and returns its canonical form; throws ModelError naming the field.
     nlohmann::json canonicalValue(
-        const LayerKind& kind, const ParamDesc& desc, const nlohmann::json& value) const;
+        const LayerKind& kind, const ParamSpec& desc, const nlohmann::json& value) const;
 
 private:
     std::vector<LayerKind> m_kinds;
@@ -118,8 +94,5 @@ std::string paramString(const nlohmann::json& params, const std::string& name);
 std::array<std::int64_t, 2> paramIntPair(const nlohmann::json& params, const std::string& name);
 std::array<std::string, 2> paramChoicePair(const nlohmann::json& params, const std::string& name);
 std::vector<std::int64_t> paramIntList(const nlohmann::json& params, const std::string& name);
-
-// The closest of `candidates` to `word` (edit distance), or "" when nothing is close; for "did you mean".
-std::string closestMatch(const std::string& word, const std::vector<std::string>& candidates);
 
 } // namespace neurino

@@ -1,11 +1,11 @@
 #include "core/train/TrainConfig.h"
 
 #include "core/util/Error.h"
+#include "core/util/StructSchema.h"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <set>
+#include <limits>
 
 namespace neurino {
 
@@ -13,98 +13,113 @@ using nlohmann::json;
 
 namespace {
 
-std::string joined(const std::vector<std::string>& names)
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+ParamSpec openBelow(ParamSpec spec)
 {
-    std::string out;
-    for (const auto& n : names)
-        out += (out.empty() ? "" : ", ") + n;
-    return out;
+    spec.minOpen = true;
+    return spec;
 }
 
-void requireOneOf(const std::string& field, const std::string& value, const std::vector<std::string>& allowed)
+SchemaWhere settingWhere(const std::string& source)
 {
-    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-        throw TrainError(
-            "training setting '" + field + "' is '" + value + "'; use one of " + joined(allowed));
+    SchemaWhere where;
+    where.style = SchemaWhere::Style::Setting;
+    where.owner = source;
+    where.noun = "training setting";
+    where.raise = [](const std::string& message) { throw TrainError(message); };
+    return where;
 }
 
-void requireRange(const std::string& field, double value, double lo, double hi, bool loOpen = false)
+StructSchema<OptimizerConfig> makeOptimizerSchema()
 {
-    const bool ok = (loOpen ? value > lo : value >= lo) && value <= hi;
-    if (!ok)
-        throw TrainError("training setting '" + field + "' is " + std::to_string(value) + "; it must be "
-            + (loOpen ? "> " : ">= ") + std::to_string(lo)
-            + (hi < 1e300 ? " and <= " + std::to_string(hi) : std::string()));
+    using O = OptimizerConfig;
+    StructSchema<O> s;
+    s.field(&O::name, choiceParam("name", "adam", optimizerNames(), "Optimizer (PyTorch's algorithms)"));
+    s.field(&O::learningRate, openBelow(floatParam("learning_rate", 1e-3, 0, kInf, "Learning rate")));
+    s.field(&O::momentum, floatParam("momentum", 0.0, 0, 1, "Momentum (sgd, rmsprop)"));
+    s.field(&O::nesterov, boolParam("nesterov", false, "Nesterov momentum (sgd)"));
+    s.field(&O::dampening, floatParam("dampening", 0.0, -kInf, kInf, "Dampening of the momentum (sgd)"));
+    s.field(&O::beta1, floatParam("beta1", 0.9, 0, 0.999999999, "First-moment decay (adam, adamw, nadam)"));
+    s.field(&O::beta2, floatParam("beta2", 0.999, 0, 0.999999999, "Second-moment decay (adam, adamw, nadam)"));
+    ParamSpec epsilon = floatParam("epsilon", nullptr, 0, kInf, "Term added for stability (1e-8; adagrad 1e-10)");
+    epsilon.optional = true;
+    s.field(&O::epsilon, epsilon, [](const O& o) { return nlohmann::json(o.epsilonOrDefault()); });
+    ParamSpec decay = floatParam("weight_decay", nullptr, 0, kInf, "Weight decay (0; adamw 1e-2, decoupled)");
+    decay.optional = true;
+    s.field(&O::weightDecay, decay, [](const O& o) { return nlohmann::json(o.weightDecayOrDefault()); });
+    s.field(&O::amsgrad, boolParam("amsgrad", false, "AMSGrad variant (adam, adamw)"));
+    s.field(&O::alpha, floatParam("alpha", 0.99, 0, 1, "Smoothing constant (rmsprop)"));
+    s.field(&O::centered, boolParam("centered", false, "Centered RMSprop"));
+    s.field(&O::learningRateDecay,
+        floatParam("learning_rate_decay", 0.0, -kInf, kInf, "Learning-rate decay (adagrad)"));
+    s.field(&O::initialAccumulator,
+        floatParam("initial_accumulator", 0.0, -kInf, kInf, "Initial accumulator value (adagrad)"));
+    s.field(&O::momentumDecay, floatParam("momentum_decay", 4e-3, 0, kInf, "Momentum decay (nadam)"));
+    return s;
 }
 
-// Reads the keys of one JSON object into fields, refusing unknown keys and wrong types.
-class Reader {
-public:
-    Reader(const json& object, std::string source, std::string prefix)
-        : m_object(object)
-        , m_source(std::move(source))
-        , m_prefix(std::move(prefix))
-    {
-        if (!object.is_object())
-            throw TrainError(
-                m_source + ": '" + (m_prefix.empty() ? "the config" : m_prefix) + "' must be a JSON object");
-    }
+StructSchema<ScheduleConfig> makeScheduleSchema()
+{
+    using C = ScheduleConfig;
+    StructSchema<C> s;
+    s.field(&C::kind, choiceParam("kind", "none", scheduleNames(), "Learning-rate schedule, stepped per epoch"));
+    s.field(&C::stepSize, intParam("step_size", 10, -kInf, kInf, "step: epochs between decays"));
+    s.field(&C::gamma, openBelow(floatParam("gamma", 0.1, 0, kInf, "step, exponential: factor per step or epoch")));
+    s.field(&C::cosineEpochs, intParam("cosine_epochs", 0, 0, kInf, "cosine: T_max in epochs; 0: the run's epochs"));
+    s.field(&C::minLearningRate,
+        floatParam("min_learning_rate", 0.0, 0, kInf, "cosine: the rate at the end; plateau: the floor"));
+    s.field(&C::factor, openBelow(floatParam("factor", 0.1, 0, 1, "plateau: the rate is multiplied by this")));
+    s.field(&C::patience, intParam("patience", 10, 0, kInf, "plateau: epochs without improvement before a decay"));
+    s.field(&C::threshold, floatParam("threshold", 1e-4, -kInf, kInf, "plateau: relative improvement that counts"));
+    s.field(&C::cooldown, intParam("cooldown", 0, 0, kInf, "plateau: epochs to wait after a decay"));
+    s.field(&C::monitor, textParam("monitor", "val_loss", "plateau: the value watched"));
+    return s;
+}
 
-    template <typename T> void read(const char* key, T& field)
-    {
-        m_known.insert(key);
-        const auto it = m_object.find(key);
-        if (it == m_object.end() || it->is_null())
-            return;
-        try {
-            if constexpr (std::is_same_v<T, bool>) {
-                if (!it->is_boolean())
-                    throw json::type_error::create(302, "expected true or false", nullptr);
-            } else if constexpr (std::is_arithmetic_v<T>) {
-                if (!it->is_number())
-                    throw json::type_error::create(302, "expected a number", nullptr);
-                if (std::is_integral_v<T> && !it->is_number_integer() && !it->is_number_unsigned())
-                    throw json::type_error::create(302, "expected a whole number", nullptr);
-            }
-            field = it->get<T>();
-        } catch (const json::exception&) {
-            throw TrainError(m_source + ": '" + name(key) + "' has the wrong type (" + it->dump() + ")");
-        }
-    }
+StructSchema<EarlyStoppingConfig> makeEarlyStoppingSchema()
+{
+    using C = EarlyStoppingConfig;
+    StructSchema<C> s;
+    s.field(&C::enabled, boolParam("enabled", false, "Stop when the monitored value stops improving"));
+    s.field(&C::monitor, textParam("monitor", "val_loss", "The value watched (val_loss, val_accuracy, loss, ...)"));
+    s.field(&C::mode, choiceParam("mode", "auto", { "auto", "min", "max" },
+                          "min, max, or auto: max for accuracy and auc, min otherwise"));
+    s.field(&C::patience, intParam("patience", 5, 0, kInf, "Epochs without improvement before stopping"));
+    s.field(&C::minDelta, floatParam("min_delta", 0.0, 0, kInf, "Smallest change that counts as improvement"));
+    s.field(&C::restoreBestWeights,
+        boolParam("restore_best_weights", true, "Keep the weights of the best epoch when stopping"));
+    return s;
+}
 
-    void read(const char* key, std::optional<double>& field)
-    {
-        double value = 0;
-        const bool present = m_object.contains(key) && !m_object.at(key).is_null();
-        read(key, value);
-        if (present)
-            field = value;
-    }
-
-    const json& child(const char* key)
-    {
-        m_known.insert(key);
-        static const json empty = json::object();
-        const auto it = m_object.find(key);
-        return it == m_object.end() || it->is_null() ? empty : *it;
-    }
-
-    std::string name(const std::string& key) const { return m_prefix.empty() ? key : m_prefix + "." + key; }
-
-    void finish() const
-    {
-        for (const auto& item : m_object.items())
-            if (!m_known.count(item.key()))
-                throw TrainError(m_source + ": unknown training setting '" + name(item.key())
-                    + "'; known settings here are " + joined({ m_known.begin(), m_known.end() }));
-    }
-
-private:
-    const json& m_object;
-    std::string m_source;
-    std::string m_prefix;
-    std::set<std::string> m_known;
-};
+StructSchema<TrainConfig> makeTrainSchema()
+{
+    using C = TrainConfig;
+    StructSchema<C> s;
+    s.nested(&C::optimizer, "optimizer", optimizerConfigSchema());
+    s.field(&C::loss, choiceParam("loss", "auto", lossNames(), "Loss (auto: from the task)"));
+    s.field(&C::huberDelta, openBelow(floatParam("huber_delta", 1.0, 0, kInf, "Delta of the huber loss")));
+    s.field(&C::metrics, choiceListParam("metrics", metricNames(), "Metrics (empty: from the task)"));
+    s.field(&C::epochs, intParam("epochs", 10, 1, kInf, "Epochs to train"));
+    s.field(&C::batchSize, intParam("batch_size", 32, 1, kInf, "Samples per batch"));
+    s.field(&C::shuffle, boolParam("shuffle", true, "Shuffle the training samples every epoch"));
+    s.nested(&C::schedule, "schedule", scheduleConfigSchema());
+    s.nested(&C::earlyStopping, "early_stopping", earlyStoppingConfigSchema());
+    s.field(&C::l1, floatParam("l1", 0.0, 0, kInf, "L1 penalty on layer weights"));
+    s.field(&C::l2, floatParam("l2", 0.0, 0, kInf, "L2 penalty on layer weights"));
+    s.field(&C::clipNorm, floatParam("clip_norm", 0.0, 0, kInf, "Clip the gradient norm to this (0: off)"));
+    s.field(&C::clipValue, floatParam("clip_value", 0.0, 0, kInf, "Clip every gradient element to [-v, v] (0: off)"));
+    s.field(&C::device, textParam("device", "auto", "auto, cpu, cuda or cuda:N"));
+    s.field(&C::seed, intParam("seed", kDefaultSeed, 0, kInf, "Seed of initialisation, split and shuffling"));
+    s.field(&C::threads, intParam("threads", 0, 0, kInf, "CPU threads (0: every usable core)"));
+    s.field(&C::validationSplit,
+        floatParam("validation_split", 0.2, 0, 0.99, "Validation fraction of what the test part leaves"));
+    s.field(&C::testSplit, floatParam("test_split", 0.0, 0, 0.99, "Test fraction of all samples"));
+    s.field(&C::stratify, boolParam("stratify", false, "Keep class shares in every part"));
+    s.field(&C::standardize,
+        choiceParam("standardize", "auto", { "auto", "on", "off" }, "Standardize features (auto: flat ones)"));
+    return s;
+}
 
 } // namespace
 
@@ -143,144 +158,57 @@ double OptimizerConfig::weightDecayOrDefault() const
     return weightDecay ? *weightDecay : (name == "adamw" ? 1e-2 : 0.0);
 }
 
+const StructSchema<OptimizerConfig>& optimizerConfigSchema()
+{
+    static const StructSchema<OptimizerConfig> schema = makeOptimizerSchema();
+    return schema;
+}
+
+const StructSchema<ScheduleConfig>& scheduleConfigSchema()
+{
+    static const StructSchema<ScheduleConfig> schema = makeScheduleSchema();
+    return schema;
+}
+
+const StructSchema<EarlyStoppingConfig>& earlyStoppingConfigSchema()
+{
+    static const StructSchema<EarlyStoppingConfig> schema = makeEarlyStoppingSchema();
+    return schema;
+}
+
+const StructSchema<TrainConfig>& trainConfigSchema()
+{
+    static const StructSchema<TrainConfig> schema = makeTrainSchema();
+    return schema;
+}
+
+void checkOptimizerCombination(const OptimizerConfig& optimizer, const std::string& noun, const std::string& prefix)
+{
+    if (optimizer.nesterov && (optimizer.momentum <= 0 || optimizer.dampening != 0))
+        throw TrainError(noun + " '" + prefix + "nesterov' needs a momentum > 0 and zero dampening");
+}
+
+void checkScheduleCombination(const ScheduleConfig& schedule, const std::string& noun, const std::string& prefix)
+{
+    if (schedule.kind == "step" && schedule.stepSize < 1)
+        throw TrainError(noun + " '" + prefix + "step_size' must be >= 1 for the step schedule");
+}
+
 void TrainConfig::validate() const
 {
-    requireOneOf("optimizer.name", optimizer.name, optimizerNames());
-    requireRange("optimizer.learning_rate", optimizer.learningRate, 0.0, 1e300, /*loOpen=*/true);
-    requireRange("optimizer.momentum", optimizer.momentum, 0.0, 1.0);
-    requireRange("optimizer.beta1", optimizer.beta1, 0.0, 0.999999999);
-    requireRange("optimizer.beta2", optimizer.beta2, 0.0, 0.999999999);
-    requireRange("optimizer.epsilon", optimizer.epsilonOrDefault(), 0.0, 1e300);
-    requireRange("optimizer.weight_decay", optimizer.weightDecayOrDefault(), 0.0, 1e300);
-    requireRange("optimizer.alpha", optimizer.alpha, 0.0, 1.0);
-    requireRange("optimizer.momentum_decay", optimizer.momentumDecay, 0.0, 1e300);
-    if (optimizer.nesterov && (optimizer.momentum <= 0 || optimizer.dampening != 0))
-        throw TrainError("training setting 'optimizer.nesterov' needs a momentum > 0 and zero dampening");
-    requireOneOf("loss", loss, lossNames());
-    requireRange("huber_delta", huberDelta, 0.0, 1e300, true);
-    for (const auto& m : metrics)
-        requireOneOf("metrics", m, metricNames());
-    if (epochs < 1)
-        throw TrainError(
-            "training setting 'epochs' is " + std::to_string(epochs) + "; train at least 1 epoch");
-    if (batchSize < 1)
-        throw TrainError(
-            "training setting 'batch_size' is " + std::to_string(batchSize) + "; it must be >= 1");
-    requireOneOf("schedule.kind", schedule.kind, scheduleNames());
-    if (schedule.kind == "step" && schedule.stepSize < 1)
-        throw TrainError("training setting 'schedule.step_size' must be >= 1");
-    requireRange("schedule.gamma", schedule.gamma, 0.0, 1e300, true);
-    requireRange("schedule.factor", schedule.factor, 0.0, 1.0, true);
-    requireRange("schedule.min_learning_rate", schedule.minLearningRate, 0.0, 1e300);
-    if (schedule.patience < 0 || schedule.cooldown < 0 || schedule.cosineEpochs < 0)
-        throw TrainError(
-            "training settings 'schedule.patience', 'cooldown' and 'cosine_epochs' must be >= 0");
-    requireOneOf("early_stopping.mode", earlyStopping.mode, { "auto", "min", "max" });
-    if (earlyStopping.patience < 0)
-        throw TrainError("training setting 'early_stopping.patience' must be >= 0");
-    requireRange("early_stopping.min_delta", earlyStopping.minDelta, 0.0, 1e300);
-    requireRange("l1", l1, 0.0, 1e300);
-    requireRange("l2", l2, 0.0, 1e300);
-    requireRange("clip_norm", clipNorm, 0.0, 1e300);
-    requireRange("clip_value", clipValue, 0.0, 1e300);
-    if (threads < 0)
-        throw TrainError("training setting 'threads' must be >= 0 (0: every usable core)");
-    requireRange("validation_split", validationSplit, 0.0, 0.99);
-    requireRange("test_split", testSplit, 0.0, 0.99);
-    requireOneOf("standardize", standardize, { "auto", "on", "off" });
+    trainConfigSchema().validate(*this, settingWhere(""));
+    checkOptimizerCombination(optimizer, "training setting", "optimizer.");
+    checkScheduleCombination(schedule, "training setting", "schedule.");
 }
 
 json TrainConfig::toJson() const
 {
-    json opt = { { "name", optimizer.name }, { "learning_rate", optimizer.learningRate },
-        { "momentum", optimizer.momentum }, { "nesterov", optimizer.nesterov },
-        { "dampening", optimizer.dampening }, { "beta1", optimizer.beta1 }, { "beta2", optimizer.beta2 },
-        { "epsilon", optimizer.epsilonOrDefault() }, { "weight_decay", optimizer.weightDecayOrDefault() },
-        { "amsgrad", optimizer.amsgrad }, { "alpha", optimizer.alpha }, { "centered", optimizer.centered },
-        { "learning_rate_decay", optimizer.learningRateDecay },
-        { "initial_accumulator", optimizer.initialAccumulator },
-        { "momentum_decay", optimizer.momentumDecay } };
-    json sched = { { "kind", schedule.kind }, { "step_size", schedule.stepSize }, { "gamma", schedule.gamma },
-        { "cosine_epochs", schedule.cosineEpochs }, { "min_learning_rate", schedule.minLearningRate },
-        { "factor", schedule.factor }, { "patience", schedule.patience }, { "threshold", schedule.threshold },
-        { "cooldown", schedule.cooldown }, { "monitor", schedule.monitor } };
-    json early = { { "enabled", earlyStopping.enabled }, { "monitor", earlyStopping.monitor },
-        { "mode", earlyStopping.mode }, { "patience", earlyStopping.patience },
-        { "min_delta", earlyStopping.minDelta },
-        { "restore_best_weights", earlyStopping.restoreBestWeights } };
-    return { { "optimizer", opt }, { "loss", loss }, { "huber_delta", huberDelta }, { "metrics", metrics },
-        { "epochs", epochs }, { "batch_size", batchSize }, { "shuffle", shuffle }, { "schedule", sched },
-        { "early_stopping", early }, { "l1", l1 }, { "l2", l2 }, { "clip_norm", clipNorm },
-        { "clip_value", clipValue }, { "device", device }, { "seed", seed }, { "threads", threads },
-        { "validation_split", validationSplit }, { "test_split", testSplit }, { "stratify", stratify },
-        { "standardize", standardize } };
+    return trainConfigSchema().toJson(*this);
 }
 
 TrainConfig TrainConfig::fromJson(const json& doc, const std::string& source)
 {
-    TrainConfig c;
-    Reader top(doc, source, "");
-    {
-        Reader r(top.child("optimizer"), source, "optimizer");
-        r.read("name", c.optimizer.name);
-        r.read("learning_rate", c.optimizer.learningRate);
-        r.read("momentum", c.optimizer.momentum);
-        r.read("nesterov", c.optimizer.nesterov);
-        r.read("dampening", c.optimizer.dampening);
-        r.read("beta1", c.optimizer.beta1);
-        r.read("beta2", c.optimizer.beta2);
-        r.read("epsilon", c.optimizer.epsilon);
-        r.read("weight_decay", c.optimizer.weightDecay);
-        r.read("amsgrad", c.optimizer.amsgrad);
-        r.read("alpha", c.optimizer.alpha);
-        r.read("centered", c.optimizer.centered);
-        r.read("learning_rate_decay", c.optimizer.learningRateDecay);
-        r.read("initial_accumulator", c.optimizer.initialAccumulator);
-        r.read("momentum_decay", c.optimizer.momentumDecay);
-        r.finish();
-    }
-    top.read("loss", c.loss);
-    top.read("huber_delta", c.huberDelta);
-    top.read("metrics", c.metrics);
-    top.read("epochs", c.epochs);
-    top.read("batch_size", c.batchSize);
-    top.read("shuffle", c.shuffle);
-    {
-        Reader r(top.child("schedule"), source, "schedule");
-        r.read("kind", c.schedule.kind);
-        r.read("step_size", c.schedule.stepSize);
-        r.read("gamma", c.schedule.gamma);
-        r.read("cosine_epochs", c.schedule.cosineEpochs);
-        r.read("min_learning_rate", c.schedule.minLearningRate);
-        r.read("factor", c.schedule.factor);
-        r.read("patience", c.schedule.patience);
-        r.read("threshold", c.schedule.threshold);
-        r.read("cooldown", c.schedule.cooldown);
-        r.read("monitor", c.schedule.monitor);
-        r.finish();
-    }
-    {
-        Reader r(top.child("early_stopping"), source, "early_stopping");
-        r.read("enabled", c.earlyStopping.enabled);
-        r.read("monitor", c.earlyStopping.monitor);
-        r.read("mode", c.earlyStopping.mode);
-        r.read("patience", c.earlyStopping.patience);
-        r.read("min_delta", c.earlyStopping.minDelta);
-        r.read("restore_best_weights", c.earlyStopping.restoreBestWeights);
-        r.finish();
-    }
-    top.read("l1", c.l1);
-    top.read("l2", c.l2);
-    top.read("clip_norm", c.clipNorm);
-    top.read("clip_value", c.clipValue);
-    top.read("device", c.device);
-    top.read("seed", c.seed);
-    top.read("threads", c.threads);
-    top.read("validation_split", c.validationSplit);
-    top.read("test_split", c.testSplit);
-    top.read("stratify", c.stratify);
-    top.read("standardize", c.standardize);
-    top.finish();
+    const TrainConfig c = trainConfigSchema().fromJson(doc, settingWhere(source));
     c.validate();
     return c;
 }

@@ -11,6 +11,8 @@
 
 namespace neurino {
 
+template <typename S> class StructSchema; // core/util/StructSchema.h
+
 // Optimizer and its hyper-parameters; names and defaults as PyTorch's (Nadam as torch.optim.NAdam).
 struct OptimizerConfig {
     std::string name = "adam"; // sgd | adam | adamw | rmsprop | adagrad | nadam
@@ -81,7 +83,8 @@ struct TrainConfig {
     bool stratify = false; // keep class shares in every part
     std::string standardize = "auto"; // auto (flat features only) | on | off
 
-    // Throws TrainError naming the field and the allowed values when something is out of range.
+    // Throws TrainError naming the field and the allowed values when something is out of range (checks
+    // generated from trainConfigSchema()) or when settings do not go together.
     void validate() const;
 
     nlohmann::json toJson() const;
@@ -89,6 +92,19 @@ struct TrainConfig {
     // and the key, so a typo in a config file is not silently ignored.
     static TrainConfig fromJson(const nlohmann::json& doc, const std::string& source = "training config");
 };
+
+// The settings and their JSON keys, types, defaults, ranges and help: toJson, fromJson, the range checks of
+// validate(), neurino-batch's options and the forms are generated from them. Every member has an entry
+// (tests/core/train/TestConfigSchema.cpp checks).
+const StructSchema<OptimizerConfig>& optimizerConfigSchema();
+const StructSchema<ScheduleConfig>& scheduleConfigSchema();
+const StructSchema<EarlyStoppingConfig>& earlyStoppingConfigSchema();
+const StructSchema<TrainConfig>& trainConfigSchema();
+
+// The checks of settings that must go together, which a schema cannot express. `noun` and `prefix` name
+// the settings in errors: "training setting 'optimizer.nesterov'", "GAN setting 'generator_optimizer.nesterov'".
+void checkOptimizerCombination(const OptimizerConfig& optimizer, const std::string& noun, const std::string& prefix);
+void checkScheduleCombination(const ScheduleConfig& schedule, const std::string& noun, const std::string& prefix);
 
 // The optimizers, losses, metrics and schedules TrainConfig accepts.
 const std::vector<std::string>& optimizerNames();

@@ -221,7 +221,7 @@ void TestGraphEditor::randomEditsUndoAndRedoExactly()
             return {};
         return QString::fromStdString(nodes[rng.bounded(static_cast<int>(nodes.size()))].id);
     };
-    auto randomValue = [&](const ParamDesc& d, const nlohmann::json& current) -> nlohmann::json {
+    auto randomValue = [&](const ParamSpec& d, const nlohmann::json& current) -> nlohmann::json {
         const int small = static_cast<int>(d.minValue) + rng.bounded(8);
         switch (d.type) {
         case ParamType::Int:
@@ -239,8 +239,9 @@ void TestGraphEditor::randomEditsUndoAndRedoExactly()
         case ParamType::IntList:
             return d.name == "shape" ? nlohmann::json::array({ 1, 8 + rng.bounded(8), 8 + rng.bounded(8) })
                                      : nlohmann::json::array({ -1 });
+        default: // no layer takes text or lists of choices
+            return current;
         }
-        return current;
     };
 
     int edits = 0;
@@ -275,7 +276,7 @@ void TestGraphEditor::randomEditsUndoAndRedoExactly()
             const LayerKind& k = LayerRegistry::instance().kind(n.layer.kind);
             if (k.params.empty())
                 break;
-            const ParamDesc& d = k.params[rng.bounded(static_cast<int>(k.params.size()))];
+            const ParamSpec& d = k.params[rng.bounded(static_cast<int>(k.params.size()))];
             w.editor->setParam(
                 id, QString::fromStdString(d.name), randomValue(d, n.layer.params.at(d.name)));
             break;

@@ -36,7 +36,7 @@ QString shortName(const std::string& name)
     return names.value(n, n);
 }
 
-QString paramText(const ParamDesc& desc, const json& v)
+QString paramText(const ParamSpec& desc, const json& v)
 {
     switch (desc.type) {
     case ParamType::Int:
@@ -51,7 +51,10 @@ QString paramText(const ParamDesc& desc, const json& v)
     case ParamType::Bool:
         return (v.get<bool>() ? QString() : QStringLiteral("no ")) + shortName(desc.name);
     case ParamType::Choice:
+    case ParamType::Text:
         return QString::fromStdString(v.get<std::string>());
+    case ParamType::ChoiceList:
+        return shortName(desc.name) + " " + QString::fromStdString(v.dump());
     case ParamType::IntPair:
         if (desc.name == "kernel_size")
             return pairText(v);
@@ -70,7 +73,7 @@ QString paramText(const ParamDesc& desc, const json& v)
 }
 
 // Settings that are noise at their usual value (stride 1, no padding, linear); sizes are always shown.
-bool hiddenAtDefault(const ParamDesc& desc)
+bool hiddenAtDefault(const ParamSpec& desc)
 {
     static const QStringList names = { "strides", "activation", "use_bias", "momentum", "epsilon" };
     const bool choicePadding = desc.name == "padding" && desc.type != ParamType::IntPair;
@@ -93,7 +96,7 @@ QString keyParamsText(const LayerKind& kind, const nlohmann::json& params)
 {
     QStringList parts;
     for (const std::string& name : kind.keyParams) {
-        const ParamDesc* desc = kind.param(name);
+        const ParamSpec* desc = kind.param(name);
         if (!desc || !params.contains(name))
             continue;
         const json& value = params.at(name);

@@ -46,7 +46,7 @@ int clampInt(double v)
     return static_cast<int>(std::clamp(v, static_cast<double>(INT_MIN), static_cast<double>(INT_MAX)));
 }
 
-QSpinBox* makeSpinBox(const ParamDesc& desc, QWidget* parent)
+QSpinBox* makeSpinBox(const ParamSpec& desc, QWidget* parent)
 {
     auto* box = new QSpinBox(parent);
     box->setRange(clampInt(desc.minValue), clampInt(desc.maxValue));
@@ -57,7 +57,7 @@ QSpinBox* makeSpinBox(const ParamDesc& desc, QWidget* parent)
     return box;
 }
 
-QComboBox* makeComboBox(const ParamDesc& desc, QWidget* parent)
+QComboBox* makeComboBox(const ParamSpec& desc, QWidget* parent)
 {
     auto* box = new QComboBox(parent);
     for (const std::string& choice : desc.choices)
@@ -77,7 +77,7 @@ QString listText(const json& v)
 
 } // namespace
 
-ParamEditor::ParamEditor(const ParamDesc& desc, QWidget* parent)
+ParamEditor::ParamEditor(const ParamSpec& desc, QWidget* parent)
     : QWidget(parent)
     , m_desc(desc)
 {
@@ -105,7 +105,8 @@ void ParamEditor::build()
     case ParamType::Float: {
         auto* box = new FloatSpinBox(this);
         box->setDecimals(12);
-        box->setRange(m_desc.minValue, m_desc.maxValue);
+        // Open-ended ranges (a learning rate's) end where a spin box can still show them.
+        box->setRange(std::max(m_desc.minValue, -1e15), std::min(m_desc.maxValue, 1e15));
         box->setSingleStep(m_desc.maxValue <= 1.0 ? 0.05 : 0.1);
         box->setKeyboardTracking(false);
         connect(box, &QDoubleSpinBox::valueChanged, this, &ParamEditor::report);
@@ -144,6 +145,15 @@ void ParamEditor::build()
             m_fields.push_back(field);
         }
         return;
+    case ParamType::Text:
+    case ParamType::ChoiceList: {
+        auto* edit = new QLineEdit(this);
+        if (m_desc.type == ParamType::ChoiceList)
+            edit->setPlaceholderText(QString::fromStdString(m_desc.choices.empty() ? "" : m_desc.choices[0]));
+        connect(edit, &QLineEdit::editingFinished, this, &ParamEditor::report);
+        m_fields.push_back(edit);
+        break;
+    }
     case ParamType::IntList: {
         auto* edit = new QLineEdit(this);
         edit->setPlaceholderText(m_desc.name == "shape" ? "1, 32, 32" : "8, 7, 8");
@@ -194,6 +204,16 @@ void ParamEditor::setValue(const json& v)
             static_cast<QComboBox*>(m_fields[static_cast<std::size_t>(axis)])
                 ->setCurrentText(choiceAt(axis));
         break;
+    case ParamType::Text:
+        static_cast<QLineEdit*>(m_fields[0])->setText(QString::fromStdString(v.get<std::string>()));
+        break;
+    case ParamType::ChoiceList: {
+        QStringList names;
+        for (const auto& e : v)
+            names << QString::fromStdString(e.get<std::string>());
+        static_cast<QLineEdit*>(m_fields[0])->setText(names.join(", "));
+        break;
+    }
     case ParamType::IntList: {
         auto* edit = static_cast<QLineEdit*>(m_fields[0]);
         edit->setText(listText(v));
@@ -220,6 +240,14 @@ json ParamEditor::value() const
     case ParamType::ChoicePair:
         return json::array({ static_cast<QComboBox*>(m_fields[0])->currentText().toStdString(),
             static_cast<QComboBox*>(m_fields[1])->currentText().toStdString() });
+    case ParamType::Text:
+        return static_cast<QLineEdit*>(m_fields[0])->text().toStdString();
+    case ParamType::ChoiceList: {
+        json names = json::array();
+        for (const QString& part : static_cast<QLineEdit*>(m_fields[0])->text().split(',', Qt::SkipEmptyParts))
+            names.push_back(part.trimmed().toStdString());
+        return names;
+    }
     case ParamType::IntList: {
         json list = json::array();
         for (const QString& part :

@@ -15,9 +15,9 @@ class ParamEditor : public QWidget {
     Q_OBJECT
 
 public:
-    ParamEditor(const ParamDesc& desc, QWidget* parent = nullptr);
+    ParamEditor(const ParamSpec& desc, QWidget* parent = nullptr);
 
-    const ParamDesc& desc() const { return m_desc; }
+    const ParamSpec& desc() const { return m_desc; }
     // Shows a value without reporting it as an edit.
     void setValue(const nlohmann::json& value);
     nlohmann::json value() const;
@@ -31,7 +31,7 @@ private:
     void build();
     void report();
 
-    ParamDesc m_desc;
+    ParamSpec m_desc;
     std::vector<QWidget*> m_fields;
 };
 

@@ -166,7 +166,7 @@ void PropertyPanel::buildNodePage(const QString& id)
             m_form->removeRow(0);
         m_editors.clear();
         const LayerKind& k = LayerRegistry::instance().kind(node.layer.kind);
-        for (const ParamDesc& desc : k.params) {
+        for (const ParamSpec& desc : k.params) {
             const QString name = qs(desc.name);
             auto* editor = new ParamEditor(desc, m_formHost);
             auto* label = new QLabel(name, m_formHost);

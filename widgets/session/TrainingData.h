@@ -13,7 +13,7 @@ namespace neurino {
 struct GeneratorInfo {
     std::string name;
     std::string description;
-    std::vector<datasets::OptionSpec> options;
+    ParamSchema options;
     std::int64_t defaultEvents = 0;
     std::int64_t maxEvents = 0;
 };

@@ -30,44 +30,44 @@ constexpr const char* kFileSource = "__file__";
 // Spin boxes hold ints; generator limits beyond this are clamped.
 constexpr double kIntLimit = 1e9;
 
-QWidget* numberEditor(const datasets::OptionSpec& o)
+QWidget* numberEditor(const ParamSpec& o)
 {
-    if (o.type == datasets::OptionType::Int) {
+    if (o.type == ParamType::Int) {
         auto* spin = new QSpinBox;
         spin->setRange(
-            static_cast<int>(std::max(o.min, -kIntLimit)), static_cast<int>(std::min(o.max, kIntLimit)));
+            static_cast<int>(std::max(o.minValue, -kIntLimit)), static_cast<int>(std::min(o.maxValue, kIntLimit)));
         spin->setValue(o.defaultValue.get<int>());
         return spin;
     }
     auto* spin = new QDoubleSpinBox;
     const double value = o.defaultValue.get<double>();
     spin->setDecimals(4);
-    spin->setRange(std::max(o.min, -kIntLimit), std::min(o.max, kIntLimit));
+    spin->setRange(std::max(o.minValue, -kIntLimit), std::min(o.maxValue, kIntLimit));
     spin->setValue(value);
     spin->setSingleStep(std::abs(value) > 0 ? std::abs(value) / 10 : 0.1);
     return spin;
 }
 
 // An editor for one generator option, holding its default.
-QWidget* optionEditor(const datasets::OptionSpec& o)
+QWidget* optionEditor(const ParamSpec& o)
 {
     switch (o.type) {
-    case datasets::OptionType::Int:
-    case datasets::OptionType::Double:
+    case ParamType::Int:
+    case ParamType::Float:
         return numberEditor(o);
-    case datasets::OptionType::Bool: {
+    case ParamType::Bool: {
         auto* check = new QCheckBox;
         check->setChecked(o.defaultValue.get<bool>());
         return check;
     }
-    case datasets::OptionType::Choice: {
+    case ParamType::Choice: {
         auto* combo = new QComboBox;
         for (const std::string& c : o.choices)
             combo->addItem(QString::fromStdString(c));
         combo->setCurrentText(QString::fromStdString(o.defaultValue.get<std::string>()));
         return combo;
     }
-    case datasets::OptionType::Text:
+    case ParamType::Text:
         break;
     }
     return new QLineEdit(QString::fromStdString(o.defaultValue.get<std::string>()));
@@ -182,7 +182,7 @@ void DataSourceForm::showGeneratorOptions()
         return;
     m_events->setValue(static_cast<int>(std::min<std::int64_t>(it->defaultEvents, m_events->maximum())));
     m_events->setToolTip(tr("How many samples the generator makes (default %1)").arg(it->defaultEvents));
-    for (const datasets::OptionSpec& o : it->options) {
+    for (const ParamSpec& o : it->options) {
         QWidget* editor = optionEditor(o);
         const QString optionName = QString::fromStdString(o.name);
         editor->setObjectName("option_" + optionName);
