@@ -56,9 +56,8 @@ Params readParams(const GeneratorOptions& options)
     P.metSoft = options.real("met_soft");
     P.scaled = options.flag("scaled");
     if (P.massH0 < P.massHpm + higgs::kMassW + 10 || P.massHpm < P.massH + higgs::kMassW + 10)
-        throw DataError(
-            "generator 'higgs': the decays H0 -> W H+- and H+- -> W h need mass_H0 > mass_Hpm + "
-            "90 GeV and mass_Hpm > mass_h + 90 GeV (got "
+        throw DataError("generator 'higgs': the decays H0 -> W H+- and H+- -> W h need mass_H0 > mass_Hpm + "
+                        "90 GeV and mass_Hpm > mass_h + 90 GeV (got "
             + std::to_string(P.massH0) + ", " + std::to_string(P.massHpm) + ", " + std::to_string(P.massH)
             + ")");
     return P;
@@ -102,12 +101,10 @@ public:
             floatParam("jet_constant", 0.05, 0, 0.5, "jet energy resolution constant term"),
             floatParam("lepton_resolution", 0.015, 0, 0.2, "relative lepton pT resolution"),
             floatParam("btag_efficiency", 0.7, 0, 1, "probability to tag a b-jet (loose or tight)"),
-            floatParam(
-                "mistag_rate", 0.05, 0, 0.5, "probability to tag a light jet (c-jets: 4 times more)"),
+            floatParam("mistag_rate", 0.05, 0, 0.5, "probability to tag a light jet (c-jets: 4 times more)"),
             floatParam("fsr", 0.1, 0, 1, "probability that a quark radiates a hard wide-angle gluon"),
             boolParam("isr", true, "give the system transverse momentum, balanced by an initial-state jet"),
-            floatParam(
-                "met_soft", 0.5, 0, 3, "soft-term MET resolution k in k*sqrt(sum ET / GeV) per axis"),
+            floatParam("met_soft", 0.5, 0, 3, "soft-term MET resolution k in k*sqrt(sum ET / GeV) per axis"),
             boolParam("scaled", true,
                 "divide momenta and masses by fixed GeV scales (lepton pT 60, MET 60, jet pT 90; masses "
                 "85 170 80 170 150 310 470) so typical values are about 1, as the benchmark files do") };

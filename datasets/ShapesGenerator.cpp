@@ -169,14 +169,12 @@ public:
     }
     ParamSchema options() const override
     {
-        return { floatParam(
-                     "min_size", 8, 2, 20, "smallest shape, as the square root of its area in pixels"),
+        return { floatParam("min_size", 8, 2, 20, "smallest shape, as the square root of its area in pixels"),
             floatParam("max_size", 18, 2, 20, "largest shape, as the square root of its area in pixels"),
             floatParam("min_intensity", 0.6, 0, 1,
                 "shapes are filled with a value uniform in "
                 "[min_intensity, 1] on a background of 0"),
-            floatParam(
-                "noise", 0.0, 0, 1, "sigma of Gaussian pixel noise; values are then clipped to [0,1]"),
+            floatParam("noise", 0.0, 0, 1, "sigma of Gaussian pixel noise; values are then clipped to [0,1]"),
             intParam("supersample", 4, 1, 16, "antialiasing: sub-samples per pixel side (1: hard edges)") };
     }
 

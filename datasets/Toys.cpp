@@ -76,10 +76,9 @@ public:
     }
     ParamSchema options() const override
     {
-        return {
-            floatParam("noise", 0.05, 0, 1, "Gaussian jitter added to both coordinates after labelling"),
-            floatParam("margin", 0.05, 0, 0.5, "empty band around both axes, as TensorFlow Playground pads")
-        };
+        return { floatParam("noise", 0.05, 0, 1, "Gaussian jitter added to both coordinates after labelling"),
+            floatParam(
+                "margin", 0.05, 0, 0.5, "empty band around both axes, as TensorFlow Playground pads") };
     }
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
         const GenerateControl& control) const override

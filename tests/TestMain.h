@@ -17,5 +17,5 @@ bool registerSuite(const char* name, SuiteFactory factory);
 // Ends a test file in place of QTEST_MAIN: the test classes of one folder share one program (one link against
 // LibTorch instead of one per class), and CTest runs each class as its own test, `program ClassName`.
 #define NEURINO_TEST_MAIN(TestClass)                                                                         \
-    static const bool neurinoSuite##TestClass = neurino::test::registerSuite(                                \
-        #TestClass, [] { return std::unique_ptr<QObject>(new TestClass); });
+    static const bool neurinoSuite##TestClass                                                                \
+        = neurino::test::registerSuite(#TestClass, [] { return std::unique_ptr<QObject>(new TestClass); });

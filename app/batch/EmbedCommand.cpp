@@ -4,8 +4,8 @@
 #include "core/analysis/Pca.h"
 #include "core/analysis/Tsne.h"
 #include "core/data/DatasetFile.h"
-#include "core/run/DataSource.h"
 #include "core/graph/Shape.h"
+#include "core/run/DataSource.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Evaluator.h"
 #include "core/util/Device.h"
@@ -63,8 +63,8 @@ Points pointsFor(const EmbedOptions& o, std::int64_t defaultSamples)
     const Checkpoint checkpoint = loadCheckpoint(o.checkpoint);
     if (p.source.sampleShape() != checkpoint.data.sampleShape)
         throw DataError("'" + o.data + "' dataset '" + o.features + "' has sample shape "
-                        + formatShape(p.source.sampleShape()) + ", but the model was trained on "
-                        + formatShape(checkpoint.data.sampleShape) + "; name the right --features path");
+            + formatShape(p.source.sampleShape()) + ", but the model was trained on "
+            + formatShape(checkpoint.data.sampleShape) + "; name the right --features path");
     GraphModule module = moduleFromCheckpoint(checkpoint);
     const c10::Device device = selectDevice(o.device);
     module->to(device);
@@ -75,7 +75,7 @@ Points pointsFor(const EmbedOptions& o, std::int64_t defaultSamples)
 }
 
 void writeEmbedding(const EmbedOptions& o, const Points& p, const torch::Tensor& embedding,
-                    const std::string& method, nlohmann::json settings)
+    const std::string& method, nlohmann::json settings)
 {
     Dataset out;
     out.features = embedding.to(torch::kFloat).contiguous();
@@ -95,8 +95,8 @@ void writeEmbedding(const EmbedOptions& o, const Points& p, const torch::Tensor&
     // The file rows each point came from, to look the samples up again.
     out.extras["source_row"] = p.rows;
     writeDataset(o.out, out);
-    std::cout << "wrote the " << method << " embedding of " << embedding.size(0) << " samples ("
-              << p.what << ", " << p.values.size(1) << " dimensions) to " << o.out << std::endl;
+    std::cout << "wrote the " << method << " embedding of " << embedding.size(0) << " samples (" << p.what
+              << ", " << p.values.size(1) << " dimensions) to " << o.out << std::endl;
 }
 
 void runTsne(const EmbedOptions& o)
@@ -105,7 +105,7 @@ void runTsne(const EmbedOptions& o)
     TsneOptions options = o.tsne;
     options.seed = o.seed;
     std::printf("t-SNE of %lld samples of %s, perplexity %g, %d iterations\n",
-                static_cast<long long>(p.values.size(0)), p.what.c_str(), options.perplexity, options.iterations);
+        static_cast<long long>(p.values.size(0)), p.what.c_str(), options.perplexity, options.iterations);
     const TsneResult r = neurino::runTsne(p.values, options, [](const TsneProgress& s) {
         std::printf("  iteration %4d/%d  KL %.4f\n", s.iteration, s.iterations, s.klDivergence);
         std::fflush(stdout);
@@ -113,8 +113,8 @@ void runTsne(const EmbedOptions& o)
     });
     std::printf("final KL divergence %.4f\n", r.klDivergence);
     writeEmbedding(o, p, r.embedding, "tsne",
-                   {{"perplexity", options.perplexity}, {"iterations", r.iterations},
-                    {"theta", options.theta}, {"kl_divergence", r.klDivergence}});
+        { { "perplexity", options.perplexity }, { "iterations", r.iterations }, { "theta", options.theta },
+            { "kl_divergence", r.klDivergence } });
 }
 
 void runPca(const EmbedOptions& o)
@@ -127,7 +127,7 @@ void runPca(const EmbedOptions& o)
     for (std::size_t i = 0; i < ratios.size(); ++i)
         std::printf(" PC%zu %.1f %%", i + 1, 100 * ratios[i]);
     std::cout << std::endl;
-    writeEmbedding(o, p, pca.transform(p.values), "pca", {{"explained_variance_ratio", ratios}});
+    writeEmbedding(o, p, pca.transform(p.values), "pca", { { "explained_variance_ratio", ratios } });
 }
 
 void addCommonOptions(CLI::App* cmd, EmbedOptions& o, const std::string& samplesHelp)
@@ -138,11 +138,14 @@ void addCommonOptions(CLI::App* cmd, EmbedOptions& o, const std::string& samples
         ->capture_default_str();
     cmd->add_option("--checkpoint,-c", o.checkpoint, "Embed a trained model's activations (checkpoint .h5)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--layer", o.layer, "Node (name or id) whose activations are embedded; default: the output");
+    cmd->add_option(
+        "--layer", o.layer, "Node (name or id) whose activations are embedded; default: the output");
     cmd->add_option("--samples", o.samples, samplesHelp)->check(CLI::NonNegativeNumber);
     cmd->add_option("--seed", o.seed, "Seed of the subset and of t-SNE")->capture_default_str();
-    cmd->add_option("--device", o.device, "Device for the model: auto, cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--out,-o", o.out, "Output HDF5: features = the embedding, targets = the labels")->required();
+    cmd->add_option("--device", o.device, "Device for the model: auto, cpu, cuda or cuda:N")
+        ->capture_default_str();
+    cmd->add_option("--out,-o", o.out, "Output HDF5: features = the embedding, targets = the labels")
+        ->required();
 }
 
 } // namespace
@@ -150,7 +153,8 @@ void addCommonOptions(CLI::App* cmd, EmbedOptions& o, const std::string& samples
 void addEmbedCommands(CLI::App& app, int& exitCode)
 {
     auto t = std::make_shared<EmbedOptions>();
-    CLI::App* tsne = app.add_subcommand("tsne", "Barnes-Hut t-SNE of a dataset's inputs or of a layer's activations");
+    CLI::App* tsne
+        = app.add_subcommand("tsne", "Barnes-Hut t-SNE of a dataset's inputs or of a layer's activations");
     addCommonOptions(tsne, *t, "Random subset to embed (0: 5000)");
     tsne->add_option("--perplexity", t->tsne.perplexity, "Effective number of neighbours")
         ->capture_default_str()
@@ -167,7 +171,8 @@ void addEmbedCommands(CLI::App& app, int& exitCode)
     });
 
     auto p = std::make_shared<EmbedOptions>();
-    CLI::App* pca = app.add_subcommand("pca", "Principal components of a dataset's inputs or of a layer's activations");
+    CLI::App* pca
+        = app.add_subcommand("pca", "Principal components of a dataset's inputs or of a layer's activations");
     addCommonOptions(pca, *p, "Random subset to project (0: all)");
     pca->add_option("--components", p->components, "Principal components kept")
         ->capture_default_str()

@@ -113,7 +113,10 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
     if (o.resume)
         run.resumeFrom(
             o.out, o.settings->given("epochs") ? jsonValueAt(o.settings->typed(), "epochs").get<int>() : 0);
-    run.keepFolder(o.out, o.resume ? FolderMode::Resume : o.overwrite ? FolderMode::Overwrite : FolderMode::New);
+    run.keepFolder(o.out,
+        o.resume          ? FolderMode::Resume
+            : o.overwrite ? FolderMode::Overwrite
+                          : FolderMode::New);
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
     GanConsole observer(progress);
     const GanSummary s = run.execute(&observer);
@@ -184,7 +187,8 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_option("--optimizer", o->optimizer, "Optimizer of both networks")
         ->check(CLI::IsMember(optimizerNames()));
     settings.add("--lr-generator", "generator_optimizer.learning_rate", "Generator learning rate");
-    settings.add("--lr-discriminator", "discriminator_optimizer.learning_rate", "Discriminator learning rate");
+    settings.add(
+        "--lr-discriminator", "discriminator_optimizer.learning_rate", "Discriminator learning rate");
     settings.add("--label-flip", "label_flip");
     settings.add("--label-smoothing", "label_smoothing");
     train->add_option("--latent-scale", o->latentScale, "Latent noise scaled per event by U(a, b)")

@@ -55,7 +55,8 @@ CLI::Validator validatorFor(const ParamSpec& spec)
     return CLI::Validator(
         [element](std::string& text) -> std::string {
             try {
-                ParamSchema::check(element, ParamSchema::parseText(element, text, commandLine()), commandLine());
+                ParamSchema::check(
+                    element, ParamSchema::parseText(element, text, commandLine()), commandLine());
             } catch (const Error&) {
                 return "'" + text + "' is not " + element.expectation();
             }
@@ -86,7 +87,8 @@ CLI::Option* SchemaOptions::add(const std::string& flags, const std::string& pat
 {
     const ParamSpec* spec = m_schema.find(path);
     if (!spec)
-        throw Error("neurino-batch declares an option " + flags + " for '" + path + "', which no setting has");
+        throw Error(
+            "neurino-batch declares an option " + flags + " for '" + path + "', which no setting has");
     auto bound = std::make_unique<Bound>();
     bound->path = path;
     bound->spec = *spec;
@@ -103,8 +105,8 @@ CLI::Option* SchemaOptions::add(const std::string& flags, const std::string& pat
         bound->option->check(validatorFor(*spec));
         bound->option->default_str(defaultText(*spec));
         bound->option->type_name(spec->type == ParamType::Int ? "INT"
-                : spec->type == ParamType::Float                ? "FLOAT"
-                                                                : "TEXT");
+                : spec->type == ParamType::Float              ? "FLOAT"
+                                                              : "TEXT");
     }
     CLI::Option* option = bound->option;
     m_bound.push_back(std::move(bound));

@@ -13,8 +13,9 @@ namespace neurino::batch {
 void addSummaryCommand(CLI::App& app, int& exitCode)
 {
     auto files = std::make_shared<std::vector<std::string>>();
-    CLI::App* cmd = app.add_subcommand("summary", "Print the Keras-style summary of model files: layers, output "
-                                                  "shapes, parameter counts; exit 1 when a model has problems");
+    CLI::App* cmd = app.add_subcommand("summary",
+        "Print the Keras-style summary of model files: layers, output "
+        "shapes, parameter counts; exit 1 when a model has problems");
     cmd->add_option("models", *files, "Model files (*.neurino.json)")->required()->check(CLI::ExistingFile);
     cmd->callback([files, &exitCode] {
         for (const auto& path : *files) {

@@ -110,13 +110,14 @@ TrainConfig resumedConfig(const Checkpoint& saved, const TrainOptions& o, const 
         config.device = o.device;
     if (cmd.count("--threads"))
         config.threads = o.threads;
-    for (const char* fixed : { "--model", "--spec", "--config", "--batch-size", "--optimizer", "--lr", "--loss",
-             "--val-split", "--test-split", "--seed", "--patience", "--schedule", "--l2" })
+    for (const char* fixed : { "--model", "--spec", "--config", "--batch-size", "--optimizer", "--lr",
+             "--loss", "--val-split", "--test-split", "--seed", "--patience", "--schedule", "--l2" })
         if (cmd.count(fixed))
             std::cerr << "note: " << fixed << " is ignored when resuming; the run keeps its saved setting\n";
     if (config.epochs <= saved.epoch)
         throw TrainError("the run in '" + o.out + "' has completed " + std::to_string(saved.epoch)
-            + " epochs already; pass --epochs N with N > " + std::to_string(saved.epoch) + " to train further");
+            + " epochs already; pass --epochs N with N > " + std::to_string(saved.epoch)
+            + " to train further");
     return config;
 }
 
@@ -129,7 +130,8 @@ DataSource savedSource(const std::string& folder, const Checkpoint& saved)
         if (config.contains("source"))
             return DataSource::fromJson(config.at("source"), "'" + configPath + "', field 'source'");
     }
-    return DataSource::fromFile(saved.data.origin, saved.data.featuresPath.empty() ? "features" : saved.data.featuresPath,
+    return DataSource::fromFile(saved.data.origin,
+        saved.data.featuresPath.empty() ? "features" : saved.data.featuresPath,
         saved.data.targetsPath.empty() ? "targets" : saved.data.targetsPath);
 }
 
@@ -142,14 +144,13 @@ RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Chec
         resume = loadCheckpoint((std::filesystem::path(o.out) / kRunCheckpointFile).string());
         spec.model = resume->graph;
         spec.training = resumedConfig(*resume, o, cmd);
-        spec.data = o.data.empty() ? savedSource(o.out, *resume)
-                                   : DataSource::fromFile(o.data,
-                                       cmd.count("--features") || resume->data.featuresPath.empty()
-                                           ? o.features
-                                           : resume->data.featuresPath,
-                                       cmd.count("--targets") || resume->data.targetsPath.empty()
-                                           ? o.targets
-                                           : resume->data.targetsPath);
+        spec.data = o.data.empty()
+            ? savedSource(o.out, *resume)
+            : DataSource::fromFile(o.data,
+                cmd.count("--features") || resume->data.featuresPath.empty() ? o.features
+                                                                             : resume->data.featuresPath,
+                cmd.count("--targets") || resume->data.targetsPath.empty() ? o.targets
+                                                                           : resume->data.targetsPath);
     } else if (!o.spec.empty()) {
         spec = RunSpec::load(o.spec);
         spec.training = withTypedOptions(spec.training, o, cmd);
@@ -199,7 +200,10 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     Run run(buildSpec(o, cmd, resume), datasets::Catalog::instance().generatorFn());
     if (resume)
         run.resumeFrom(*resume);
-    run.keepFolder(o.out, o.resume ? FolderMode::Resume : o.overwrite ? FolderMode::Overwrite : FolderMode::New);
+    run.keepFolder(o.out,
+        o.resume          ? FolderMode::Resume
+            : o.overwrite ? FolderMode::Overwrite
+                          : FolderMode::New);
     if (!o.quiet)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
     run.prepare();
@@ -233,7 +237,8 @@ void addTrainCommand(CLI::App& app, int& exitCode)
         "Train a model on an HDF5 dataset and keep the run in a folder: config.json, metrics.jsonl "
         "(one line per epoch), checkpoint.h5 (resumable), best.h5 and summary.txt");
     cmd->add_option("--model,-m", o->model, "Model file (*.neurino.json)")->check(CLI::ExistingFile);
-    cmd->add_option("--data,-d", o->data, "Dataset file (HDF5); a resumed run reads the data it was trained on")
+    cmd->add_option(
+           "--data,-d", o->data, "Dataset file (HDF5); a resumed run reads the data it was trained on")
         ->check(CLI::ExistingFile);
     cmd->add_option("--spec", o->spec,
            "Run spec JSON (model, data, training config, device, threads, seed), as the training panel's "

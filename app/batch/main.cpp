@@ -8,8 +8,8 @@
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"neurino-batch: build, train, evaluate and inspect Neurino models without a window.\n"
-                 "Exit codes: 0 success, 1 failed run, 2 usage error."};
+    CLI::App app { "neurino-batch: build, train, evaluate and inspect Neurino models without a window.\n"
+                   "Exit codes: 0 success, 1 failed run, 2 usage error." };
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("neurino-batch ") + NEURINO_VERSION);
 

@@ -116,8 +116,8 @@ QList<AutosaveManager::Entry> AutosaveManager::recoverable() const
         }
         entries.append(entry);
     }
-    std::sort(entries.begin(), entries.end(),
-        [](const Entry& a, const Entry& b) { return a.savedAt > b.savedAt; });
+    std::sort(
+        entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.savedAt > b.savedAt; });
     return entries;
 }
 

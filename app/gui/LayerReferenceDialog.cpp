@@ -59,8 +59,8 @@ QString LayerReferenceDialog::html()
             + QObject::tr("range") + "</th><th>" + QObject::tr("meaning") + "</th></tr>";
         for (const ParamSpec& p : k.params) {
             const QString def = p.required() ? QObject::tr("required") : q(p.defaultValue.dump());
-            html += "<tr><td><b>" + q(p.name) + "</b></td><td>" + q(paramTypeName(p.type)) + "</td><td>"
-                + def + "</td><td>" + range(p) + "</td><td>" + q(p.help) + "</td></tr>";
+            html += "<tr><td><b>" + q(p.name) + "</b></td><td>" + q(paramTypeName(p.type)) + "</td><td>" + def
+                + "</td><td>" + range(p) + "</td><td>" + q(p.help) + "</td></tr>";
         }
         html += "</table>";
     }

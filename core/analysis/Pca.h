@@ -14,7 +14,7 @@ public:
     // Projects rows onto the principal axes: (N x D) -> (N x components), float32.
     torch::Tensor transform(const torch::Tensor& data) const;
 
-    const torch::Tensor& mean() const { return m_mean; }             // (D)
+    const torch::Tensor& mean() const { return m_mean; } // (D)
     const torch::Tensor& components() const { return m_components; } // (components x D), orthonormal rows
     // Fraction of the total variance along each component, largest first.
     const torch::Tensor& explainedVarianceRatio() const { return m_ratio; }

@@ -8,7 +8,8 @@ namespace neurino {
 
 namespace {
 
-// Deeper than this, points are so close that they are treated as one (avoids endless splitting of duplicates).
+// Deeper than this, points are so close that they are treated as one (avoids endless splitting of
+// duplicates).
 constexpr int kMaxDepth = 48;
 
 } // namespace
@@ -82,8 +83,8 @@ void QuadTree::insert(int cell, double x, double y, int depth)
     }
 }
 
-double QuadTree::repulsion(double px, double py, double theta, double& fx, double& fy,
-                           std::vector<int>& stack) const
+double QuadTree::repulsion(
+    double px, double py, double theta, double& fx, double& fy, std::vector<int>& stack) const
 {
     double sumQ = 0;
     stack.clear();

@@ -16,14 +16,15 @@ public:
     // q^2 (p - y) with q = 1 / (1 + |p - y|^2), and returns the sum of q. Groups whose width over distance is
     // below `theta` are summarised. Points at exactly (px, py) are skipped. `stack` is scratch space, one per
     // thread, so that threads can share the tree.
-    double repulsion(double px, double py, double theta, double& fx, double& fy, std::vector<int>& stack) const;
+    double repulsion(
+        double px, double py, double theta, double& fx, double& fy, std::vector<int>& stack) const;
 
 private:
     struct Cell {
         double centreX = 0, centreY = 0, halfWidth = 0;
         double massX = 0, massY = 0; // centre of mass
         int count = 0;
-        int firstChild = -1;         // four consecutive children, or -1 for a leaf
+        int firstChild = -1; // four consecutive children, or -1 for a leaf
         double pointX = 0, pointY = 0; // the point of a non-empty leaf
     };
 

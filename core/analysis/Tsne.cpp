@@ -32,8 +32,7 @@ int threadCount(int requested)
 }
 
 // Runs body(begin, end) over [0, n) split across threads.
-template <typename Body>
-void parallelFor(std::int64_t n, int threads, Body body)
+template <typename Body> void parallelFor(std::int64_t n, int threads, Body body)
 {
     const int t = static_cast<int>(std::min<std::int64_t>(threads, std::max<std::int64_t>(n / 64, 1)));
     if (t <= 1) {
@@ -114,24 +113,25 @@ std::pair<torch::Tensor, torch::Tensor> tsneNeighbours(const torch::Tensor& x, s
 {
     const std::int64_t n = x.size(0);
     const torch::Tensor norms = x.pow(2).sum(1);
-    torch::Tensor nnDist = torch::empty({n, k}, torch::kFloat);
-    torch::Tensor nnIndex = torch::empty({n, k}, torch::kLong);
+    torch::Tensor nnDist = torch::empty({ n, k }, torch::kFloat);
+    torch::Tensor nnIndex = torch::empty({ n, k }, torch::kLong);
     const std::int64_t block = std::max<std::int64_t>(1, (1 << 24) / n);
     for (std::int64_t a = 0; a < n; a += block) {
         const std::int64_t b = std::min(n, a + block);
-        torch::Tensor d2 = norms.slice(0, a, b).unsqueeze(1) + norms.unsqueeze(0) - 2 * x.slice(0, a, b).mm(x.t());
+        torch::Tensor d2
+            = norms.slice(0, a, b).unsqueeze(1) + norms.unsqueeze(0) - 2 * x.slice(0, a, b).mm(x.t());
         d2.clamp_min_(0);
-        d2.index_put_({torch::arange(b - a), torch::arange(a, b)}, std::numeric_limits<float>::infinity());
+        d2.index_put_({ torch::arange(b - a), torch::arange(a, b) }, std::numeric_limits<float>::infinity());
         auto [values, indices] = d2.topk(k, 1, /*largest=*/false, /*sorted=*/true);
         nnDist.slice(0, a, b).copy_(values);
         nnIndex.slice(0, a, b).copy_(indices);
     }
-    return {nnDist, nnIndex};
+    return { nnDist, nnIndex };
 }
 
 // P = (P_cond + P_cond^T) / sum, kept sparse, from the conditional probabilities of each row's k neighbours.
-TsneAffinities tsneSymmetrise(const torch::Tensor& nnIndex, const std::vector<double>& conditional, std::int64_t n,
-                              std::int64_t k)
+TsneAffinities tsneSymmetrise(
+    const torch::Tensor& nnIndex, const std::vector<double>& conditional, std::int64_t n, std::int64_t k)
 {
     const std::int64_t* idx = nnIndex.data_ptr<std::int64_t>();
     std::vector<std::vector<std::pair<std::int64_t, double>>> rows(static_cast<std::size_t>(n));
@@ -139,8 +139,8 @@ TsneAffinities tsneSymmetrise(const torch::Tensor& nnIndex, const std::vector<do
         for (std::int64_t m = 0; m < k; ++m) {
             const std::int64_t j = idx[i * k + m];
             const double v = conditional[i * k + m];
-            rows[i].push_back({j, v});
-            rows[j].push_back({i, v});
+            rows[i].push_back({ j, v });
+            rows[j].push_back({ i, v });
         }
     }
     TsneAffinities p;
@@ -178,7 +178,7 @@ torch::Tensor tsneStart(const torch::Tensor& data, std::int64_t n, std::uint64_t
         start = Pca(x, 2).transform(x).to(torch::kDouble);
     } else {
         torch::Generator gen = at::detail::createCPUGenerator(seed);
-        start = torch::cat({x.to(torch::kDouble), torch::randn({n, 1}, gen, torch::kDouble)}, 1);
+        start = torch::cat({ x.to(torch::kDouble), torch::randn({ n, 1 }, gen, torch::kDouble) }, 1);
     }
     const double sd = start.select(1, 0).std().item<double>();
     return start / (sd > 0 ? sd : 1.0) * 1e-4;
@@ -263,8 +263,8 @@ TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int 
     if (n < 4)
         throw DataError("t-SNE needs at least 4 samples, got " + std::to_string(n));
     if (perplexity <= 0 || 3 * perplexity >= n)
-        throw DataError("t-SNE perplexity " + std::to_string(perplexity) + " is too large for " + std::to_string(n) +
-                        " samples: use less than " + std::to_string(n / 3));
+        throw DataError("t-SNE perplexity " + std::to_string(perplexity) + " is too large for "
+            + std::to_string(n) + " samples: use less than " + std::to_string(n / 3));
     const std::int64_t k = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(3 * perplexity + 1));
     const int t = threadCount(threads);
 
@@ -304,13 +304,13 @@ double tsneKlDivergence(const TsneAffinities& p, const torch::Tensor& embedding,
 }
 
 TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options,
-                   const std::function<bool(const TsneProgress&)>& progress)
+    const std::function<bool(const TsneProgress&)>& progress)
 {
     const int threads = threadCount(options.threads);
     const TsneAffinities p = tsneAffinities(data, options.perplexity, threads);
     const std::int64_t n = p.points;
-    const double learningRate =
-        options.learningRate > 0 ? options.learningRate : std::max(n / options.earlyExaggeration / 4, 50.0);
+    const double learningRate
+        = options.learningRate > 0 ? options.learningRate : std::max(n / options.earlyExaggeration / 4, 50.0);
 
     TsneDescent d(tsneStart(data, n, options.seed), n, threads);
 
@@ -320,22 +320,22 @@ TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options,
         const bool exploring = it < options.explorationIterations;
         const double exaggeration = exploring ? options.earlyExaggeration : 1.0;
         const double momentum = exploring ? kExplorationMomentum : kFinalMomentum;
-        const bool report = progress && ((it + 1) % std::max(options.progressEvery, 1) == 0 ||
-                                         it + 1 == options.iterations);
+        const bool report = progress
+            && ((it + 1) % std::max(options.progressEvery, 1) == 0 || it + 1 == options.iterations);
         const double z = tsneForces(d, p, options.theta, exaggeration);
         tsneStep(d, z, momentum, learningRate);
         result.iterations = it + 1;
         lastZ = z;
-        if (report && !progress({it + 1, options.iterations, klWithNormalisation(p, d.y, z)})) {
+        if (report && !progress({ it + 1, options.iterations, klWithNormalisation(p, d.y, z) })) {
             result.cancelled = true;
             break;
         }
     }
 
-    torch::Tensor embedding = torch::from_blob(d.y.data(), {n, 2}, torch::kDouble).clone();
+    torch::Tensor embedding = torch::from_blob(d.y.data(), { n, 2 }, torch::kDouble).clone();
     result.embedding = embedding.to(torch::kFloat);
-    result.klDivergence =
-        n <= kExactKlLimit ? tsneKlDivergence(p, embedding, threads) : klWithNormalisation(p, d.y, lastZ);
+    result.klDivergence
+        = n <= kExactKlLimit ? tsneKlDivergence(p, embedding, threads) : klWithNormalisation(p, d.y, lastZ);
     return result;
 }
 

@@ -9,15 +9,15 @@ namespace neurino {
 
 // Settings of a t-SNE run; the defaults are scikit-learn's (1.2), so results compare.
 struct TsneOptions {
-    double perplexity = 30;          // effective number of neighbours each point cares about
-    int iterations = 1000;           // gradient steps in all
+    double perplexity = 30; // effective number of neighbours each point cares about
+    int iterations = 1000; // gradient steps in all
     int explorationIterations = 250; // of which the first run with early exaggeration and momentum 0.5
     double earlyExaggeration = 12;
-    double learningRate = 0;         // 0: scikit-learn's "auto", max(N / exaggeration / 4, 50)
-    double theta = 0.5;              // Barnes–Hut accuracy: 0 is exact (slow), larger is coarser
-    std::uint64_t seed = 42;         // ties in the initial layout are broken with it
-    int threads = 0;                 // 0: every core
-    int progressEvery = 50;          // iterations between progress reports
+    double learningRate = 0; // 0: scikit-learn's "auto", max(N / exaggeration / 4, 50)
+    double theta = 0.5; // Barnes–Hut accuracy: 0 is exact (slow), larger is coarser
+    std::uint64_t seed = 42; // ties in the initial layout are broken with it
+    int threads = 0; // 0: every core
+    int progressEvery = 50; // iterations between progress reports
 };
 
 struct TsneProgress {
@@ -27,9 +27,9 @@ struct TsneProgress {
 };
 
 struct TsneResult {
-    torch::Tensor embedding;  // (N x 2) float32
-    double klDivergence = 0;  // KL(P || Q) of the final embedding (exact up to 20,000 points)
-    int iterations = 0;       // done, fewer when cancelled
+    torch::Tensor embedding; // (N x 2) float32
+    double klDivergence = 0; // KL(P || Q) of the final embedding (exact up to 20,000 points)
+    int iterations = 0; // done, fewer when cancelled
     bool cancelled = false;
 };
 
@@ -51,6 +51,6 @@ double tsneKlDivergence(const TsneAffinities& p, const torch::Tensor& embedding,
 // `progress` is called every options.progressEvery iterations; returning false cancels the run, which then
 // returns the embedding so far. Throws DataError for too few points or a perplexity too large for them.
 TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options = {},
-                   const std::function<bool(const TsneProgress&)>& progress = {});
+    const std::function<bool(const TsneProgress&)>& progress = {});
 
 } // namespace neurino

@@ -7,23 +7,28 @@ namespace neurino {
 std::string taskName(Task task)
 {
     switch (task) {
-    case Task::Classification: return "classification";
-    case Task::Binary: return "binary";
-    case Task::Regression: return "regression";
-    case Task::Images: return "images";
-    case Task::Unlabelled: return "unlabelled";
+    case Task::Classification:
+        return "classification";
+    case Task::Binary:
+        return "binary";
+    case Task::Regression:
+        return "regression";
+    case Task::Images:
+        return "images";
+    case Task::Unlabelled:
+        return "unlabelled";
     }
     return "unlabelled";
 }
 
 Task parseTask(const std::string& name)
 {
-    for (Task t : {Task::Classification, Task::Binary, Task::Regression, Task::Images, Task::Unlabelled}) {
+    for (Task t : { Task::Classification, Task::Binary, Task::Regression, Task::Images, Task::Unlabelled }) {
         if (taskName(t) == name)
             return t;
     }
-    throw DataError("unknown task '" + name +
-                    "': expected classification, binary, regression, images or unlabelled");
+    throw DataError(
+        "unknown task '" + name + "': expected classification, binary, regression, images or unlabelled");
 }
 
 std::vector<std::int64_t> Dataset::sampleShape() const

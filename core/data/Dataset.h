@@ -16,17 +16,17 @@ struct DatasetInfo {
     Task task = Task::Unlabelled;
     std::vector<std::string> classNames;
     std::vector<std::string> featureNames;
-    std::string origin;        // generator name or file path, for messages and the run list
-    std::string generator;     // catalog name of the generator, empty for foreign data
-    std::uint64_t seed = 0;    // the generator's seed
-    std::string optionsJson;   // the generator's options as JSON text, empty when unknown
+    std::string origin; // generator name or file path, for messages and the run list
+    std::string generator; // catalog name of the generator, empty for foreign data
+    std::uint64_t seed = 0; // the generator's seed
+    std::string optionsJson; // the generator's options as JSON text, empty when unknown
 };
 
 // Features and targets as tensors, plus the extra per-sample arrays some generators write
 // (e.g. the Higgs masses in GeV, the TPC true class and pad coordinates).
 struct Dataset {
-    torch::Tensor features;                      // float32 (N, ...)
-    torch::Tensor targets;                       // see Task; undefined when unlabelled
+    torch::Tensor features; // float32 (N, ...)
+    torch::Tensor targets; // see Task; undefined when unlabelled
     DatasetInfo info;
     std::map<std::string, torch::Tensor> extras; // HDF5 dataset name -> (N, ...) tensor
 

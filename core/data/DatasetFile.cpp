@@ -251,7 +251,8 @@ struct DatasetFile::Impl {
             return {};
         case TargetMode::Classes: {
             const bool integral = targets.getDataType().getClass() == H5T_INTEGER;
-            torch::Tensor t = hdf5::readRows(targets, begin, count, integral ? torch::kInt64 : torch::kFloat64);
+            torch::Tensor t
+                = hdf5::readRows(targets, begin, count, integral ? torch::kInt64 : torch::kFloat64);
             return t.reshape({ count }).to(torch::kInt64);
         }
         case TargetMode::Values: {
@@ -406,7 +407,8 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
             hdf5::writeStrings(root, "feature_names", dataset.info.featureNames);
             hdf5::writeString(root, "generator", dataset.info.generator);
             hdf5::writeUInt64(root, "seed", dataset.info.seed);
-            hdf5::writeString(root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
+            hdf5::writeString(
+                root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
             hdf5::writeString(root, "origin", dataset.info.origin);
             file.close();
         } catch (const H5::Exception& e) {

@@ -44,17 +44,22 @@ StructSchema<GanConfig> makeGanSchema()
     s.nested(&C::generatorOptimizer, "generator_optimizer", optimizerConfigSchema());
     s.nested(&C::discriminatorOptimizer, "discriminator_optimizer", optimizerConfigSchema());
     s.nested(&C::schedule, "schedule", scheduleConfigSchema());
-    s.field(&C::keepBest, textParam("keep_best", "",
-                              "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
-                              "profile_deviation, ...), not the last"));
+    s.field(&C::keepBest,
+        textParam("keep_best", "",
+            "Keep the networks of the epoch where this metric was lowest (energy_chi2_ndf, "
+            "profile_deviation, ...), not the last"));
     s.field(&C::discriminatorSteps,
         intParam("discriminator_steps", 1, 1, kInf, "Discriminator updates per generator update"));
-    s.field(&C::labelFlip, halfOpen(floatParam("label_flip", 0.05, 0, 0.5, "Fraction of discriminator labels flipped")));
-    s.field(&C::labelSmoothing, halfOpen(floatParam("label_smoothing", 0.0, 0, 0.5, "Real labels are 1 - this")));
+    s.field(&C::labelFlip,
+        halfOpen(floatParam("label_flip", 0.05, 0, 0.5, "Fraction of discriminator labels flipped")));
+    s.field(
+        &C::labelSmoothing, halfOpen(floatParam("label_smoothing", 0.0, 0, 0.5, "Real labels are 1 - this")));
     s.field(&C::latentScaleLow,
-        positive(floatParam("latent_scale_low", 1.0, 0, kInf, "Latent noise scaled per event by U(low, high)")));
+        positive(
+            floatParam("latent_scale_low", 1.0, 0, kInf, "Latent noise scaled per event by U(low, high)")));
     s.field(&C::latentScaleHigh,
-        positive(floatParam("latent_scale_high", 5.0, 0, kInf, "Latent noise scaled per event by U(low, high)")));
+        positive(
+            floatParam("latent_scale_high", 5.0, 0, kInf, "Latent noise scaled per event by U(low, high)")));
     s.field(&C::gradientPenalty, floatParam("gradient_penalty", 10.0, 0, kInf, "Lambda of wgan-gp"));
     s.field(&C::physicsWeight,
         floatParam("physics_weight", 0.0, 0, kInf,
@@ -63,10 +68,12 @@ StructSchema<GanConfig> makeGanSchema()
     s.field(&C::conditional,
         boolParam("conditional", false, "Both networks take the per-event condition as their second input"));
     s.field(&C::conditionScale,
-        floatParam("condition_scale", 0.0, 0, kInf, "Conditions are multiplied by it; 0: 1 / max(condition)"));
+        floatParam(
+            "condition_scale", 0.0, 0, kInf, "Conditions are multiplied by it; 0: 1 / max(condition)"));
     s.field(&C::validationShowers,
         intParam("validation_showers", 2000, 10, kInf, "Generated each epoch for the physics check"));
-    s.field(&C::samplesShown, intParam("samples_shown", 16, 0, kInf, "Generated images attached to each epoch"));
+    s.field(
+        &C::samplesShown, intParam("samples_shown", 16, 0, kInf, "Generated images attached to each epoch"));
     s.field(&C::device, textParam("device", "auto", "auto, cpu, cuda or cuda:N"));
     s.field(&C::threads, intParam("threads", 0, 0, kInf, "CPU threads (0: every usable core)"));
     s.field(&C::seed, intParam("seed", 42, 0, kInf, "Seed"));

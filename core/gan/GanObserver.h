@@ -11,10 +11,10 @@ namespace neurino {
 // physics comparison of many generated showers with real ones.
 struct GanSamples {
     int epoch = 0;
-    torch::Tensor generated;           // (k, ...) on the CPU
-    torch::Tensor real;                // (k, ...) on the CPU, for a side-by-side grid
-    torch::Tensor conditions;          // (k) of the generated ones, undefined when unconditional
-    bool hasShowerComparison = false;  // false when samples are not 2-D images
+    torch::Tensor generated; // (k, ...) on the CPU
+    torch::Tensor real; // (k, ...) on the CPU, for a side-by-side grid
+    torch::Tensor conditions; // (k) of the generated ones, undefined when unconditional
+    bool hasShowerComparison = false; // false when samples are not 2-D images
     ShowerStats realStats, generatedStats;
     ShowerComparison comparison;
 };
@@ -24,7 +24,7 @@ struct GanSamples {
 // profile_deviation and central_cell_deviation.
 class GanObserver : public TrainingObserver {
 public:
-    virtual void onSamples(const GanSamples& samples) {}
+    virtual void onSamples(const GanSamples& samples) { }
 };
 
 } // namespace neurino

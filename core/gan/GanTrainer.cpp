@@ -23,7 +23,7 @@ constexpr std::int64_t kSampleChunk = 512;
 
 std::vector<std::int64_t> withBatch(std::int64_t n, const Shape& shape)
 {
-    std::vector<std::int64_t> sizes{n};
+    std::vector<std::int64_t> sizes { n };
     sizes.insert(sizes.end(), shape.begin(), shape.end());
     return sizes;
 }
@@ -38,17 +38,17 @@ void checkInputs(const ModelGraph& graph, const std::string& role, bool conditio
     const auto inputs = graph.inputNodes();
     const std::size_t expected = conditional ? 2 : 1;
     if (inputs.size() != expected)
-        throw ModelError("the " + role + " '" + graph.name() + "' has " + std::to_string(inputs.size()) +
-                         " Input node(s); a " + (conditional ? "conditional" : "plain") + " GAN needs " +
-                         std::to_string(expected) +
-                         (conditional ? " (the " + std::string(role == "generator" ? "latent noise" : "image") +
-                                            " first, then the condition of shape (1))"
-                                      : ""));
+        throw ModelError("the " + role + " '" + graph.name() + "' has " + std::to_string(inputs.size())
+            + " Input node(s); a " + (conditional ? "conditional" : "plain") + " GAN needs "
+            + std::to_string(expected)
+            + (conditional ? " (the " + std::string(role == "generator" ? "latent noise" : "image")
+                        + " first, then the condition of shape (1))"
+                           : ""));
     if (conditional) {
         const Shape shape = paramIntList(graph.node(inputs[1]).layer.params, "shape");
-        if (shape != Shape{1})
-            throw ModelError("the " + role + "'s condition input '" + inputs[1] + "' must have shape (1,), not " +
-                             formatShape(shape));
+        if (shape != Shape { 1 })
+            throw ModelError("the " + role + "'s condition input '" + inputs[1]
+                + "' must have shape (1,), not " + formatShape(shape));
     }
 }
 
@@ -63,8 +63,8 @@ torch::Tensor planes(const torch::Tensor& x)
 std::string summaryText(const GanSummary& s)
 {
     std::ostringstream text;
-    text << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), " << s.seconds
-         << " s\n";
+    text << "GAN run: " << stopReasonName(s.reason) << " after " << s.epochsCompleted << " epoch(s), "
+         << s.seconds << " s\n";
     for (const auto& [name, value] : s.finalMetrics)
         text << "  " << name << " = " << value << "\n";
     if (!s.message.empty())
@@ -76,7 +76,7 @@ ShowerReference::ShowerReference(const torch::Tensor& real)
 {
     torch::NoGradGuard noGrad;
     const torch::Tensor r = planes(real).to(torch::kFloat);
-    sortedSums = std::get<0>(r.sum({1, 2}).sort());
+    sortedSums = std::get<0>(r.sum({ 1, 2 }).sort());
     transverse = r.sum(2).mean(0);
     longitudinal = r.sum(1).mean(0);
     meanEnergy = std::max(sortedSums.mean().item<double>(), 1e-12);
@@ -88,14 +88,14 @@ torch::Tensor physicsLoss(const ShowerReference& real, const torch::Tensor& gene
     const std::int64_t k = g.size(0), n = real.sortedSums.size(0);
     // The 1-D Wasserstein distance of the batch's sums to the real spectrum: the i-th smallest generated sum
     // against the real sums' (i + 1/2) / k quantile.
-    const torch::Tensor at =
-        ((torch::arange(k, torch::TensorOptions().dtype(torch::kDouble)) + 0.5) * (double(n) / double(k)))
-            .floor()
-            .clamp_max(double(n - 1))
-            .to(torch::kLong)
-            .to(real.sortedSums.device());
+    const torch::Tensor at
+        = ((torch::arange(k, torch::TensorOptions().dtype(torch::kDouble)) + 0.5) * (double(n) / double(k)))
+              .floor()
+              .clamp_max(double(n - 1))
+              .to(torch::kLong)
+              .to(real.sortedSums.device());
     const torch::Tensor quantiles = real.sortedSums.index_select(0, at);
-    const torch::Tensor sums = (std::get<0>(g.sum({1, 2}).sort()) - quantiles).abs().mean();
+    const torch::Tensor sums = (std::get<0>(g.sum({ 1, 2 }).sort()) - quantiles).abs().mean();
     const torch::Tensor across = (g.sum(2).mean(0) - real.transverse).abs().sum();
     const torch::Tensor along = (g.sum(1).mean(0) - real.longitudinal).abs().sum();
     return (sums + across + along) / real.meanEnergy;
@@ -122,12 +122,12 @@ GanTrainer::GanTrainer(const ModelGraph& generator, const ModelGraph& discrimina
     const Shape made = m_generator->shapes().at(generator.outputNode());
     const Shape judged = m_discriminator->shapes().at(discriminator.inputNodes()[0]);
     if (made != judged)
-        throw ModelError("the generator makes samples of shape " + formatShape(made) +
-                         " but the discriminator takes " + formatShape(judged) + "; change one of them to match");
+        throw ModelError("the generator makes samples of shape " + formatShape(made)
+            + " but the discriminator takes " + formatShape(judged) + "; change one of them to match");
     const Shape verdict = m_discriminator->shapes().at(discriminator.outputNode());
-    if (verdict != Shape{1})
-        throw ModelError("the discriminator must end in one value per sample (shape (1,)), not " +
-                         formatShape(verdict) + "; end it with Dense 1");
+    if (verdict != Shape { 1 })
+        throw ModelError("the discriminator must end in one value per sample (shape (1,)), not "
+            + formatShape(verdict) + "; end it with Dense 1");
 
     m_generator->to(m_device);
     m_discriminator->to(m_device);
@@ -139,11 +139,11 @@ GanTrainer::~GanTrainer() = default;
 
 torch::Tensor GanTrainer::latent(std::int64_t n)
 {
-    torch::Tensor z = torch::randn({n, m_latentSize}, torch::TensorOptions().device(m_device));
+    torch::Tensor z = torch::randn({ n, m_latentSize }, torch::TensorOptions().device(m_device));
     if (m_config.latentScaleHigh != 1.0 || m_config.latentScaleLow != 1.0) {
-        const torch::Tensor scale = torch::rand({n, 1}, torch::TensorOptions().device(m_device)) *
-                                        (m_config.latentScaleHigh - m_config.latentScaleLow) +
-                                    m_config.latentScaleLow;
+        const torch::Tensor scale = torch::rand({ n, 1 }, torch::TensorOptions().device(m_device))
+                * (m_config.latentScaleHigh - m_config.latentScaleLow)
+            + m_config.latentScaleLow;
         z = z * scale;
     }
     return z;
@@ -151,25 +151,26 @@ torch::Tensor GanTrainer::latent(std::int64_t n)
 
 torch::Tensor GanTrainer::generate(const torch::Tensor& z, const torch::Tensor& cond)
 {
-    return m_config.conditional ? m_generator->forward({z, cond}) : m_generator->forward(z);
+    return m_config.conditional ? m_generator->forward({ z, cond }) : m_generator->forward(z);
 }
 
 torch::Tensor GanTrainer::criticLogits(const torch::Tensor& x, const torch::Tensor& cond)
 {
-    return (m_config.conditional ? m_discriminator->forwardLogits({x, cond}) : m_discriminator->forwardLogits(x))
+    return (m_config.conditional ? m_discriminator->forwardLogits({ x, cond })
+                                 : m_discriminator->forwardLogits(x))
         .flatten();
 }
 
-torch::Tensor GanTrainer::gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake,
-                                          const torch::Tensor& cond)
+torch::Tensor GanTrainer::gradientPenalty(
+    const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond)
 {
     std::vector<std::int64_t> shape(static_cast<std::size_t>(real.dim()), 1);
     shape[0] = real.size(0);
     const torch::Tensor alpha = torch::rand(shape, real.options());
     torch::Tensor mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(true);
     const torch::Tensor critic = criticLogits(mixed, cond);
-    const torch::Tensor grad = torch::autograd::grad({critic.sum()}, {mixed}, /*grad_outputs=*/{},
-                                                     /*retain_graph=*/true, /*create_graph=*/true)[0];
+    const torch::Tensor grad = torch::autograd::grad({ critic.sum() }, { mixed }, /*grad_outputs=*/ {},
+        /*retain_graph=*/true, /*create_graph=*/true)[0];
     return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
 }
 
@@ -204,8 +205,8 @@ void GanTrainer::refreshGeneratorStatistics(const torch::Tensor& conditions, std
             norm->setMomentum(1.0 / double(b + 1));
         torch::Tensor c;
         if (m_config.conditional)
-            c = conditions.index_select(0, torch::randint(conditions.size(0), {k}, picker, torch::kLong)
-                                               .to(conditions.device()));
+            c = conditions.index_select(
+                0, torch::randint(conditions.size(0), { k }, picker, torch::kLong).to(conditions.device()));
         generate(latent(k), c);
     }
     for (std::size_t i = 0; i < norms.size(); ++i)
@@ -213,7 +214,8 @@ void GanTrainer::refreshGeneratorStatistics(const torch::Tensor& conditions, std
     m_generator->train(wasTraining);
 }
 
-torch::Tensor GanTrainer::sample(std::int64_t count, const torch::Tensor& conditions, std::optional<std::uint64_t> seed)
+torch::Tensor GanTrainer::sample(
+    std::int64_t count, const torch::Tensor& conditions, std::optional<std::uint64_t> seed)
 {
     if (m_config.conditional && (!conditions.defined() || conditions.numel() != count))
         throw DataError("a conditional GAN needs one condition per generated sample");
@@ -227,7 +229,8 @@ torch::Tensor GanTrainer::sample(std::int64_t count, const torch::Tensor& condit
         const std::int64_t k = std::min(kSampleChunk, count - from);
         torch::Tensor c;
         if (m_config.conditional)
-            c = (conditions.to(torch::kFloat).reshape({count, 1}).slice(0, from, from + k) * m_conditionScale)
+            c = (conditions.to(torch::kFloat).reshape({ count, 1 }).slice(0, from, from + k)
+                * m_conditionScale)
                     .to(m_device);
         parts.push_back(generate(latent(k), c).to(torch::kCPU));
     }
@@ -246,7 +249,8 @@ GanSamples GanTrainer::epochSamples(int epoch, const torch::Tensor& real, const 
     // The same real showers every epoch, so the figures compare across epochs.
     torch::Generator picker = at::detail::createCPUGenerator(m_config.seed + 17);
     const torch::Tensor pick = torch::randperm(n, picker, torch::kLong).slice(0, 0, compared);
-    const torch::Tensor realPick = real.index_select(0, pick.to(real.device())).to(torch::kCPU, torch::kFloat);
+    const torch::Tensor realPick
+        = real.index_select(0, pick.to(real.device())).to(torch::kCPU, torch::kFloat);
     torch::Tensor cond;
     if (conditions.defined())
         cond = conditions.index_select(0, pick.to(conditions.device())).to(torch::kCPU).flatten();
@@ -284,16 +288,13 @@ void GanTrainer::save(const std::string& dir) const
         cp.learningRate = learningRate(optimizer);
         cp.optimizerState = exportOptimizerState(optimizer, module->namedNodeParameters());
         cp.history = m_history;
-        cp.trainerState = {{"gan", m_config.toJson()},
-                           {"role", role},
-                           {"latent_size", m_latentSize},
-                           {"condition_scale", m_conditionScale},
-                           {"schedules", m_scheduleState}};
+        cp.trainerState = { { "gan", m_config.toJson() }, { "role", role }, { "latent_size", m_latentSize },
+            { "condition_scale", m_conditionScale }, { "schedules", m_scheduleState } };
         saveCheckpoint(dir + "/" + role + ".h5", cp);
     };
     write("generator", m_generatorGraph, m_generator, *m_generatorOptimizer, m_config.generatorOptimizer);
     write("discriminator", m_discriminatorGraph, m_discriminator, *m_discriminatorOptimizer,
-          m_config.discriminatorOptimizer);
+        m_config.discriminatorOptimizer);
 }
 
 std::unique_ptr<GanTrainer> GanTrainer::load(const std::string& dir)
@@ -302,13 +303,14 @@ std::unique_ptr<GanTrainer> GanTrainer::load(const std::string& dir)
     const Checkpoint d = loadCheckpoint(dir + "/discriminator.h5");
     if (!g.trainerState.contains("gan") || g.trainerState.value("role", "") != "generator")
         throw IoError("'" + dir + "/generator.h5' is a checkpoint, but not of a GAN generator");
-    auto trainer = std::make_unique<GanTrainer>(g.graph, d.graph, GanConfig::fromJson(g.trainerState.at("gan")));
+    auto trainer
+        = std::make_unique<GanTrainer>(g.graph, d.graph, GanConfig::fromJson(g.trainerState.at("gan")));
     loadWeights(trainer->m_generator, g.weights, dir + "/generator.h5");
     loadWeights(trainer->m_discriminator, d.weights, dir + "/discriminator.h5");
-    importOptimizerState(*trainer->m_generatorOptimizer, g.optimizerName, trainer->m_generator->namedNodeParameters(),
-                         g.optimizerState);
+    importOptimizerState(*trainer->m_generatorOptimizer, g.optimizerName,
+        trainer->m_generator->namedNodeParameters(), g.optimizerState);
     importOptimizerState(*trainer->m_discriminatorOptimizer, d.optimizerName,
-                         trainer->m_discriminator->namedNodeParameters(), d.optimizerState);
+        trainer->m_discriminator->namedNodeParameters(), d.optimizerState);
     trainer->m_epochsDone = g.epoch;
     trainer->m_history = g.history;
     trainer->m_conditionScale = g.trainerState.value("condition_scale", 1.0);

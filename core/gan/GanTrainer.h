@@ -31,8 +31,8 @@ std::string summaryText(const GanSummary& summary);
 // energy sums, sorted, and their average profiles, from (N, 1, H, W) or (N, H, W) images.
 struct ShowerReference {
     explicit ShowerReference(const torch::Tensor& real);
-    torch::Tensor sortedSums;   // (N)
-    torch::Tensor transverse;   // (H): average energy per row
+    torch::Tensor sortedSums; // (N)
+    torch::Tensor transverse; // (H): average energy per row
     torch::Tensor longitudinal; // (W): average energy per column
     double meanEnergy = 1;
 };
@@ -60,14 +60,14 @@ public:
     // follow the config's schedule; with keep_best, the networks of the best epoch are restored at the end
     // (also when stopped), and the summary says which. Throws TrainError when keep_best names a metric the
     // run does not compute.
-    GanSummary train(const torch::Tensor& real, const torch::Tensor& conditions = {}, GanObserver* observer = nullptr,
-                     const StopToken* stop = nullptr);
+    GanSummary train(const torch::Tensor& real, const torch::Tensor& conditions = {},
+        GanObserver* observer = nullptr, const StopToken* stop = nullptr);
 
-    // `count` generated samples on the CPU, in evaluation mode. `conditions` (count) are raw values, scaled as
-    // in training; required for a conditional GAN. The latent vectors come from the run's stream, or with
+    // `count` generated samples on the CPU, in evaluation mode. `conditions` (count) are raw values, scaled
+    // as in training; required for a conditional GAN. The latent vectors come from the run's stream, or with
     // `seed` from a stream of their own (the same seed, the same samples of the same networks).
     torch::Tensor sample(std::int64_t count, const torch::Tensor& conditions = {},
-                         std::optional<std::uint64_t> seed = std::nullopt);
+        std::optional<std::uint64_t> seed = std::nullopt);
 
     // Writes <dir>/generator.h5 and <dir>/discriminator.h5, each a Neurino checkpoint of its network with its
     // optimizer state, the GAN config and the history (atomically, each).
@@ -89,18 +89,18 @@ private:
     torch::Tensor latent(std::int64_t n);
     torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& cond);
     torch::Tensor criticLogits(const torch::Tensor& x, const torch::Tensor& cond);
-    torch::Tensor gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond);
+    torch::Tensor gradientPenalty(
+        const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond);
     GanSamples epochSamples(int epoch, const torch::Tensor& real, const torch::Tensor& conditions);
     GanSummary trainEpochs(const torch::Tensor& real, const torch::Tensor& conditions, GanObserver* observer,
-                           const StopToken* stop);
+        const StopToken* stop);
     // Restores both networks to `good` (the last complete epoch) and throws the TrainError that says which
     // network's loss became what, where, at which learning rate, and what to do.
     [[noreturn]] void failNonFinite(const std::string& network, double value, int epoch, std::int64_t batch,
-                                    std::int64_t batches, const NodeTensors& goodGenerator,
-                                    const NodeTensors& goodDiscriminator);
-    // Sets the generator's BatchNorm moving averages to the mean statistics of `batches` training-mode batches,
-    // so that sampling (in evaluation mode) sees the generator as it is now rather than a lagging average
-    // over the epoch's changing weights. `conditions` are the scaled training conditions, if any.
+        std::int64_t batches, const NodeTensors& goodGenerator, const NodeTensors& goodDiscriminator);
+    // Sets the generator's BatchNorm moving averages to the mean statistics of `batches` training-mode
+    // batches, so that sampling (in evaluation mode) sees the generator as it is now rather than a lagging
+    // average over the epoch's changing weights. `conditions` are the scaled training conditions, if any.
     void refreshGeneratorStatistics(const torch::Tensor& conditions, std::int64_t batches);
     // The real showers' reference for the physics term, when the config weighs it and the samples are images.
     std::optional<ShowerReference> physicsReference(const torch::Tensor& real) const;
@@ -116,13 +116,13 @@ private:
     bool runEpoch(Run& run, int epoch);
     void trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b);
     CriticStep trainDiscriminator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
-                                  const torch::Tensor& c, std::int64_t b);
-    CriticStep discriminatorLoss(const Run& run, const torch::Tensor& x, const torch::Tensor& fake,
-                                 const torch::Tensor& c);
+        const torch::Tensor& c, std::int64_t b);
+    CriticStep discriminatorLoss(
+        const Run& run, const torch::Tensor& x, const torch::Tensor& fake, const torch::Tensor& c);
     torch::Tensor trainGenerator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
-                                 const torch::Tensor& c, std::int64_t b);
+        const torch::Tensor& c, std::int64_t b);
     void reportBatch(const Run& run, const EpochTally& tally, std::int64_t b, std::int64_t k, double loss,
-                     std::chrono::steady_clock::time_point batchStart);
+        std::chrono::steady_clock::time_point batchStart);
     void finishEpoch(Run& run, const EpochTally& tally);
     // With keep_best: remembers this epoch's networks when `metrics` are the best so far.
     void rememberBest(const std::map<std::string, double>& metrics, bool showerMetrics, int epoch);
@@ -131,7 +131,7 @@ private:
 
     GanConfig m_config;
     ModelGraph m_generatorGraph, m_discriminatorGraph;
-    GraphModule m_generator{nullptr}, m_discriminator{nullptr};
+    GraphModule m_generator { nullptr }, m_discriminator { nullptr };
     std::unique_ptr<torch::optim::Optimizer> m_generatorOptimizer, m_discriminatorOptimizer;
     torch::Device m_device;
     std::int64_t m_latentSize = 0;

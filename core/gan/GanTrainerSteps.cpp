@@ -23,7 +23,7 @@ constexpr std::int64_t kStatisticsBatches = 20;
 // The conditions of a batch of real samples followed by as many generated ones.
 torch::Tensor pair(const torch::Tensor& conditions)
 {
-    return conditions.defined() ? torch::cat({conditions, conditions}) : conditions;
+    return conditions.defined() ? torch::cat({ conditions, conditions }) : conditions;
 }
 
 } // namespace
@@ -31,7 +31,9 @@ torch::Tensor pair(const torch::Tensor& conditions)
 // What one train() call trains on and with.
 struct GanTrainer::Run {
     Run(const torch::Tensor& data, GanObserver* runObserver, const StopToken* stopToken)
-        : realData(data), observer(runObserver), stop(stopToken)
+        : realData(data)
+        , observer(runObserver)
+        , stop(stopToken)
     {
     }
     torch::Tensor realData; // as given: the epoch's samples compare with it
@@ -62,7 +64,7 @@ struct GanTrainer::CriticStep {
 };
 
 GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor& conditionData,
-                             GanObserver* observer, const StopToken* stop)
+    GanObserver* observer, const StopToken* stop)
 {
     const auto runStart = SteadyClock::now();
     try {
@@ -80,24 +82,23 @@ GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor&
 }
 
 void GanTrainer::failNonFinite(const std::string& network, double value, int epoch, std::int64_t batch,
-                               std::int64_t batches, const NodeTensors& goodGenerator,
-                               const NodeTensors& goodDiscriminator)
+    std::int64_t batches, const NodeTensors& goodGenerator, const NodeTensors& goodDiscriminator)
 {
     loadWeights(m_generator, goodGenerator, "the last good epoch");
     loadWeights(m_discriminator, goodDiscriminator, "the last good epoch");
     std::ostringstream rates;
-    rates << learningRate(*m_generatorOptimizer) << " for the generator, " << learningRate(*m_discriminatorOptimizer)
-          << " for the discriminator";
-    throw TrainError("training stopped: the " + network + " loss became " + (std::isnan(value) ? "NaN" : "infinite") +
-                     " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch) + " of " +
-                     std::to_string(batches) + " (learning rates " + rates.str() +
-                     "). The learning rates are probably too high: lower them (e.g. by 10x) or use wgan-gp. The "
-                     "networks keep the last good weights (those at the start of epoch " + std::to_string(epoch) +
-                     ").");
+    rates << learningRate(*m_generatorOptimizer) << " for the generator, "
+          << learningRate(*m_discriminatorOptimizer) << " for the discriminator";
+    throw TrainError("training stopped: the " + network + " loss became "
+        + (std::isnan(value) ? "NaN" : "infinite") + " at epoch " + std::to_string(epoch) + ", batch "
+        + std::to_string(batch) + " of " + std::to_string(batches) + " (learning rates " + rates.str()
+        + "). The learning rates are probably too high: lower them (e.g. by 10x) or use wgan-gp. The "
+          "networks keep the last good weights (those at the start of epoch "
+        + std::to_string(epoch) + ").");
 }
 
 GanSummary GanTrainer::trainEpochs(const torch::Tensor& realData, const torch::Tensor& conditionData,
-                                   GanObserver* observer, const StopToken* stop)
+    GanObserver* observer, const StopToken* stop)
 {
     const auto runStart = SteadyClock::now();
     Run run(realData, observer, stop);
@@ -119,25 +120,26 @@ void GanTrainer::takeData(Run& run, const torch::Tensor& conditionData)
     const Shape made = m_generator->shapes().at(m_generatorGraph.outputNode());
     const std::vector<std::int64_t> sampleShape(realData.sizes().begin() + 1, realData.sizes().end());
     if (realData.dim() < 2 || sampleShape != made)
-        throw DataError("the data's samples have shape " + formatShape(sampleShape) + " but the generator makes " +
-                        formatShape(made));
+        throw DataError("the data's samples have shape " + formatShape(sampleShape)
+            + " but the generator makes " + formatShape(made));
     const std::int64_t n = realData.size(0);
     if (n < 2)
         throw DataError("a GAN needs at least two real samples");
     if (m_config.conditional) {
         if (!conditionData.defined() || conditionData.numel() != n)
-            throw DataError("a conditional GAN needs one condition per sample (" + std::to_string(n) + "), e.g. the "
-                            "primary energy as the dataset's targets");
-        run.conditions = conditionData.to(torch::kFloat).reshape({n, 1});
+            throw DataError("a conditional GAN needs one condition per sample (" + std::to_string(n)
+                + "), e.g. the "
+                  "primary energy as the dataset's targets");
+        run.conditions = conditionData.to(torch::kFloat).reshape({ n, 1 });
         if (m_epochsDone == 0)
             m_conditionScale = m_config.conditionScale > 0
-                                   ? m_config.conditionScale
-                                   : 1.0 / std::max(run.conditions.abs().max().item<double>(), 1e-12);
+                ? m_config.conditionScale
+                : 1.0 / std::max(run.conditions.abs().max().item<double>(), 1e-12);
     }
     run.n = n;
     run.real = realData.to(m_device, torch::kFloat);
-    run.scaledConditions =
-        run.conditions.defined() ? (run.conditions * m_conditionScale).to(m_device) : torch::Tensor();
+    run.scaledConditions
+        = run.conditions.defined() ? (run.conditions * m_conditionScale).to(m_device) : torch::Tensor();
     run.batch = std::min(m_config.batchSize, n);
     // A last batch of one sample would break BatchNorm; it is left out (shuffling changes which one).
     run.batches = n / run.batch + (n % run.batch >= 2 ? 1 : 0);
@@ -154,15 +156,17 @@ void GanTrainer::startRun(Run& run)
         start.epochs = m_config.epochs;
         start.batchesPerEpoch = run.batches;
         start.trainSamples = run.n;
-        start.parameters = m_generatorGraph.parameterCount().total() + m_discriminatorGraph.parameterCount().total();
+        start.parameters
+            = m_generatorGraph.parameterCount().total() + m_discriminatorGraph.parameterCount().total();
         start.device = describeDevice(m_device);
         run.observer->onStart(start);
     }
     run.goodGenerator = copyWeights(m_generator);
     run.goodDiscriminator = copyWeights(m_discriminator);
-    run.generatorSchedule.emplace(m_config.schedule, m_config.generatorOptimizer.learningRate, m_config.epochs);
-    run.discriminatorSchedule.emplace(m_config.schedule, m_config.discriminatorOptimizer.learningRate,
-                                      m_config.epochs);
+    run.generatorSchedule.emplace(
+        m_config.schedule, m_config.generatorOptimizer.learningRate, m_config.epochs);
+    run.discriminatorSchedule.emplace(
+        m_config.schedule, m_config.discriminatorOptimizer.learningRate, m_config.epochs);
     if (m_scheduleState.is_object()) {
         run.generatorSchedule->restore(m_scheduleState.value("generator", nlohmann::json()));
         run.discriminatorSchedule->restore(m_scheduleState.value("discriminator", nlohmann::json()));
@@ -205,8 +209,8 @@ void GanTrainer::trainBatch(Run& run, EpochTally& tally, const torch::Tensor& or
     const std::int64_t from = b * run.batch, to = std::min(run.n, from + run.batch);
     const torch::Tensor idx = order.slice(0, from, to);
     const torch::Tensor x = run.real.index_select(0, idx);
-    const torch::Tensor c =
-        run.scaledConditions.defined() ? run.scaledConditions.index_select(0, idx) : torch::Tensor();
+    const torch::Tensor c
+        = run.scaledConditions.defined() ? run.scaledConditions.index_select(0, idx) : torch::Tensor();
     const std::int64_t k = x.size(0);
 
     const CriticStep critic = trainDiscriminator(run, tally, x, c, b);
@@ -222,8 +226,8 @@ void GanTrainer::trainBatch(Run& run, EpochTally& tally, const torch::Tensor& or
         reportBatch(run, tally, b, k, d, batchStart);
 }
 
-GanTrainer::CriticStep GanTrainer::trainDiscriminator(const Run& run, const EpochTally& tally,
-                                                      const torch::Tensor& x, const torch::Tensor& c, std::int64_t b)
+GanTrainer::CriticStep GanTrainer::trainDiscriminator(
+    const Run& run, const EpochTally& tally, const torch::Tensor& x, const torch::Tensor& c, std::int64_t b)
 {
     CriticStep critic;
     for (int step = 0; step < m_config.discriminatorSteps; ++step) {
@@ -235,7 +239,7 @@ GanTrainer::CriticStep GanTrainer::trainDiscriminator(const Run& run, const Epoc
         critic = discriminatorLoss(run, x, fake, c);
         if (const double value = critic.loss.item<double>(); !std::isfinite(value))
             failNonFinite("discriminator", value, tally.epoch, b + 1, run.batches, run.goodGenerator,
-                          run.goodDiscriminator);
+                run.goodDiscriminator);
         m_discriminatorOptimizer->zero_grad();
         critic.loss.backward();
         m_discriminatorOptimizer->step();
@@ -243,58 +247,62 @@ GanTrainer::CriticStep GanTrainer::trainDiscriminator(const Run& run, const Epoc
     return critic;
 }
 
-GanTrainer::CriticStep GanTrainer::discriminatorLoss(const Run& run, const torch::Tensor& x, const torch::Tensor& fake,
-                                                     const torch::Tensor& c)
+GanTrainer::CriticStep GanTrainer::discriminatorLoss(
+    const Run& run, const torch::Tensor& x, const torch::Tensor& fake, const torch::Tensor& c)
 {
     const std::int64_t k = x.size(0);
     // Real and generated samples in one batch: a BatchNorm in the discriminator normalises them
     // together, so that a shift of every generated sample (brighter, deeper) stays visible to it.
-    const torch::Tensor logits = criticLogits(torch::cat({x, fake}), pair(c));
+    const torch::Tensor logits = criticLogits(torch::cat({ x, fake }), pair(c));
     const torch::Tensor logitsReal = logits.slice(0, 0, k), logitsFake = logits.slice(0, k, 2 * k);
     CriticStep critic;
     if (run.bce) {
-        torch::Tensor yReal = torch::full({k}, 1.0 - m_config.labelSmoothing, run.opts);
-        torch::Tensor yFake = torch::zeros({k}, run.opts);
+        torch::Tensor yReal = torch::full({ k }, 1.0 - m_config.labelSmoothing, run.opts);
+        torch::Tensor yFake = torch::zeros({ k }, run.opts);
         if (m_config.labelFlip > 0) {
-            const torch::Tensor flipReal = torch::rand({k}, run.opts) < m_config.labelFlip;
-            const torch::Tensor flipFake = torch::rand({k}, run.opts) < m_config.labelFlip;
+            const torch::Tensor flipReal = torch::rand({ k }, run.opts) < m_config.labelFlip;
+            const torch::Tensor flipFake = torch::rand({ k }, run.opts) < m_config.labelFlip;
             yReal = torch::where(flipReal, torch::zeros_like(yReal), yReal);
             yFake = torch::where(flipFake, torch::full_like(yFake, 1.0 - m_config.labelSmoothing), yFake);
         }
-        critic.loss = 0.5 * (torch::binary_cross_entropy_with_logits(logitsReal, yReal) +
-                             torch::binary_cross_entropy_with_logits(logitsFake, yFake));
+        critic.loss = 0.5
+            * (torch::binary_cross_entropy_with_logits(logitsReal, yReal)
+                + torch::binary_cross_entropy_with_logits(logitsFake, yFake));
         critic.realOut = torch::sigmoid(logitsReal).mean();
         critic.fakeOut = torch::sigmoid(logitsFake).mean();
     } else {
-        critic.loss = logitsFake.mean() - logitsReal.mean() + m_config.gradientPenalty * gradientPenalty(x, fake, c);
+        critic.loss
+            = logitsFake.mean() - logitsReal.mean() + m_config.gradientPenalty * gradientPenalty(x, fake, c);
         critic.realOut = logitsReal.mean();
         critic.fakeOut = logitsFake.mean();
     }
     return critic;
 }
 
-torch::Tensor GanTrainer::trainGenerator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
-                                         const torch::Tensor& c, std::int64_t b)
+torch::Tensor GanTrainer::trainGenerator(
+    const Run& run, const EpochTally& tally, const torch::Tensor& x, const torch::Tensor& c, std::int64_t b)
 {
     const std::int64_t k = x.size(0);
     // Judged beside the real batch, as the discriminator learned to judge them.
     const torch::Tensor madeBatch = generate(latent(k), c);
-    const torch::Tensor judged = criticLogits(torch::cat({x, madeBatch}), pair(c)).slice(0, k, 2 * k);
+    const torch::Tensor judged = criticLogits(torch::cat({ x, madeBatch }), pair(c)).slice(0, k, 2 * k);
     // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
-    torch::Tensor lossG =
-        run.bce ? torch::binary_cross_entropy_with_logits(judged, torch::ones({k}, run.opts)) : -judged.mean();
+    torch::Tensor lossG = run.bce
+        ? torch::binary_cross_entropy_with_logits(judged, torch::ones({ k }, run.opts))
+        : -judged.mean();
     if (run.reference)
         lossG = lossG + m_config.physicsWeight * physicsLoss(*run.reference, madeBatch);
     if (const double value = lossG.item<double>(); !std::isfinite(value))
-        failNonFinite("generator", value, tally.epoch, b + 1, run.batches, run.goodGenerator, run.goodDiscriminator);
+        failNonFinite(
+            "generator", value, tally.epoch, b + 1, run.batches, run.goodGenerator, run.goodDiscriminator);
     m_generatorOptimizer->zero_grad();
     lossG.backward();
     m_generatorOptimizer->step();
     return lossG;
 }
 
-void GanTrainer::reportBatch(const Run& run, const EpochTally& tally, std::int64_t b, std::int64_t k, double loss,
-                             std::chrono::steady_clock::time_point batchStart)
+void GanTrainer::reportBatch(const Run& run, const EpochTally& tally, std::int64_t b, std::int64_t k,
+    double loss, std::chrono::steady_clock::time_point batchStart)
 {
     BatchStats s;
     s.epoch = tally.epoch;
@@ -315,10 +323,9 @@ void GanTrainer::finishEpoch(Run& run, const EpochTally& tally)
 {
     const double trainSeconds = secondsSince(tally.start);
     refreshGeneratorStatistics(run.scaledConditions, std::min(kStatisticsBatches, run.batches));
-    std::map<std::string, double> metrics = {{"d_loss", tally.sumD / tally.seen},
-                                             {"g_loss", tally.sumG / tally.seen},
-                                             {"d_real", tally.sumReal / tally.seen},
-                                             {"d_fake", tally.sumFake / tally.seen}};
+    std::map<std::string, double> metrics
+        = { { "d_loss", tally.sumD / tally.seen }, { "g_loss", tally.sumG / tally.seen },
+              { "d_real", tally.sumReal / tally.seen }, { "d_fake", tally.sumFake / tally.seen } };
     GanSamples samples = epochSamples(tally.epoch, run.realData, run.conditions);
     if (samples.hasShowerComparison) {
         metrics["energy_chi2_ndf"] = samples.comparison.energyChi2.chi2PerNdf();
@@ -328,8 +335,8 @@ void GanTrainer::finishEpoch(Run& run, const EpochTally& tally)
     m_history.append(metrics);
     run.generatorSchedule->epochEnded(metrics);
     run.discriminatorSchedule->epochEnded(metrics);
-    m_scheduleState = {{"generator", run.generatorSchedule->state()},
-                       {"discriminator", run.discriminatorSchedule->state()}};
+    m_scheduleState = { { "generator", run.generatorSchedule->state() },
+        { "discriminator", run.discriminatorSchedule->state() } };
     if (!m_config.keepBest.empty())
         rememberBest(metrics, samples.hasShowerComparison, tally.epoch);
     m_epochsDone = tally.epoch;
@@ -355,12 +362,12 @@ void GanTrainer::rememberBest(const std::map<std::string, double>& metrics, bool
 {
     const auto it = metrics.find(m_config.keepBest);
     if (it == metrics.end())
-        throw TrainError("GAN setting 'keep_best' names '" + m_config.keepBest +
-                         "', which this run does not compute; use d_loss, g_loss" +
-                         (showerMetrics ? ", energy_chi2_ndf, profile_deviation or central_cell_deviation"
-                                        : " (the shower metrics need image samples)"));
+        throw TrainError("GAN setting 'keep_best' names '" + m_config.keepBest
+            + "', which this run does not compute; use d_loss, g_loss"
+            + (showerMetrics ? ", energy_chi2_ndf, profile_deviation or central_cell_deviation"
+                             : " (the shower metrics need image samples)"));
     if (m_best.epoch == 0 || it->second < m_best.value)
-        m_best = {epoch, it->second, metrics, copyWeights(m_generator), copyWeights(m_discriminator)};
+        m_best = { epoch, it->second, metrics, copyWeights(m_generator), copyWeights(m_discriminator) };
 }
 
 void GanTrainer::keepBestNetworks(GanSummary& summary)

@@ -18,8 +18,8 @@ torch::Tensor asImages(const torch::Tensor& images)
     if (x.dim() == 4 && x.size(1) == 1)
         x = x.squeeze(1);
     if (x.dim() != 3 || x.size(0) == 0)
-        throw DataError("shower validation needs a batch of 2-D images (N, 1, H, W), got shape " +
-                        std::to_string(x.dim()) + "-D with " + std::to_string(x.dim() ? x.size(0) : 0) + " samples");
+        throw DataError("shower validation needs a batch of 2-D images (N, 1, H, W), got shape "
+            + std::to_string(x.dim()) + "-D with " + std::to_string(x.dim() ? x.size(0) : 0) + " samples");
     return x;
 }
 
@@ -43,10 +43,10 @@ ShowerStats showerStats(const torch::Tensor& images)
     s.averageImage = x.mean(0);
     s.transverseProfile = s.averageImage.sum(1);
     s.longitudinalProfile = s.averageImage.sum(0);
-    s.energySums = x.sum({1, 2});
+    s.energySums = x.sum({ 1, 2 });
     const torch::Tensor total = s.energySums.clamp_min(1e-12);
-    const torch::Tensor rows = torch::arange(h, torch::kDouble).view({1, h});
-    const torch::Tensor cols = torch::arange(w, torch::kDouble).view({1, w});
+    const torch::Tensor rows = torch::arange(h, torch::kDouble).view({ 1, h });
+    const torch::Tensor cols = torch::arange(w, torch::kDouble).view({ 1, w });
     const torch::Tensor rowEnergy = x.sum(2), colEnergy = x.sum(1);
     s.meanRow = (rowEnergy * rows).sum(1) / total;
     s.meanColumn = (colEnergy * cols).sum(1) / total;
@@ -80,17 +80,19 @@ ShowerComparison compareShowers(const ShowerStats& real, const ShowerStats& gene
     c.realEnergy = nr.contents();
     c.generatedEnergy = ng.contents();
     c.profileDeviation = std::max(centralDeviation(real.transverseProfile, generated.transverseProfile),
-                                  centralDeviation(real.longitudinalProfile, generated.longitudinalProfile));
+        centralDeviation(real.longitudinalProfile, generated.longitudinalProfile));
     c.centralCellDeviation = centralDeviation(real.averageImage, generated.averageImage);
     c.meanRowShift = generated.meanRow.mean().item<double>() - real.meanRow.mean().item<double>();
     c.meanColumnShift = generated.meanColumn.mean().item<double>() - real.meanColumn.mean().item<double>();
-    c.spreadRowRatio = generated.spreadRow.mean().item<double>() / std::max(real.spreadRow.mean().item<double>(), 1e-12);
-    c.spreadColumnRatio =
-        generated.spreadColumn.mean().item<double>() / std::max(real.spreadColumn.mean().item<double>(), 1e-12);
+    c.spreadRowRatio
+        = generated.spreadRow.mean().item<double>() / std::max(real.spreadRow.mean().item<double>(), 1e-12);
+    c.spreadColumnRatio = generated.spreadColumn.mean().item<double>()
+        / std::max(real.spreadColumn.mean().item<double>(), 1e-12);
     return c;
 }
 
-std::vector<ResponseBin> responseCurve(const torch::Tensor& energySums, const torch::Tensor& conditions, int bins)
+std::vector<ResponseBin> responseCurve(
+    const torch::Tensor& energySums, const torch::Tensor& conditions, int bins)
 {
     const torch::Tensor sums = energySums.detach().to(torch::kCPU, torch::kDouble).flatten();
     const torch::Tensor cond = conditions.detach().to(torch::kCPU, torch::kDouble).flatten();
@@ -102,7 +104,8 @@ std::vector<ResponseBin> responseCurve(const torch::Tensor& energySums, const to
         ResponseBin r;
         r.conditionLow = low + (high - low) * b / bins;
         r.conditionHigh = low + (high - low) * (b + 1) / bins;
-        const torch::Tensor in = (cond >= r.conditionLow) & (b + 1 == bins ? cond <= r.conditionHigh : cond < r.conditionHigh);
+        const torch::Tensor in
+            = (cond >= r.conditionLow) & (b + 1 == bins ? cond <= r.conditionHigh : cond < r.conditionHigh);
         r.showers = in.sum().item<std::int64_t>();
         if (r.showers >= 2) {
             const torch::Tensor s = sums.masked_select(in), e = cond.masked_select(in);

@@ -11,11 +11,11 @@ namespace neurino {
 // How physicists judge calorimeter showers, real or generated. Images are (N, 1, H, W) or (N, H, W): rows run
 // across the shower (transverse), columns along it (longitudinal), as in the calorimeter exercise.
 struct ShowerStats {
-    torch::Tensor averageImage;        // (H, W)
-    torch::Tensor transverseProfile;   // (H): average energy per row
+    torch::Tensor averageImage; // (H, W)
+    torch::Tensor transverseProfile; // (H): average energy per row
     torch::Tensor longitudinalProfile; // (W): average energy per column
-    torch::Tensor energySums;          // (N): total deposited energy per shower
-    torch::Tensor meanRow, meanColumn;     // (N): energy-weighted centroid per shower, in cells
+    torch::Tensor energySums; // (N): total deposited energy per shower
+    torch::Tensor meanRow, meanColumn; // (N): energy-weighted centroid per shower, in cells
     torch::Tensor spreadRow, spreadColumn; // (N): energy-weighted standard deviation per shower, in cells
 };
 
@@ -24,10 +24,10 @@ ShowerStats showerStats(const torch::Tensor& images);
 
 // Real against generated showers.
 struct ShowerComparison {
-    Chi2Result energyChi2;           // shape comparison of the total-energy histograms
-    std::vector<double> binEdges;    // of those histograms; the edge bins also hold the sums beyond them
+    Chi2Result energyChi2; // shape comparison of the total-energy histograms
+    std::vector<double> binEdges; // of those histograms; the edge bins also hold the sums beyond them
     std::vector<double> realEnergy, generatedEnergy; // contents, normalised to unit sum
-    double profileDeviation = 0;     // largest |generated / real - 1| of both average profiles in central bins
+    double profileDeviation = 0; // largest |generated / real - 1| of both average profiles in central bins
     double centralCellDeviation = 0; // largest |generated / real - 1| of the average image's central cells
     double meanRowShift = 0, meanColumnShift = 0; // difference of the average centroids, in cells
     double spreadRowRatio = 1, spreadColumnRatio = 1; // generated / real average spread
@@ -53,6 +53,7 @@ struct ResponseBin {
     double resolution = 0;
 };
 
-std::vector<ResponseBin> responseCurve(const torch::Tensor& energySums, const torch::Tensor& conditions, int bins = 8);
+std::vector<ResponseBin> responseCurve(
+    const torch::Tensor& energySums, const torch::Tensor& conditions, int bins = 8);
 
 } // namespace neurino

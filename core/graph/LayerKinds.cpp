@@ -279,8 +279,8 @@ LayerKind reshapeKind()
     return k;
 }
 
-LayerKind activationKind(const std::string& name, const std::string& explanation, LayerBuilder build,
-    ParamSchema params = {})
+LayerKind activationKind(
+    const std::string& name, const std::string& explanation, LayerBuilder build, ParamSchema params = {})
 {
     LayerKind k;
     k.name = name;

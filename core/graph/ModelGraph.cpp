@@ -62,14 +62,15 @@ std::string ModelGraph::uniqueId(const std::string& kind) const
     }
 }
 
-std::string ModelGraph::addNode(const std::string& kind, const json& params, const std::string& id, double x,
-                                double y)
+std::string ModelGraph::addNode(
+    const std::string& kind, const json& params, const std::string& id, double x, double y)
 {
     Node n;
     n.id = id.empty() || hasNode(id) ? uniqueId(kind) : id;
     n.name = n.id;
     n.layer.kind = LayerRegistry::instance().kind(kind).name;
-    n.layer.params = LayerRegistry::instance().canonicalParams(kind, params.is_null() ? json::object() : params);
+    n.layer.params
+        = LayerRegistry::instance().canonicalParams(kind, params.is_null() ? json::object() : params);
     n.x = x;
     n.y = y;
     m_nodes.push_back(std::move(n));
@@ -93,10 +94,10 @@ void ModelGraph::removeNode(const std::string& id)
 {
     node(id);
     m_edges.erase(std::remove_if(m_edges.begin(), m_edges.end(),
-                                 [&](const Edge& e) { return e.from == id || e.to == id; }),
-                  m_edges.end());
+                      [&](const Edge& e) { return e.from == id || e.to == id; }),
+        m_edges.end());
     m_nodes.erase(std::remove_if(m_nodes.begin(), m_nodes.end(), [&](const Node& n) { return n.id == id; }),
-                  m_nodes.end());
+        m_nodes.end());
 }
 
 void ModelGraph::setNodeName(const std::string& id, const std::string& name)
@@ -150,20 +151,20 @@ void ModelGraph::connect(const std::string& from, const std::string& to, int por
                 port = std::max(port, e.port + 1);
         }
     }
-    m_edges.push_back({from, to, port});
+    m_edges.push_back({ from, to, port });
 }
 
 void ModelGraph::disconnect(const std::string& from, const std::string& to)
 {
     m_edges.erase(std::remove_if(m_edges.begin(), m_edges.end(),
-                                 [&](const Edge& e) { return e.from == from && e.to == to; }),
-                  m_edges.end());
+                      [&](const Edge& e) { return e.from == from && e.to == to; }),
+        m_edges.end());
 }
 
 bool ModelGraph::hasEdge(const std::string& from, const std::string& to) const
 {
-    return std::any_of(m_edges.begin(), m_edges.end(),
-                       [&](const Edge& e) { return e.from == from && e.to == to; });
+    return std::any_of(
+        m_edges.begin(), m_edges.end(), [&](const Edge& e) { return e.from == from && e.to == to; });
 }
 
 std::vector<std::string> ModelGraph::inputsOf(const std::string& id) const
@@ -247,8 +248,9 @@ std::vector<std::string> ModelGraph::topologicalOrder() const
         if (!progressed) {
             for (const auto& n : m_nodes) {
                 if (!done.count(n.id))
-                    throw ModelError("node '" + n.id + "' is part of a cycle: data must flow one way, from the "
-                                     "inputs to the output; remove one of the connections that loop back");
+                    throw ModelError("node '" + n.id
+                        + "' is part of a cycle: data must flow one way, from the "
+                          "inputs to the output; remove one of the connections that loop back");
             }
         }
     }
@@ -263,12 +265,12 @@ int checkStructure(const ModelGraph& graph, std::vector<GraphIssue>& issues)
 {
     for (const auto& e : graph.edges()) {
         if (!graph.hasNode(e.from))
-            issues.push_back({e.to, "is fed by '" + e.from + "', which is not a node of the model"});
+            issues.push_back({ e.to, "is fed by '" + e.from + "', which is not a node of the model" });
         if (!graph.hasNode(e.to))
-            issues.push_back({e.from, "feeds '" + e.to + "', which is not a node of the model"});
+            issues.push_back({ e.from, "feeds '" + e.to + "', which is not a node of the model" });
     }
     if (graph.inputNodes().empty())
-        issues.push_back({"", "the model has no Input node; add one and connect it to the first layer"});
+        issues.push_back({ "", "the model has no Input node; add one and connect it to the first layer" });
 
     int outputs = 0;
     std::map<std::string, int> names;
@@ -277,10 +279,12 @@ int checkStructure(const ModelGraph& graph, std::vector<GraphIssue>& issues)
         ++names[n.name];
     }
     if (outputs > 1)
-        issues.push_back({"", "the model has " + std::to_string(outputs) + " Output nodes; keep exactly one"});
+        issues.push_back(
+            { "", "the model has " + std::to_string(outputs) + " Output nodes; keep exactly one" });
     for (const auto& [name, count] : names) {
         if (count > 1)
-            issues.push_back({"", "two or more nodes are called '" + name + "'; give each node its own name"});
+            issues.push_back(
+                { "", "two or more nodes are called '" + name + "'; give each node its own name" });
     }
     return outputs;
 }
@@ -303,14 +307,15 @@ void inferNode(const ModelGraph& graph, const std::string& id, GraphAnalysis& a)
     const Node& n = graph.node(id);
     const LayerKind* kind = registry.find(n.layer.kind);
     if (!kind) {
-        a.issues.push_back({id, "has unknown layer kind '" + n.layer.kind + "'"});
+        a.issues.push_back({ id, "has unknown layer kind '" + n.layer.kind + "'" });
         return;
     }
     const std::vector<std::string> inputs = graph.inputsOf(id);
     const int count = static_cast<int>(inputs.size());
     if (count < kind->minInputs || (kind->maxInputs >= 0 && count > kind->maxInputs)) {
-        a.issues.push_back({id, kind->name + " takes " + expectedInputs(*kind) + " but has " +
-                                    std::to_string(count) + (count == 0 ? "; connect a layer to it" : "")});
+        a.issues.push_back({ id,
+            kind->name + " takes " + expectedInputs(*kind) + " but has " + std::to_string(count)
+                + (count == 0 ? "; connect a layer to it" : "") });
         return;
     }
     std::vector<Shape> inShapes;
@@ -325,7 +330,7 @@ void inferNode(const ModelGraph& graph, const std::string& id, GraphAnalysis& a)
         a.shapes[id] = kind->outputShape(inShapes, params);
         a.params[id] = kind->parameterCount(inShapes, params);
     } catch (const ModelError& e) {
-        a.issues.push_back({id, e.what()});
+        a.issues.push_back({ id, e.what() });
     }
 }
 
@@ -339,11 +344,13 @@ void checkOutput(const ModelGraph& graph, int outputs, GraphAnalysis& a)
             if (graph.outputsOf(n.id).empty())
                 ends += (ends.empty() ? "'" : ", '") + n.id + "'";
         }
-        a.issues.push_back({"", "the model has several ends (" + ends + "); connect them or mark the result "
-                                "with an Output node"});
+        a.issues.push_back({ "",
+            "the model has several ends (" + ends
+                + "); connect them or mark the result "
+                  "with an Output node" });
     } else if (!out.empty()) {
         // Every node must contribute to the output; a dangling branch is almost always a mistake.
-        std::set<std::string> reaches{out};
+        std::set<std::string> reaches { out };
         for (auto it = a.order.rbegin(); it != a.order.rend(); ++it) {
             for (const auto& next : graph.outputsOf(*it)) {
                 if (reaches.count(next))
@@ -352,7 +359,8 @@ void checkOutput(const ModelGraph& graph, int outputs, GraphAnalysis& a)
         }
         for (const auto& n : graph.nodes()) {
             if (!reaches.count(n.id))
-                a.issues.push_back({n.id, "does not lead to the output '" + out + "'; connect it or delete it"});
+                a.issues.push_back(
+                    { n.id, "does not lead to the output '" + out + "'; connect it or delete it" });
         }
     }
 }
@@ -366,7 +374,7 @@ GraphAnalysis ModelGraph::analyze() const
     try {
         a.order = topologicalOrder();
     } catch (const ModelError& e) {
-        a.issues.push_back({"", e.what()});
+        a.issues.push_back({ "", e.what() });
         return a;
     }
     for (const auto& id : a.order)

@@ -46,9 +46,9 @@ struct GraphIssue {
 
 // Everything derived from a graph in one pass: order, shapes, parameter counts and problems.
 struct GraphAnalysis {
-    std::vector<std::string> order;             // topological; empty when the graph has a cycle
-    std::map<std::string, Shape> shapes;        // output shape of every node whose shape is known
-    std::map<std::string, ParamCount> params;   // per node, where known
+    std::vector<std::string> order; // topological; empty when the graph has a cycle
+    std::map<std::string, Shape> shapes; // output shape of every node whose shape is known
+    std::map<std::string, ParamCount> params; // per node, where known
     std::vector<GraphIssue> issues;
 
     bool ok() const { return issues.empty(); }
@@ -75,7 +75,7 @@ public:
     // Adds a layer of `kind` with `params` completed by the kind's defaults; returns the new node's id
     // (`id` when given and free, else e.g. "dense_2"). Throws ModelError for an unknown kind or bad params.
     std::string addNode(const std::string& kind, const nlohmann::json& params = nlohmann::json::object(),
-                        const std::string& id = {}, double x = 0, double y = 0);
+        const std::string& id = {}, double x = 0, double y = 0);
     // Inserts a complete node as is (undo, paste, loading); throws ModelError if the id is taken or the
     // parameters are not canonical for the kind.
     void insertNode(const Node& node);
@@ -94,9 +94,9 @@ public:
     void disconnect(const std::string& from, const std::string& to);
     bool hasEdge(const std::string& from, const std::string& to) const;
 
-    std::vector<std::string> inputsOf(const std::string& id) const;  // ordered by port
+    std::vector<std::string> inputsOf(const std::string& id) const; // ordered by port
     std::vector<std::string> outputsOf(const std::string& id) const;
-    std::vector<std::string> inputNodes() const;                     // Input nodes, in node order
+    std::vector<std::string> inputNodes() const; // Input nodes, in node order
     // The node whose output is the model's: the Output node, else the single node nothing reads from.
     // Empty when there is none or it is ambiguous (validate() says which).
     std::string outputNode() const;
@@ -118,8 +118,8 @@ public:
 
     bool operator==(const ModelGraph& o) const
     {
-        return m_name == o.m_name && m_description == o.m_description && m_nodes == o.m_nodes &&
-               m_edges == o.m_edges;
+        return m_name == o.m_name && m_description == o.m_description && m_nodes == o.m_nodes
+            && m_edges == o.m_edges;
     }
     bool operator!=(const ModelGraph& o) const { return !(*this == o); }
 

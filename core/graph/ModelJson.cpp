@@ -11,9 +11,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::set<std::string> kTopFields = {"format", "version", "name", "description", "nodes", "edges"};
-const std::set<std::string> kNodeFields = {"id", "name", "kind", "params", "position"};
-const std::set<std::string> kEdgeFields = {"from", "to", "port"};
+const std::set<std::string> kTopFields = { "format", "version", "name", "description", "nodes", "edges" };
+const std::set<std::string> kNodeFields = { "id", "name", "kind", "params", "position" };
+const std::set<std::string> kEdgeFields = { "from", "to", "port" };
 
 class Reader {
 public:
@@ -35,8 +35,8 @@ public:
         }
     }
 
-    std::string string(const json& object, const std::string& field, const std::string& where,
-                       bool required) const
+    std::string string(
+        const json& object, const std::string& field, const std::string& where, bool required) const
     {
         if (!object.contains(field)) {
             if (required)
@@ -58,8 +58,10 @@ public:
             fail("", "field 'version' is missing or not a whole number");
         const int version = doc.at("version").get<int>();
         if (version != kModelFormatVersion)
-            fail("", "format version " + std::to_string(version) + " is not supported; this Neurino reads version " +
-                         std::to_string(kModelFormatVersion) + (version > kModelFormatVersion ? " (update Neurino)" : ""));
+            fail("",
+                "format version " + std::to_string(version) + " is not supported; this Neurino reads version "
+                    + std::to_string(kModelFormatVersion)
+                    + (version > kModelFormatVersion ? " (update Neurino)" : ""));
         rejectUnknown(doc, kTopFields, "");
 
         ModelGraph graph;
@@ -157,17 +159,17 @@ json modelToJson(const ModelGraph& graph)
         doc["description"] = graph.description();
     json nodes = json::array();
     for (const auto& n : graph.nodes()) {
-        json node = {{"id", n.id}, {"kind", n.layer.kind}};
+        json node = { { "id", n.id }, { "kind", n.layer.kind } };
         if (n.name != n.id)
             node["name"] = n.name;
         node["params"] = n.layer.params;
-        node["position"] = json::array({n.x, n.y});
+        node["position"] = json::array({ n.x, n.y });
         nodes.push_back(std::move(node));
     }
     doc["nodes"] = std::move(nodes);
     json edges = json::array();
     for (const auto& e : graph.edges()) {
-        json edge = {{"from", e.from}, {"to", e.to}};
+        json edge = { { "from", e.from }, { "to", e.to } };
         // Ports are written wherever order matters, so that a file read back wires inputs identically.
         if (e.port != 0 || graph.inputsOf(e.to).size() > 1)
             edge["port"] = e.port;

@@ -45,7 +45,7 @@ std::vector<Row> summaryRows(const ModelGraph& graph, const GraphAnalysis& a)
 
 // The totals under the table and the graph's problems, if any.
 void writeFooter(std::ostream& out, const ModelGraph& graph, const GraphAnalysis& a, const std::string& thin,
-                 const std::string& thick)
+    const std::string& thick)
 {
     const ParamCount total = a.totalParams();
     out << thick << "\n";

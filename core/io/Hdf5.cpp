@@ -317,9 +317,10 @@ void writeTensor(H5::Group& parent, const std::string& name, const at::Tensor& t
     if (dims.empty() && layout.scalarAsVector)
         dims.push_back(1);
     auto held = lock();
-    const H5::DataSpace space
-        = dims.empty() ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet dataset = parent.createDataSet(name, type, space, chunkedLayout(data, dims, layout.gzipLevel));
+    const H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
+                                             : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+    H5::DataSet dataset
+        = parent.createDataSet(name, type, space, chunkedLayout(data, dims, layout.gzipLevel));
     if (data.numel() > 0)
         dataset.write(data.data_ptr(), type);
 }

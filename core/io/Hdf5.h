@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-// The one place Neurino talks to the HDF5 library: its process-wide lock, opening files with messages a user can
-// act on, attributes, and the codec between tensors and HDF5 datasets. Datasets, checkpoints, predictions and run
-// folders all go through it.
+// The one place Neurino talks to the HDF5 library: its process-wide lock, opening files with messages a user
+// can act on, attributes, and the codec between tensors and HDF5 datasets. Datasets, checkpoints, predictions
+// and run folders all go through it.
 namespace neurino::hdf5 {
 
 // Debian's HDF5 is not built thread-safe, and the window reads files on worker threads while a run writes its
@@ -55,12 +55,14 @@ struct TensorLayout {
 
 // Writes a tensor (any device; bool as uint8) as dataset `name` of `parent`. Throws IoError for a type HDF5
 // files do not hold (complex, half), saying what to convert it to.
-void writeTensor(H5::Group& parent, const std::string& name, const at::Tensor& tensor, TensorLayout layout = {});
+void writeTensor(
+    H5::Group& parent, const std::string& name, const at::Tensor& tensor, TensorLayout layout = {});
 // Reads dataset `name` of `parent` whole, into the tensor type that keeps its values: float32 or float64,
 // integers as the narrowest signed type that holds them. Throws IoError for a non-numeric dataset.
 at::Tensor readTensor(const H5::Group& parent, const std::string& name);
-// Reads `count` rows from `begin` of a numeric dataset (the outermost axis), as readTensor does or, with `as`,
-// converted to that type by the library while reading (a float64 file read as float32 takes no float64 copy).
+// Reads `count` rows from `begin` of a numeric dataset (the outermost axis), as readTensor does or, with
+// `as`, converted to that type by the library while reading (a float64 file read as float32 takes no float64
+// copy).
 at::Tensor readRows(const H5::DataSet& dataset, std::int64_t begin, std::int64_t count,
     std::optional<at::ScalarType> as = std::nullopt);
 // The tensor type readTensor gives a dataset of this HDF5 type; throws IoError when it is not numeric.

@@ -22,21 +22,24 @@ public:
 
     // One tensor per Input node, in ModelGraph::inputNodes() order; each (N, <input shape>).
     torch::Tensor forward(const std::vector<torch::Tensor>& inputs);
-    torch::Tensor forward(const torch::Tensor& input) { return forward(std::vector<torch::Tensor>{input}); }
+    torch::Tensor forward(const torch::Tensor& input)
+    {
+        return forward(std::vector<torch::Tensor> { input });
+    }
 
     // The output before its final sigmoid or softmax, when the model ends in one: what a numerically stable
     // loss (binary cross-entropy with logits, cross-entropy) needs. Equal to forward() otherwise.
     torch::Tensor forwardLogits(const std::vector<torch::Tensor>& inputs);
     torch::Tensor forwardLogits(const torch::Tensor& input)
     {
-        return forwardLogits(std::vector<torch::Tensor>{input});
+        return forwardLogits(std::vector<torch::Tensor> { input });
     }
     // "sigmoid", "softmax" or "linear": the activation forwardLogits() leaves out.
     const std::string& outputActivation() const { return m_outputActivation; }
 
     // The activations of the named nodes (ids or display names) for this input; computes only what they need.
-    std::map<std::string, torch::Tensor> activations(const std::vector<torch::Tensor>& inputs,
-                                                     const std::vector<std::string>& nodes);
+    std::map<std::string, torch::Tensor> activations(
+        const std::vector<torch::Tensor>& inputs, const std::vector<std::string>& nodes);
     torch::Tensor activation(const torch::Tensor& input, const std::string& node);
 
     const ModelGraph& graph() const { return m_graph; }
@@ -58,8 +61,8 @@ public:
     struct Step;
 
 private:
-    std::vector<torch::Tensor> run(const std::vector<torch::Tensor>& inputs, std::size_t lastStep,
-                                   bool logits);
+    std::vector<torch::Tensor> run(
+        const std::vector<torch::Tensor>& inputs, std::size_t lastStep, bool logits);
 
     ModelGraph m_graph;
     std::map<std::string, Shape> m_shapes;

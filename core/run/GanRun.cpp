@@ -19,11 +19,26 @@ public:
         : m_observers { first, second }
     {
     }
-    void onStart(const TrainStart& s) override { each([&](GanObserver& o) { o.onStart(s); }); }
-    void onBatchEnd(const BatchStats& s) override { each([&](GanObserver& o) { o.onBatchEnd(s); }); }
-    void onEpochEnd(const EpochStats& s) override { each([&](GanObserver& o) { o.onEpochEnd(s); }); }
-    void onSamples(const GanSamples& s) override { each([&](GanObserver& o) { o.onSamples(s); }); }
-    void onFinished(const TrainSummary& s) override { each([&](GanObserver& o) { o.onFinished(s); }); }
+    void onStart(const TrainStart& s) override
+    {
+        each([&](GanObserver& o) { o.onStart(s); });
+    }
+    void onBatchEnd(const BatchStats& s) override
+    {
+        each([&](GanObserver& o) { o.onBatchEnd(s); });
+    }
+    void onEpochEnd(const EpochStats& s) override
+    {
+        each([&](GanObserver& o) { o.onEpochEnd(s); });
+    }
+    void onSamples(const GanSamples& s) override
+    {
+        each([&](GanObserver& o) { o.onSamples(s); });
+    }
+    void onFinished(const TrainSummary& s) override
+    {
+        each([&](GanObserver& o) { o.onFinished(s); });
+    }
 
 private:
     template <typename F> void each(F report)
@@ -84,8 +99,8 @@ GanTrainer& GanRun::prepare()
         m_trainer = std::make_unique<GanTrainer>(m_spec.generator, m_spec.discriminator, settings);
     }
     if (!m_folder.empty()) {
-        const std::string data = m_spec.data.kind == DataSource::Kind::File ? m_spec.data.path
-                                                                            : m_spec.data.describe();
+        const std::string data
+            = m_spec.data.kind == DataSource::Kind::File ? m_spec.data.path : m_spec.data.describe();
         m_writer = std::make_unique<GanRunFolderWriter>(m_folder, *m_trainer, data,
             m_folderMode == FolderMode::Resume, m_folderMode == FolderMode::Overwrite);
     }

@@ -47,8 +47,8 @@ Trainer& Run::prepare()
     else
         trainer->setDataSource(m_data->info.origin, "features", "targets");
     if (!m_folder.empty()) {
-        m_writer = std::make_unique<RunFolderWriter>(m_folder, *trainer,
-            m_folderMode == FolderMode::Resume, m_folderMode == FolderMode::Overwrite);
+        m_writer = std::make_unique<RunFolderWriter>(
+            m_folder, *trainer, m_folderMode == FolderMode::Resume, m_folderMode == FolderMode::Overwrite);
         m_writer->setSource(m_spec.data.toJson());
     }
     m_trainer = std::move(trainer);

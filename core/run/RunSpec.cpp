@@ -20,7 +20,8 @@ const char* const kTopLevel[] = { "device", "threads", "seed" };
 
 // The envelope both kinds of spec share: format, version, name, and the run-level settings lifted out of
 // `config` (the TrainConfig's or GanConfig's JSON) to the top.
-nlohmann::json envelope(const char* format, const std::string& name, nlohmann::json config, const char* configKey)
+nlohmann::json envelope(
+    const char* format, const std::string& name, nlohmann::json config, const char* configKey)
 {
     nlohmann::json doc = { { "format", format }, { "version", kVersion }, { "name", name } };
     for (const char* key : kTopLevel) {
@@ -33,15 +34,16 @@ nlohmann::json envelope(const char* format, const std::string& name, nlohmann::j
 
 // Checks the envelope of `doc` (format, version, no unknown fields) and returns the config object with
 // the top-level run settings put back into it.
-nlohmann::json openEnvelope(const nlohmann::json& doc, const char* format, const std::set<std::string>& fields,
-    const char* configKey, const std::string& where)
+nlohmann::json openEnvelope(const nlohmann::json& doc, const char* format,
+    const std::set<std::string>& fields, const char* configKey, const std::string& where)
 {
     if (!doc.is_object())
         throw DataError(where + " is not a JSON object");
     const std::string actual = doc.value("format", std::string(format));
     if (actual != format)
         throw DataError(where + " is not a " + format + ": its format is '" + actual + "'");
-    if (!doc.value("version", nlohmann::json(kVersion)).is_number_integer() || doc.value("version", kVersion) > kVersion)
+    if (!doc.value("version", nlohmann::json(kVersion)).is_number_integer()
+        || doc.value("version", kVersion) > kVersion)
         throw DataError(where + ": field 'version' must be an integer up to " + std::to_string(kVersion)
             + " (this Neurino's)");
     for (const auto& item : doc.items()) {

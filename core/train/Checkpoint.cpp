@@ -17,8 +17,7 @@ using nlohmann::json;
 namespace {
 
 // A missing attribute of a checkpoint is damage: name it, as HDF5's own exceptions would not.
-template <typename T>
-T required(std::optional<T> value, const H5::H5Object& object, const std::string& name)
+template <typename T> T required(std::optional<T> value, const H5::H5Object& object, const std::string& name)
 {
     if (!value)
         throw IoError("attribute '" + name + "' of '" + object.getObjName() + "' is missing or not a "
@@ -112,12 +111,14 @@ Checkpoint readFile(const std::string& path, H5::H5File& file)
     c.neurinoVersion = hdf5::readString(root, "neurino_version").value_or("");
     c.epoch = static_cast<int>(required(hdf5::readInt64(root, "epoch"), root, "epoch"));
     c.seed = required(hdf5::readUInt64(root, "seed"), root, "seed");
-    const auto text = [&root](const std::string& name) { return required(hdf5::readString(root, name), root, name); };
+    const auto text
+        = [&root](const std::string& name) { return required(hdf5::readString(root, name), root, name); };
     c.config = TrainConfig::fromJson(json::parse(text("config")), "'" + path + "' config");
     c.data = DataSignature::fromJson(json::parse(text("data")));
     c.trainerState = json::parse(text("trainer_state"));
     const H5::Group graph = file.openGroup("graph");
-    c.graph = modelFromString(required(hdf5::readString(graph, "json"), graph, "json"), "'" + path + "' /graph");
+    c.graph
+        = modelFromString(required(hdf5::readString(graph, "json"), graph, "json"), "'" + path + "' /graph");
     c.weights = readNodeTensors(file.openGroup("weights"));
     if (root.nameExists("best_weights"))
         c.bestWeights = readNodeTensors(file.openGroup("best_weights"));

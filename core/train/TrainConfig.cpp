@@ -41,8 +41,10 @@ StructSchema<OptimizerConfig> makeOptimizerSchema()
     s.field(&O::nesterov, boolParam("nesterov", false, "Nesterov momentum (sgd)"));
     s.field(&O::dampening, floatParam("dampening", 0.0, -kInf, kInf, "Dampening of the momentum (sgd)"));
     s.field(&O::beta1, floatParam("beta1", 0.9, 0, 0.999999999, "First-moment decay (adam, adamw, nadam)"));
-    s.field(&O::beta2, floatParam("beta2", 0.999, 0, 0.999999999, "Second-moment decay (adam, adamw, nadam)"));
-    ParamSpec epsilon = floatParam("epsilon", nullptr, 0, kInf, "Term added for stability (1e-8; adagrad 1e-10)");
+    s.field(
+        &O::beta2, floatParam("beta2", 0.999, 0, 0.999999999, "Second-moment decay (adam, adamw, nadam)"));
+    ParamSpec epsilon
+        = floatParam("epsilon", nullptr, 0, kInf, "Term added for stability (1e-8; adagrad 1e-10)");
     epsilon.optional = true;
     s.field(&O::epsilon, epsilon, [](const O& o) { return nlohmann::json(o.epsilonOrDefault()); });
     ParamSpec decay = floatParam("weight_decay", nullptr, 0, kInf, "Weight decay (0; adamw 1e-2, decoupled)");
@@ -63,15 +65,21 @@ StructSchema<ScheduleConfig> makeScheduleSchema()
 {
     using C = ScheduleConfig;
     StructSchema<C> s;
-    s.field(&C::kind, choiceParam("kind", "none", scheduleNames(), "Learning-rate schedule, stepped per epoch"));
+    s.field(
+        &C::kind, choiceParam("kind", "none", scheduleNames(), "Learning-rate schedule, stepped per epoch"));
     s.field(&C::stepSize, intParam("step_size", 10, -kInf, kInf, "step: epochs between decays"));
-    s.field(&C::gamma, openBelow(floatParam("gamma", 0.1, 0, kInf, "step, exponential: factor per step or epoch")));
-    s.field(&C::cosineEpochs, intParam("cosine_epochs", 0, 0, kInf, "cosine: T_max in epochs; 0: the run's epochs"));
+    s.field(&C::gamma,
+        openBelow(floatParam("gamma", 0.1, 0, kInf, "step, exponential: factor per step or epoch")));
+    s.field(&C::cosineEpochs,
+        intParam("cosine_epochs", 0, 0, kInf, "cosine: T_max in epochs; 0: the run's epochs"));
     s.field(&C::minLearningRate,
         floatParam("min_learning_rate", 0.0, 0, kInf, "cosine: the rate at the end; plateau: the floor"));
-    s.field(&C::factor, openBelow(floatParam("factor", 0.1, 0, 1, "plateau: the rate is multiplied by this")));
-    s.field(&C::patience, intParam("patience", 10, 0, kInf, "plateau: epochs without improvement before a decay"));
-    s.field(&C::threshold, floatParam("threshold", 1e-4, -kInf, kInf, "plateau: relative improvement that counts"));
+    s.field(
+        &C::factor, openBelow(floatParam("factor", 0.1, 0, 1, "plateau: the rate is multiplied by this")));
+    s.field(&C::patience,
+        intParam("patience", 10, 0, kInf, "plateau: epochs without improvement before a decay"));
+    s.field(&C::threshold,
+        floatParam("threshold", 1e-4, -kInf, kInf, "plateau: relative improvement that counts"));
     s.field(&C::cooldown, intParam("cooldown", 0, 0, kInf, "plateau: epochs to wait after a decay"));
     s.field(&C::monitor, textParam("monitor", "val_loss", "plateau: the value watched"));
     return s;
@@ -82,11 +90,14 @@ StructSchema<EarlyStoppingConfig> makeEarlyStoppingSchema()
     using C = EarlyStoppingConfig;
     StructSchema<C> s;
     s.field(&C::enabled, boolParam("enabled", false, "Stop when the monitored value stops improving"));
-    s.field(&C::monitor, textParam("monitor", "val_loss", "The value watched (val_loss, val_accuracy, loss, ...)"));
-    s.field(&C::mode, choiceParam("mode", "auto", { "auto", "min", "max" },
-                          "min, max, or auto: max for accuracy and auc, min otherwise"));
+    s.field(&C::monitor,
+        textParam("monitor", "val_loss", "The value watched (val_loss, val_accuracy, loss, ...)"));
+    s.field(&C::mode,
+        choiceParam("mode", "auto", { "auto", "min", "max" },
+            "min, max, or auto: max for accuracy and auc, min otherwise"));
     s.field(&C::patience, intParam("patience", 5, 0, kInf, "Epochs without improvement before stopping"));
-    s.field(&C::minDelta, floatParam("min_delta", 0.0, 0, kInf, "Smallest change that counts as improvement"));
+    s.field(
+        &C::minDelta, floatParam("min_delta", 0.0, 0, kInf, "Smallest change that counts as improvement"));
     s.field(&C::restoreBestWeights,
         boolParam("restore_best_weights", true, "Keep the weights of the best epoch when stopping"));
     return s;
@@ -108,7 +119,8 @@ StructSchema<TrainConfig> makeTrainSchema()
     s.field(&C::l1, floatParam("l1", 0.0, 0, kInf, "L1 penalty on layer weights"));
     s.field(&C::l2, floatParam("l2", 0.0, 0, kInf, "L2 penalty on layer weights"));
     s.field(&C::clipNorm, floatParam("clip_norm", 0.0, 0, kInf, "Clip the gradient norm to this (0: off)"));
-    s.field(&C::clipValue, floatParam("clip_value", 0.0, 0, kInf, "Clip every gradient element to [-v, v] (0: off)"));
+    s.field(&C::clipValue,
+        floatParam("clip_value", 0.0, 0, kInf, "Clip every gradient element to [-v, v] (0: off)"));
     s.field(&C::device, textParam("device", "auto", "auto, cpu, cuda or cuda:N"));
     s.field(&C::seed, intParam("seed", kDefaultSeed, 0, kInf, "Seed of initialisation, split and shuffling"));
     s.field(&C::threads, intParam("threads", 0, 0, kInf, "CPU threads (0: every usable core)"));
@@ -117,7 +129,8 @@ StructSchema<TrainConfig> makeTrainSchema()
     s.field(&C::testSplit, floatParam("test_split", 0.0, 0, 0.99, "Test fraction of all samples"));
     s.field(&C::stratify, boolParam("stratify", false, "Keep class shares in every part"));
     s.field(&C::standardize,
-        choiceParam("standardize", "auto", { "auto", "on", "off" }, "Standardize features (auto: flat ones)"));
+        choiceParam(
+            "standardize", "auto", { "auto", "on", "off" }, "Standardize features (auto: flat ones)"));
     return s;
 }
 
@@ -182,13 +195,15 @@ const StructSchema<TrainConfig>& trainConfigSchema()
     return schema;
 }
 
-void checkOptimizerCombination(const OptimizerConfig& optimizer, const std::string& noun, const std::string& prefix)
+void checkOptimizerCombination(
+    const OptimizerConfig& optimizer, const std::string& noun, const std::string& prefix)
 {
     if (optimizer.nesterov && (optimizer.momentum <= 0 || optimizer.dampening != 0))
         throw TrainError(noun + " '" + prefix + "nesterov' needs a momentum > 0 and zero dampening");
 }
 
-void checkScheduleCombination(const ScheduleConfig& schedule, const std::string& noun, const std::string& prefix)
+void checkScheduleCombination(
+    const ScheduleConfig& schedule, const std::string& noun, const std::string& prefix)
 {
     if (schedule.kind == "step" && schedule.stepSize < 1)
         throw TrainError(noun + " '" + prefix + "step_size' must be >= 1 for the step schedule");

@@ -102,9 +102,12 @@ const StructSchema<EarlyStoppingConfig>& earlyStoppingConfigSchema();
 const StructSchema<TrainConfig>& trainConfigSchema();
 
 // The checks of settings that must go together, which a schema cannot express. `noun` and `prefix` name
-// the settings in errors: "training setting 'optimizer.nesterov'", "GAN setting 'generator_optimizer.nesterov'".
-void checkOptimizerCombination(const OptimizerConfig& optimizer, const std::string& noun, const std::string& prefix);
-void checkScheduleCombination(const ScheduleConfig& schedule, const std::string& noun, const std::string& prefix);
+// the settings in errors: "training setting 'optimizer.nesterov'", "GAN setting
+// 'generator_optimizer.nesterov'".
+void checkOptimizerCombination(
+    const OptimizerConfig& optimizer, const std::string& noun, const std::string& prefix);
+void checkScheduleCombination(
+    const ScheduleConfig& schedule, const std::string& noun, const std::string& prefix);
 
 // The optimizers, losses, metrics and schedules TrainConfig accepts.
 const std::vector<std::string>& optimizerNames();

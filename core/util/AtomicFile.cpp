@@ -26,7 +26,8 @@ std::string temporaryPathBeside(const std::string& path)
 
 } // namespace
 
-void writeFileAtomically(const std::string& path, const std::function<void(const std::string& tmpPath)>& write)
+void writeFileAtomically(
+    const std::string& path, const std::function<void(const std::string& tmpPath)>& write)
 {
     const std::string tmp = temporaryPathBeside(path);
     try {

@@ -23,12 +23,13 @@ c10::Device selectDevice(const std::string& spec)
         return c10::Device(c10::kCPU);
     if (spec.rfind("cuda", 0) == 0) {
         if (!torch::cuda::is_available())
-            throw Error("device '" + spec + "' was asked for, but LibTorch sees no CUDA GPU; use --device cpu or auto");
+            throw Error("device '" + spec
+                + "' was asked for, but LibTorch sees no CUDA GPU; use --device cpu or auto");
         try {
             c10::Device device(spec);
             if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count()))
-                throw Error("device '" + spec + "' does not exist: LibTorch sees " +
-                            std::to_string(torch::cuda::device_count()) + " GPU(s)");
+                throw Error("device '" + spec + "' does not exist: LibTorch sees "
+                    + std::to_string(torch::cuda::device_count()) + " GPU(s)");
             return device.has_index() ? device : c10::Device(c10::kCUDA, 0);
         } catch (const c10::Error&) {
             throw Error("device '" + spec + "' is not understood; use auto, cpu, cuda or cuda:N");
@@ -46,7 +47,8 @@ std::string describeDevice(const c10::Device& device)
 
 namespace {
 
-// The cores this process may run on: a batch job's allocation (taskset, Slurm cgroups) rather than the node's.
+// The cores this process may run on: a batch job's allocation (taskset, Slurm cgroups) rather than the
+// node's.
 int usableCores()
 {
 #ifdef __linux__

@@ -106,8 +106,8 @@ std::string typeExpectation(const ParamSpec& spec)
     case SchemaWhere::Style::Layer:
         break;
     }
-    const bool closed = std::isfinite(spec.minValue) && std::isfinite(spec.maxValue) && !spec.minOpen
-        && !spec.maxOpen;
+    const bool closed
+        = std::isfinite(spec.minValue) && std::isfinite(spec.maxValue) && !spec.minOpen && !spec.maxOpen;
     where.fail(field + " is " + describeJson(value) + " but must be "
         + (closed ? "between " + numberText(spec.minValue) + " and " + numberText(spec.maxValue)
                   : spec.rangeText()));
@@ -367,7 +367,8 @@ ParamSpec pairParam(std::string name, json def, double lo, double hi, std::strin
 
 ParamSpec choiceListParam(std::string name, std::vector<std::string> choices, std::string help)
 {
-    return { std::move(name), ParamType::ChoiceList, json::array(), 0, 0, std::move(choices), std::move(help) };
+    return { std::move(name), ParamType::ChoiceList, json::array(), 0, 0, std::move(choices),
+        std::move(help) };
 }
 
 void SchemaWhere::fail(const std::string& message) const
@@ -428,7 +429,8 @@ const ParamSpec& ParamSchema::known(const std::string& key, const SchemaWhere& w
         where.fail(where.owner + " has no " + what + didYouMean(key, names()) + where.hint);
     case SchemaWhere::Style::Option:
         where.fail(where.owner + " has no " + what + "; "
-            + (empty() ? "it takes no " + where.noun + "s" : "its " + where.noun + "s are " + joined(names(), ", "))
+            + (empty() ? "it takes no " + where.noun + "s"
+                       : "its " + where.noun + "s are " + joined(names(), ", "))
             + where.hint);
     case SchemaWhere::Style::Setting:
         break;
@@ -468,8 +470,8 @@ json ParamSchema::check(const ParamSpec& spec, const json& v, const SchemaWhere&
 {
     if (spec.optional && v.is_null())
         return v;
-    const bool textual
-        = spec.type == ParamType::Choice || spec.type == ParamType::Text || spec.type == ParamType::ChoiceList;
+    const bool textual = spec.type == ParamType::Choice || spec.type == ParamType::Text
+        || spec.type == ParamType::ChoiceList;
     // Generator options may come as command-line text: "0.2" for a number.
     if (where.style == SchemaWhere::Style::Option && v.is_string() && !textual)
         return check(spec, parseText(spec, v.get<std::string>(), where), where);

@@ -10,12 +10,12 @@
 
 namespace neurino {
 
-// A run's own random stream. LibTorch draws dropout masks, its layers' own initialisation and torch::rand from
-// the process's default generators, which two runs in one process (the training dock beside a lesson step)
-// would share and disturb. So a run keeps its stream here and swaps it into the default generators while it
-// computes, in a Scope: scopes of different runs exclude each other, and each run sees the numbers it sees
-// alone. Alone, a run draws exactly what torch::manual_seed(seed) would have given it. Generators that take
-// a generator argument (splits, shuffling) get their own seeded ones and need no scope.
+// A run's own random stream. LibTorch draws dropout masks, its layers' own initialisation and torch::rand
+// from the process's default generators, which two runs in one process (the training dock beside a lesson
+// step) would share and disturb. So a run keeps its stream here and swaps it into the default generators
+// while it computes, in a Scope: scopes of different runs exclude each other, and each run sees the numbers
+// it sees alone. Alone, a run draws exactly what torch::manual_seed(seed) would have given it. Generators
+// that take a generator argument (splits, shuffling) get their own seeded ones and need no scope.
 class RandomStream {
 public:
     explicit RandomStream(std::uint64_t seed = kDefaultSeed);

@@ -18,8 +18,8 @@ std::string resourcePath(const std::string& relative)
 {
     const std::string path = resourceDir() + "/" + relative;
     if (!std::filesystem::exists(path))
-        throw IoError("resource '" + relative + "' not found in '" + resourceDir() +
-                      "'; set NEURINO_RESOURCE_DIR to Neurino's resources folder");
+        throw IoError("resource '" + relative + "' not found in '" + resourceDir()
+            + "'; set NEURINO_RESOURCE_DIR to Neurino's resources folder");
     return path;
 }
 

@@ -26,7 +26,8 @@ inline nlohmann::json jsonValueAt(const nlohmann::json& doc, const std::string& 
     return dot == std::string::npos ? v : jsonValueAt(v, path.substr(dot + 1));
 }
 
-// Sets {"optimizer": {"learning_rate": v}} for "optimizer.learning_rate": a patch that StructSchema::apply reads.
+// Sets {"optimizer": {"learning_rate": v}} for "optimizer.learning_rate": a patch that StructSchema::apply
+// reads.
 inline void jsonSetAt(nlohmann::json& doc, const std::string& path, const nlohmann::json& value)
 {
     const auto dot = path.find('.');
@@ -83,9 +84,8 @@ public:
             else
                 s.*member = v.get<T>();
         };
-        e.check = [spec, get = e.get](const S& s, const SchemaWhere& where) {
-            ParamSchema::check(spec, get(s), where);
-        };
+        e.check = [spec, get = e.get](
+                      const S& s, const SchemaWhere& where) { ParamSchema::check(spec, get(s), where); };
         m_entries.push_back(std::move(e));
         return *this;
     }
@@ -149,9 +149,11 @@ public:
         if (doc.is_null())
             return;
         if (!doc.is_object()) {
-            const std::string path = where.prefix.empty() ? "" : where.prefix.substr(0, where.prefix.size() - 1);
+            const std::string path
+                = where.prefix.empty() ? "" : where.prefix.substr(0, where.prefix.size() - 1);
             where.fail((where.owner.empty() ? "" : where.owner + ": ")
-                + (path.empty() ? "the " + where.noun + "s" : "'" + path + "'") + " must be a JSON object, not " + doc.dump());
+                + (path.empty() ? "the " + where.noun + "s" : "'" + path + "'")
+                + " must be a JSON object, not " + doc.dump());
         }
         ParamSchema keys;
         for (const Entry& e : m_entries) {
@@ -187,7 +189,8 @@ private:
     {
         Entry e;
         const auto* base = reinterpret_cast<const unsigned char*>(&m_probe);
-        e.offset = static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(&(m_probe.*member)) - base);
+        e.offset
+            = static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(&(m_probe.*member)) - base);
         e.size = sizeof(T);
         e.align = alignof(T);
         return e;

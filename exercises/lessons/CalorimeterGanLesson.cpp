@@ -40,12 +40,14 @@ Exercise definition()
         { "validate", "Judge the generated showers", "03_validate.md", ActionKind::Evaluate, "shower_physics",
             { "energy_chi2", "profile_deviation" }, true },
     };
-    e.checks = { makeCheck("energy_chi2", "energy-sum histograms: chi2 / NDF", Comparison::Less, 3.0, true, 2),
-        makeCheck("profile_deviation", "largest deviation of the average profiles, central cells",
-            Comparison::LessEqual, 0.15, true) };
+    e.checks
+        = { makeCheck("energy_chi2", "energy-sum histograms: chi2 / NDF", Comparison::Less, 3.0, true, 2),
+              makeCheck("profile_deviation", "largest deviation of the average profiles, central cells",
+                  Comparison::LessEqual, 0.15, true) };
     e.hints = { "If the discriminator wins too early (d_real near 1, d_fake near 0), the generator stops "
                 "learning: flip a few of its labels or lower its learning rate.",
-        "The energy sum spans a factor of 50: let the latent scale span it too (U(0.1, 5) rather than U(1, 5)), "
+        "The energy sum spans a factor of 50: let the latent scale span it too (U(0.1, 5) rather than U(1, "
+        "5)), "
         "so that the generator can make a shower's energy proportional to it.",
         "Add the physics term (the energy spectrum and the profiles) to the generator's loss, and keep the "
         "epoch whose energy sums compared best: GANs do not settle on one answer.",
@@ -118,9 +120,9 @@ public:
         if (!s.hasShowerComparison)
             return;
         const ShowerComparison& c = s.comparison;
-        m_context.log("epoch " + std::to_string(s.epoch) + ": energy chi2/NDF " + fixed(c.energyChi2.chi2PerNdf(), 2)
-            + ", profiles within " + fixed(100 * c.profileDeviation, 1) + " %, central cells within "
-            + fixed(100 * c.centralCellDeviation, 1) + " %");
+        m_context.log("epoch " + std::to_string(s.epoch) + ": energy chi2/NDF "
+            + fixed(c.energyChi2.chi2PerNdf(), 2) + ", profiles within " + fixed(100 * c.profileDeviation, 1)
+            + " %, central cells within " + fixed(100 * c.centralCellDeviation, 1) + " %");
     }
 
 private:
@@ -150,8 +152,8 @@ private:
     void train(LessonContext& context)
     {
         const RunOptions& options = context.options();
-        const ModelGraph generator = taskModel(
-            m_exercise, context, "calo_gan_generator", "calo_gan_generator_bn.neurino.json");
+        const ModelGraph generator
+            = taskModel(m_exercise, context, "calo_gan_generator", "calo_gan_generator_bn.neurino.json");
         // The tutorial's discriminator judges the tutorial's generator; the improved one every other.
         const bool tutorial = !options.solution && options.taskModelPath.empty();
         const ModelGraph discriminator = loadLessonModel(
@@ -160,9 +162,8 @@ private:
         m_gan = std::make_unique<GanTrainer>(generator, discriminator, config);
         context.log("training the generator '" + generator.name() + "' ("
             + std::to_string(generator.parameterCount().total()) + " parameters) against '"
-            + discriminator.name() + "' (" + std::to_string(discriminator.parameterCount().total())
-            + ") for " + std::to_string(config.epochs) + " epochs on " + std::to_string(m_data->size())
-            + " showers");
+            + discriminator.name() + "' (" + std::to_string(discriminator.parameterCount().total()) + ") for "
+            + std::to_string(config.epochs) + " epochs on " + std::to_string(m_data->size()) + " showers");
         GanProgress progress(context);
         const GanSummary summary
             = m_gan->train(m_data->features * kTrainingScale, {}, &progress, context.stopToken());
@@ -173,8 +174,9 @@ private:
         context.log("trained " + std::to_string(summary.epochsCompleted) + " epochs ("
             + fixed(summary.seconds, 1) + " s)");
         if (summary.bestEpoch > 0)
-            context.log("kept the networks of epoch " + std::to_string(summary.bestEpoch) + ", whose energy sums "
-                + "compared best (chi2/NDF " + fixed(summary.bestMetrics.at(config.keepBest), 2) + " on "
+            context.log("kept the networks of epoch " + std::to_string(summary.bestEpoch)
+                + ", whose energy sums " + "compared best (chi2/NDF "
+                + fixed(summary.bestMetrics.at(config.keepBest), 2) + " on "
                 + std::to_string(config.validationShowers) + " showers)");
     }
 

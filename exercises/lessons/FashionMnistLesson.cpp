@@ -26,7 +26,8 @@ Exercise definition()
         "read which garments the network confuses, and why a shirt is harder than a trouser" };
     e.datasets = { { "fashion_mnist", { { "split", "train" } }, 60000, 2000, "the training images" },
         { "fashion_mnist", { { "split", "test" } }, 10000, 1000, "the official test images" } };
-    e.models = { { "fashion_dense.neurino.json", true, "start" }, { "fashion_cnn.neurino.json", true, "solution" } };
+    e.models = { { "fashion_dense.neurino.json", true, "start" },
+        { "fashion_cnn.neurino.json", true, "solution" } };
     e.steps = {
         { "data", "Look at the images", "01_data.md", ActionKind::GenerateData, "samples", {}, false },
         { "dense", "The dense baseline", "02_dense.md", ActionKind::Train, "curves", { "dense_accuracy" },
@@ -92,8 +93,7 @@ public:
     std::string unavailableReason() const override
     {
         try {
-            datasets::Catalog::instance().generate(
-                "fashion_mnist", { { "split", "test" } }, 1, kDefaultSeed);
+            datasets::Catalog::instance().generate("fashion_mnist", { { "split", "test" } }, 1, kDefaultSeed);
             return {};
         } catch (const Error& e) {
             return e.what();
@@ -110,9 +110,9 @@ public:
             context.observe("training images", double(train->size()));
             context.observe("test images", double(test->size()));
         } else if (step.id == "dense") {
-            const auto model = trainModel("'fashion_dense'",
-                loadLessonModel(m_exercise, "fashion_dense.neurino.json"),
-                fashionConfig(sized(12, 3, quick), context), m_joined.data, context, m_joined.split);
+            const auto model
+                = trainModel("'fashion_dense'", loadLessonModel(m_exercise, "fashion_dense.neurino.json"),
+                    fashionConfig(sized(12, 3, quick), context), m_joined.data, context, m_joined.split);
             context.record("dense_accuracy", model.metric("accuracy"));
         } else if (step.id == "cnn") {
             const ModelGraph graph
@@ -122,8 +122,8 @@ public:
             context.record("cnn_accuracy", m_task->metric("accuracy"));
         } else if (step.id == "confusion" && m_task) {
             const auto& names = m_joined.data->info.classNames;
-            const auto matrix = ConfusionMatrix::fromScores(m_task->heldOut.scores, m_task->heldOut.targets,
-                std::int64_t(names.size()), names);
+            const auto matrix = ConfusionMatrix::fromScores(
+                m_task->heldOut.scores, m_task->heldOut.targets, std::int64_t(names.size()), names);
             context.log("confusion matrix of " + m_task->label + " on the test images (rows: truth):\n"
                 + matrix.toString());
             logMostConfused(matrix, context);

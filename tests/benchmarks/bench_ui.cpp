@@ -3,10 +3,10 @@
 // chart of 100,000 per-batch points, against Qt Charts drawing all of them as a plain line series.
 //   bench_ui [--events N] [--epochs N] [--points N]
 #include "widgets/editor/GraphModel.h"
-#include "widgets/views/charts/MetricChart.h"
+#include "widgets/session/RunScheduler.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/charts/MetricChart.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -101,12 +101,14 @@ void stallWhileTraining(int events, int epochs)
     std::printf("shapes CNN from the training dock: %d events, %zu epochs in %.1f s, %.0f samples/s, "
                 "%lld batches\n",
         events, run.epochs.size(), wall.elapsed() / 1000.0, samplesPerSecond, (long long)run.batches);
-    std::printf("  event loop idle:     longest gap %4lld ms, 99th percentile %5.1f ms (%zu ticks of %d ms)\n",
+    std::printf(
+        "  event loop idle:     longest gap %4lld ms, 99th percentile %5.1f ms (%zu ticks of %d ms)\n",
         (long long)idle.longest, idle.p99, idle.ticks, kTickMs);
     std::printf("  event loop training: longest gap %4lld ms, 99th percentile %5.1f ms (%zu ticks)\n",
         (long long)training.longest, training.p99, training.ticks);
     std::printf("  longest stall / goal %.0f ms: %.2f   (/ idle: %.2f)\n", kGoalMs,
-        double(training.longest) / kGoalMs, double(training.longest) / std::max<double>(1, double(idle.longest)));
+        double(training.longest) / kGoalMs,
+        double(training.longest) / std::max<double>(1, double(idle.longest)));
 }
 
 // A noisy, decaying training loss of `n` batches over 100 epochs.
@@ -124,8 +126,7 @@ std::vector<QPointF> lossCurve(int n)
 }
 
 // The median of `repeats` timings of `f` in milliseconds.
-template <typename F>
-double medianMs(int repeats, F&& f)
+template <typename F> double medianMs(int repeats, F&& f)
 {
     std::vector<double> times;
     for (int r = 0; r < repeats; ++r) {

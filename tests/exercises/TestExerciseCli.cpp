@@ -2,8 +2,8 @@
 #include "core/graph/ModelJson.h"
 #include "tests/TestSupport.h"
 
-#include <QTemporaryDir>
 #include "tests/TestMain.h"
+#include <QTemporaryDir>
 
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
@@ -32,7 +32,8 @@ private slots:
     {
         const Result r = runBatch({ "exercise", "list" });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(r.out.contains("first_steps") && r.out.contains("shapes") && r.out.contains("calorimeter_gan"));
+        QVERIFY(
+            r.out.contains("first_steps") && r.out.contains("shapes") && r.out.contains("calorimeter_gan"));
         const Result j = runBatch({ "exercise", "list", "--json" });
         QCOMPARE(j.exitCode, 0);
         const json doc = json::parse(j.out.toStdString());

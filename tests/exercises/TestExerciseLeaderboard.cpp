@@ -4,8 +4,8 @@
 #include "core/util/Error.h"
 #include "exercises/Leaderboard.h"
 
-#include <QTemporaryDir>
 #include "tests/TestMain.h"
+#include <QTemporaryDir>
 
 #include <QtTest/QtTest>
 

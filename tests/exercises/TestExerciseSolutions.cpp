@@ -7,8 +7,8 @@
 #include "exercises/LessonTools.h"
 #include "tests/TestSupport.h"
 
-#include <QTemporaryDir>
 #include "tests/TestMain.h"
+#include <QTemporaryDir>
 
 #include <QtTest/QtTest>
 
@@ -146,7 +146,8 @@ private slots:
         if (!why.empty())
             QSKIP(why.c_str());
         Recorder recorder;
-        ExerciseSession session(ExerciseCatalog::instance().createLesson("fashion_mnist"), quick(), &recorder);
+        ExerciseSession session(
+            ExerciseCatalog::instance().createLesson("fashion_mnist"), quick(), &recorder);
         session.runAll();
         for (const auto& r : session.results()) {
             QVERIFY2(r.measured() && std::isfinite(*r.value), r.check.id.c_str());
@@ -168,7 +169,8 @@ private slots:
     {
         // Two epochs on 300 showers: the checks are measured (they need the full run to pass).
         Recorder recorder;
-        ExerciseSession session(ExerciseCatalog::instance().createLesson("calorimeter_gan"), quick(), &recorder);
+        ExerciseSession session(
+            ExerciseCatalog::instance().createLesson("calorimeter_gan"), quick(), &recorder);
         session.runAll();
         QVERIFY(session.finished());
         const auto results = session.results();

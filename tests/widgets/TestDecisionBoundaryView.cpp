@@ -1,11 +1,11 @@
 // The decision boundary over the input plane: a real xor training started from the training dock sends
 // boundary updates, and the final one classifies the four quadrants as the xor generator labels them
 // (class 1 where x1*x2 > 0); the view alone renders sample data and exports its grid.
-#include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/editor/GraphModel.h"
+#include "widgets/session/RunScheduler.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"

@@ -277,8 +277,7 @@ void TestGraphEditor::randomEditsUndoAndRedoExactly()
             if (k.params.empty())
                 break;
             const ParamSpec& d = k.params[rng.bounded(static_cast<int>(k.params.size()))];
-            w.editor->setParam(
-                id, QString::fromStdString(d.name), randomValue(d, n.layer.params.at(d.name)));
+            w.editor->setParam(id, QString::fromStdString(d.name), randomValue(d, n.layer.params.at(d.name)));
             break;
         }
         case 5:

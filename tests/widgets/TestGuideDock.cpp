@@ -2,12 +2,12 @@
 // lesson lists its steps and pending checks; running steps on the worker thread marks them done and gives
 // the checks their values, green or red; the TPC pad map shows the lesson's own plane; a failing step says
 // why and can be run again; hints come one at a time; a score goes on the leaderboard.
-#include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/guide/GuideDock.h"
 #include "widgets/session/ExerciseRunner.h"
 #include "widgets/session/RunScheduler.h"
-#include "widgets/guide/GuideDock.h"
-#include "widgets/views/physics/PadMapView.h"
+#include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/RocView.h"
+#include "widgets/views/physics/PadMapView.h"
 
 #include "core/util/Resources.h"
 #include "exercises/ExerciseCatalog.h"

@@ -3,18 +3,18 @@
 // histograms and embeddings are checked against numbers computed independently (the layer's shape, the
 // confusion matrix, the graph's parameter count). PCA of two well separated Gaussian blobs separates them;
 // t-SNE can be cancelled; each view also renders sample data alone and exports PNG and CSV.
-#include "widgets/views/charts/ConfusionMatrixView.h"
-#include "widgets/session/TaskQueue.h"
-#include "widgets/views/inside/EmbeddingView.h"
-#include "widgets/views/inside/FeatureMapView.h"
 #include "widgets/editor/GraphModel.h"
-#include "widgets/views/charts/HistogramView.h"
-#include "widgets/views/inside/KernelView.h"
-#include "widgets/views/inside/MisclassifiedView.h"
+#include "widgets/session/RunScheduler.h"
+#include "widgets/session/TaskQueue.h"
 #include "widgets/session/TrainedModel.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
-#include "widgets/session/RunScheduler.h"
+#include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/views/charts/HistogramView.h"
+#include "widgets/views/inside/EmbeddingView.h"
+#include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/KernelView.h"
+#include "widgets/views/inside/MisclassifiedView.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"

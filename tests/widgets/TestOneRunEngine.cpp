@@ -30,10 +30,13 @@ constexpr int kEngineTimeoutMs = 180 * 1000;
 class LessonLog : public exercises::LessonContext {
 public:
     const exercises::RunOptions& options() const override { return m_options; }
-    void record(const std::string&, double) override {}
-    void observe(const std::string&, double) override {}
+    void record(const std::string&, double) override { }
+    void observe(const std::string&, double) override { }
     void log(const std::string& line) override { lines.push_back(line); }
-    void evaluated(const exercises::ModelEvaluation& evaluation) override { evaluations.push_back(evaluation); }
+    void evaluated(const exercises::ModelEvaluation& evaluation) override
+    {
+        evaluations.push_back(evaluation);
+    }
     TrainingObserver* trainingObserver() override { return nullptr; }
     const StopToken* stopToken() const override { return nullptr; }
 
@@ -114,8 +117,8 @@ private slots:
         spec.save(specFile);
         const std::string batchFolder = dir.filePath("batch").toStdString();
         const test::ProcessResult batch = test::runProcess(NEURINO_BATCH_EXE,
-            { "train", "--spec", QString::fromStdString(specFile), "--out", QString::fromStdString(batchFolder),
-                "--quiet" });
+            { "train", "--spec", QString::fromStdString(specFile), "--out",
+                QString::fromStdString(batchFolder), "--quiet" });
         QVERIFY2(batch.exitCode == 0, qPrintable(batch.err));
 
         // 3. A lesson step: the lesson has made the data; the step hands the spec to the engine.

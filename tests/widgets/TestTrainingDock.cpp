@@ -1,15 +1,15 @@
 // The training dock driven as a student drives it (offscreen): a short real run fills the curves, the
 // confusion matrix, the ROC curve and the output distributions; Stop ends within one batch; the run list
 // keeps every run. The views are also checked alone, with sample data.
-#include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/editor/GraphModel.h"
+#include "widgets/session/RunFolder.h"
+#include "widgets/session/RunScheduler.h"
+#include "widgets/training/TrainingArea.h"
+#include "widgets/training/TrainingDock.h"
+#include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/session/RunFolder.h"
-#include "widgets/training/TrainingArea.h"
-#include "widgets/training/TrainingDock.h"
-#include "widgets/session/RunScheduler.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -350,8 +350,8 @@ void TestTrainingDock::longBatchCurvesAreThinnedNotCut()
     QCOMPARE(chart.batchPointCount(1), batches * epochs); // every batch is kept for CSV
     QCOMPARE(chart.drawnBatchPointCount(1), 0); // drawn when the event loop turns
     QCoreApplication::processEvents();
-    QVERIFY2(chart.drawnBatchPointCount(1) <= 2000,
-        qPrintable(QString::number(chart.drawnBatchPointCount(1))));
+    QVERIFY2(
+        chart.drawnBatchPointCount(1) <= 2000, qPrintable(QString::number(chart.drawnBatchPointCount(1))));
     QVERIFY(chart.drawnBatchPointCount(1) >= 1000);
     QCOMPARE(chart.xRange().y(), double(epochs));
     QVERIFY(chart.yRange().y() >= 9.0); // the spike sets the axis

@@ -84,8 +84,7 @@ QPointF GraphEditor::freeSpotBelow(const Node& source) const
     return spot;
 }
 
-QString GraphEditor::addLayerAfter(
-    const QString& kind, const QString& source, std::optional<QPointF> topLeft)
+QString GraphEditor::addLayerAfter(const QString& kind, const QString& source, std::optional<QPointF> topLeft)
 {
     const Node* from = m_model->graph().findNode(ss(source));
     if (!from)
@@ -239,8 +238,7 @@ void GraphEditor::autoLayout(QSizeF viewport)
     moveNodes(positions, false, tr("Auto layout"));
 }
 
-bool GraphEditor::setParam(
-    const QString& id, const QString& param, const nlohmann::json& value, QString* why)
+bool GraphEditor::setParam(const QString& id, const QString& param, const nlohmann::json& value, QString* why)
 {
     try {
         const Node& n = m_model->graph().node(ss(id));

@@ -179,8 +179,7 @@ void ParamEditor::setValue(const json& v)
         return QString::fromStdString(v.at(static_cast<std::size_t>(axis)).get<std::string>());
     };
     auto intAt = [&](int axis) -> int {
-        return clampInt(
-            v.is_number() ? v.get<double>() : v.at(static_cast<std::size_t>(axis)).get<double>());
+        return clampInt(v.is_number() ? v.get<double>() : v.at(static_cast<std::size_t>(axis)).get<double>());
     };
     switch (m_desc.type) {
     case ParamType::Int:
@@ -201,8 +200,7 @@ void ParamEditor::setValue(const json& v)
         break;
     case ParamType::ChoicePair:
         for (int axis = 0; axis < 2; ++axis)
-            static_cast<QComboBox*>(m_fields[static_cast<std::size_t>(axis)])
-                ->setCurrentText(choiceAt(axis));
+            static_cast<QComboBox*>(m_fields[static_cast<std::size_t>(axis)])->setCurrentText(choiceAt(axis));
         break;
     case ParamType::Text:
         static_cast<QLineEdit*>(m_fields[0])->setText(QString::fromStdString(v.get<std::string>()));
@@ -244,7 +242,8 @@ json ParamEditor::value() const
         return static_cast<QLineEdit*>(m_fields[0])->text().toStdString();
     case ParamType::ChoiceList: {
         json names = json::array();
-        for (const QString& part : static_cast<QLineEdit*>(m_fields[0])->text().split(',', Qt::SkipEmptyParts))
+        for (const QString& part :
+            static_cast<QLineEdit*>(m_fields[0])->text().split(',', Qt::SkipEmptyParts))
             names.push_back(part.trimmed().toStdString());
         return names;
     }

@@ -128,10 +128,9 @@ void PropertyPanel::showSelection(const QStringList& nodeIds)
     m_kind.clear();
     refreshModelPage();
     if (nodeIds.size() > 1) {
-        m_modelText->setText(
-            tr("<h3>%n layers selected</h3><p>Move them together, copy, duplicate or delete "
-               "them. Select a single layer to edit its settings.</p>",
-                nullptr, static_cast<int>(nodeIds.size())));
+        m_modelText->setText(tr("<h3>%n layers selected</h3><p>Move them together, copy, duplicate or delete "
+                                "them. Select a single layer to edit its settings.</p>",
+            nullptr, static_cast<int>(nodeIds.size())));
     }
     m_pages->setCurrentIndex(0);
 }
@@ -216,8 +215,7 @@ void PropertyPanel::refreshInfo()
     QStringList inputs;
     for (const std::string& in : model->graph().inputsOf(id))
         inputs << qs(model->graph().node(in).name) + " " + NodeStyle::shapeText(model->outputShape(in));
-    text
-        += "<br/><b>" + tr("Input") + "</b> " + (inputs.isEmpty() ? tr("not connected") : inputs.join(", "));
+    text += "<br/><b>" + tr("Input") + "</b> " + (inputs.isEmpty() ? tr("not connected") : inputs.join(", "));
     for (const std::string& problem : model->issuesOf(id))
         text += QStringLiteral("<p style='color:#c62828'><b>Problem:</b> %1</p>")
                     .arg(qs(problem).toHtmlEscaped());

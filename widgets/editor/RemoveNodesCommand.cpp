@@ -22,8 +22,8 @@ RemoveNodesCommand::RemoveNodesCommand(GraphModel* model, const std::vector<std:
     }
     for (std::size_t i = 0; i < g.edges().size(); ++i) {
         const Edge& e = g.edges()[i];
-        const bool chosen = std::any_of(edges.begin(), edges.end(),
-            [&](const auto& p) { return p.first == e.from && p.second == e.to; });
+        const bool chosen = std::any_of(
+            edges.begin(), edges.end(), [&](const auto& p) { return p.first == e.from && p.second == e.to; });
         if (chosen || ids.count(e.from) || ids.count(e.to))
             m_edges.emplace_back(static_cast<int>(i), e);
     }

@@ -8,7 +8,6 @@
 
 namespace neurino {
 
-
 // Trains one GAN run on the thread it lives on (RunScheduler moves it to its training thread, beside
 // the classifier's TrainingWorker): makes or reads the real samples, builds a GanTrainer, trains. Reports
 // leave as RunWorker's signals, and the epoch's samples and physics comparison at most once per

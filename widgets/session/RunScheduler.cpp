@@ -73,15 +73,16 @@ int RunScheduler::start(RunSpec spec)
         record.modelName = tr("untitled");
     record.id = m_nextId++;
     // The model and the learning rate are what students vary most; they tell overlaid curves apart.
-    record.name = spec.name.empty()
-        ? tr("Run %1 (%2, lr %3)").arg(record.id).arg(record.modelName).arg(spec.training.optimizer.learningRate)
-        : QString::fromStdString(spec.name);
+    record.name = spec.name.empty() ? tr("Run %1 (%2, lr %3)")
+                                          .arg(record.id)
+                                          .arg(record.modelName)
+                                          .arg(spec.training.optimizer.learningRate)
+                                    : QString::fromStdString(spec.name);
     record.dataName = QString::fromStdString(spec.data.describe());
     record.config = spec.training;
     TrainingWorker* worker = m_worker;
-    return enqueue(std::move(record), worker, [worker, spec](const QString& folder) {
-        worker->run(spec, folder);
-    });
+    return enqueue(
+        std::move(record), worker, [worker, spec](const QString& folder) { worker->run(spec, folder); });
 }
 
 int RunScheduler::startGan(const ModelGraph& generator, const ModelGraph& discriminator,
@@ -90,12 +91,11 @@ int RunScheduler::startGan(const ModelGraph& generator, const ModelGraph& discri
     RunRecord record;
     record.modelName = QString::fromStdString(generator.name() + " vs " + discriminator.name());
     record.id = m_nextId++;
-    record.name = name.isEmpty()
-        ? tr("Run %1 (GAN, lr %2 / %3)")
-              .arg(record.id)
-              .arg(config.generatorOptimizer.learningRate)
-              .arg(config.discriminatorOptimizer.learningRate)
-        : name;
+    record.name = name.isEmpty() ? tr("Run %1 (GAN, lr %2 / %3)")
+                                       .arg(record.id)
+                                       .arg(config.generatorOptimizer.learningRate)
+                                       .arg(config.discriminatorOptimizer.learningRate)
+                                 : name;
     record.dataName = QString::fromStdString(data.describe());
     setGanConfig(record, config);
     GanRunSpec spec;
@@ -105,7 +105,8 @@ int RunScheduler::startGan(const ModelGraph& generator, const ModelGraph& discri
     spec.data = data;
     spec.gan = config;
     GanWorker* worker = m_ganWorker;
-    return enqueue(std::move(record), worker, [worker, spec](const QString& folder) { worker->run(spec, folder); });
+    return enqueue(
+        std::move(record), worker, [worker, spec](const QString& folder) { worker->run(spec, folder); });
 }
 
 // Puts `record` (numbered) in the list as waiting and queues `launch` for `worker` on the runs lane.

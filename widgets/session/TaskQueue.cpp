@@ -7,8 +7,8 @@
 #include <QThread>
 #include <QtDebug>
 
-#include <condition_variable>
 #include <algorithm>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 
@@ -97,7 +97,8 @@ void TaskQueue::startNext(Lane lane)
         s.context,
         [this, lane, task] {
             task->run();
-            QMetaObject::invokeMethod(this, [this, lane, task] { complete(lane, task); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, lane, task] { complete(lane, task); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

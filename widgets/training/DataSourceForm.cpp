@@ -34,8 +34,8 @@ QWidget* numberEditor(const ParamSpec& o)
 {
     if (o.type == ParamType::Int) {
         auto* spin = new QSpinBox;
-        spin->setRange(
-            static_cast<int>(std::max(o.minValue, -kIntLimit)), static_cast<int>(std::min(o.maxValue, kIntLimit)));
+        spin->setRange(static_cast<int>(std::max(o.minValue, -kIntLimit)),
+            static_cast<int>(std::min(o.maxValue, kIntLimit)));
         spin->setValue(o.defaultValue.get<int>());
         return spin;
     }

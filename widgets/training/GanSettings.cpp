@@ -109,8 +109,9 @@ GanSettings::GanSettings(QWidget* parent)
     m_decay->addItem(tr("constant"), "none");
     m_decay->addItem(tr("cosine to a tenth"), "cosine");
     selectData(m_decay, QString::fromStdString(defaults.schedule.kind));
-    m_decay->setToolTip(tr("Both learning rates fall along a cosine to a tenth of the smaller one by the last "
-                           "epoch, so that the networks settle instead of chasing each other"));
+    m_decay->setToolTip(
+        tr("Both learning rates fall along a cosine to a tenth of the smaller one by the last "
+           "epoch, so that the networks settle instead of chasing each other"));
     form->addRow(tr("Rate decay"), m_decay);
 
     m_batchSize = new QSpinBox;
@@ -367,7 +368,8 @@ GanConfig GanSettings::config() const
     c.latentScaleHigh = m_latentHigh->value();
     c.physicsWeight = m_physics->value();
     c.schedule.kind = m_decay->currentData().toString().toStdString();
-    c.schedule.minLearningRate = 0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
+    c.schedule.minLearningRate
+        = 0.1 * std::min(c.generatorOptimizer.learningRate, c.discriminatorOptimizer.learningRate);
     c.keepBest = m_keepBest->currentData().toString().toStdString();
     c.seed = static_cast<std::uint64_t>(m_seed->value());
     c.device = m_device->currentData().toString().toStdString();

@@ -44,7 +44,8 @@ RunListPanel::RunListPanel(RunScheduler* scheduler, QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     auto* openButton = new QPushButton(tr("Open Run…"), this);
-    openButton->setToolTip(tr("Add a run folder (from an earlier session or neurino-batch train) to compare"));
+    openButton->setToolTip(
+        tr("Add a run folder (from an earlier session or neurino-batch train) to compare"));
     m_saveButton->setToolTip(tr("Copy the selected run's folder (settings, metrics, checkpoints) elsewhere"));
     buttons->addWidget(openButton);
     buttons->addWidget(m_saveButton);
@@ -64,9 +65,11 @@ RunListPanel::RunListPanel(RunScheduler* scheduler, QWidget* parent)
     connect(m_dequeue, &QAction::triggered, this, [this] { m_scheduler->cancel(selectedRun()); });
     connect(m_view, &QTableView::doubleClicked, this,
         [this](const QModelIndex& index) { emit runActivated(index.data(Qt::UserRole).toInt()); });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunListPanel::updateActions);
+    connect(
+        m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunListPanel::updateActions);
     connect(&scheduler->registry(), &QAbstractItemModel::dataChanged, this, &RunListPanel::updateActions);
-    connect(&scheduler->registry(), &QAbstractItemModel::rowsInserted, this, [this] { m_view->scrollToBottom(); });
+    connect(&scheduler->registry(), &QAbstractItemModel::rowsInserted, this,
+        [this] { m_view->scrollToBottom(); });
     updateActions();
 }
 

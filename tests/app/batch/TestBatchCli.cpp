@@ -1,5 +1,5 @@
-// neurino-batch train / evaluate / predict / tsne / pca / gan end to end: the run folder, resuming, exit codes
-// and messages.
+// neurino-batch train / evaluate / predict / tsne / pca / gan end to end: the run folder, resuming, exit
+// codes and messages.
 #include "core/data/DatasetFile.h"
 #include "core/graph/ModelJson.h"
 #include "core/run/RunSpec.h"
@@ -7,17 +7,17 @@
 #include "core/util/AtomicFile.h"
 #include "tests/TestSupport.h"
 
+#include "tests/TestMain.h"
 #include <H5Cpp.h>
 #include <QTemporaryDir>
-#include "tests/TestMain.h"
 
 #include <QtTest/QtTest>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 using namespace neurino;
@@ -249,8 +249,9 @@ private slots:
         QVERIFY(std::abs(explained - 1) < 1e-5);
 
         // t-SNE of the hidden layer of the trained XOR model: neighbours in the map share their class.
-        const Result tsne = runBatch({ "tsne", "--data", m_data, "--checkpoint", out + "/best.h5", "--layer",
-            "hidden", "--iterations", "400", "--perplexity", "20", "--samples", "200", "--out", file("tsne.h5") });
+        const Result tsne
+            = runBatch({ "tsne", "--data", m_data, "--checkpoint", out + "/best.h5", "--layer", "hidden",
+                "--iterations", "400", "--perplexity", "20", "--samples", "200", "--out", file("tsne.h5") });
         RUN_OK(tsne);
         QVERIFY2(tsne.out.contains("activations of layer 'hidden', 8 dimensions"), qPrintable(tsne.out));
         const Dataset map = readDataset(file("tsne.h5").toStdString());
@@ -261,14 +262,15 @@ private slots:
         torch::Tensor distances = torch::cdist(map.features, map.features);
         distances.fill_diagonal_(std::numeric_limits<float>::infinity());
         const torch::Tensor nearest = distances.argmin(1);
-        const double agree = map.targets.index_select(0, nearest).eq(map.targets).to(torch::kDouble).mean()
-                                 .item<double>();
+        const double agree
+            = map.targets.index_select(0, nearest).eq(map.targets).to(torch::kDouble).mean().item<double>();
         QVERIFY2(agree > 0.9, qPrintable(QString("nearest-neighbour class agreement %1").arg(agree)));
 
         const Result wrong = runBatch({ "pca", "--data", m_data, "--checkpoint", out + "/best.h5", "--layer",
             "nosuch", "--out", file("bad.h5") });
         QCOMPARE(wrong.exitCode, 1);
-        QVERIFY2(wrong.err.contains("no layer 'nosuch'") && wrong.err.contains("hidden"), qPrintable(wrong.err));
+        QVERIFY2(
+            wrong.err.contains("no layer 'nosuch'") && wrong.err.contains("hidden"), qPrintable(wrong.err));
         QVERIFY(!QFile::exists(file("bad.h5")));
     }
 
@@ -277,17 +279,20 @@ private slots:
         // Small blurred showers: a Gaussian spot of random width and energy on a 25x25 grid.
         torch::manual_seed(5);
         const torch::Tensor axis = torch::arange(25, torch::kFloat32) - 12;
-        const torch::Tensor r2 = (axis.view({ 25, 1 }).pow(2) + axis.view({ 1, 25 }).pow(2)).view({ 1, 1, 25, 25 });
+        const torch::Tensor r2
+            = (axis.view({ 25, 1 }).pow(2) + axis.view({ 1, 25 }).pow(2)).view({ 1, 1, 25, 25 });
         const torch::Tensor width = 1.5 + torch::rand({ 160, 1, 1, 1 });
         Dataset showers;
-        showers.features = (torch::exp(-r2 / (2 * width * width)) * torch::rand({ 160, 1, 1, 1 })).contiguous();
+        showers.features
+            = (torch::exp(-r2 / (2 * width * width)) * torch::rand({ 160, 1, 1, 1 })).contiguous();
         showers.info.task = Task::Unlabelled;
         writeDataset(file("showers.h5").toStdString(), showers);
         const QString run = file("gan");
         const QStringList train { "gan", "train", "--generator",
             QString::fromStdString(test::templateFile("calo_gan_generator")), "--discriminator",
-            QString::fromStdString(test::templateFile("calo_gan_discriminator")), "--data", file("showers.h5"),
-            "--out", run, "--epochs", "1", "--batch-size", "64", "--validation-showers", "40", "--threads", "1" };
+            QString::fromStdString(test::templateFile("calo_gan_discriminator")), "--data",
+            file("showers.h5"), "--out", run, "--epochs", "1", "--batch-size", "64", "--validation-showers",
+            "40", "--threads", "1" };
         const Result first = runBatch(train);
         RUN_OK(first);
         QVERIFY2(first.out.contains("energy chi2/NDF"), qPrintable(first.out));
@@ -296,7 +301,8 @@ private slots:
         QVERIFY(lines[0].contains("g_loss") && lines[0].contains("energy_chi2_ndf"));
         QCOMPARE(runBatch(train).exitCode, 1); // the run is there: --resume or --overwrite
 
-        RUN_OK(runBatch({ "gan", "train", "--resume", "--data", file("showers.h5"), "--out", run, "--epochs", "2" }));
+        RUN_OK(runBatch(
+            { "gan", "train", "--resume", "--data", file("showers.h5"), "--out", run, "--epochs", "2" }));
         lines = jsonLines((run + "/metrics.jsonl").toStdString());
         QCOMPARE(lines.size(), std::size_t(2));
         QCOMPARE(lines[1]["epoch"].get<int>(), 2);
@@ -305,21 +311,28 @@ private slots:
         QStringList recipe = train;
         recipe[recipe.indexOf("--out") + 1] = file("gan_recipe");
         recipe[recipe.indexOf("--epochs") + 1] = "2";
-        recipe << "--physics-weight" << "5" << "--lr-decay" << "cosine" << "--keep-best" << "energy_chi2_ndf";
+        recipe << "--physics-weight"
+               << "5"
+               << "--lr-decay"
+               << "cosine"
+               << "--keep-best"
+               << "energy_chi2_ndf";
         RUN_OK(runBatch(recipe));
-        const nlohmann::json gan =
-            nlohmann::json::parse(readTextFile(file("gan_recipe/config.json").toStdString()))["gan"];
+        const nlohmann::json gan
+            = nlohmann::json::parse(readTextFile(file("gan_recipe/config.json").toStdString()))["gan"];
         QCOMPARE(gan["physics_weight"].get<double>(), 5.0);
         QCOMPARE(gan["schedule"]["kind"].get<std::string>(), std::string("cosine"));
         QCOMPARE(gan["schedule"]["min_learning_rate"].get<double>(), 1e-5);
-        const QString summary = QString::fromStdString(readTextFile(file("gan_recipe/summary.txt").toStdString()));
+        const QString summary
+            = QString::fromStdString(readTextFile(file("gan_recipe/summary.txt").toStdString()));
         QVERIFY2(summary.contains("kept the networks of epoch"), qPrintable(summary));
         QCOMPARE(jsonLines(file("gan_recipe/metrics.jsonl").toStdString()).size(), std::size_t(2));
         QStringList negative = recipe;
         negative[negative.indexOf("--physics-weight") + 1] = "-1";
         QCOMPARE(runBatch(negative).exitCode, 2); // a usage error
 
-        RUN_OK(runBatch({ "gan", "sample", "--checkpoint", run, "--events", "12", "--out", file("fake.h5") }));
+        RUN_OK(
+            runBatch({ "gan", "sample", "--checkpoint", run, "--events", "12", "--out", file("fake.h5") }));
         const Dataset fake = readDataset(file("fake.h5").toStdString());
         QCOMPARE(fake.features.sizes().vec(), (std::vector<std::int64_t> { 12, 1, 25, 25 }));
         QVERIFY((fake.features >= 0).all().item<bool>());

@@ -17,9 +17,9 @@ namespace {
 torch::Tensor blobs(int clusters, int perCluster, int dims, torch::Tensor& labels)
 {
     torch::manual_seed(3);
-    const torch::Tensor centres = torch::randn({clusters, dims}) * 10;
+    const torch::Tensor centres = torch::randn({ clusters, dims }) * 10;
     labels = torch::arange(clusters).repeat_interleave(perCluster);
-    return centres.index_select(0, labels) + torch::randn({clusters * perCluster, dims});
+    return centres.index_select(0, labels) + torch::randn({ clusters * perCluster, dims });
 }
 
 // Fraction of points whose nearest neighbour in the embedding has the same label.
@@ -50,7 +50,8 @@ private slots:
         for (std::int64_t i = 0; i < 20; ++i) {
             for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
                 const std::int64_t j = p.columns[m];
-                const auto begin = p.columns.begin() + p.rowStart[j], end = p.columns.begin() + p.rowStart[j + 1];
+                const auto begin = p.columns.begin() + p.rowStart[j],
+                           end = p.columns.begin() + p.rowStart[j + 1];
                 const auto it = std::lower_bound(begin, end, i);
                 QVERIFY(it != end && *it == i);
                 QVERIFY(std::abs(p.values[it - p.columns.begin()] - p.values[m]) < 1e-15);
@@ -70,16 +71,17 @@ private slots:
             kls.push_back(p.klDivergence);
             return true;
         });
-        QCOMPARE(r.embedding.sizes().vec(), (std::vector<std::int64_t>{600, 2}));
+        QCOMPARE(r.embedding.sizes().vec(), (std::vector<std::int64_t> { 600, 2 }));
         QCOMPARE(r.iterations, 500);
         QVERIFY(!r.cancelled);
         QCOMPARE(kls.size(), std::size_t(10));
-        QVERIFY2(neighbourAgreement(r.embedding, labels) > 0.99, std::to_string(neighbourAgreement(r.embedding, labels)).c_str());
+        QVERIFY2(neighbourAgreement(r.embedding, labels) > 0.99,
+            std::to_string(neighbourAgreement(r.embedding, labels)).c_str());
         QVERIFY2(kls.back() < kls[5], "KL divergence must fall after the exploration phase");
         QVERIFY(r.klDivergence > 0 && r.klDivergence < 2.0);
         // Far better than a random layout of the same points.
         const TsneAffinities p = tsneAffinities(x, 20);
-        QVERIFY(tsneKlDivergence(p, torch::randn({600, 2})) > 2 * r.klDivergence);
+        QVERIFY(tsneKlDivergence(p, torch::randn({ 600, 2 })) > 2 * r.klDivergence);
     }
 
     void sameSeedSameEmbedding()
@@ -114,9 +116,9 @@ private slots:
 
     void refusesTooFewPoints()
     {
-        QVERIFY_THROWS_EXCEPTION(DataError, runTsne(torch::rand({3, 4})));
+        QVERIFY_THROWS_EXCEPTION(DataError, runTsne(torch::rand({ 3, 4 })));
         try {
-            runTsne(torch::rand({50, 4}));
+            runTsne(torch::rand({ 50, 4 }));
             QFAIL("perplexity 30 needs more than 90 points");
         } catch (const DataError& e) {
             QVERIFY(std::string(e.what()).find("too large for 50 samples") != std::string::npos);

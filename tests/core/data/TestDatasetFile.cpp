@@ -3,8 +3,8 @@
 #include "core/data/DatasetFile.h"
 #include "core/util/Error.h"
 
-#include <H5Cpp.h>
 #include "tests/TestMain.h"
+#include <H5Cpp.h>
 
 #include <QtTest/QtTest>
 #include <torch/torch.h>

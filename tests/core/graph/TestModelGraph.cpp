@@ -22,8 +22,8 @@ bool mentions(const std::vector<GraphIssue>& issues, const std::string& nodeId, 
 ModelGraph chain()
 {
     ModelGraph g;
-    g.addNode("Input", {{"shape", {4}}});
-    g.addNode("Dense", {{"units", 3}});
+    g.addNode("Input", { { "shape", { 4 } } });
+    g.addNode("Dense", { { "units", 3 } });
     g.addNode("Output");
     g.connect("input", "dense_1");
     g.connect("dense_1", "output");
@@ -39,19 +39,19 @@ private slots:
     void idsAreUniqueAndReadable()
     {
         ModelGraph g;
-        QCOMPARE(g.addNode("Input", {{"shape", {2}}}), std::string("input"));
-        QCOMPARE(g.addNode("Dense", {{"units", 2}}), std::string("dense_1"));
-        QCOMPARE(g.addNode("Dense", {{"units", 2}}), std::string("dense_2"));
-        QCOMPARE(g.addNode("Dense", {{"units", 2}}, "dense_1"), std::string("dense_3"));
-        QCOMPARE(g.addNode("Input", {{"shape", {2}}}), std::string("input_1"));
+        QCOMPARE(g.addNode("Input", { { "shape", { 2 } } }), std::string("input"));
+        QCOMPARE(g.addNode("Dense", { { "units", 2 } }), std::string("dense_1"));
+        QCOMPARE(g.addNode("Dense", { { "units", 2 } }), std::string("dense_2"));
+        QCOMPARE(g.addNode("Dense", { { "units", 2 } }, "dense_1"), std::string("dense_3"));
+        QCOMPARE(g.addNode("Input", { { "shape", { 2 } } }), std::string("input_1"));
     }
 
     void defaultsAreFilledIn()
     {
         ModelGraph g;
-        const std::string id = g.addNode("Conv2D", {{"filters", 8}});
+        const std::string id = g.addNode("Conv2D", { { "filters", 8 } });
         const auto& params = g.node(id).layer.params;
-        QCOMPARE(params.at("kernel_size"), nlohmann::json::array({3, 3}));
+        QCOMPARE(params.at("kernel_size"), nlohmann::json::array({ 3, 3 }));
         QCOMPARE(params.at("padding"), nlohmann::json("valid"));
         QCOMPARE(params.at("activation"), nlohmann::json("linear"));
     }
@@ -60,17 +60,17 @@ private slots:
     {
         ModelGraph g;
         g.addNode("Output", {}, "out");
-        g.addNode("Dense", {{"units", 1}}, "d");
-        g.addNode("Input", {{"shape", {3}}}, "in");
+        g.addNode("Dense", { { "units", 1 } }, "d");
+        g.addNode("Input", { { "shape", { 3 } } }, "in");
         g.connect("d", "out");
         g.connect("in", "d");
-        QCOMPARE(g.topologicalOrder(), (std::vector<std::string>{"in", "d", "out"}));
+        QCOMPARE(g.topologicalOrder(), (std::vector<std::string> { "in", "d", "out" }));
     }
 
     void cycleIsReported()
     {
         ModelGraph g = chain();
-        g.addNode("Dense", {{"units", 3}}, "back");
+        g.addNode("Dense", { { "units", 3 } }, "back");
         g.connect("dense_1", "back");
         g.connect("back", "dense_1");
         QVERIFY_THROWS_EXCEPTION(ModelError, g.topologicalOrder());
@@ -89,8 +89,9 @@ private slots:
     void wiringProblems()
     {
         ModelGraph g = chain();
-        g.addNode("Dense", {{"units", 2}}, "stray");
-        QVERIFY(mentions(g.validate(), "stray", "Dense takes exactly one input but has 0; connect a layer to it"));
+        g.addNode("Dense", { { "units", 2 } }, "stray");
+        QVERIFY(mentions(
+            g.validate(), "stray", "Dense takes exactly one input but has 0; connect a layer to it"));
         QVERIFY(mentions(g.validate(), "stray", "does not lead to the output 'output'"));
         g.connect("input", "stray");
         g.connect("stray", "dense_1");
@@ -103,8 +104,8 @@ private slots:
     void modelLevelProblems()
     {
         ModelGraph g;
-        g.addNode("Dense", {{"units", 2}}, "a");
-        g.addNode("Dense", {{"units", 2}}, "b");
+        g.addNode("Dense", { { "units", 2 } }, "a");
+        g.addNode("Dense", { { "units", 2 } }, "b");
         const auto issues = g.validate();
         QVERIFY(mentions(issues, "", "the model has no Input node"));
         QVERIFY(mentions(issues, "", "several ends ('a', 'b')"));
@@ -133,12 +134,12 @@ private slots:
     void concatInputsFollowPorts()
     {
         ModelGraph g;
-        g.addNode("Input", {{"shape", {2}}}, "a");
-        g.addNode("Input", {{"shape", {3}}}, "b");
+        g.addNode("Input", { { "shape", { 2 } } }, "a");
+        g.addNode("Input", { { "shape", { 3 } } }, "b");
         g.addNode("Concat", {}, "cat");
         g.connect("b", "cat", 1);
         g.connect("a", "cat", 0);
-        QCOMPARE(g.inputsOf("cat"), (std::vector<std::string>{"a", "b"}));
+        QCOMPARE(g.inputsOf("cat"), (std::vector<std::string> { "a", "b" }));
         QCOMPARE(g.outputNode(), std::string("cat"));
     }
 

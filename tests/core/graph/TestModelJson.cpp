@@ -34,8 +34,8 @@ private slots:
     void templatesRoundTripExactly_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char* n : {"xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep",
-                              "calo_gan_generator", "calo_gan_discriminator"})
+        for (const char* n : { "xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep",
+                 "calo_gan_generator", "calo_gan_discriminator" })
             QTest::newRow(n) << n;
     }
 
@@ -54,13 +54,15 @@ private slots:
         ModelGraph g;
         g.setName("branches");
         g.setDescription("two inputs, a skip connection and a concat");
-        g.addNode("Input", {{"shape", {3, 16, 16}}}, "image", 12.5, -3.25);
-        g.addNode("Input", {{"shape", {1}}}, "energy", 0.1, 1e-7);
-        g.addNode("Conv2D", {{"filters", 3}, {"kernel_size", {3, 5}}, {"padding", {"same", "same"}}}, "conv");
+        g.addNode("Input", { { "shape", { 3, 16, 16 } } }, "image", 12.5, -3.25);
+        g.addNode("Input", { { "shape", { 1 } } }, "energy", 0.1, 1e-7);
+        g.addNode("Conv2D",
+            { { "filters", 3 }, { "kernel_size", { 3, 5 } }, { "padding", { "same", "same" } } }, "conv");
         g.addNode("Add", {}, "skip");
         g.addNode("Flatten", {}, "flat");
-        g.addNode("Concat", {{"axis", -1}}, "cat");
-        g.addNode("Dense", {{"units", 1}, {"activation", "sigmoid"}, {"kernel_initializer", "he_normal"}}, "head");
+        g.addNode("Concat", { { "axis", -1 } }, "cat");
+        g.addNode("Dense",
+            { { "units", 1 }, { "activation", "sigmoid" }, { "kernel_initializer", "he_normal" } }, "head");
         g.setNodeName("head", "classifier head");
         g.connect("image", "conv");
         g.connect("image", "skip");
@@ -79,7 +81,7 @@ private slots:
         const ModelGraph loaded = loadModel(path);
         QCOMPARE(modelToString(loaded), modelToString(g));
         QVERIFY(loaded == g);
-        QCOMPARE(loaded.inputsOf("cat"), (std::vector<std::string>{"flat", "energy"}));
+        QCOMPARE(loaded.inputsOf("cat"), (std::vector<std::string> { "flat", "energy" }));
         QCOMPARE(loaded.node("head").name, std::string("classifier head"));
         QCOMPARE(loaded.node("energy").y, 1e-7);
     }
@@ -92,8 +94,8 @@ private slots:
         saveModel(g, path);
         saveModel(g, path);
         QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path().toStdString()),
-                               std::filesystem::directory_iterator()),
-                 std::ptrdiff_t(1));
+                     std::filesystem::directory_iterator()),
+            std::ptrdiff_t(1));
         // A directory in the way cannot be replaced: the error names the file and the old content survives.
         const std::string blocked = dir.filePath("blocked.neurino.json").toStdString();
         std::filesystem::create_directories(blocked + "/inside");
@@ -108,8 +110,9 @@ private slots:
 
     void missingFile()
     {
-        QVERIFY(problemsOf("/nonexistent/model.neurino.json").find("cannot open '/nonexistent/model.neurino.json'") !=
-                std::string::npos);
+        QVERIFY(problemsOf("/nonexistent/model.neurino.json")
+                    .find("cannot open '/nonexistent/model.neurino.json'")
+            != std::string::npos);
     }
 
     void malformed_data()
@@ -117,39 +120,51 @@ private slots:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("message");
         const std::vector<std::pair<const char*, const char*>> cases = {
-            {"not_json", "not_json.neurino.json: not valid JSON"},
-            {"not_object", "a model file must hold a JSON object"},
-            {"wrong_format", "field 'format' must be \"neurino-model\"; this is not a Neurino model file"},
-            {"missing_version", "field 'version' is missing or not a whole number"},
-            {"future_version", "format version 2 is not supported; this Neurino reads version 1 (update Neurino)"},
-            {"missing_nodes", "field 'nodes' must be a list of layer nodes"},
-            {"unknown_top_field", "unknown field 'layers'"},
-            {"node_not_object", "node 2: must be a JSON object with 'id' and 'kind'"},
-            {"node_without_id", "node 2: field 'id' is missing"},
-            {"duplicate_id", "node 'input': the id is used twice"},
-            {"node_without_kind", "node 'dense': field 'kind' is missing"},
-            {"unknown_kind", "node 'dense': unknown layer kind 'Dens' (did you mean 'Dense'?)"},
-            {"unknown_parameter", "node 'dense' (Dense): Dense has no parameter 'activaton' (did you mean 'activation'?)"},
-            {"missing_parameter", "node 'dense' (Dense): parameter 'units' of Dense is missing"},
-            {"ill_typed_parameter", "node 'dense' (Dense): parameter 'units' of Dense must be a whole number, not \"many\""},
-            {"out_of_range_units", "node 'dense' (Dense): parameter 'units' of Dense is 0 but must be between 1 and"},
-            {"out_of_range_rate", "node 'dense' (Dropout): parameter 'rate' of Dropout is 1.5 but must be between 0 and 0.99"},
-            {"bad_choice", "parameter 'activation' of Dense is 'relux' but must be one of linear, relu"},
-            {"params_not_object", "node 'dense' (Dense): the parameters of Dense must be a JSON object"},
-            {"input_rank_too_large", "node 'input' (Input): parameter 'shape' of Input must be a list of 1 to 8"},
-            {"negative_input_dimension", "node 'input' (Input): parameter 'shape' of Input is -32 but must be between 1"},
-            {"bad_kernel_pair", "node 'conv' (Conv2D): parameter 'kernel_size' of Conv2D must be a whole number or a pair"},
-            {"bad_position", "node 'dense' (Dense): field 'position' must be [x, y]"},
-            {"edge_to_nowhere", "edge 2: goes to 'outptu', which is not a node of the model"},
-            {"edge_from_nowhere", "edge 1: comes from 'inptu', which is not a node of the model"},
-            {"edge_without_to", "edge 1: field 'to' is missing"},
-            {"edge_into_input", "edge 3: node 'input' is an Input and takes no incoming connection"},
-            {"cycle", "node 'dense' is part of a cycle"},
-            {"add_shape_mismatch", "node 'sum' (Add): Add needs inputs of the same shape but gets (3,) and (5,)"},
-            {"concat_shape_mismatch", "node 'cat' (Concat): Concat along axis 0 needs all other axes equal"},
-            {"dense_on_image", "node 'dense' (Dense): Dense needs a flat vector input but gets (1, 32, 32); add a Flatten"},
-            {"reshape_mismatch", "node 'dense' (Reshape): cannot reshape (4,) (4 values) into (3, 3) (9 values)"},
-            {"no_input", "the model has no Input node"},
+            { "not_json", "not_json.neurino.json: not valid JSON" },
+            { "not_object", "a model file must hold a JSON object" },
+            { "wrong_format", "field 'format' must be \"neurino-model\"; this is not a Neurino model file" },
+            { "missing_version", "field 'version' is missing or not a whole number" },
+            { "future_version",
+                "format version 2 is not supported; this Neurino reads version 1 (update Neurino)" },
+            { "missing_nodes", "field 'nodes' must be a list of layer nodes" },
+            { "unknown_top_field", "unknown field 'layers'" },
+            { "node_not_object", "node 2: must be a JSON object with 'id' and 'kind'" },
+            { "node_without_id", "node 2: field 'id' is missing" },
+            { "duplicate_id", "node 'input': the id is used twice" },
+            { "node_without_kind", "node 'dense': field 'kind' is missing" },
+            { "unknown_kind", "node 'dense': unknown layer kind 'Dens' (did you mean 'Dense'?)" },
+            { "unknown_parameter",
+                "node 'dense' (Dense): Dense has no parameter 'activaton' (did you mean 'activation'?)" },
+            { "missing_parameter", "node 'dense' (Dense): parameter 'units' of Dense is missing" },
+            { "ill_typed_parameter",
+                "node 'dense' (Dense): parameter 'units' of Dense must be a whole number, not \"many\"" },
+            { "out_of_range_units",
+                "node 'dense' (Dense): parameter 'units' of Dense is 0 but must be between 1 and" },
+            { "out_of_range_rate",
+                "node 'dense' (Dropout): parameter 'rate' of Dropout is 1.5 but must be between 0 and 0.99" },
+            { "bad_choice", "parameter 'activation' of Dense is 'relux' but must be one of linear, relu" },
+            { "params_not_object", "node 'dense' (Dense): the parameters of Dense must be a JSON object" },
+            { "input_rank_too_large",
+                "node 'input' (Input): parameter 'shape' of Input must be a list of 1 to 8" },
+            { "negative_input_dimension",
+                "node 'input' (Input): parameter 'shape' of Input is -32 but must be between 1" },
+            { "bad_kernel_pair",
+                "node 'conv' (Conv2D): parameter 'kernel_size' of Conv2D must be a whole number or a pair" },
+            { "bad_position", "node 'dense' (Dense): field 'position' must be [x, y]" },
+            { "edge_to_nowhere", "edge 2: goes to 'outptu', which is not a node of the model" },
+            { "edge_from_nowhere", "edge 1: comes from 'inptu', which is not a node of the model" },
+            { "edge_without_to", "edge 1: field 'to' is missing" },
+            { "edge_into_input", "edge 3: node 'input' is an Input and takes no incoming connection" },
+            { "cycle", "node 'dense' is part of a cycle" },
+            { "add_shape_mismatch",
+                "node 'sum' (Add): Add needs inputs of the same shape but gets (3,) and (5,)" },
+            { "concat_shape_mismatch",
+                "node 'cat' (Concat): Concat along axis 0 needs all other axes equal" },
+            { "dense_on_image",
+                "node 'dense' (Dense): Dense needs a flat vector input but gets (1, 32, 32); add a Flatten" },
+            { "reshape_mismatch",
+                "node 'dense' (Reshape): cannot reshape (4,) (4 values) into (3, 3) (9 values)" },
+            { "no_input", "the model has no Input node" },
         };
         for (const auto& [file, message] : cases)
             QTest::newRow(file) << file << message;
@@ -159,7 +174,8 @@ private slots:
     {
         QFETCH(QString, file);
         QFETCH(QString, message);
-        const std::string path = test::sourcePath("tests/data/malformed/" + file.toStdString() + ".neurino.json");
+        const std::string path
+            = test::sourcePath("tests/data/malformed/" + file.toStdString() + ".neurino.json");
         QVERIFY2(std::filesystem::exists(path), path.c_str());
         const std::string problems = problemsOf(path);
         QVERIFY2(problems.find(message.toStdString()) != std::string::npos, problems.c_str());
@@ -168,7 +184,8 @@ private slots:
     void everyMalformedFileIsCovered()
     {
         int files = 0;
-        for (const auto& entry : std::filesystem::directory_iterator(test::sourcePath("tests/data/malformed"))) {
+        for (const auto& entry :
+            std::filesystem::directory_iterator(test::sourcePath("tests/data/malformed"))) {
             ++files;
             QVERIFY2(!problemsOf(entry.path().string()).empty(), entry.path().c_str());
         }

@@ -41,8 +41,8 @@ private slots:
     void everyTemplateIsValid_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char* n : {"xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep",
-                              "calo_gan_generator", "calo_gan_discriminator"})
+        for (const char* n : { "xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep",
+                 "calo_gan_generator", "calo_gan_discriminator" })
             QTest::newRow(n) << n;
     }
 
@@ -59,12 +59,13 @@ private slots:
     {
         const ModelGraph g = loadModel(test::templateFile("calo_gan_generator"));
         const auto shapes = g.inferShapes();
-        const std::vector<std::pair<std::string, Shape>> expected = {
-            {"latent", {100}},          {"dense_1", {448}},           {"reshape_1", {8, 7, 8}},
-            {"conv2d_1", {64, 7, 8}},   {"leakyrelu_1", {64, 7, 8}},  {"batchnorm_1", {64, 7, 8}},
-            {"upsampling2d_1", {64, 14, 16}}, {"zeropadding2d_1", {64, 18, 16}}, {"conv2d_2", {6, 14, 9}},
-            {"batchnorm_2", {6, 14, 9}}, {"upsampling2d_2", {6, 28, 27}}, {"zeropadding2d_2", {6, 28, 33}},
-            {"conv2d_3", {6, 26, 26}},  {"conv2d_4", {1, 25, 25}},    {"output", {1, 25, 25}}};
+        const std::vector<std::pair<std::string, Shape>> expected = { { "latent", { 100 } },
+            { "dense_1", { 448 } }, { "reshape_1", { 8, 7, 8 } }, { "conv2d_1", { 64, 7, 8 } },
+            { "leakyrelu_1", { 64, 7, 8 } }, { "batchnorm_1", { 64, 7, 8 } },
+            { "upsampling2d_1", { 64, 14, 16 } }, { "zeropadding2d_1", { 64, 18, 16 } },
+            { "conv2d_2", { 6, 14, 9 } }, { "batchnorm_2", { 6, 14, 9 } },
+            { "upsampling2d_2", { 6, 28, 27 } }, { "zeropadding2d_2", { 6, 28, 33 } },
+            { "conv2d_3", { 6, 26, 26 } }, { "conv2d_4", { 1, 25, 25 } }, { "output", { 1, 25, 25 } } };
         for (const auto& [id, shape] : expected)
             QVERIFY2(shapes.at(id) == shape, (id + " is " + formatShape(shapes.at(id))).c_str());
     }
@@ -73,11 +74,11 @@ private slots:
     {
         const ModelGraph g = loadModel(test::templateFile("calo_gan_discriminator"));
         const auto shapes = g.inferShapes();
-        const std::vector<std::pair<std::string, Shape>> expected = {
-            {"conv2d_1", {32, 25, 25}},  {"zeropadding2d_1", {32, 29, 29}}, {"conv2d_2", {8, 25, 25}},
-            {"zeropadding2d_2", {8, 29, 29}}, {"conv2d_3", {8, 25, 25}}, {"zeropadding2d_3", {8, 27, 27}},
-            {"conv2d_4", {8, 23, 23}},   {"avgpool2d_1", {8, 11, 11}},  {"flatten", {968}},
-            {"dense_1", {1}}};
+        const std::vector<std::pair<std::string, Shape>> expected = { { "conv2d_1", { 32, 25, 25 } },
+            { "zeropadding2d_1", { 32, 29, 29 } }, { "conv2d_2", { 8, 25, 25 } },
+            { "zeropadding2d_2", { 8, 29, 29 } }, { "conv2d_3", { 8, 25, 25 } },
+            { "zeropadding2d_3", { 8, 27, 27 } }, { "conv2d_4", { 8, 23, 23 } },
+            { "avgpool2d_1", { 8, 11, 11 } }, { "flatten", { 968 } }, { "dense_1", { 1 } } };
         for (const auto& [id, shape] : expected)
             QVERIFY2(shapes.at(id) == shape, (id + " is " + formatShape(shapes.at(id))).c_str());
         // Keras's default BatchNormalization axis is the last one: here the image width.

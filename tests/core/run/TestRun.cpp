@@ -9,9 +9,9 @@
 #include "core/train/Checkpoint.h"
 #include "core/train/Trainer.h"
 #include "core/util/Error.h"
-#include "tests/core/train/TrainTestData.h"
 #include "tests/TestMain.h"
 #include "tests/TestSupport.h"
+#include "tests/core/train/TrainTestData.h"
 
 #include <QtTest/QtTest>
 

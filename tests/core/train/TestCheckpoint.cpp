@@ -5,9 +5,9 @@
 #include "core/util/Error.h"
 #include "tests/core/train/TrainTestData.h"
 
+#include "tests/TestMain.h"
 #include <H5Cpp.h>
 #include <QTemporaryDir>
-#include "tests/TestMain.h"
 
 #include <QtTest/QtTest>
 #include <torch/torch.h>

@@ -25,16 +25,21 @@ std::size_t alignUp(std::size_t n, std::size_t align)
 
 // The bytes of S that no entry covers, beyond alignment padding, as a list of problems. Two proofs: the
 // entries, in member order, leave only the gaps alignment explains; and every byte the constructor writes
-// (a member's default) lies inside an entry, which finds a field added into padding, e.g. a bool after a bool.
+// (a member's default) lies inside an entry, which finds a field added into padding, e.g. a bool after a
+// bool.
 template <typename S> QStringList uncovered(const StructSchema<S>& schema)
 {
     QStringList problems;
     auto entries = schema.entries();
-    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
+    std::sort(
+        entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
     std::size_t end = 0;
     for (const auto& e : entries) {
         if (e.offset != alignUp(end, e.align))
-            problems << QString("bytes %1 to %2, before '%3', have no entry").arg(end).arg(e.offset).arg(e.key.c_str());
+            problems << QString("bytes %1 to %2, before '%3', have no entry")
+                            .arg(end)
+                            .arg(e.offset)
+                            .arg(e.key.c_str());
         end = std::max(end, e.offset + e.size);
     }
     if (alignUp(end, alignof(S)) != sizeof(S))
@@ -71,7 +76,8 @@ json otherValue(const ParamSpec& spec)
     case ParamType::Text:
         return def.get<std::string>() + "_other";
     case ParamType::Int:
-        return def.get<double>() + 1 <= spec.maxValue ? def.get<std::int64_t>() + 1 : def.get<std::int64_t>() - 1;
+        return def.get<double>() + 1 <= spec.maxValue ? def.get<std::int64_t>() + 1
+                                                      : def.get<std::int64_t>() - 1;
     default: {
         const double d = def.get<double>();
         if (std::isfinite(spec.maxValue) && std::isfinite(spec.minValue)) {
@@ -162,17 +168,24 @@ private slots:
     {
         QTest::addColumn<QString>("doc");
         QTest::addColumn<QString>("message");
-        QTest::newRow("nested unknown") << R"({"schedule": {"kindd": "step"}})"
-                                        << "run.json: unknown training setting 'schedule.kindd' (did you mean 'kind'?)";
-        QTest::newRow("nested type") << R"({"early_stopping": {"patience": "3"}})"
-                                     << "run.json: training setting 'early_stopping.patience' has the wrong type";
+        QTest::newRow("nested unknown")
+            << R"({"schedule": {"kindd": "step"}})"
+            << "run.json: unknown training setting 'schedule.kindd' (did you mean 'kind'?)";
+        QTest::newRow("nested type")
+            << R"({"early_stopping": {"patience": "3"}})"
+            << "run.json: training setting 'early_stopping.patience' has the wrong type";
         QTest::newRow("range") << R"({"test_split": -0.5})"
                                << "run.json: training setting 'test_split' is -0.5; it must be 0 to 0.99";
-        QTest::newRow("open range") << R"({"schedule": {"factor": 0}})" << "'schedule.factor' is 0; it must be > 0";
-        QTest::newRow("metric") << R"({"metrics": ["accuracy", "f1"]})" << "'metrics' is 'f1'; use one of accuracy";
-        QTest::newRow("not an object") << R"({"optimizer": 3})" << "run.json: 'optimizer' must be a JSON object";
-        QTest::newRow("int overflow") << R"({"epochs": 1e12})" << "'epochs' is";
-        QTest::newRow("step") << R"({"schedule": {"kind": "step", "step_size": 0}})" << "'schedule.step_size'";
+        QTest::newRow("open range") << R"({"schedule": {"factor": 0}})"
+                                    << "'schedule.factor' is 0; it must be > 0";
+        QTest::newRow("metric") << R"({"metrics": ["accuracy", "f1"]})"
+                                << "'metrics' is 'f1'; use one of accuracy";
+        QTest::newRow("not an object") << R"({"optimizer": 3})"
+                                       << "run.json: 'optimizer' must be a JSON object";
+        QTest::newRow("int overflow") << R"({"epochs": 1e12})"
+                                      << "'epochs' is";
+        QTest::newRow("step") << R"({"schedule": {"kind": "step", "step_size": 0}})"
+                              << "'schedule.step_size'";
     }
 
     void readingErrorsNameTheSourceAndTheKey()
@@ -186,14 +199,18 @@ private slots:
 
     void ganErrorsNameTheKey()
     {
-        QVERIFY(errorOf([] { GanConfig::fromJson({ { "lable_flip", 0.1 } }); })
-                    .contains("unknown GAN setting 'lable_flip' (did you mean 'label_flip'?)"));
-        QVERIFY(errorOf([] { GanConfig::fromJson({ { "label_flip", 0.5 } }); })
-                    .contains("GAN setting 'label_flip' is 0.5; it must be >= 0 and < 0.5"));
-        QVERIFY(errorOf([] { GanConfig::fromJson({ { "generator_optimizer", { { "lr", 1 } } } }); })
-                    .contains("unknown GAN setting 'generator_optimizer.lr'"));
-        QVERIFY(errorOf([] { GanConfig::fromJson({ { "latent_scale_low", 3 }, { "latent_scale_high", 2 } }); })
-                    .contains("latent_scale_low/high"));
+        QVERIFY(errorOf([] {
+            GanConfig::fromJson({ { "lable_flip", 0.1 } });
+        }).contains("unknown GAN setting 'lable_flip' (did you mean 'label_flip'?)"));
+        QVERIFY(errorOf([] {
+            GanConfig::fromJson({ { "label_flip", 0.5 } });
+        }).contains("GAN setting 'label_flip' is 0.5; it must be >= 0 and < 0.5"));
+        QVERIFY(errorOf([] {
+            GanConfig::fromJson({ { "generator_optimizer", { { "lr", 1 } } } });
+        }).contains("unknown GAN setting 'generator_optimizer.lr'"));
+        QVERIFY(errorOf([] {
+            GanConfig::fromJson({ { "latent_scale_low", 3 }, { "latent_scale_high", 2 } });
+        }).contains("latent_scale_low/high"));
         GanConfig c;
         c.discriminatorOptimizer.name = "sgd";
         c.discriminatorOptimizer.nesterov = true;

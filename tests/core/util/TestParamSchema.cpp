@@ -14,11 +14,9 @@ namespace {
 const ParamSchema& sample()
 {
     static const ParamSchema schema { intParam("units", nullptr, 1, 100, "How many units."),
-        floatParam("rate", 0.5, 0, 0.99, "Dropout rate."),
-        boolParam("use_bias", true, "Add a bias."),
+        floatParam("rate", 0.5, 0, 0.99, "Dropout rate."), boolParam("use_bias", true, "Add a bias."),
         choiceParam("activation", "relu", { "linear", "relu", "tanh" }, "Non-linearity."),
-        textParam("label", "a", "A name."),
-        pairParam("kernel_size", 3, 1, 9, "Kernel."),
+        textParam("label", "a", "A name."), pairParam("kernel_size", 3, 1, 9, "Kernel."),
         choiceListParam("metrics", { "accuracy", "auc" }, "Metrics.") };
     return schema;
 }
@@ -51,8 +49,8 @@ class TestParamSchema : public QObject {
 private slots:
     void resolveFillsDefaultsAndCanonicalises()
     {
-        const json out = sample().resolve({ { "units", 8 }, { "kernel_size", 5 }, { "rate", 0 } },
-            where(SchemaWhere::Style::Layer));
+        const json out = sample().resolve(
+            { { "units", 8 }, { "kernel_size", 5 }, { "rate", 0 } }, where(SchemaWhere::Style::Layer));
         QCOMPARE(out.at("units"), json(8));
         QCOMPARE(out.at("kernel_size"), json::array({ 5, 5 }));
         QVERIFY(out.at("rate").is_number_float());
@@ -67,15 +65,18 @@ private slots:
         QTest::addColumn<int>("style");
         QTest::addColumn<QString>("message");
         const int layer = int(SchemaWhere::Style::Layer), setting = int(SchemaWhere::Style::Setting);
-        QTest::newRow("unknown") << R"({"unit": 3})" << layer << "Dense has no parameter 'unit' (did you mean 'units'?)";
+        QTest::newRow("unknown") << R"({"unit": 3})" << layer
+                                 << "Dense has no parameter 'unit' (did you mean 'units'?)";
         QTest::newRow("missing") << "{}" << layer << "parameter 'units' of Dense is missing: How many units.";
-        QTest::newRow("type") << R"({"units": "8"})" << layer << "parameter 'units' of Dense must be a whole number";
+        QTest::newRow("type") << R"({"units": "8"})" << layer
+                              << "parameter 'units' of Dense must be a whole number";
         QTest::newRow("range") << R"({"units": 0})" << layer << "is 0 but must be between 1 and 100";
         QTest::newRow("choice") << R"({"units": 1, "activation": "rleu"})" << layer
                                 << "is 'rleu' but must be one of linear, relu, tanh (did you mean 'relu'?)";
         QTest::newRow("list") << R"({"units": 1, "metrics": ["auc", "mse"]})" << layer << "'mse'";
-        QTest::newRow("setting unknown") << R"({"unit": 3})" << setting
-                                         << "run.json: unknown training setting 'unit' (did you mean 'units'?)";
+        QTest::newRow("setting unknown")
+            << R"({"unit": 3})" << setting
+            << "run.json: unknown training setting 'unit' (did you mean 'units'?)";
         QTest::newRow("setting type") << R"({"units": 2.5})" << setting
                                       << "run.json: training setting 'units' has the wrong type (2.5)";
         QTest::newRow("setting range") << R"({"units": 1, "rate": 1})" << setting
@@ -108,14 +109,16 @@ private slots:
             ParamSchema::check(*sample().find("rate"), "lots", w);
             QFAIL("no error");
         } catch (const ModelError& e) {
-            QCOMPARE(QString(e.what()), "option 'rate' of generator 'xor' cannot be 'lots': expected a number in 0 to 0.99");
+            QCOMPARE(QString(e.what()),
+                "option 'rate' of generator 'xor' cannot be 'lots': expected a number in 0 to 0.99");
         }
     }
 
     void describesDefaultsAndRanges()
     {
         QCOMPARE(QString::fromStdString(sample().find("rate")->describeDefault()), "0.5 (0 to 0.99)");
-        QCOMPARE(QString::fromStdString(sample().find("activation")->describeDefault()), "relu (linear|relu|tanh)");
+        QCOMPARE(QString::fromStdString(sample().find("activation")->describeDefault()),
+            "relu (linear|relu|tanh)");
         QCOMPARE(QString::fromStdString(sample().find("units")->describeDefault()), "required");
         ParamSpec open = floatParam("label_flip", 0.05, 0, 0.5, "");
         open.maxOpen = true;

@@ -164,7 +164,8 @@ void ConfusionMatrixView::setData(const ConfusionData& data, const QString& runN
         m_caption->setText(tr("No classifier results yet: train a model on a classification dataset."));
     else
         m_caption->setText((runName.isEmpty() ? QString() : runName + ": ")
-            + tr("%1 samples of the %2 part; %3 % classified correctly (the diagonal). Click a cell to see its "
+            + tr("%1 samples of the %2 part; %3 % classified correctly (the diagonal). Click a cell to see "
+                 "its "
                  "samples.")
                   .arg(total)
                   .arg(data.part)

@@ -1,9 +1,9 @@
 #include "widgets/views/inside/EmbeddingView.h"
 
+#include "widgets/session/TrainedModel.h"
 #include "widgets/views/charts/AxisTicks.h"
 #include "widgets/views/charts/ChartExport.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
-#include "widgets/session/TrainedModel.h"
 
 #include "core/train/StopToken.h"
 #include "core/util/Error.h"

@@ -1,8 +1,8 @@
 #include "widgets/views/inside/FeatureMapView.h"
 
+#include "widgets/session/TrainedModel.h"
 #include "widgets/views/charts/ChartExport.h"
 #include "widgets/views/charts/ColorScale.h"
-#include "widgets/session/TrainedModel.h"
 
 #include <QHBoxLayout>
 #include <QImage>
