@@ -64,6 +64,15 @@ GanSettings::GanSettings(QWidget* parent)
     setObjectName("ganSettings");
     const GanConfig defaults;
     auto* form = new QFormLayout(this);
+    addNetworkRows(form);
+    addOptimizerRows(form, defaults);
+    addAdversarialRows(form, defaults);
+    addRunRows(form, defaults);
+}
+
+// Which generator and discriminator, and the loss they play by.
+void GanSettings::addNetworkRows(QFormLayout* form)
+{
     m_generator = networkChoice("ganGenerator", kGeneratorTemplate);
     m_generator->setToolTip(
         tr("The network that turns latent noise into samples; its output shape must be the "
@@ -81,7 +90,11 @@ GanSettings::GanSettings(QWidget* parent)
     m_loss->setToolTip(tr("bce: binary cross-entropy, the generator maximising log D. wgan-gp: Wasserstein "
                           "loss with gradient penalty, steadier; its discriminator ends without a sigmoid"));
     form->addRow(tr("Loss"), m_loss);
+}
 
+// The optimizer, both learning rates and their decay, the batch size and the epochs.
+void GanSettings::addOptimizerRows(QFormLayout* form, const GanConfig& defaults)
+{
     m_optimizer = new QComboBox;
     m_optimizer->setObjectName("ganOptimizer");
     for (const std::string& name : optimizerNames())
@@ -126,7 +139,11 @@ GanSettings::GanSettings(QWidget* parent)
     m_epochs->setRange(1, 100000);
     m_epochs->setValue(defaults.epochs);
     form->addRow(tr("Epochs"), m_epochs);
+}
 
+// What keeps the game balanced: label flipping, the latent scale, the physics term, the epoch kept.
+void GanSettings::addAdversarialRows(QFormLayout* form, const GanConfig& defaults)
+{
     m_labelFlip = new QDoubleSpinBox;
     m_labelFlip->setObjectName("ganLabelFlip");
     m_labelFlip->setRange(0, 0.5);
@@ -183,7 +200,11 @@ GanSettings::GanSettings(QWidget* parent)
                               "answer, so keep the epoch whose showers compared best with the real ones "
                               "(calorimeter images only)"));
     form->addRow(tr("Keep"), m_keepBest);
+}
 
+// The seed, the device and the CPU threads.
+void GanSettings::addRunRows(QFormLayout* form, const GanConfig& defaults)
+{
     m_seed = new QSpinBox;
     m_seed->setObjectName("ganSeed");
     m_seed->setRange(0, std::numeric_limits<int>::max());

@@ -6,6 +6,7 @@
 #include <QGroupBox>
 
 class QComboBox;
+class QFormLayout;
 class QDoubleSpinBox;
 class QSpinBox;
 
@@ -54,6 +55,10 @@ public:
     GanConfig config() const;
 
 private:
+    void addNetworkRows(QFormLayout* form);
+    void addOptimizerRows(QFormLayout* form, const GanConfig& defaults);
+    void addAdversarialRows(QFormLayout* form, const GanConfig& defaults);
+    void addRunRows(QFormLayout* form, const GanConfig& defaults);
     QComboBox* networkChoice(const QString& objectName, const QString& defaultTemplate);
     void setSource(QComboBox* box, const QString& source);
     void chooseFile(QComboBox* box);
