@@ -22,7 +22,8 @@ struct RunOptions {
     bool reduced = false; // small data and few epochs (tests, CI): checks may then fail
     std::int64_t events = 0; // overrides the main dataset's size; 0: the lesson's (or reduced) size
     std::uint64_t seed = kDefaultSeed;
-    int threads = 0; // CPU threads for LibTorch; 0: every usable core
+    int threads
+        = 0; // CPU threads for LibTorch; 0: auto (TrainConfig::threads), every usable core for the GAN
     std::string taskModelPath; // a student's model file, replacing the task model (grading)
     std::string taskCheckpointPath; // its trained weights: evaluated as they are, not trained
 };

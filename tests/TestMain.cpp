@@ -6,6 +6,7 @@
 #include <QApplication>
 #endif
 #include <QCoreApplication>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <iostream>
@@ -47,6 +48,11 @@ int main(int argc, char** argv)
 #else
     QCoreApplication app(argc, argv);
 #endif
+    // Thread counts measured by runs (threads "auto") are remembered in a cache of the test run's own, not
+    // the user's; the neurino-batch processes the tests start inherit it.
+    QTemporaryDir cache;
+    if (qEnvironmentVariableIsEmpty("NEURINO_CACHE_DIR"))
+        qputenv("NEURINO_CACHE_DIR", cache.path().toUtf8());
     const auto& suites = neurino::test::suites();
     const std::string first = argc > 1 ? argv[1] : "";
     if (first == "--suites") {

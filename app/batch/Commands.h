@@ -16,5 +16,6 @@ void addGenerateCommand(CLI::App& app, int& exitCode);
 void addGanCommand(CLI::App& app, int& exitCode);
 void addEmbedCommands(CLI::App& app, int& exitCode);
 void addExerciseCommand(CLI::App& app, int& exitCode);
+void addInfoCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

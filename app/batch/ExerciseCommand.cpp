@@ -326,7 +326,9 @@ void addCommonOptions(CLI::App* cmd, ExerciseArgs& args)
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--quick", args.quick, "Small data and few epochs (a smoke test: checks may fail)");
     cmd->add_option("--seed,-s", args.seed, "Seed of data, splits and training");
-    cmd->add_option("--threads,-j", args.threads, "CPU threads (0: every usable core)")
+    cmd->add_option("--threads,-j", args.threads,
+           "CPU threads (auto, the default: the fastest count, timed on each model at the start)")
+        ->transform([](std::string text) { return text == "auto" ? std::string("0") : text; })
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--json", args.json, "Print the results as JSON on stdout (progress goes to stderr)");
 }

@@ -67,7 +67,9 @@ void ProgressPrinter::onStart(const TrainStart& start)
     m_out << "training " << start.parameters << " parameters on " << start.device << ": "
           << start.trainSamples << " train / " << start.validationSamples << " validation / "
           << start.testSamples << " test samples, " << start.batchesPerEpoch << " batches per epoch, epochs "
-          << start.firstEpoch << "-" << start.epochs << std::endl;
+          << start.firstEpoch << "-" << start.epochs << "\n";
+    if (!start.threads.empty())
+        m_out << "CPU threads: " << start.threads << std::endl;
 }
 
 double ProgressPrinter::remainingSeconds(int epoch, double epochFraction, double epochSeconds) const

@@ -22,6 +22,7 @@ int main(int argc, char** argv)
     neurino::batch::addGanCommand(app, exitCode);
     neurino::batch::addEmbedCommands(app, exitCode);
     neurino::batch::addExerciseCommand(app, exitCode);
+    neurino::batch::addInfoCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);

@@ -4,6 +4,7 @@
 
 #include "core/util/Device.h"
 #include "core/util/Error.h"
+#include "core/util/RuntimeInfo.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,6 +20,17 @@ QString qs(const std::string& text)
     return QString::fromStdString(text);
 }
 
+QString row(const QString& name, const QString& value)
+{
+    return QStringLiteral("<tr><td>%1&nbsp;</td><td>%2</td></tr>").arg(name, value.toHtmlEscaped());
+}
+
+QString libraryText(const NumericLibrary& library)
+{
+    return qs(library.detail.empty() ? library.name : library.name + " " + library.detail);
+}
+
+// The versions and what LibTorch computes with (the same as `neurino-batch info`), with its warnings.
 void showAbout(QWidget* window)
 {
     QString device;
@@ -27,11 +39,21 @@ void showAbout(QWidget* window)
     } catch (const Error& e) {
         device = qs(e.what());
     }
+    const RuntimeInfo info = runtimeInfo();
+    const QString table = row(QObject::tr("Qt"), qVersion())
+        + row(QObject::tr("LibTorch"), qs(info.libtorch).remove("LibTorch "))
+        + row(QObject::tr("BLAS"), libraryText(info.blas))
+        + row(QObject::tr("LAPACK"), libraryText(info.lapack)) + row(QObject::tr("oneDNN"), qs(info.onednn))
+        + row(QObject::tr("Parallelism"), qs(info.parallel))
+        + row(QObject::tr("Usable cores"), QString::number(info.usableCores))
+        + row(QObject::tr("Compute device"), device);
+    QString warnings;
+    for (const std::string& w : info.warnings)
+        warnings += QStringLiteral("<p style='color:#b00020'>%1</p>").arg(qs(w).toHtmlEscaped());
     QMessageBox::about(window, QObject::tr("About Neurino"),
         QObject::tr("<h3>Neurino %1</h3><p>A workbench to compose, train and look inside neural networks, "
-                    "for physics students.</p><table><tr><td>Qt</td><td>%2</td></tr><tr><td>LibTorch</td>"
-                    "<td>%3</td></tr><tr><td>Compute device</td><td>%4</td></tr></table>")
-            .arg(NEURINO_VERSION, qVersion(), qs(libtorchVersion()).remove("LibTorch "), device));
+                    "for physics students.</p><table>%2</table>%3")
+            .arg(NEURINO_VERSION, table, warnings));
 }
 
 } // namespace

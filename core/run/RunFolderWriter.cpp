@@ -70,7 +70,8 @@ void RunFolderWriter::onStart(const TrainStart& start)
         { "split",
             { { "train", start.trainSamples }, { "validation", start.validationSamples },
                 { "test", start.testSamples } } },
-        { "standardized", m_trainer.standardizer().fitted() }, { "first_epoch", start.firstEpoch } };
+        { "standardized", m_trainer.standardizer().fitted() }, { "first_epoch", start.firstEpoch },
+        { "cpu_threads", m_trainer.threadChoice().toJson() } };
     if (!m_source.is_null())
         config["source"] = m_source;
     writeTextFileAtomically(path(kRunConfigFile), config.dump(2) + "\n");

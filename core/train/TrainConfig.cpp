@@ -103,6 +103,15 @@ StructSchema<EarlyStoppingConfig> makeEarlyStoppingSchema()
     return s;
 }
 
+// 0 is "auto": a few steps of the run's model are timed at each thread count and the fastest kept.
+ParamSpec cpuThreadsParam()
+{
+    ParamSpec p = intParam("threads", 0, 0, kInf,
+        "CPU threads (auto: the fastest count, timed on a few steps of the model at the start)");
+    p.zeroWord = "auto";
+    return p;
+}
+
 StructSchema<TrainConfig> makeTrainSchema()
 {
     using C = TrainConfig;
@@ -123,7 +132,7 @@ StructSchema<TrainConfig> makeTrainSchema()
         floatParam("clip_value", 0.0, 0, kInf, "Clip every gradient element to [-v, v] (0: off)"));
     s.field(&C::device, textParam("device", "auto", "auto, cpu, cuda or cuda:N"));
     s.field(&C::seed, intParam("seed", kDefaultSeed, 0, kInf, "Seed of initialisation, split and shuffling"));
-    s.field(&C::threads, intParam("threads", 0, 0, kInf, "CPU threads (0: every usable core)"));
+    s.field(&C::threads, cpuThreadsParam());
     s.field(&C::validationSplit,
         floatParam("validation_split", 0.2, 0, 0.99, "Validation fraction of what the test part leaves"));
     s.field(&C::testSplit, floatParam("test_split", 0.0, 0, 0.99, "Test fraction of all samples"));

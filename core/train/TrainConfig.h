@@ -77,7 +77,7 @@ struct TrainConfig {
     double clipValue = 0.0; // clip every gradient element to [-v, v]; 0: off
     std::string device = "auto";
     std::uint64_t seed = kDefaultSeed;
-    int threads = 0; // CPU threads for LibTorch; 0: every usable core (see useCpuThreads)
+    int threads = 0; // CPU threads for LibTorch; 0 ("auto"): the fastest count, measured (ThreadTuning.h)
     double validationSplit = 0.2; // fraction of the data left after the test part
     double testSplit = 0.0; // fraction of all data
     bool stratify = false; // keep class shares in every part

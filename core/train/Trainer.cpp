@@ -1,5 +1,7 @@
 #include "core/train/Trainer.h"
 
+#include "core/data/Batcher.h"
+#include "core/graph/ModelJson.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
@@ -7,6 +9,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
+
+#include <cstdlib>
 
 namespace neurino {
 
@@ -167,8 +171,8 @@ void Trainer::prepare()
 {
     if (!m_data)
         throw TrainError("no data to train on; give the trainer a dataset first");
-    useCpuThreads(m_config.threads);
     m_device = selectDevice(m_config.device);
+    m_threads = chooseCpuThreads();
     m_module->to(m_device);
     if (!m_optimizer) {
         m_optimizer = makeOptimizer(m_config.optimizer, m_module->parameters());
@@ -196,6 +200,58 @@ void Trainer::prepare()
             m_random.setState(m_resume->rngState);
         m_resume.reset();
     }
+}
+
+ThreadChoice Trainer::chooseCpuThreads()
+{
+    ThreadChoice choice;
+    const int cores = usableCores();
+    const bool fixed = m_config.threads > 0 || std::getenv("OMP_NUM_THREADS") || !m_device.is_cpu();
+    if (fixed || cores == 1) {
+        choice.threads = useCpuThreads(m_config.threads);
+        choice.how = m_config.threads > 0    ? ThreadChoice::How::Given
+            : std::getenv("OMP_NUM_THREADS") ? ThreadChoice::How::Environment
+            : m_device.is_cpu()              ? ThreadChoice::How::Given
+                                             : ThreadChoice::How::Device;
+        return choice;
+    }
+    if (m_threadsMeasured) {
+        torch::set_num_threads(m_threads.threads);
+        return m_threads;
+    }
+    const std::string workload = modelToJson(m_graph).dump() + "|batch " + std::to_string(m_config.batchSize)
+        + "|" + m_config.optimizer.name + "|" + m_loss->name() + "|" + shapeText(m_data->sampleShape());
+    choice = chooseThreads(threadCacheKey(workload, cores), threadProbeStep(), cores);
+    m_threadsMeasured = true;
+    return choice;
+}
+
+// One optimisation step of a throwaway copy of the model on the first training batch, with an optimizer of
+// the run's kind, drawing from a stream of its own: timing it leaves the run's weights and random numbers as
+// they were. (Penalties and clipping are left out: they cost little beside the forward and backward pass.)
+std::function<void()> Trainer::threadProbeStep()
+{
+    auto random = std::make_shared<RandomStream>(m_config.seed);
+    RandomStream::Scope scope(*random);
+    GraphModule module(m_graph);
+    module->train();
+    std::shared_ptr<torch::optim::Optimizer> optimizer
+        = makeOptimizer(m_config.optimizer, module->parameters());
+    BatcherOptions options;
+    options.batchSize = m_config.batchSize;
+    options.shuffle = false;
+    const Batch batch
+        = Batcher(*m_data, m_split.train, options, m_standardizer.fitted() ? &m_standardizer : nullptr)
+              .batch(0);
+    const Loss* loss = m_loss.get();
+    return [random, module, optimizer, batch, loss]() mutable {
+        RandomStream::Scope inner(*random);
+        optimizer->zero_grad();
+        const torch::Tensor out
+            = loss->usesLogits() ? module->forwardLogits(batch.features) : module->forward(batch.features);
+        loss->compute(out, batch.targets).backward();
+        optimizer->step();
+    };
 }
 
 NamedParameters Trainer::namedParameters() const

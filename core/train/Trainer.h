@@ -15,11 +15,13 @@
 #include "core/train/TrainConfig.h"
 #include "core/train/TrainingObserver.h"
 #include "core/util/RandomStream.h"
+#include "core/util/ThreadTuning.h"
 
 #include <c10/core/Device.h>
 #include <torch/optim/optimizer.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,9 +87,13 @@ public:
     const Loss& loss() const { return *m_loss; }
     double learningRate() const;
     std::int64_t parameterCount() const;
+    // How the CPU thread count of the latest fit() was chosen (config().threads 0 is "auto": measured).
+    const ThreadChoice& threadChoice() const { return m_threads; }
 
 private:
     void prepare();
+    ThreadChoice chooseCpuThreads();
+    std::function<void()> threadProbeStep();
     void checkDataFitsModel(const Dataset& data) const;
     std::string monitoredMetric() const;
     torch::Tensor penalty() const;
@@ -130,6 +136,8 @@ private:
     std::optional<Checkpoint> m_resume;
     // The run's own random stream: initialisation and dropout draw from it, whatever else runs.
     RandomStream m_random;
+    ThreadChoice m_threads;
+    bool m_threadsMeasured = false; // by an earlier fit() of this trainer, which a later one keeps
 };
 
 } // namespace neurino

@@ -144,6 +144,7 @@ Trainer::FitRun Trainer::startFit(TrainingObserver& report, const StopToken* sto
     start.testSamples = m_split.testSize();
     start.parameters = parameterCount();
     start.device = describeDevice(m_device);
+    start.threads = m_threads.describe();
     report.onStart(start);
 
     run.params = m_module->parameters();

@@ -17,6 +17,8 @@ struct TrainStart {
     std::int64_t testSamples = 0;
     std::int64_t parameters = 0;
     std::string device; // "CPU (2 threads)", "CUDA:0"
+    std::string
+        threads; // how the CPU thread count was chosen: "1 (auto, measured: 1 thread 9.1 ms/step, ...)"
 };
 
 // After every optimisation step.

@@ -45,10 +45,6 @@ std::string describeDevice(const c10::Device& device)
     return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
 }
 
-namespace {
-
-// The cores this process may run on: a batch job's allocation (taskset, Slurm cgroups) rather than the
-// node's.
 int usableCores()
 {
 #ifdef __linux__
@@ -58,8 +54,6 @@ int usableCores()
 #endif
     return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
-
-} // namespace
 
 int useCpuThreads(int requested)
 {

@@ -253,7 +253,7 @@ std::string ParamSpec::expectation() const
 {
     switch (type) {
     case ParamType::Int:
-        return "an integer in " + rangeText();
+        return "an integer in " + rangeText() + (zeroWord.empty() ? "" : " or '" + zeroWord + "'");
     case ParamType::Float:
         return "a number in " + rangeText();
     case ParamType::IntPair:
@@ -273,6 +273,8 @@ std::string ParamSpec::describeDefault() const
         value = numberText(defaultValue.get<double>());
     if (type == ParamType::ChoiceList && defaultValue.is_array())
         value = joined(defaultValue.get<std::vector<std::string>>(), ",");
+    if (type == ParamType::Int && !zeroWord.empty() && value == "0")
+        value = zeroWord;
     switch (type) {
     case ParamType::Int:
     case ParamType::Float:
@@ -414,6 +416,8 @@ json ParamSchema::parseText(const ParamSpec& spec, const std::string& text, cons
     switch (spec.type) {
     case ParamType::Int: {
         long long value = 0;
+        if (!spec.zeroWord.empty() && text == spec.zeroWord)
+            return 0;
         if (!parseNumber(text, value))
             textError(spec, text, where);
         return static_cast<std::int64_t>(value);

@@ -41,6 +41,7 @@ struct ParamSpec {
     bool minOpen = false; // the value must be > minValue, not >=
     bool maxOpen = false; // the value must be < maxValue, not <=
     bool optional = false; // null is a value ("unset": e.g. an optimizer's own epsilon)
+    std::string zeroWord {}; // an Int's word for its value 0 where 0 has a meaning ("auto" CPU threads)
 
     bool required() const { return defaultValue.is_null() && !optional; }
     bool numeric() const;

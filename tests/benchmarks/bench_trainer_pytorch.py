@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""PyTorch peer of bench_trainer: the same two models, data sizes, batch sizes, optimizer and thread count,
-trained with an idiomatic PyTorch loop (shuffled index batches, BCE/CE with logits, Adam, loss.item() per
-batch). Prints one JSON object: samples/s per model. Run by bench_trainer with Debian's /usr/bin/python3."""
-import argparse
+"""PyTorch peer of bench_trainer: the same two models, data sizes, batch sizes and optimizer, trained with an
+idiomatic PyTorch loop (shuffled index batches, BCE/CE with logits, Adam, loss.item() per batch).
+
+It serves bench_trainer, so that the two can take turns (A B A B ...) on a noisy machine: after printing
+{"torch": version} it reads requests "CASE SAMPLES THREADS" on stdin, trains a fresh model for one epoch of
+SAMPLES samples at THREADS threads, and answers each with one JSON line {"samples_per_second": x}.
+Run by bench_trainer with Debian's /usr/bin/python3."""
 import json
+import sys
 import time
 
 import torch
@@ -26,52 +30,42 @@ def shapes_cnn():
         nn.Dropout(0.25), nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(), nn.Dropout(0.5), nn.Linear(64, 3))
 
 
-def train(model, x, y, batch, epochs, loss_fn):
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    n = x.shape[0]
+CASES = {
+    "higgs_deep": (higgs_deep, 512, nn.BCEWithLogitsLoss(),
+                   lambda n: (torch.randn(n, 28), torch.randint(0, 2, (n, 1)).float())),
+    "shapes_cnn": (shapes_cnn, 128, nn.CrossEntropyLoss(),
+                   lambda n: (torch.rand(n, 1, 32, 32), torch.randint(0, 3, (n,)))),
+}
 
-    def epoch():
-        perm = torch.randperm(n)
-        total = 0.0
-        for begin in range(0, n, batch):
-            idx = perm[begin:begin + batch]
-            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
-            opt.zero_grad()
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            opt.step()
-            total += loss.item()
-        return total
 
-    # One short warm-up pass over a few batches, as the C++ side does.
+def train_epoch(case, samples, threads):
+    make_model, batch, loss_fn, make_data = CASES[case]
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    x, y = make_data(samples)
+    model = make_model()
     model.train()
-    saved = n
-    n = min(n, 10 * batch)
-    epoch()
-    n = saved
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     start = time.perf_counter()
-    for _ in range(epochs):
-        epoch()
-    return epochs * x.shape[0] / (time.perf_counter() - start)
+    perm = torch.randperm(samples)
+    total = 0.0
+    for begin in range(0, samples, batch):
+        idx = perm[begin:begin + batch]
+        xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        total += loss.item()
+    return samples / (time.perf_counter() - start)
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--threads", type=int, required=True)
-    p.add_argument("--mlp-samples", type=int, required=True)
-    p.add_argument("--cnn-samples", type=int, required=True)
-    p.add_argument("--epochs", type=int, default=2)
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    x = torch.randn(a.mlp_samples, 28)
-    y = torch.randint(0, 2, (a.mlp_samples, 1)).float()
-    out["higgs_deep"] = train(higgs_deep(), x, y, 512, a.epochs, nn.BCEWithLogitsLoss())
-    x = torch.rand(a.cnn_samples, 1, 32, 32)
-    y = torch.randint(0, 3, (a.cnn_samples,))
-    out["shapes_cnn"] = train(shapes_cnn(), x, y, 128, a.epochs, nn.CrossEntropyLoss())
-    print(json.dumps(out))
+    print(json.dumps({"torch": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        case, samples, threads = line.split()
+        rate = train_epoch(case, int(samples), int(threads))
+        print(json.dumps({"samples_per_second": rate}), flush=True)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,11 @@ void RunProgressPanel::onStarted(int runId, const TrainStart& start)
             .arg(start.trainSamples)
             .arg(start.validationSamples)
             .arg(start.parameters));
-    emit message(tr("Run %1 started on %2.").arg(runId).arg(QString::fromStdString(start.device)), false);
+    const QString threads = start.threads.empty()
+        ? QString()
+        : tr(" CPU threads: %1.").arg(QString::fromStdString(start.threads));
+    emit message(
+        tr("Run %1 started on %2.%3").arg(runId).arg(QString::fromStdString(start.device), threads), false);
 }
 
 QString RunProgressPanel::timeLeft(std::int64_t done) const

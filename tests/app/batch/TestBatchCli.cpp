@@ -5,6 +5,8 @@
 #include "core/run/RunSpec.h"
 #include "core/train/Checkpoint.h"
 #include "core/util/AtomicFile.h"
+#include "core/util/Device.h"
+#include "core/util/RuntimeInfo.h"
 #include "tests/TestSupport.h"
 
 #include "tests/TestMain.h"
@@ -129,6 +131,53 @@ private slots:
             QCOMPARE(b[i]["loss"].get<double>(), a[i]["loss"].get<double>());
             QCOMPARE(b[i]["val_loss"].get<double>(), a[i]["val_loss"].get<double>());
         }
+    }
+
+    // "auto" (the default) times the model at 1 and 2 threads, says so, and keeps the choice in config.json;
+    // the next run of the same model and batch takes the remembered choice.
+    void autoThreadsRecordedInTheRunConfig()
+    {
+        QStringList args = trainArgs(file("auto"), 1);
+        args[args.indexOf("--threads") + 1] = "auto";
+        const Result r = runBatch(args);
+        RUN_OK(r);
+        QVERIFY2(r.out.contains("CPU threads: "), qPrintable(r.out));
+        const json config = json::parse(readTextFile((file("auto") + "/config.json").toStdString()));
+        QCOMPARE(config["training"]["threads"].get<int>(), 0);
+        const json& chosen = config["cpu_threads"];
+        QVERIFY(chosen["threads"].get<int>() >= 1);
+        if (usableCores() > 1) {
+            QCOMPARE(chosen["how"].get<std::string>(), std::string("auto, measured"));
+            QVERIFY2(chosen["seconds_per_step"].contains("1") && chosen["seconds_per_step"].contains("2"),
+                chosen.dump().c_str());
+            args[args.indexOf("--out") + 1] = file("auto-again");
+            RUN_OK(runBatch(args));
+            const json again = json::parse(readTextFile((file("auto-again") + "/config.json").toStdString()));
+            QCOMPARE(again["cpu_threads"]["how"].get<std::string>(), std::string("auto, remembered"));
+            QCOMPARE(again["cpu_threads"]["threads"], chosen["threads"]);
+        }
+        const Result wrong
+            = runBatch({ "train", "--model", QString::fromStdString(test::templateFile("xor_mlp")), "--data",
+                m_data, "--out", file("wrong"), "--threads", "many" });
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("or 'auto'"), qPrintable(wrong.err));
+    }
+
+    // `info` names the BLAS Debian's alternative selects (the one LibTorch loaded), and warns with the fix
+    // when it is the reference one.
+    void infoNamesTheBlas()
+    {
+        const Result r = runBatch({ "info" });
+        RUN_OK(r);
+        for (const char* field :
+            { "LibTorch:", "BLAS:", "LAPACK:", "oneDNN:", "parallel:", "threads:", "devices:" })
+            QVERIFY2(r.out.contains(field), qPrintable(r.out));
+        const std::filesystem::path soname = "/usr/lib/x86_64-linux-gnu/libblas.so.3";
+        if (!std::filesystem::exists(soname))
+            QSKIP("no Debian BLAS alternative on this machine");
+        const NumericLibrary selected = classifyBlasLibrary(std::filesystem::canonical(soname).string());
+        QVERIFY2(r.out.contains(QString::fromStdString("BLAS:       " + selected.name)), qPrintable(r.out));
+        QCOMPARE(r.out.contains("sudo apt install libopenblas0-openmp"), selected.reference);
     }
 
     // A run spec (as the window saves it) trains on generated data without any file, and the run continues
