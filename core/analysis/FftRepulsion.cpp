@@ -18,8 +18,10 @@ namespace {
 
 // Interpolation nodes per box and axis: FIt-SNE's default, three, keeps the force error near 1e-3.
 constexpr int kNodes = 3;
-// Boxes per side at least, so that a small embedding still gets a fine grid.
-constexpr int kMinBoxes = 50;
+// Boxes per side at least, so that a small embedding still gets a fine grid (FIt-SNE takes 50; below 25
+// units of spread the boxes are then narrower than half a unit, where the error is already a tenth of that
+// at one unit, and the smaller grid halves the early iterations' cost).
+constexpr int kMinBoxes = 25;
 // Boxes no wider than one unit: the kernel 1 / (1 + d^2) bends on that scale, and a wider box would blur it.
 constexpr double kMaxBoxWidth = 1.0;
 
@@ -199,46 +201,48 @@ torch::Tensor potentials(const torch::Tensor& kernelSpectra, const torch::Tensor
         for (std::int64_t e = 0; e < plane; ++e)
             op[e] = kp[e] * cp[e];
     }
-    const torch::Tensor columns = torch::fft::ifft(products, c10::nullopt, /*dim=*/1).slice(1, 0, m);
-    return torch::fft::irfft(columns, 2 * m, /*dim=*/2).contiguous();
+    // The top m rows copied by hand: handed a strided view, LibTorch would copy it on its thread pool.
+    const torch::Tensor columns = torch::fft::ifft(products, c10::nullopt, /*dim=*/1);
+    torch::Tensor top = torch::empty({ std::int64_t(sources.size()), m, m + 1 }, columns.options());
+    const auto* from = columns.data_ptr<c10::complex<float>>();
+    auto* to = top.data_ptr<c10::complex<float>>();
+    for (std::size_t p = 0; p < sources.size(); ++p)
+        std::copy(from + std::int64_t(p) * plane, from + std::int64_t(p) * plane + plane / 2,
+            to + std::int64_t(p) * plane / 2);
+    return torch::fft::irfft(top, 2 * m, /*dim=*/2);
 }
 
 // Interpolates the four node potentials back to the points: the repulsion on each into `forces`, and the
-// sum over points of the plain kernel's potential, which is returned.
+// sum over points of the plain kernel's potential, which is returned. On one thread: it is a small part of
+// the work, and one hand-over between threads fewer per iteration.
 double interpolateBack(const std::vector<double>& y, const AxisWeights& ax, const AxisWeights& ay,
-    const Grid& g, const float* const (&phi)[4], std::vector<double>& forces, int t)
+    const Grid& g, const float* const (&phi)[4], std::vector<double>& forces)
 {
     const std::size_t n = y.size() / 2;
     const std::int64_t stride = 2 * g.nodes();
-    std::vector<double> partialZ(static_cast<std::size_t>(t), 0.0);
-    tsne::parallelFor(std::int64_t(n), t, [&](std::int64_t begin, std::int64_t end) {
-        double z = 0;
-        for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
-            double p[4] = { 0, 0, 0, 0 };
-            for (std::size_t kx = 0; kx < kNodes; ++kx) {
-                for (std::size_t ky = 0; ky < kNodes; ++ky) {
-                    const double wxy = ax.weight[i * kNodes + kx] * ay.weight[i * kNodes + ky];
-                    const std::int64_t at
-                        = (ax.first[i] + std::int64_t(kx)) * stride + ay.first[i] + std::int64_t(ky);
-                    for (std::int64_t c = 0; c < 4; ++c)
-                        p[c] += wxy * phi[c][at];
-                }
-            }
-            forces[2 * i] = (y[2 * i] - g.centre) * p[0] - p[1];
-            forces[2 * i + 1] = (y[2 * i + 1] - g.centre) * p[0] - p[2];
-            z += p[3];
-        }
-        partialZ[static_cast<std::size_t>(begin * t / std::int64_t(n))] += z;
-    });
     double z = 0;
-    for (double s : partialZ)
-        z += s;
+    for (std::size_t i = 0; i < n; ++i) {
+        double p[4] = { 0, 0, 0, 0 };
+        for (std::size_t kx = 0; kx < kNodes; ++kx) {
+            for (std::size_t ky = 0; ky < kNodes; ++ky) {
+                const double wxy = ax.weight[i * kNodes + kx] * ay.weight[i * kNodes + ky];
+                const std::int64_t at
+                    = (ax.first[i] + std::int64_t(kx)) * stride + ay.first[i] + std::int64_t(ky);
+                for (std::int64_t c = 0; c < 4; ++c)
+                    p[c] += wxy * phi[c][at];
+            }
+        }
+        forces[2 * i] = (y[2 * i] - g.centre) * p[0] - p[1];
+        forces[2 * i + 1] = (y[2 * i + 1] - g.centre) * p[0] - p[2];
+        z += p[3];
+    }
     return z;
 }
 
 } // namespace
 
-double FftRepulsion::compute(const std::vector<double>& y, std::vector<double>& forces, int threads)
+double FftRepulsion::compute(const std::vector<double>& y, std::vector<double>& forces, int threads,
+    const std::function<void(int, int)>& alongside)
 {
     const std::size_t n = y.size() / 2;
     forces.assign(2 * n, 0.0);
@@ -256,15 +260,20 @@ double FftRepulsion::compute(const std::vector<double>& y, std::vector<double>& 
     const int t = tsne::threadCount(threads);
     const AxisWeights ax = axisWeights(y, 0, g), ay = axisWeights(y, 1, g);
     torch::Tensor chargeHat, kernelHat, low, high;
+    const int parts = t > 1 ? 2 : 1;
     sideBySide(
         t,
         [&] {
             spreadCharges(y, ax, ay, g, m_spread, m_charges);
             chargeHat = chargeSpectra(m_charges, m_columns, m);
+            if (alongside)
+                alongside(0, parts);
         },
         [&] {
             fillKernels(g, m_kernels);
             kernelHat = torch::fft::rfft2(m_kernels);
+            if (alongside && parts == 2)
+                alongside(1, parts);
         });
     // (kernel, charge): the squared kernel on 1, x and y, the plain kernel on 1.
     sideBySide(
@@ -278,7 +287,7 @@ double FftRepulsion::compute(const std::vector<double>& y, std::vector<double>& 
     const std::int64_t plane = m * 2 * m;
     const float* phi[4] = { low.data_ptr<float>(), low.data_ptr<float>() + plane, high.data_ptr<float>(),
         high.data_ptr<float>() + plane };
-    const double z = interpolateBack(y, ax, ay, g, phi, forces, t);
+    const double z = interpolateBack(y, ax, ay, g, phi, forces);
     // Each point's own term, q_ii = 1, is in the potentials: take it out.
     return z - static_cast<double>(n);
 }

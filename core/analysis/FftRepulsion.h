@@ -3,6 +3,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace neurino {
@@ -16,8 +17,10 @@ class FftRepulsion {
 public:
     // For 2-D positions `y` (x0, y0, x1, y1, ...), fills `forces` with each point's unnormalised repulsion,
     // the sum over the other points j of q_ij^2 (y_i - y_j) with q_ij = 1 / (1 + |y_i - y_j|^2), and returns
-    // Z, the sum of q_ij over all ordered pairs i != j. `threads` share the per-point work.
-    double compute(const std::vector<double>& y, std::vector<double>& forces, int threads);
+    // Z, the sum of q_ij over all ordered pairs i != j. With two or more `threads` the transforms run on two;
+    // `alongside(part, parts)`, when given, is other work run beside them, split in `parts` (1 or 2).
+    double compute(const std::vector<double>& y, std::vector<double>& forces, int threads,
+        const std::function<void(int part, int parts)>& alongside = {});
 
     // Boxes per side of the grid at the last call.
     int boxes() const { return m_boxes; }

@@ -169,27 +169,27 @@ struct TsneDescent {
     FftRepulsion fft;
 };
 
-// The attraction on every point, times `exaggeration`, into d.grad.
-void tsneAttraction(TsneDescent& d, const TsneAffinities& p, double exaggeration)
+// The attraction on points [begin, end), times `exaggeration`, into d.grad.
+void tsneAttraction(
+    TsneDescent& d, const TsneAffinities& p, double exaggeration, std::int64_t begin, std::int64_t end)
 {
-    parallelFor(d.n, d.threads, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) {
-            double ax = 0, ay = 0;
-            for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
-                const std::int64_t j = p.columns[m];
-                const double dx = d.y[2 * i] - d.y[2 * j], dy = d.y[2 * i + 1] - d.y[2 * j + 1];
-                const double w = p.values[m] / (1.0 + dx * dx + dy * dy);
-                ax += w * dx;
-                ay += w * dy;
-            }
-            d.grad[2 * i] = exaggeration * ax;
-            d.grad[2 * i + 1] = exaggeration * ay;
+    for (std::int64_t i = begin; i < end; ++i) {
+        double ax = 0, ay = 0;
+        for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
+            const std::int64_t j = p.columns[m];
+            const double dx = d.y[2 * i] - d.y[2 * j], dy = d.y[2 * i + 1] - d.y[2 * j + 1];
+            const double w = p.values[m] / (1.0 + dx * dx + dy * dy);
+            ax += w * dx;
+            ay += w * dy;
         }
-    });
+        d.grad[2 * i] = exaggeration * ax;
+        d.grad[2 * i + 1] = exaggeration * ay;
+    }
 }
 
-// The Barnes-Hut repulsion on every point into d.repulsion; returns Q's normalisation.
-double barnesHutRepulsion(TsneDescent& d, double theta)
+// The attraction and the Barnes-Hut repulsion on every point, in one pass over threads; returns Q's
+// normalisation.
+double barnesHutForces(TsneDescent& d, const TsneAffinities& p, double theta, double exaggeration)
 {
     d.tree.build(d.y);
     std::fill(d.sumQ.begin(), d.sumQ.end(), 0.0);
@@ -204,6 +204,7 @@ double barnesHutRepulsion(TsneDescent& d, double theta)
             d.repulsion[2 * i] = fx;
             d.repulsion[2 * i + 1] = fy;
         }
+        tsneAttraction(d, p, exaggeration, begin, end);
         d.sumQ[slot] += q;
     });
     double z = 0;
@@ -212,12 +213,16 @@ double barnesHutRepulsion(TsneDescent& d, double theta)
     return z;
 }
 
-// The attraction (times `exaggeration`) and repulsion on every point; returns Q's normalisation.
+// The attraction (times `exaggeration`) and repulsion on every point; returns Q's normalisation. With the
+// FFT, the attraction runs beside the forward transforms, half on each of their threads, so that an
+// iteration waits on as few thread hand-overs as possible (each costs a scheduler slice on a busy machine).
 double tsneForces(TsneDescent& d, const TsneAffinities& p, double theta, double exaggeration)
 {
-    tsneAttraction(d, p, exaggeration);
-    const double z = d.method == TsneMethod::Fft ? d.fft.compute(d.y, d.repulsion, d.threads)
-                                                 : barnesHutRepulsion(d, theta);
+    if (d.method != TsneMethod::Fft)
+        return std::max(barnesHutForces(d, p, theta, exaggeration), kEpsilon);
+    const double z = d.fft.compute(d.y, d.repulsion, d.threads, [&](int part, int parts) {
+        tsneAttraction(d, p, exaggeration, d.n * part / parts, d.n * (part + 1) / parts);
+    });
     return std::max(z, kEpsilon);
 }
 
@@ -277,7 +282,7 @@ TsneAffinities tsneAffinities(
 
     const auto [nnDist, nnIndex] = resolveNeighbourSearch(search, n) == TsneNeighbourSearch::Approximate
         ? approximateNeighbours(x, k, seed, t)
-        : exactNeighbours(x, k);
+        : exactNeighbours(x, k, t);
     std::vector<double> conditional(static_cast<std::size_t>(n * k));
     const float* dist = nnDist.data_ptr<float>();
     parallelFor(n, t, [&](std::int64_t begin, std::int64_t end) {

@@ -50,14 +50,23 @@ struct Scratch {
     std::vector<float> block;
 };
 
+// Four running sums, so that the additions need not wait on each other (the compiler may not reorder a
+// floating-point sum by itself).
 float squaredDistance(const float* a, const float* b, std::int64_t d)
 {
-    float s = 0;
-    for (std::int64_t c = 0; c < d; ++c) {
-        const float diff = a[c] - b[c];
-        s += diff * diff;
+    float s[4] = { 0, 0, 0, 0 };
+    std::int64_t c = 0;
+    for (; c + 4 <= d; c += 4) {
+        for (int l = 0; l < 4; ++l) {
+            const float diff = a[c + l] - b[c + l];
+            s[l] += diff * diff;
+        }
     }
-    return s;
+    for (; c < d; ++c) {
+        const float diff = a[c] - b[c];
+        s[0] += diff * diff;
+    }
+    return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 // Starts a new row in `s`: marks the row itself and the rows already in its list as seen.
@@ -205,24 +214,32 @@ void refine(const float* x, std::int64_t d, NeighbourTable& t, int threads)
 
 } // namespace
 
-TsneNeighbourLists exactNeighbours(const torch::Tensor& x, std::int64_t k)
+TsneNeighbourLists exactNeighbours(const torch::Tensor& data, std::int64_t k, int threads)
 {
-    const std::int64_t n = x.size(0);
-    const torch::Tensor norms = x.pow(2).sum(1);
-    torch::Tensor nnDist = torch::empty({ n, k }, torch::kFloat);
-    torch::Tensor nnIndex = torch::empty({ n, k }, torch::kLong);
-    const std::int64_t block = std::max<std::int64_t>(1, (1 << 24) / n);
-    for (std::int64_t a = 0; a < n; a += block) {
-        const std::int64_t b = std::min(n, a + block);
-        torch::Tensor d2
-            = norms.slice(0, a, b).unsqueeze(1) + norms.unsqueeze(0) - 2 * x.slice(0, a, b).mm(x.t());
-        d2.clamp_min_(0);
-        d2.index_put_({ torch::arange(b - a), torch::arange(a, b) }, std::numeric_limits<float>::infinity());
-        auto [values, indices] = d2.topk(k, 1, /*largest=*/false, /*sorted=*/true);
-        nnDist.slice(0, a, b).copy_(values);
-        nnIndex.slice(0, a, b).copy_(indices);
-    }
-    return { nnDist, nnIndex };
+    const torch::Tensor x = data.to(torch::kCPU, torch::kFloat).contiguous();
+    const std::int64_t n = x.size(0), d = x.size(1);
+    const float* rows = x.data_ptr<float>();
+    torch::Tensor distances = torch::empty({ n, k }, torch::kFloat);
+    torch::Tensor indices = torch::empty({ n, k }, torch::kLong);
+    float* dist = distances.data_ptr<float>();
+    std::int64_t* index = indices.data_ptr<std::int64_t>();
+    tsne::parallelFor(n, tsne::threadCount(threads), [&](std::int64_t begin, std::int64_t end) {
+        std::vector<Candidate> all;
+        for (std::int64_t i = begin; i < end; ++i) {
+            all.clear();
+            for (std::int64_t j = 0; j < n; ++j) {
+                if (j != i)
+                    all.push_back({ squaredDistance(rows + i * d, rows + j * d, d), j });
+            }
+            std::nth_element(all.begin(), all.begin() + (k - 1), all.end());
+            std::sort(all.begin(), all.begin() + k);
+            for (std::int64_t m = 0; m < k; ++m) {
+                dist[i * k + m] = all[static_cast<std::size_t>(m)].first;
+                index[i * k + m] = all[static_cast<std::size_t>(m)].second;
+            }
+        }
+    });
+    return { distances, indices };
 }
 
 TsneNeighbourLists approximateNeighbours(
