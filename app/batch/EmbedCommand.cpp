@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace neurino::batch {
@@ -104,8 +105,13 @@ void runTsne(const EmbedOptions& o)
     const Points p = pointsFor(o, 5000);
     TsneOptions options = o.tsne;
     options.seed = o.seed;
-    std::printf("t-SNE of %lld samples of %s, perplexity %g, %d iterations\n",
-        static_cast<long long>(p.values.size(0)), p.what.c_str(), options.perplexity, options.iterations);
+    const std::int64_t n = p.values.size(0);
+    const TsneMethod method = resolveTsneMethod(options.method, n);
+    const bool approximate
+        = resolveNeighbourSearch(options.neighbours, n) == TsneNeighbourSearch::Approximate;
+    std::printf("t-SNE of %lld samples of %s, perplexity %g, %d iterations, %s repulsion, %s neighbours\n",
+        static_cast<long long>(n), p.what.c_str(), options.perplexity, options.iterations,
+        method == TsneMethod::Fft ? "FFT-interpolated" : "Barnes-Hut", approximate ? "approximate" : "exact");
     const TsneResult r = neurino::runTsne(p.values, options, [](const TsneProgress& s) {
         std::printf("  iteration %4d/%d  KL %.4f\n", s.iteration, s.iterations, s.klDivergence);
         std::fflush(stdout);
@@ -113,8 +119,9 @@ void runTsne(const EmbedOptions& o)
     });
     std::printf("final KL divergence %.4f\n", r.klDivergence);
     writeEmbedding(o, p, r.embedding, "tsne",
-        { { "perplexity", options.perplexity }, { "iterations", r.iterations }, { "theta", options.theta },
-            { "kl_divergence", r.klDivergence } });
+        { { "perplexity", options.perplexity }, { "iterations", r.iterations },
+            { "method", tsneMethodName(r.method) }, { "approximate_neighbours", r.approximateNeighbours },
+            { "theta", options.theta }, { "kl_divergence", r.klDivergence } });
 }
 
 void runPca(const EmbedOptions& o)
@@ -153,8 +160,7 @@ void addCommonOptions(CLI::App* cmd, EmbedOptions& o, const std::string& samples
 void addEmbedCommands(CLI::App& app, int& exitCode)
 {
     auto t = std::make_shared<EmbedOptions>();
-    CLI::App* tsne
-        = app.add_subcommand("tsne", "Barnes-Hut t-SNE of a dataset's inputs or of a layer's activations");
+    CLI::App* tsne = app.add_subcommand("tsne", "t-SNE of a dataset's inputs or of a layer's activations");
     addCommonOptions(tsne, *t, "Random subset to embed (0: 5000)");
     tsne->add_option("--perplexity", t->tsne.perplexity, "Effective number of neighbours")
         ->capture_default_str()
@@ -165,6 +171,20 @@ void addEmbedCommands(CLI::App& app, int& exitCode)
     tsne->add_option("--theta", t->tsne.theta, "Barnes-Hut accuracy (0: exact)")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
+    const std::map<std::string, TsneMethod> methods { { "auto", TsneMethod::Auto },
+        { "barnes_hut", TsneMethod::BarnesHut }, { "fft", TsneMethod::Fft } };
+    tsne->add_option("--method", t->tsne.method,
+            "Repulsion: barnes_hut, fft (FIt-SNE's interpolation, for large data) or auto (fft from "
+                + std::to_string(kTsneFftFromPoints) + " samples)")
+        ->transform(CLI::CheckedTransformer(methods, CLI::ignore_case))
+        ->default_str("auto");
+    const std::map<std::string, TsneNeighbourSearch> searches { { "auto", TsneNeighbourSearch::Auto },
+        { "exact", TsneNeighbourSearch::Exact }, { "approximate", TsneNeighbourSearch::Approximate } };
+    tsne->add_option("--neighbours", t->tsne.neighbours,
+            "Nearest-neighbour search for the affinities: exact, approximate or auto (approximate above "
+                + std::to_string(kTsneExactNeighboursUpTo) + " samples)")
+        ->transform(CLI::CheckedTransformer(searches, CLI::ignore_case))
+        ->default_str("auto");
     tsne->callback([t, &exitCode] {
         runTsne(*t);
         exitCode = 0;

@@ -1,7 +1,10 @@
 #include "core/analysis/Tsne.h"
 
+#include "core/analysis/FftRepulsion.h"
 #include "core/analysis/Pca.h"
 #include "core/analysis/QuadTree.h"
+#include "core/analysis/TsneNeighbours.h"
+#include "core/analysis/TsneParallel.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
@@ -9,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <thread>
 
 namespace neurino {
 
@@ -24,29 +26,8 @@ constexpr double kMinGain = 0.01;
 constexpr double kFinalMomentum = 0.8;
 constexpr double kExplorationMomentum = 0.5;
 
-int threadCount(int requested)
-{
-    if (requested > 0)
-        return requested;
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Runs body(begin, end) over [0, n) split across threads.
-template <typename Body> void parallelFor(std::int64_t n, int threads, Body body)
-{
-    const int t = static_cast<int>(std::min<std::int64_t>(threads, std::max<std::int64_t>(n / 64, 1)));
-    if (t <= 1) {
-        body(std::int64_t(0), n);
-        return;
-    }
-    std::vector<std::thread> workers;
-    for (int k = 0; k < t; ++k) {
-        const std::int64_t begin = n * k / t, end = n * (k + 1) / t;
-        workers.emplace_back([=] { body(begin, end); });
-    }
-    for (auto& w : workers)
-        w.join();
-}
+using tsne::parallelFor;
+using tsne::threadCount;
 
 // Gaussian conditional probabilities of one point over its neighbours, matching the perplexity.
 void conditionalRow(const float* distances, std::int64_t k, double perplexity, double* out)
@@ -107,28 +88,6 @@ torch::Tensor flatRows(const torch::Tensor& data)
     return (x.dim() == 1 ? x.unsqueeze(1) : x.flatten(1)).contiguous();
 }
 
-// Each row's k nearest neighbours: squared distances (n, k) and indices (n, k), exact, from squared
-// distances computed a block of rows at a time (BLAS does the work).
-std::pair<torch::Tensor, torch::Tensor> tsneNeighbours(const torch::Tensor& x, std::int64_t k)
-{
-    const std::int64_t n = x.size(0);
-    const torch::Tensor norms = x.pow(2).sum(1);
-    torch::Tensor nnDist = torch::empty({ n, k }, torch::kFloat);
-    torch::Tensor nnIndex = torch::empty({ n, k }, torch::kLong);
-    const std::int64_t block = std::max<std::int64_t>(1, (1 << 24) / n);
-    for (std::int64_t a = 0; a < n; a += block) {
-        const std::int64_t b = std::min(n, a + block);
-        torch::Tensor d2
-            = norms.slice(0, a, b).unsqueeze(1) + norms.unsqueeze(0) - 2 * x.slice(0, a, b).mm(x.t());
-        d2.clamp_min_(0);
-        d2.index_put_({ torch::arange(b - a), torch::arange(a, b) }, std::numeric_limits<float>::infinity());
-        auto [values, indices] = d2.topk(k, 1, /*largest=*/false, /*sorted=*/true);
-        nnDist.slice(0, a, b).copy_(values);
-        nnIndex.slice(0, a, b).copy_(indices);
-    }
-    return { nnDist, nnIndex };
-}
-
 // P = (P_cond + P_cond^T) / sum, kept sparse, from the conditional probabilities of each row's k neighbours.
 TsneAffinities tsneSymmetrise(
     const torch::Tensor& nnIndex, const std::vector<double>& conditional, std::int64_t n, std::int64_t k)
@@ -185,11 +144,12 @@ torch::Tensor tsneStart(const torch::Tensor& data, std::int64_t n, std::uint64_t
 }
 
 // The gradient descent's state: the positions (x0, y0, x1, ...), their last update and gains, the forces,
-// and each thread's share of Q's normalisation and tree stack.
+// each thread's share of Q's normalisation and tree stack, and the FFT method's grid.
 struct TsneDescent {
-    TsneDescent(const torch::Tensor& start, std::int64_t points, int threadCount)
+    TsneDescent(const torch::Tensor& start, std::int64_t points, int threadCount, TsneMethod repulsionMethod)
         : n(points)
         , threads(threadCount)
+        , method(repulsionMethod)
         , y(start.data_ptr<double>(), start.data_ptr<double>() + 2 * points)
         , update(2 * points, 0.0)
         , gains(2 * points, 1.0)
@@ -201,20 +161,41 @@ struct TsneDescent {
     }
     std::int64_t n;
     int threads;
+    TsneMethod method;
     std::vector<double> y, update, gains, grad, sumQ;
     QuadTree tree;
     std::vector<std::vector<int>> stacks;
     std::vector<double> repulsion;
+    FftRepulsion fft;
 };
 
-// The attraction (times `exaggeration`) and Barnes-Hut repulsion on every point; returns Q's normalisation.
-double tsneForces(TsneDescent& d, const TsneAffinities& p, double theta, double exaggeration)
+// The attraction on points [begin, end), times `exaggeration`, into d.grad.
+void tsneAttraction(
+    TsneDescent& d, const TsneAffinities& p, double exaggeration, std::int64_t begin, std::int64_t end)
+{
+    for (std::int64_t i = begin; i < end; ++i) {
+        double ax = 0, ay = 0;
+        for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
+            const std::int64_t j = p.columns[m];
+            const double dx = d.y[2 * i] - d.y[2 * j], dy = d.y[2 * i + 1] - d.y[2 * j + 1];
+            const double w = p.values[m] / (1.0 + dx * dx + dy * dy);
+            ax += w * dx;
+            ay += w * dy;
+        }
+        d.grad[2 * i] = exaggeration * ax;
+        d.grad[2 * i + 1] = exaggeration * ay;
+    }
+}
+
+// The attraction and the Barnes-Hut repulsion on every point, in one pass over threads; returns Q's
+// normalisation.
+double barnesHutForces(TsneDescent& d, const TsneAffinities& p, double theta, double exaggeration)
 {
     d.tree.build(d.y);
     std::fill(d.sumQ.begin(), d.sumQ.end(), 0.0);
     const int t = d.threads;
     const std::int64_t n = d.n;
-    auto forces = [&](std::int64_t begin, std::int64_t end) {
+    parallelFor(n, t, [&](std::int64_t begin, std::int64_t end) {
         const std::size_t slot = static_cast<std::size_t>(begin * t / n);
         double q = 0;
         for (std::int64_t i = begin; i < end; ++i) {
@@ -222,23 +203,26 @@ double tsneForces(TsneDescent& d, const TsneAffinities& p, double theta, double 
             q += d.tree.repulsion(d.y[2 * i], d.y[2 * i + 1], theta, fx, fy, d.stacks[slot]);
             d.repulsion[2 * i] = fx;
             d.repulsion[2 * i + 1] = fy;
-            double ax = 0, ay = 0;
-            for (std::int64_t m = p.rowStart[i]; m < p.rowStart[i + 1]; ++m) {
-                const std::int64_t j = p.columns[m];
-                const double dx = d.y[2 * i] - d.y[2 * j], dy = d.y[2 * i + 1] - d.y[2 * j + 1];
-                const double w = p.values[m] / (1.0 + dx * dx + dy * dy);
-                ax += w * dx;
-                ay += w * dy;
-            }
-            d.grad[2 * i] = exaggeration * ax;
-            d.grad[2 * i + 1] = exaggeration * ay;
         }
+        tsneAttraction(d, p, exaggeration, begin, end);
         d.sumQ[slot] += q;
-    };
-    parallelFor(n, t, forces);
+    });
     double z = 0;
     for (double s : d.sumQ)
         z += s;
+    return z;
+}
+
+// The attraction (times `exaggeration`) and repulsion on every point; returns Q's normalisation. With the
+// FFT, the attraction runs beside the forward transforms, half on each of their threads, so that an
+// iteration waits on as few thread hand-overs as possible (each costs a scheduler slice on a busy machine).
+double tsneForces(TsneDescent& d, const TsneAffinities& p, double theta, double exaggeration)
+{
+    if (d.method != TsneMethod::Fft)
+        return std::max(barnesHutForces(d, p, theta, exaggeration), kEpsilon);
+    const double z = d.fft.compute(d.y, d.repulsion, d.threads, [&](int part, int parts) {
+        tsneAttraction(d, p, exaggeration, d.n * part / parts, d.n * (part + 1) / parts);
+    });
     return std::max(z, kEpsilon);
 }
 
@@ -256,7 +240,35 @@ void tsneStep(TsneDescent& d, double z, double momentum, double learningRate)
 
 } // namespace
 
-TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int threads)
+TsneMethod resolveTsneMethod(TsneMethod requested, std::int64_t points)
+{
+    if (requested != TsneMethod::Auto)
+        return requested;
+    return points >= kTsneFftFromPoints ? TsneMethod::Fft : TsneMethod::BarnesHut;
+}
+
+TsneNeighbourSearch resolveNeighbourSearch(TsneNeighbourSearch requested, std::int64_t points)
+{
+    if (requested != TsneNeighbourSearch::Auto)
+        return requested;
+    return points > kTsneExactNeighboursUpTo ? TsneNeighbourSearch::Approximate : TsneNeighbourSearch::Exact;
+}
+
+const char* tsneMethodName(TsneMethod method)
+{
+    switch (method) {
+    case TsneMethod::BarnesHut:
+        return "barnes_hut";
+    case TsneMethod::Fft:
+        return "fft";
+    case TsneMethod::Auto:
+        break;
+    }
+    return "auto";
+}
+
+TsneAffinities tsneAffinities(
+    const torch::Tensor& data, double perplexity, int threads, TsneNeighbourSearch search, std::uint64_t seed)
 {
     const torch::Tensor x = flatRows(data);
     const std::int64_t n = x.size(0);
@@ -268,7 +280,9 @@ TsneAffinities tsneAffinities(const torch::Tensor& data, double perplexity, int 
     const std::int64_t k = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(3 * perplexity + 1));
     const int t = threadCount(threads);
 
-    const auto [nnDist, nnIndex] = tsneNeighbours(x, k);
+    const auto [nnDist, nnIndex] = resolveNeighbourSearch(search, n) == TsneNeighbourSearch::Approximate
+        ? approximateNeighbours(x, k, seed, t)
+        : exactNeighbours(x, k, t);
     std::vector<double> conditional(static_cast<std::size_t>(n * k));
     const float* dist = nnDist.data_ptr<float>();
     parallelFor(n, t, [&](std::int64_t begin, std::int64_t end) {
@@ -307,14 +321,18 @@ TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options,
     const std::function<bool(const TsneProgress&)>& progress)
 {
     const int threads = threadCount(options.threads);
-    const TsneAffinities p = tsneAffinities(data, options.perplexity, threads);
+    const std::int64_t rows = data.dim() == 0 ? 0 : data.size(0);
+    TsneResult result;
+    result.method = resolveTsneMethod(options.method, rows);
+    result.approximateNeighbours
+        = resolveNeighbourSearch(options.neighbours, rows) == TsneNeighbourSearch::Approximate;
+    const TsneAffinities p
+        = tsneAffinities(data, options.perplexity, threads, options.neighbours, options.seed);
     const std::int64_t n = p.points;
     const double learningRate
         = options.learningRate > 0 ? options.learningRate : std::max(n / options.earlyExaggeration / 4, 50.0);
 
-    TsneDescent d(tsneStart(data, n, options.seed), n, threads);
-
-    TsneResult result;
+    TsneDescent d(tsneStart(data, n, options.seed), n, threads, result.method);
     double lastZ = 1;
     for (int it = 0; it < options.iterations; ++it) {
         const bool exploring = it < options.explorationIterations;
@@ -334,8 +352,15 @@ TsneResult runTsne(const torch::Tensor& data, const TsneOptions& options,
 
     torch::Tensor embedding = torch::from_blob(d.y.data(), { n, 2 }, torch::kDouble).clone();
     result.embedding = embedding.to(torch::kFloat);
-    result.klDivergence
-        = n <= kExactKlLimit ? tsneKlDivergence(p, embedding, threads) : klWithNormalisation(p, d.y, lastZ);
+    if (n <= kExactKlLimit) {
+        result.klDivergence = tsneKlDivergence(p, embedding, threads);
+    } else {
+        // Beyond the exact limit, the FFT gives Q's normalisation at the final positions for one more step's
+        // cost; Barnes-Hut's last one, a step old, is close enough.
+        std::vector<double> scratch;
+        const double z = d.method == TsneMethod::Fft ? d.fft.compute(d.y, scratch, threads) : lastZ;
+        result.klDivergence = klWithNormalisation(p, d.y, std::max(z, kEpsilon));
+    }
     return result;
 }
 

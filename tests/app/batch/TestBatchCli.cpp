@@ -315,6 +315,16 @@ private slots:
             = map.targets.index_select(0, nearest).eq(map.targets).to(torch::kDouble).mean().item<double>();
         QVERIFY2(agree > 0.9, qPrintable(QString("nearest-neighbour class agreement %1").arg(agree)));
 
+        // The FFT method, asked for by name, runs and is recorded; an unknown method is a usage error.
+        const Result fft = runBatch({ "tsne", "--data", m_data, "--method", "fft", "--iterations", "300",
+            "--perplexity", "20", "--samples", "200", "--out", file("tsne-fft.h5") });
+        RUN_OK(fft);
+        QVERIFY2(fft.out.contains("FFT-interpolated repulsion, exact neighbours"), qPrintable(fft.out));
+        const json fftSettings = json::parse(readDataset(file("tsne-fft.h5").toStdString()).info.optionsJson);
+        QCOMPARE(fftSettings["method"].get<std::string>(), std::string("fft"));
+        QCOMPARE(
+            runBatch({ "tsne", "--data", m_data, "--method", "nosuch", "--out", file("no.h5") }).exitCode, 2);
+
         const Result wrong = runBatch({ "pca", "--data", m_data, "--checkpoint", out + "/best.h5", "--layer",
             "nosuch", "--out", file("bad.h5") });
         QCOMPARE(wrong.exitCode, 1);

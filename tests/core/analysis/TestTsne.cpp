@@ -1,4 +1,6 @@
+#include "core/analysis/FftRepulsion.h"
 #include "core/analysis/Tsne.h"
+#include "core/analysis/TsneNeighbours.h"
 #include "core/util/Error.h"
 
 #include "tests/TestMain.h"
@@ -8,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <set>
 
 using namespace neurino;
 
@@ -29,6 +32,46 @@ double neighbourAgreement(const torch::Tensor& embedding, const torch::Tensor& l
     d.fill_diagonal_(std::numeric_limits<float>::infinity());
     const torch::Tensor nearest = d.argmin(1);
     return labels.index_select(0, nearest).eq(labels).to(torch::kDouble).mean().item<double>();
+}
+
+// Exact repulsion, O(N^2): forces (N x 2) = sum_j q_ij^2 (y_i - y_j) and Z = sum_{i != j} q_ij.
+std::pair<torch::Tensor, double> exactRepulsion(const torch::Tensor& y)
+{
+    const torch::Tensor diff = y.unsqueeze(1) - y.unsqueeze(0);
+    torch::Tensor q = 1.0 / (1.0 + diff.pow(2).sum(2));
+    q.fill_diagonal_(0);
+    return { (q.pow(2).unsqueeze(2) * diff).sum(1), q.sum().item<double>() };
+}
+
+// Relative error of the FFT repulsion on the 2-D points `y` (N x 2, double): of the forces (as one vector)
+// and of Z.
+std::pair<double, double> fftRepulsionError(const torch::Tensor& y)
+{
+    std::vector<double> flat(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
+    std::vector<double> forces;
+    FftRepulsion fft;
+    const double z = fft.compute(flat, forces, 2);
+    const auto [exactForces, exactZ] = exactRepulsion(y);
+    const torch::Tensor ours = torch::from_blob(forces.data(), { y.size(0), 2 }, torch::kDouble);
+    return { ((ours - exactForces).norm() / exactForces.norm()).item<double>(),
+        std::abs(z - exactZ) / exactZ };
+}
+
+// Fraction of the exact k nearest neighbours that the approximate search found.
+double recall(const TsneNeighbourLists& approximate, const TsneNeighbourLists& exact)
+{
+    const std::int64_t n = exact.indices.size(0), k = exact.indices.size(1);
+    const auto a = approximate.indices.accessor<std::int64_t, 2>();
+    const auto e = exact.indices.accessor<std::int64_t, 2>();
+    std::int64_t hits = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        std::set<std::int64_t> found;
+        for (std::int64_t m = 0; m < k; ++m)
+            found.insert(a[i][m]);
+        for (std::int64_t m = 0; m < k; ++m)
+            hits += found.count(e[i][m]) ? 1 : 0;
+    }
+    return static_cast<double>(hits) / static_cast<double>(n * k);
 }
 
 } // namespace
@@ -112,6 +155,125 @@ private slots:
         QVERIFY(r.cancelled);
         QCOMPARE(r.iterations, 30);
         QCOMPARE(r.embedding.size(0), std::int64_t(120));
+    }
+
+    void fftRepulsionMatchesExactForces()
+    {
+        // With FIt-SNE's settings (three interpolation nodes per box, boxes at most one unit wide) the
+        // interpolation error is about 2 % of the forces and 0.2 % of Z where clusters spread over tens of
+        // units, as in the final phase, and far less where the points lie within a few units.
+        torch::manual_seed(5);
+        const torch::Tensor centres = torch::randn({ 5, 2 }, torch::kDouble) * 15;
+        const torch::Tensor spread
+            = centres.repeat_interleave(80, 0) + torch::randn({ 400, 2 }, torch::kDouble) * 2;
+        const auto [forceError, zError] = fftRepulsionError(spread);
+        QVERIFY2(forceError < 0.04, std::to_string(forceError).c_str());
+        QVERIFY2(zError < 0.004, std::to_string(zError).c_str());
+        const auto [tightForceError, tightZError]
+            = fftRepulsionError(torch::randn({ 300, 2 }, torch::kDouble));
+        QVERIFY2(tightForceError < 1e-3, std::to_string(tightForceError).c_str());
+        QVERIFY2(tightZError < 1e-4, std::to_string(tightZError).c_str());
+    }
+
+    void approximateNeighboursFindTheExactOnes()
+    {
+        torch::Tensor labels;
+        const torch::Tensor x = blobs(8, 250, 20, labels);
+        const TsneNeighbourLists exact = exactNeighbours(x, 30);
+        const TsneNeighbourLists approximate = approximateNeighbours(x, 30, /*seed=*/7, /*threads=*/2);
+        QCOMPARE(approximate.indices.sizes().vec(), (std::vector<std::int64_t> { 2000, 30 }));
+        const double r = recall(approximate, exact);
+        QVERIFY2(r >= 0.9, std::to_string(r).c_str());
+        // Each list holds distinct other rows, nearest first, with their true distances.
+        const auto index = approximate.indices.accessor<std::int64_t, 2>();
+        const auto dist = approximate.distances.accessor<float, 2>();
+        for (std::int64_t i = 0; i < 2000; i += 97) {
+            std::set<std::int64_t> seen;
+            for (std::int64_t m = 0; m < 30; ++m) {
+                QVERIFY(index[i][m] != i && seen.insert(index[i][m]).second);
+                QVERIFY(m == 0 || dist[i][m - 1] <= dist[i][m]);
+                const float truth = (x[i] - x[index[i][m]]).pow(2).sum().item<float>();
+                QVERIFY(std::abs(dist[i][m] - truth) <= 1e-4f * std::max(truth, 1.0f));
+            }
+        }
+        // The same seed gives the same lists, whatever the thread count.
+        QVERIFY(torch::equal(approximateNeighbours(x, 30, 7, 1).indices, approximate.indices));
+    }
+
+    void fftMethodSeparatesClustersLikeBarnesHut()
+    {
+        torch::Tensor labels;
+        const torch::Tensor x = blobs(4, 150, 20, labels);
+        TsneOptions options;
+        options.perplexity = 20;
+        options.iterations = 500;
+        options.method = TsneMethod::Fft;
+        const TsneResult fft = runTsne(x, options);
+        QCOMPARE(int(fft.method), int(TsneMethod::Fft));
+        QVERIFY2(neighbourAgreement(fft.embedding, labels) > 0.99,
+            std::to_string(neighbourAgreement(fft.embedding, labels)).c_str());
+        options.method = TsneMethod::BarnesHut;
+        const TsneResult bh = runTsne(x, options);
+        QCOMPARE(int(bh.method), int(TsneMethod::BarnesHut));
+        QVERIFY2(std::abs(fft.klDivergence - bh.klDivergence) < 0.05 * bh.klDivergence,
+            (std::to_string(fft.klDivergence) + " against " + std::to_string(bh.klDivergence)).c_str());
+    }
+
+    void fftMethodWithApproximateNeighbours()
+    {
+        torch::Tensor labels;
+        const torch::Tensor x = blobs(5, 120, 10, labels);
+        TsneOptions options;
+        options.perplexity = 15;
+        options.iterations = 400;
+        options.method = TsneMethod::Fft;
+        options.neighbours = TsneNeighbourSearch::Approximate;
+        const TsneResult r = runTsne(x, options);
+        QVERIFY(r.approximateNeighbours);
+        QVERIFY2(neighbourAgreement(r.embedding, labels) > 0.99,
+            std::to_string(neighbourAgreement(r.embedding, labels)).c_str());
+        const TsneAffinities p = tsneAffinities(x, 15, 0, TsneNeighbourSearch::Approximate);
+        double total = 0;
+        for (double v : p.values)
+            total += v;
+        QVERIFY(std::abs(total - 1.0) < 1e-9);
+    }
+
+    void fftMethodCanBeCancelled()
+    {
+        torch::Tensor labels;
+        const torch::Tensor x = blobs(2, 60, 5, labels);
+        TsneOptions options;
+        options.perplexity = 10;
+        options.progressEvery = 10;
+        options.method = TsneMethod::Fft;
+        int calls = 0;
+        const TsneResult r = runTsne(x, options, [&](const TsneProgress&) { return ++calls < 3; });
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.iterations, 30);
+        QCOMPARE(int(r.method), int(TsneMethod::Fft));
+        QCOMPARE(r.embedding.size(0), std::int64_t(120));
+        QVERIFY(torch::isfinite(r.embedding).all().item<bool>());
+    }
+
+    void autoChoosesByTheNumberOfPoints()
+    {
+        QCOMPARE(int(resolveTsneMethod(TsneMethod::Auto, 1000)), int(TsneMethod::BarnesHut));
+        QCOMPARE(int(resolveTsneMethod(TsneMethod::Auto, 70000)), int(TsneMethod::Fft));
+        QCOMPARE(int(resolveTsneMethod(TsneMethod::BarnesHut, 70000)), int(TsneMethod::BarnesHut));
+        QCOMPARE(
+            int(resolveNeighbourSearch(TsneNeighbourSearch::Auto, 1000)), int(TsneNeighbourSearch::Exact));
+        QCOMPARE(int(resolveNeighbourSearch(TsneNeighbourSearch::Auto, 70000)),
+            int(TsneNeighbourSearch::Approximate));
+        QCOMPARE(std::string(tsneMethodName(TsneMethod::Fft)), std::string("fft"));
+        torch::Tensor labels;
+        const torch::Tensor x = blobs(2, 60, 5, labels);
+        TsneOptions options;
+        options.perplexity = 10;
+        options.iterations = 10;
+        const TsneResult r = runTsne(x, options);
+        QCOMPARE(int(r.method), int(TsneMethod::BarnesHut));
+        QVERIFY(!r.approximateNeighbours);
     }
 
     void refusesTooFewPoints()
