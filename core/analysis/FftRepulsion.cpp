@@ -1,19 +1,15 @@
 #include "core/analysis/FftRepulsion.h"
 
 #include "core/analysis/TsneParallel.h"
+#include "core/util/Device.h"
 
 #include <torch/torch.h>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <exception>
-#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -244,22 +240,6 @@ double interpolateBack(const std::vector<double>& y, const AxisWeights& ax, cons
     return z;
 }
 
-// Every iteration LibTorch allocates the spectra afresh, a few megabytes each. glibc hands blocks that large
-// back to the kernel when they are freed, so each iteration paid for page faults that zero them again: on a
-// busy two-core machine that more than doubled the time of a 5,000-point run (50 s against 19 s). Blocks up
-// to glibc's own ceiling for its adaptive threshold (32 MB) now stay in the heap, and the heap keeps up to
-// twice that free at its top; the rest of the program sees the same allocator, only less returned early.
-void keepLargeBlocks()
-{
-#ifdef __GLIBC__
-    static std::once_flag once;
-    std::call_once(once, [] {
-        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-    });
-#endif
-}
-
 } // namespace
 
 double FftRepulsion::compute(const std::vector<double>& y, std::vector<double>& forces, int threads,
@@ -269,7 +249,7 @@ double FftRepulsion::compute(const std::vector<double>& y, std::vector<double>& 
     forces.assign(2 * n, 0.0);
     if (n < 2)
         return 0;
-    keepLargeBlocks();
+    keepFreedBlocksInHeap(); // the spectra, a few MB each, are allocated afresh every iteration
     const Grid g = gridFor(y);
     m_boxes = g.boxes;
     const std::int64_t m = g.nodes();

@@ -7,7 +7,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifdef __linux__
 #include <sched.h>
@@ -55,8 +60,22 @@ int usableCores()
     return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
+void keepFreedBlocksInHeap()
+{
+#ifdef __GLIBC__
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // 32 MB is glibc's own ceiling for its adaptive threshold; the heap's top may then hold twice that
+        // free.
+        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    });
+#endif
+}
+
 int useCpuThreads(int requested)
 {
+    keepFreedBlocksInHeap();
     if (requested > 0)
         torch::set_num_threads(requested);
     else if (!std::getenv("OMP_NUM_THREADS"))

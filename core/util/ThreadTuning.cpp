@@ -21,7 +21,8 @@ namespace {
 
 // More threads are kept only when they make a step at least 10 % faster: threads that barely help take cores
 // from the rest of the machine, and when another program wakes on a core a team of threads waits for its
-// slowest member (on a 2-core machine a compiler beside the Higgs model made 2 threads 3.5x slower than 1).
+// slowest member (on 2 cores with a compiler running, the Higgs model trained 5x slower on 2 threads than on
+// 1).
 constexpr double kMoreThreadsGain = 0.9;
 
 const char* howName(ThreadChoice::How how)
