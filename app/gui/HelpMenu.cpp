@@ -35,7 +35,12 @@ void showAbout(QWidget* window)
 {
     QString device;
     try {
-        device = qs(describeDevice(selectDevice("auto")));
+        const c10::Device chosen = selectDevice("auto");
+        // On the CPU a run chooses its thread count when it starts (auto), so LibTorch's count now says
+        // nothing.
+        device = chosen.is_cuda()
+            ? qs(describeDevice(chosen))
+            : QObject::tr("CPU (threads: auto, timed for each model when training starts)");
     } catch (const Error& e) {
         device = qs(e.what());
     }
