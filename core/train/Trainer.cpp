@@ -211,7 +211,7 @@ ThreadChoice Trainer::chooseCpuThreads()
         choice.threads = useCpuThreads(m_config.threads);
         choice.how = m_config.threads > 0    ? ThreadChoice::How::Given
             : std::getenv("OMP_NUM_THREADS") ? ThreadChoice::How::Environment
-            : m_device.is_cpu()              ? ThreadChoice::How::Given
+            : m_device.is_cpu()              ? ThreadChoice::How::OneCore
                                              : ThreadChoice::How::Device;
         return choice;
     }

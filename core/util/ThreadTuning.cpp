@@ -38,6 +38,8 @@ const char* howName(ThreadChoice::How how)
         return "auto, remembered";
     case ThreadChoice::How::Device:
         return "every usable core, beside the GPU";
+    case ThreadChoice::How::OneCore:
+        return "auto, one usable core";
     }
     return "";
 }

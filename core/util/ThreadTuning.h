@@ -11,7 +11,7 @@ namespace neurino {
 
 // How a run's CPU thread count came about, for its log and its config.json.
 struct ThreadChoice {
-    enum class How { Given, Environment, Measured, Remembered, Device };
+    enum class How { Given, Environment, Measured, Remembered, Device, OneCore };
     int threads = 1; // LibTorch's intra-op threads for the run
     How how = How::Given;
     std::vector<std::pair<int, double>> secondsPerStep; // what was timed: threads -> median step time

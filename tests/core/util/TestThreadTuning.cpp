@@ -19,6 +19,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sched.h>
+
 using namespace neurino;
 
 namespace threadtuning_test {
@@ -157,6 +159,31 @@ private slots:
             QVERIFY(torch::equal(autoWeights[i], givenWeights[i]));
         if (cores > 1)
             QCOMPARE(train(0).first.how, ThreadChoice::How::Remembered);
+    }
+
+    // A process allowed one core (taskset, a one-CPU batch job) has nothing to measure.
+    void oneUsableCoreIsTakenWithoutMeasuring()
+    {
+        cpu_set_t before, one;
+        QVERIFY(sched_getaffinity(0, sizeof(before), &before) == 0);
+        CPU_ZERO(&one);
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+            if (CPU_ISSET(cpu, &before)) {
+                CPU_SET(cpu, &one);
+                break;
+            }
+        QVERIFY(sched_setaffinity(0, sizeof(one), &one) == 0);
+        TrainConfig c;
+        c.epochs = 1;
+        c.threads = 0;
+        Trainer t(test::mlp(2, { { 4, "relu" }, { 1, "sigmoid" } }), c);
+        t.setData(test::xorData(64, 3));
+        t.fit();
+        QVERIFY(sched_setaffinity(0, sizeof(before), &before) == 0);
+        QCOMPARE(t.threadChoice().how, ThreadChoice::How::OneCore);
+        QCOMPARE(t.threadChoice().threads, 1);
+        QVERIFY(t.threadChoice().secondsPerStep.empty());
+        QCOMPARE(t.threadChoice().describe(), std::string("1 (auto, one usable core)"));
     }
 
     void blasClassifiedFromDebiansLayout()
