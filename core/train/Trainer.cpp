@@ -204,25 +204,16 @@ void Trainer::prepare()
 
 ThreadChoice Trainer::chooseCpuThreads()
 {
-    ThreadChoice choice;
-    const int cores = usableCores();
-    const bool fixed = m_config.threads > 0 || std::getenv("OMP_NUM_THREADS") || !m_device.is_cpu();
-    if (fixed || cores == 1) {
-        choice.threads = useCpuThreads(m_config.threads);
-        choice.how = m_config.threads > 0    ? ThreadChoice::How::Given
-            : std::getenv("OMP_NUM_THREADS") ? ThreadChoice::How::Environment
-            : m_device.is_cpu()              ? ThreadChoice::How::OneCore
-                                             : ThreadChoice::How::Device;
-        return choice;
-    }
     if (m_threadsMeasured) {
         torch::set_num_threads(m_threads.threads);
         return m_threads;
     }
     const std::string workload = modelToJson(m_graph).dump() + "|batch " + std::to_string(m_config.batchSize)
         + "|" + m_config.optimizer.name + "|" + m_loss->name() + "|" + shapeText(m_data->sampleShape());
-    choice = chooseThreads(threadCacheKey(workload, cores), threadProbeStep(), cores);
-    m_threadsMeasured = true;
+    const ThreadChoice choice = chooseRunThreads(
+        m_config.threads, m_device.is_cpu(), workload, [this] { return threadProbeStep(); });
+    m_threadsMeasured
+        = choice.how == ThreadChoice::How::Measured || choice.how == ThreadChoice::How::Remembered;
     return choice;
 }
 

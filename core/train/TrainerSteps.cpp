@@ -33,7 +33,9 @@ std::string formatRate(double lr)
 }
 
 // Copies a batch's scores and targets into the epoch's tensors at row `seen`, creating them (for `total`
-// rows) at the first batch.
+// rows) at the first batch. Cost: one copy of the batch's outputs (512 floats for the Higgs model) per step,
+// and the epoch's training AUC sorts them once at the end (about 0.1 s for 640,000 events beside an 11 s
+// epoch); evaluating the model again on the training part would cost a third of an epoch.
 void keepBatchScores(torch::Tensor& epochScores, torch::Tensor& epochTargets,
     const torch::Tensor& batchScores, const torch::Tensor& batchTargets, std::int64_t seen, std::int64_t n,
     std::int64_t total)
@@ -95,6 +97,7 @@ struct Trainer::EpochTally {
 
 TrainSummary Trainer::fit(TrainingObserver* observer, const StopToken* stop)
 {
+    const FreedMemoryRelease release; // last to go, after the run's tensors
     TrainingObserver none;
     TrainingObserver& report = observer ? *observer : none;
     const auto runStart = SteadyClock::now();
@@ -159,6 +162,8 @@ bool Trainer::runEpoch(FitRun& run, TrainSummary& summary)
     tally.start = SteadyClock::now();
     tally.lr = m_schedule->rateForEpoch(m_epoch);
     setLearningRate(*m_optimizer, tally.lr);
+    // Once per epoch, so that a NaN can roll back to weights that worked: one copy of every parameter
+    // (0.7 MB for the Higgs deep model, well under a millisecond).
     m_lastGoodWeights = copyWeights(m_module);
     run.batcher.setEpoch(m_epoch);
     m_module->train();
@@ -194,6 +199,8 @@ void Trainer::trainBatch(FitRun& run, EpochTally& tally, std::int64_t index)
     const torch::Tensor extra = penalty();
     if (extra.defined())
         loss = loss + extra;
+    // The loss on the host at every step: free on the CPU (the value is computed already) and what catches a
+    // NaN at the batch it appears in; on CUDA it waits for the step, which keeps at most one batch queued.
     const double value = loss.item<double>();
     if (!std::isfinite(value))
         failNonFinite(tally.epoch, index + 1, tally.batches, value);
@@ -266,6 +273,7 @@ bool Trainer::finishEpoch(
     m_history.append(row);
     m_schedule->epochEnded(metrics);
     const bool improved = m_early->update(tally.epoch, metrics);
+    // A copy of the weights at each improving epoch, for best.h5 and for restoring them (as above, cheap).
     if (improved && (m_config.earlyStopping.restoreBestWeights || !m_config.earlyStopping.enabled))
         m_bestWeights = copyWeights(m_module);
     m_epoch = tally.epoch;

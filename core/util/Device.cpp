@@ -16,6 +16,7 @@
 
 #ifdef __linux__
 #include <sched.h>
+#include <unistd.h>
 #endif
 
 namespace neurino {
@@ -66,11 +67,23 @@ void keepFreedBlocksInHeap()
 #ifdef __GLIBC__
     static std::once_flag once;
     std::call_once(once, [] {
-        // 32 MB is glibc's own ceiling for its adaptive threshold; the heap's top may then hold twice that
-        // free.
+        constexpr long long kMaxKept = 1LL << 30;
+        long long kept = kMaxKept;
+#ifdef _SC_PHYS_PAGES
+        const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && pageSize > 0)
+            kept = std::min(kMaxKept, static_cast<long long>(pages) * pageSize / 8);
+#endif
         mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::max(kept, 64LL * 1024 * 1024)));
     });
+#endif
+}
+
+void releaseFreedMemory()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
 #endif
 }
 

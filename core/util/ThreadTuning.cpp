@@ -1,6 +1,7 @@
 #include "core/util/ThreadTuning.h"
 
 #include "core/util/AtomicFile.h"
+#include "core/util/Device.h"
 #include "core/util/RuntimeInfo.h"
 #include "core/util/Stopwatch.h"
 
@@ -184,6 +185,32 @@ ThreadChoice chooseThreads(const std::string& key, const std::function<void()>& 
         // Not remembering only means measuring again next time (a read-only home, a full disk).
     }
     return choice;
+}
+
+ThreadChoice chooseRunThreads(int requested, bool onCpu, const std::string& workload,
+    const std::function<std::function<void()>()>& makeProbe)
+{
+    keepFreedBlocksInHeap(); // whichever way the count is chosen: each step's temporaries stay in the heap
+    const int cores = usableCores();
+    const bool environment = std::getenv("OMP_NUM_THREADS") != nullptr;
+    if (requested > 0 || environment || !onCpu || cores == 1) {
+        ThreadChoice choice;
+        choice.threads = useCpuThreads(requested);
+        choice.how = requested > 0 ? ThreadChoice::How::Given
+            : environment          ? ThreadChoice::How::Environment
+            : onCpu                ? ThreadChoice::How::OneCore
+                                   : ThreadChoice::How::Device;
+        return choice;
+    }
+    std::function<void()> probe;
+    return chooseThreads(
+        threadCacheKey(workload, cores),
+        [&] {
+            if (!probe)
+                probe = makeProbe(); // on measureThreads' first, untimed call
+            probe();
+        },
+        cores);
 }
 
 } // namespace neurino

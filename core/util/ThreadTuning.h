@@ -41,6 +41,12 @@ std::string threadCacheFile();
 // written is ignored, since the measurement can always be repeated).
 ThreadChoice chooseThreads(const std::string& key, const std::function<void()>& step, int cores);
 
+// A run's thread count. Fixed, and LibTorch set to it, when `requested` > 0 (Given), OMP_NUM_THREADS is set
+// (Environment), the run is not on the CPU (Device) or one core is usable (OneCore); else chooseThreads for
+// `workload` on this machine, timing the step `makeProbe` builds (built only when it must be timed).
+ThreadChoice chooseRunThreads(int requested, bool onCpu, const std::string& workload,
+    const std::function<std::function<void()>()>& makeProbe);
+
 // A key for chooseThreads from what makes a step's speed: `workload` (the model and batch, as text) and this
 // machine (CPU model, usable cores, BLAS).
 std::string threadCacheKey(const std::string& workload, int cores);
