@@ -75,7 +75,7 @@ StructSchema<GanConfig> makeGanSchema()
     s.field(
         &C::samplesShown, intParam("samples_shown", 16, 0, kInf, "Generated images attached to each epoch"));
     s.field(&C::device, textParam("device", "auto", "auto, cpu, cuda or cuda:N"));
-    s.field(&C::threads, intParam("threads", 0, 0, kInf, "CPU threads (0: every usable core)"));
+    s.field(&C::threads, cpuThreadsParam());
     s.field(&C::seed, intParam("seed", 42, 0, kInf, "Seed"));
     return s;
 }

@@ -9,10 +9,12 @@
 #include "core/train/LrSchedule.h"
 #include "core/train/StopToken.h"
 #include "core/util/RandomStream.h"
+#include "core/util/ThreadTuning.h"
 
 #include <torch/optim/optimizer.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -112,6 +114,10 @@ private:
     struct CriticStep;
     void takeData(Run& run, const torch::Tensor& conditionData);
     void startRun(Run& run);
+    // The run's CPU threads: as the config says, or (0) timed on threadProbeStep and remembered per networks,
+    // batch and machine, as the classifier trainer does.
+    ThreadChoice chooseCpuThreads(const Run& run);
+    std::function<void()> threadProbeStep(const Run& run) const;
     // False when the run was stopped during the epoch.
     bool runEpoch(Run& run, int epoch);
     void trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b);

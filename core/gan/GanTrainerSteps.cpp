@@ -2,6 +2,7 @@
 // a batch, the end of an epoch and of the run.
 #include "core/gan/GanTrainer.h"
 
+#include "core/graph/ModelJson.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
@@ -66,6 +67,7 @@ struct GanTrainer::CriticStep {
 GanSummary GanTrainer::train(const torch::Tensor& realData, const torch::Tensor& conditionData,
     GanObserver* observer, const StopToken* stop)
 {
+    const FreedMemoryRelease release; // last to go, after the run's tensors
     const auto runStart = SteadyClock::now();
     try {
         return trainEpochs(realData, conditionData, observer, stop);
@@ -149,7 +151,7 @@ void GanTrainer::startRun(Run& run)
 {
     if (m_epochsDone == 0)
         m_random.reseed(m_config.seed);
-    useCpuThreads(m_config.threads);
+    const ThreadChoice threads = chooseCpuThreads(run);
     if (run.observer) {
         TrainStart start;
         start.firstEpoch = m_epochsDone + 1;
@@ -159,6 +161,7 @@ void GanTrainer::startRun(Run& run)
         start.parameters
             = m_generatorGraph.parameterCount().total() + m_discriminatorGraph.parameterCount().total();
         start.device = describeDevice(m_device);
+        start.threads = threads.describe();
         run.observer->onStart(start);
     }
     run.goodGenerator = copyWeights(m_generator);
@@ -174,6 +177,63 @@ void GanTrainer::startRun(Run& run)
     run.bce = m_config.loss == "bce";
     run.reference = physicsReference(run.real);
     run.opts = torch::TensorOptions().device(m_device);
+}
+
+ThreadChoice GanTrainer::chooseCpuThreads(const Run& run)
+{
+    const std::string workload = "gan|" + modelToJson(m_generatorGraph).dump() + "|"
+        + modelToJson(m_discriminatorGraph).dump() + "|batch " + std::to_string(run.batch) + "|"
+        + m_config.generatorOptimizer.name + "|" + m_config.discriminatorOptimizer.name + "|"
+        + std::to_string(m_config.discriminatorSteps);
+    return chooseRunThreads(
+        m_config.threads, m_device.is_cpu(), workload, [&] { return threadProbeStep(run); });
+}
+
+// One batch of a throwaway copy of both networks, with optimizers of the run's kinds and random numbers of
+// its own: the discriminator's steps on real and generated samples, then the generator's. The losses are
+// plain means of the logits (a loss of a few hundred numbers costs nothing beside the networks), and a
+// gradient penalty is left out: it roughly doubles the discriminator's step at every thread count alike.
+std::function<void()> GanTrainer::threadProbeStep(const Run& run) const
+{
+    auto random = std::make_shared<RandomStream>(m_config.seed);
+    RandomStream::Scope scope(*random);
+    GraphModule generator(m_generatorGraph), discriminator(m_discriminatorGraph);
+    generator->train();
+    discriminator->train();
+    std::shared_ptr<torch::optim::Optimizer> generatorOptimizer
+        = makeOptimizer(m_config.generatorOptimizer, generator->parameters());
+    std::shared_ptr<torch::optim::Optimizer> discriminatorOptimizer
+        = makeOptimizer(m_config.discriminatorOptimizer, discriminator->parameters());
+    const torch::Tensor x = run.real.slice(0, 0, run.batch);
+    const torch::Tensor c
+        = run.scaledConditions.defined() ? run.scaledConditions.slice(0, 0, run.batch) : torch::Tensor();
+    const bool conditional = m_config.conditional;
+    const std::int64_t latentSize = m_latentSize;
+    const int criticSteps = m_config.discriminatorSteps;
+    return [=]() mutable {
+        RandomStream::Scope inner(*random);
+        const auto make = [&](const torch::Tensor& z) {
+            return conditional ? generator->forward({ z, c }) : generator->forward(z);
+        };
+        const auto judge = [&](const torch::Tensor& samples, const torch::Tensor& cond) {
+            return conditional ? discriminator->forwardLogits({ samples, cond })
+                               : discriminator->forwardLogits(samples);
+        };
+        const torch::Tensor z = torch::randn({ x.size(0), latentSize }, x.options());
+        for (int step = 0; step < criticSteps; ++step) {
+            torch::Tensor fake;
+            {
+                torch::NoGradGuard noGrad;
+                fake = make(z);
+            }
+            discriminatorOptimizer->zero_grad();
+            judge(torch::cat({ x, fake }), pair(c)).mean().backward();
+            discriminatorOptimizer->step();
+        }
+        generatorOptimizer->zero_grad();
+        judge(make(z), c).mean().backward();
+        generatorOptimizer->step();
+    };
 }
 
 bool GanTrainer::runEpoch(Run& run, int epoch)

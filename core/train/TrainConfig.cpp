@@ -103,15 +103,6 @@ StructSchema<EarlyStoppingConfig> makeEarlyStoppingSchema()
     return s;
 }
 
-// 0 is "auto": a few steps of the run's model are timed at each thread count and the fastest kept.
-ParamSpec cpuThreadsParam()
-{
-    ParamSpec p = intParam("threads", 0, 0, kInf,
-        "CPU threads (auto: the fastest count, timed on a few steps of the model at the start)");
-    p.zeroWord = "auto";
-    return p;
-}
-
 StructSchema<TrainConfig> makeTrainSchema()
 {
     using C = TrainConfig;
@@ -144,6 +135,14 @@ StructSchema<TrainConfig> makeTrainSchema()
 }
 
 } // namespace
+
+ParamSpec cpuThreadsParam()
+{
+    ParamSpec p = intParam("threads", 0, 0, kInf,
+        "CPU threads (auto: the fastest count, timed on a few steps of the model at the start)");
+    p.zeroWord = "auto";
+    return p;
+}
 
 const std::vector<std::string>& optimizerNames()
 {

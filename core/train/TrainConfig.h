@@ -12,6 +12,7 @@
 namespace neurino {
 
 template <typename S> class StructSchema; // core/util/StructSchema.h
+struct ParamSpec; // core/util/ParamSchema.h
 
 // Optimizer and its hyper-parameters; names and defaults as PyTorch's (Nadam as torch.optim.NAdam).
 struct OptimizerConfig {
@@ -98,6 +99,9 @@ struct TrainConfig {
 // (tests/core/train/TestConfigSchema.cpp checks).
 const StructSchema<OptimizerConfig>& optimizerConfigSchema();
 const StructSchema<ScheduleConfig>& scheduleConfigSchema();
+// The "threads" field of training configs: 0 is "auto", a few steps of the run's networks timed at each
+// thread count and the fastest kept (ThreadTuning.h).
+ParamSpec cpuThreadsParam();
 const StructSchema<EarlyStoppingConfig>& earlyStoppingConfigSchema();
 const StructSchema<TrainConfig>& trainConfigSchema();
 

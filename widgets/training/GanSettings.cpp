@@ -226,10 +226,10 @@ void GanSettings::addRunRows(QFormLayout* form, const GanConfig& defaults)
     m_threads = new QSpinBox;
     m_threads->setObjectName("ganThreads");
     m_threads->setRange(0, 1024);
-    m_threads->setSpecialValueText(tr("every core"));
+    m_threads->setSpecialValueText(tr("auto"));
     m_threads->setValue(defaults.threads);
-    m_threads->setToolTip(tr("CPU threads for training; on a machine others share, 1 is often faster than "
-                             "threads that wait for each other"));
+    m_threads->setToolTip(tr("CPU threads for training; auto times a few steps of both networks at each "
+                             "count when training starts and keeps the fastest"));
     form->addRow(tr("CPU threads"), m_threads);
 }
 

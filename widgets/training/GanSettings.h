@@ -49,7 +49,7 @@ public:
     // The epoch metric whose best epoch is kept ("energy_chi2_ndf", "profile_deviation"); empty: the last.
     void setKeepBest(const QString& metric);
     void setSeed(int seed);
-    // CPU threads of the run; 0: every usable core.
+    // CPU threads of the run; 0: auto, the fastest count timed when training starts.
     void setThreads(int threads);
     // Throws TrainError for settings core refuses.
     GanConfig config() const;

@@ -1,6 +1,7 @@
 // Threads chosen by measurement: the candidates, the fastest kept (timed on steps whose speed depends on the
 // thread count), the choice remembered, and a trainer on "auto" that times a copy of its model and trains
 // exactly as with the chosen count given; what LibTorch computes with (the BLAS behind Debian's soname).
+#include "core/gan/GanTrainer.h"
 #include "core/train/Trainer.h"
 #include "core/util/Device.h"
 #include "core/util/RuntimeInfo.h"
@@ -24,6 +25,13 @@
 using namespace neurino;
 
 namespace threadtuning_test {
+
+// Keeps how a run's threads were chosen, as its log shows it.
+class StartRecorder : public GanObserver {
+public:
+    void onStart(const TrainStart& start) override { threads = start.threads; }
+    std::string threads;
+};
 
 // A step that takes `base` + `perThread` milliseconds for every thread LibTorch is set to use, or, with
 // `perThread` negative, `base` divided by the threads; or `base`, times `factor` from 2 threads on.
@@ -159,6 +167,38 @@ private slots:
             QVERIFY(torch::equal(autoWeights[i], givenWeights[i]));
         if (cores > 1)
             QCOMPARE(train(0).first.how, ThreadChoice::How::Remembered);
+    }
+
+    // The GAN trainer chooses as the classifier trainer does, timing a copy of both networks.
+    void autoGanTrainsAsTheChosenCountGiven()
+    {
+        const CacheFolder cache;
+        torch::manual_seed(3);
+        const torch::Tensor real = 2 + 0.5 * torch::randn({ 256, 2 });
+        auto train = [&](int threads) {
+            GanConfig c;
+            c.epochs = 2;
+            c.batchSize = 64;
+            c.seed = 5;
+            c.threads = threads;
+            c.device = "cpu";
+            GanTrainer gan(test::mlp(4, { { 16, "relu" }, { 2, "linear" } }),
+                test::mlp(2, { { 16, "relu" }, { 1, "sigmoid" } }), c);
+            StartRecorder recorder;
+            gan.train(real, {}, &recorder);
+            return std::make_pair(recorder.threads, gan.generator()->parameters());
+        };
+        const auto [automatic, autoWeights] = train(0);
+        const int chosen = std::stoi(automatic);
+        QVERIFY(chosen >= 1 && chosen <= usableCores());
+        if (usableCores() > 1)
+            QVERIFY2(automatic.find("auto, measured: 1 thread ") != std::string::npos, automatic.c_str());
+        const auto [given, givenWeights] = train(chosen);
+        QCOMPARE(given, std::to_string(chosen) + " (given)");
+        for (std::size_t i = 0; i < autoWeights.size(); ++i)
+            QVERIFY(torch::equal(autoWeights[i], givenWeights[i]));
+        if (usableCores() > 1)
+            QCOMPARE(train(0).first, std::to_string(chosen) + " (auto, remembered)");
     }
 
     // A process allowed one core (taskset, a one-CPU batch job) has nothing to measure.
