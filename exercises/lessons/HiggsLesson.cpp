@@ -32,16 +32,16 @@ Exercise definition()
         "see that a deep network beats a shallow one",
         "see that physicists' high-level features help the shallow "
         "network more than the deep one",
-        "find that a deep network on the low-level features alone comes close to all features",
+        "find that a deep network on the low-level features alone recovers most of what the masses add",
         "shift the jet energy scale and watch the classifier's working point move" };
-    e.datasets = { { "higgs", {}, 1'000'000, 20'000, "the toy HIGGS benchmark: 28 features, half signal" } };
+    e.datasets = { { "higgs", {}, 3'000'000, 20'000, "the toy HIGGS benchmark: 28 features, half signal" } };
     e.models = { { "higgs_shallow", false, "start" }, { "higgs_deep", false, "solution" } };
     e.steps = {
         { "data", "Signal and background", "01_data.md", ActionKind::GenerateData, "features", {}, false },
         { "shallow", "A shallow network", "02_shallow.md", ActionKind::Train, "roc", {}, false },
         { "deep", "Go deep", "03_deep.md", ActionKind::Train, "roc", { "auc_deep", "deep_gain" }, true },
         { "low_level", "Do we need the physicists' features?", "04_low_level.md", ActionKind::CompareRuns,
-            "roc", { "high_level_gain_shallow", "depth_gain_low_level" }, false },
+            "roc", { "high_level_gain_shallow", "depth_gain_low_level", "recovered_fraction" }, false },
         { "systematics", "Systematics: the jet energy scale", "05_systematics.md", ActionKind::Evaluate,
             "roc", {}, false },
     };
@@ -49,17 +49,20 @@ Exercise definition()
         makeCheck("deep_gain", "AUC deep - shallow, all features", Comparison::GreaterEqual, 0.01),
         makeCheck("high_level_gain_shallow", "AUC shallow: all - low-level features",
             Comparison::GreaterEqual, 0.02),
-        makeCheck("depth_gain_low_level", "AUC deep - shallow, low-level features", Comparison::GreaterEqual,
-            0.02) };
+        makeCheck(
+            "depth_gain_low_level", "AUC deep - shallow, low-level features", Comparison::GreaterEqual, 0.02),
+        makeCheck(
+            "recovered_fraction", "Recovered share of the masses' gain", Comparison::GreaterEqual, 0.6) };
     e.hints = { "Five hidden layers of 200 ReLU units: 166,801 parameters.",
         "Standardise the inputs (Neurino does it on the training part) and use early stopping on the "
         "validation loss.",
         "The masses m_bb, m_wbb and m_wwbb are where signal and background differ most: look at their "
         "histograms.",
-        "A deep network can build the masses itself from the four-momenta, given enough events." };
+        "A deep network can build the masses itself from the four-momenta, given enough events: on a "
+        "million events it stalls near half of what the masses add, on three it finds 0.7 of it." };
     e.solution = "higgs_shallow (Dense 200 tanh) and higgs_deep (5 x Dense 200 ReLU) on all 28 and on the 21 "
                  "low-level features; Adam 1e-3, batch 512, 80/20 split, 20 % validation, early stopping "
-                 "(patience 5), at most 6 epochs.";
+                 "(patience 5), at most 5 epochs on 3,000,000 events.";
     e.taskModelRole = "your deep network";
     e.scoreCheck = "auc_deep";
     return e;
@@ -70,10 +73,12 @@ TrainConfig higgsConfig(const LessonContext& context)
     TrainConfig config;
     config.optimizer.name = "adam";
     config.optimizer.learningRate = 1e-3;
-    // At most six epochs keep the lesson's four trainings on 1,000,000 events near a classroom hour on a
-    // two-core laptop. Five epochs on 200,000 events already pass every check (AUC deep 0.859, shallow
-    // 0.812, low-level 0.793 and 0.747); the shallow network reaches 0.847 after six on 1,000,000.
-    config.epochs = sized(6, 3, context.options().reduced);
+    // Five epochs on 3,000,000 events keep the lesson's four trainings under ten minutes on two cores (the
+    // full run: 443 s) and let the deep network on low-level features find the masses. On 1,000,000 events
+    // it stalled at AUC 0.822 after 11 epochs (python3-torch, same model and split), half of what the masses
+    // add; on 3,000,000 the reference run reaches 0.855 after 5 (deep on all features 0.884, shallow on
+    // low-level 0.783): a recovered share of 0.72.
+    config.epochs = sized(5, 3, context.options().reduced);
     config.batchSize = 512;
     config.validationSplit = 0.2;
     config.testSplit = 0.2;
@@ -128,6 +133,10 @@ public:
                 withInputs(loadLessonModel(m_exercise, "higgs_deep"), kLowLevel), m_lowLevel, context);
             context.record("high_level_gain_shallow", *m_shallowAll - shallowLow);
             context.record("depth_gain_low_level", deepLow - shallowLow);
+            // The paper's headline: of what the physicists' masses add to the shallow network on low-level
+            // features, the share that depth alone recovers (about 1 on the real data: 0.880 against 0.885).
+            if (m_deepAll && m_aucDeepAll > shallowLow)
+                context.record("recovered_fraction", (deepLow - shallowLow) / (m_aucDeepAll - shallowLow));
         } else if (step.id == "systematics") {
             systematics(context);
         }
