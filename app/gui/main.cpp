@@ -14,11 +14,18 @@
 
 namespace {
 
-bool wantsScreenshot(int argc, char** argv)
+// A screenshot, the help and the version need no display: the offscreen platform serves them on a machine
+// without one (over ssh, on a cluster node) instead of Qt's abort for want of an X server.
+bool needsNoDisplay(int argc, char** argv)
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0)
+        const char* a = argv[i];
+        if (std::strcmp(a, "--screenshot") == 0 || std::strncmp(a, "--screenshot=", 13) == 0)
             return true;
+        for (const char* word : { "-h", "--help", "--help-all", "-v", "--version" }) {
+            if (std::strcmp(a, word) == 0)
+                return true;
+        }
     }
     return false;
 }
@@ -27,8 +34,8 @@ bool wantsScreenshot(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    // A screenshot needs no display: pick the offscreen platform before Qt looks for one.
-    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // Picked before Qt looks for a display.
+    if (needsNoDisplay(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);

@@ -21,22 +21,33 @@ private slots:
     void unknownNamesListWhatExists_data();
     void unknownNamesListWhatExists();
     void registryCanBeExtended();
+    void helpAndVersionNeedNoDisplay_data();
+    void helpAndVersionNeedNoDisplay();
 
 private:
-    int run(const QStringList& args, QString* err = nullptr);
+    int run(const QStringList& args, QString* err = nullptr, QString* out = nullptr, bool noDisplay = false);
     QTemporaryDir m_dir;
 };
 
-int TestScreenshot::run(const QStringList& args, QString* err)
+// With `noDisplay`, as on a machine without one: no X or Wayland display and no platform chosen.
+int TestScreenshot::run(const QStringList& args, QString* err, QString* out, bool noDisplay)
 {
     QProcess process;
     process.setProgram(NEURINO_GUI_EXECUTABLE);
     process.setArguments(args);
+    if (noDisplay) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* name : { "QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY" })
+            env.remove(name);
+        process.setProcessEnvironment(env);
+    }
     process.start();
     if (!process.waitForFinished(120000))
         return -1;
     if (err)
         *err = QString::fromLocal8Bit(process.readAllStandardError());
+    if (out)
+        *out = QString::fromLocal8Bit(process.readAllStandardOutput());
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
@@ -92,6 +103,34 @@ void TestScreenshot::registryCanBeExtended()
     registry.addView({ "test-view", "added by a test", [](MainWindow&) {} });
     QVERIFY(registry.viewNames().contains("test-view"));
     QVERIFY(registry.describeViews().contains("added by a test"));
+}
+
+void TestScreenshot::helpAndVersionNeedNoDisplay_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("printed");
+    QTest::newRow("help") << "--help"
+                          << "--screenshot <FILE.png>";
+    QTest::newRow("version") << "--version" << NEURINO_VERSION;
+    QTest::newRow("screenshot") << "--screenshot"
+                                << "";
+}
+
+// Over ssh or on a cluster node, `neurino --help` used to abort in Qt's search for an X server.
+void TestScreenshot::helpAndVersionNeedNoDisplay()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, printed);
+    QStringList args { option };
+    const QString png = m_dir.filePath("no-display.png");
+    if (option == "--screenshot")
+        args << png << "--view"
+             << "problems";
+    QString err, out;
+    QCOMPARE(run(args, &err, &out, true), 0);
+    QVERIFY2(out.contains(printed), qPrintable(out + err));
+    if (option == "--screenshot")
+        QVERIFY(QFileInfo(png).size() > 10000);
 }
 
 NEURINO_TEST_MAIN(TestScreenshot)
