@@ -74,10 +74,10 @@ TrainConfig higgsConfig(const LessonContext& context)
     config.optimizer.name = "adam";
     config.optimizer.learningRate = 1e-3;
     // Five epochs on 3,000,000 events keep the lesson's four trainings under ten minutes on two cores (the
-    // full run: 443 s) and let the deep network on low-level features find the masses. On 1,000,000 events
-    // it stalled at AUC 0.822 after 11 epochs (python3-torch, same model and split), half of what the masses
-    // add; on 3,000,000 the reference run reaches 0.855 after 5 (deep on all features 0.884, shallow on
-    // low-level 0.783): a recovered share of 0.72.
+    // full run: 385-443 s) and let the deep network on low-level features find the masses. On 1,000,000
+    // events it stalled at AUC 0.822 after 11 epochs (python3-torch, same model and split), half of what the
+    // masses add; on 3,000,000 the reference run reaches 0.854 after 5 (deep on all features 0.885, shallow
+    // on low-level 0.783): a recovered share of 0.70 (0.72 in an earlier run).
     config.epochs = sized(5, 3, context.options().reduced);
     config.batchSize = 512;
     config.validationSplit = 0.2;
