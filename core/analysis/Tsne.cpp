@@ -186,6 +186,15 @@ struct TsneDescent {
     std::vector<TsneEdge> edges;
 };
 
+// The pull of one neighbour on the point at (xi, yi), added to (ax, ay).
+inline void addPull(const TsneEdge& e, const double* y, double xi, double yi, double& ax, double& ay)
+{
+    const double dx = xi - y[2 * e.column], dy = yi - y[2 * e.column + 1];
+    const double w = e.value / (1.0 + dx * dx + dy * dy);
+    ax += w * dx;
+    ay += w * dy;
+}
+
 // The attraction on points [begin, end), times `exaggeration`, into d.grad. Two sums per axis, over even
 // and odd pairs, so that consecutive pairs do not wait on each other's addition.
 void tsneAttraction(TsneDescent& d, double exaggeration, std::int64_t begin, std::int64_t end)
@@ -198,21 +207,11 @@ void tsneAttraction(TsneDescent& d, double exaggeration, std::int64_t begin, std
         const std::int64_t last = d.rowStart[i + 1];
         std::int64_t m = d.rowStart[i];
         for (; m + 1 < last; m += 2) {
-            for (std::int64_t u = 0; u < 2; ++u) {
-                const TsneEdge e = edges[m + u];
-                const double dx = xi - y[2 * e.column], dy = yi - y[2 * e.column + 1];
-                const double w = e.value / (1.0 + dx * dx + dy * dy);
-                ax[u] += w * dx;
-                ay[u] += w * dy;
-            }
+            addPull(edges[m], y, xi, yi, ax[0], ay[0]);
+            addPull(edges[m + 1], y, xi, yi, ax[1], ay[1]);
         }
-        if (m < last) {
-            const TsneEdge e = edges[m];
-            const double dx = xi - y[2 * e.column], dy = yi - y[2 * e.column + 1];
-            const double w = e.value / (1.0 + dx * dx + dy * dy);
-            ax[0] += w * dx;
-            ay[0] += w * dy;
-        }
+        if (m < last)
+            addPull(edges[m], y, xi, yi, ax[0], ay[0]);
         d.grad[2 * i] = exaggeration * (ax[0] + ax[1]);
         d.grad[2 * i + 1] = exaggeration * (ay[0] + ay[1]);
     }
