@@ -322,6 +322,8 @@ void TestTrainingDock::metricChartFollowsTheData()
     QCOMPARE(chart.epochCount(7), 5);
     QCOMPARE(chart.bestEpoch(7), 4);
     QCOMPARE(chart.xRange().y(), 5.0);
+    // Ticks on whole epochs only: half-epoch ticks were labelled 0, 0, 1, 1, 2, 2 ...
+    QCOMPARE(chart.epochTickInterval(), 1.0);
     QVERIFY(chart.yRange().x() <= 0.2 && chart.yRange().y() >= 1.2);
     chart.setLogScale(true);
     QVERIFY(chart.logScale());
@@ -354,6 +356,7 @@ void TestTrainingDock::longBatchCurvesAreThinnedNotCut()
         chart.drawnBatchPointCount(1) <= 2000, qPrintable(QString::number(chart.drawnBatchPointCount(1))));
     QVERIFY(chart.drawnBatchPointCount(1) >= 1000);
     QCOMPARE(chart.xRange().y(), double(epochs));
+    QCOMPARE(chart.epochTickInterval(), 2.0);
     QVERIFY(chart.yRange().y() >= 9.0); // the spike sets the axis
     QVERIFY(chart.yRange().x() <= 1.01);
     chart.setLogScale(true); // redrawn from all batches, thinned again

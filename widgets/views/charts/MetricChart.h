@@ -62,6 +62,8 @@ public:
     // The axes' ranges now, for tests: x then y.
     QPointF xRange() const;
     QPointF yRange() const;
+    // Epochs between two ticks of the x axis: always whole.
+    double epochTickInterval() const;
 
 signals:
     void metricsChanged();

@@ -32,7 +32,8 @@ void setEpochRange(QValueAxis* axis, double maxX)
     axis->setRange(0, maxX);
     axis->setTickType(QValueAxis::TicksDynamic);
     axis->setTickAnchor(0);
-    axis->setTickInterval(niceStep(maxX, 10));
+    // Whole epochs: a half-epoch step printed with "%d" read 0, 0, 1, 1, 2, 2 ...
+    axis->setTickInterval(std::max(1.0, niceStep(maxX, 10)));
     axis->setLabelFormat("%d");
 }
 
@@ -75,6 +76,11 @@ void MetricChart::Extent::add(double x, double y)
 QPointF MetricChart::xRange() const
 {
     return { m_xAxis->min(), m_xAxis->max() };
+}
+
+double MetricChart::epochTickInterval() const
+{
+    return m_xAxis->tickInterval();
 }
 
 QPointF MetricChart::yRange() const
