@@ -26,7 +26,7 @@ Exercise definition()
     e.id = "calorimeter_gan";
     e.number = 3;
     e.title = "A GAN for calorimeter showers";
-    e.summary = "Teach a generator to simulate electron showers in a 25x25 calorimeter image";
+    e.summary = "Teach a generator to simulate electron showers in a 25×25 calorimeter image";
     e.goals = { "see how a generator and a discriminator train against each other",
         "judge generated showers as a physicist: energy sums, profiles, shower shapes",
         "read chi2/NDF of the total-energy histogram" };

@@ -21,7 +21,7 @@ std::vector<Step> firstStepsSteps()
     return {
         { "data", "Look at the XOR data", "01_data.md", ActionKind::GenerateData, "scatter", {}, false },
         { "no_hidden", "A network without hidden layer", "02_no_hidden.md", ActionKind::Train,
-            "decision_boundary", { "no_hidden_accuracy" }, false },
+            "decision_boundary", { "no_hidden_accuracy", "no_hidden_loss" }, false },
         { "depth", "Add a hidden layer", "03_depth.md", ActionKind::Train, "decision_boundary",
             { "hidden_accuracy" }, true },
         { "logistic", "No hidden layer equals logistic regression", "04_logistic.md", ActionKind::CompareRuns,
@@ -39,6 +39,10 @@ std::vector<Check> firstStepsChecks()
 {
     return {
         makeCheck("no_hidden_accuracy", "XOR accuracy without hidden layer", Comparison::LessEqual, 0.80),
+        // ln 2 = 0.693 is the loss of p = 0.5 everywhere: the line learned nothing, whatever the accuracy
+        // says.
+        makeCheck(
+            "no_hidden_loss", "XOR loss without hidden layer (ln 2 = 0.693)", Comparison::GreaterEqual, 0.68),
         makeCheck("hidden_accuracy", "XOR accuracy with a hidden layer", Comparison::Greater, 0.97, true),
         makeCheck(
             "logistic_agreement", "largest |p(net) - p(logistic regression)|", Comparison::LessEqual, 0.02),
@@ -159,6 +163,7 @@ private:
             loadLessonModel(m_exercise, "xor_no_hidden.neurino.json"), binaryConfig(60, 0.05, context), m_xor,
             context);
         context.record("no_hidden_accuracy", model.metric("accuracy"));
+        context.record("no_hidden_loss", model.metric("loss"));
     }
 
     void depth(LessonContext& context)

@@ -27,7 +27,7 @@ Exercise definition()
     e.id = "higgs";
     e.number = 2;
     e.title = "Higgs boson classification: shallow and deep networks";
-    e.summary = "Signal H0 -> W H+- -> W W h(bb) against t tbar; ROC curves, depth, physics features";
+    e.summary = "Signal H⁰ → W∓H± → W∓W±h⁰(bb̄) against tt̄; ROC curves, depth, physics features";
     e.goals = { "read ROC curves and the AUC as signal efficiency against background rejection",
         "see that a deep network beats a shallow one",
         "see that physicists' high-level features help the shallow "

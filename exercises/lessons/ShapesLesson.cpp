@@ -16,7 +16,7 @@ Exercise definition()
     e.id = "shapes";
     e.number = 1;
     e.title = "Shapes recognition: from a dense network to a CNN";
-    e.summary = "Circles, squares and triangles in 32x32 images; beat the dense network with convolutions";
+    e.summary = "Circles, squares and triangles in 32×32 images; beat the dense network with convolutions";
     e.goals = { "train the simple fully connected network (788,995 parameters) and read its accuracy",
         "build a CNN with Conv2D, MaxPooling2D and Dropout that reaches 99 % with far fewer weights",
         "read the confusion matrix and the misclassified images" };

@@ -50,6 +50,10 @@ private slots:
         QVERIFY(!e.datasets.empty());
         QVERIFY(!e.steps.empty());
         QVERIFY(!e.checks.empty());
+        // Titles and one-line goals write physics as the lesson texts do (H⁰ → W∓H±, 25×25), not in ASCII.
+        for (const std::string& line : { e.title, e.summary })
+            for (const char* ascii : { "->", "+-", "H0", "tbar", "x25", "x32" })
+                QVERIFY2(line.find(ascii) == std::string::npos, (line + ": " + ascii).c_str());
 
         std::string missing;
         for (const auto& file : e.missingFiles())

@@ -48,7 +48,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains(QRegularExpression("PASS +XOR accuracy with a hidden layer +0\\.9")),
             qPrintable(r.out));
-        QVERIFY2(r.out.contains("all 10 checks passed"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("all 11 checks passed"), qPrintable(r.out));
         QVERIFY(!r.out.contains("FAIL"));
     }
 
