@@ -39,15 +39,15 @@ const Lecture kLectures[] = { { "First Steps: XOR", "xor" }, { "Shapes Recogniti
 
 } // namespace
 
-ExerciseWorkspace::ExerciseWorkspace(QMainWindow* window, ModelDocument* document,
-    TrainingWorkspace* training, RunScheduler* scheduler, QDockWidget* guideTab)
+ExerciseWorkspace::ExerciseWorkspace(
+    QMainWindow* window, ModelDocument* document, TrainingWorkspace* training, RunScheduler* scheduler)
     : QObject(window)
     , m_window(window)
     , m_document(document)
     , m_training(training)
     , m_guide(new GuideDock(scheduler, window))
 {
-    createDocks(guideTab);
+    createDocks();
     TrainingArea* area = m_training->area();
     m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion() });
     connect(m_guide, &GuideDock::message, this, &ExerciseWorkspace::message);
@@ -57,22 +57,16 @@ ExerciseWorkspace::ExerciseWorkspace(QMainWindow* window, ModelDocument* documen
 
 ExerciseWorkspace::~ExerciseWorkspace() = default;
 
-void ExerciseWorkspace::createDocks(QDockWidget* guideTab)
+void ExerciseWorkspace::createDocks()
 {
-    // The guide shares the left side with the layer palette, down to the window's bottom, so that a
-    // lesson's text and checks have the full height; the pad map sits with the training results.
-    m_window->setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     m_window->addDockWidget(Qt::LeftDockWidgetArea, m_guide);
-    m_window->tabifyDockWidget(guideTab, m_guide);
     m_guide->hide();
-    guideTab->raise();
 
     m_padMap = new PadMapView(m_window);
     m_padMapDock = new QDockWidget(tr("Pad Map"), m_window);
     m_padMapDock->setObjectName("padMapDock");
     m_padMapDock->setWidget(m_padMap);
     m_window->addDockWidget(Qt::BottomDockWidgetArea, m_padMapDock);
-    m_window->tabifyDockWidget(m_training->areaDock(), m_padMapDock);
     m_padMapDock->hide();
 }
 
@@ -100,10 +94,11 @@ bool ExerciseWorkspace::openExercise(const QString& id)
 {
     if (!m_guide->openExercise(id))
         return false;
+    m_training->area()->clearResults();
+    m_padMap->clear();
+    emit lessonOpened();
     m_guide->show();
     m_guide->raise();
-    if (!m_guide->isFloating() && m_guide->width() < 480)
-        m_window->resizeDocks({ m_guide }, { 500 }, Qt::Horizontal);
     const exercises::Exercise& exercise = exercises::ExerciseCatalog::instance().exercise(id.toStdString());
     for (const exercises::ModelRef& ref : exercise.models) {
         if (ref.role != "start")
@@ -123,9 +118,6 @@ void ExerciseWorkspace::showView(const QString& view)
     if (view == "pad_map") {
         m_padMapDock->show();
         m_padMapDock->raise();
-        const int height = m_window->height();
-        if (!m_padMapDock->isFloating() && m_padMapDock->height() < height / 3)
-            m_window->resizeDocks({ m_padMapDock }, { height * 2 / 5 }, Qt::Vertical);
         return;
     }
     TrainingArea* area = m_training->area();

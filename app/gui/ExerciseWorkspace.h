@@ -18,15 +18,15 @@ class PadMapView;
 class RunScheduler;
 class TrainingWorkspace;
 
-// The exercises in the window: the guide dock tabbed with `guideTab` on the left, the TPC pad map tabbed
-// with the training results, the Exercises menu, and the wiring that puts a lesson's starting model on
-// the canvas, hands the canvas's model to the lesson's task steps and shows the view a step works with.
+// The exercises in the window: the guide dock, the TPC pad map, the Exercises menu, and the wiring that puts
+// a lesson's starting model on the canvas, hands the canvas's model to the lesson's task steps and shows the
+// view a step works with.
 class ExerciseWorkspace : public QObject {
     Q_OBJECT
 
 public:
-    ExerciseWorkspace(QMainWindow* window, ModelDocument* document, TrainingWorkspace* training,
-        RunScheduler* scheduler, QDockWidget* guideTab);
+    ExerciseWorkspace(
+        QMainWindow* window, ModelDocument* document, TrainingWorkspace* training, RunScheduler* scheduler);
     ~ExerciseWorkspace() override;
 
     GuideDock* dock() const { return m_guide; }
@@ -36,7 +36,8 @@ public:
     // Every lesson of the catalog, then the lectures' starting models.
     void fillMenu(QMenu* menu);
     // Opens lesson `id` of the exercise catalog in the guide dock, shows the dock and puts the lesson's
-    // starting model on the canvas; false, after saying why, when it cannot.
+    // starting model on the canvas, with the previous model's results cleared; false, after saying why,
+    // when it cannot.
     bool openExercise(const QString& id);
     // Shows the view a lesson's step works with: "pad_map", "curves", "roc", "confusion"; others are left as
     // they are.
@@ -48,9 +49,11 @@ signals:
     // A line for the log; `error` for failures, which the status bar shows too.
     void message(const QString& text, bool error);
     void errorOccurred(const QString& title, const QString& text);
+    // A lesson opened: the window arranges itself for it.
+    void lessonOpened();
 
 private:
-    void createDocks(QDockWidget* guideTab);
+    void createDocks();
     // The canvas's model saved for a task step; empty after saying why when it cannot be.
     QString saveTaskModel();
     void fillStartingModels(QMenu* menu);

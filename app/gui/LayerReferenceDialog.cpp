@@ -4,6 +4,7 @@
 
 #include <QDialogButtonBox>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace neurino {
@@ -41,6 +42,23 @@ QString range(const ParamSpec& p)
 
 } // namespace
 
+QString LayerReferenceDialog::kindHtml(const LayerKind& k)
+{
+    QString html
+        = "<h4><a name='" + q(k.name) + "'></a>" + q(k.name) + "</h4><p>" + q(k.explanation) + "</p>";
+    if (k.params.empty())
+        return html;
+    html += "<table border='1' cellspacing='0' cellpadding='3'><tr><th>" + QObject::tr("parameter")
+        + "</th><th>" + QObject::tr("type") + "</th><th>" + QObject::tr("default") + "</th><th>"
+        + QObject::tr("range") + "</th><th>" + QObject::tr("meaning") + "</th></tr>";
+    for (const ParamSpec& p : k.params) {
+        const QString def = p.required() ? QObject::tr("required") : q(p.defaultValue.dump());
+        html += "<tr><td><b>" + q(p.name) + "</b></td><td>" + q(paramTypeName(p.type)) + "</td><td>" + def
+            + "</td><td>" + range(p) + "</td><td>" + q(p.help) + "</td></tr>";
+    }
+    return html + "</table>";
+}
+
 QString LayerReferenceDialog::html()
 {
     QString html = "<h2>" + QObject::tr("Layers") + "</h2><p>"
@@ -51,29 +69,23 @@ QString LayerReferenceDialog::html()
             category = q(k.category);
             html += "<h3 style='margin-top:18px'>" + category + "</h3>";
         }
-        html += "<h4>" + q(k.name) + "</h4><p>" + q(k.explanation) + "</p>";
-        if (k.params.empty())
-            continue;
-        html += "<table border='1' cellspacing='0' cellpadding='3'><tr><th>" + QObject::tr("parameter")
-            + "</th><th>" + QObject::tr("type") + "</th><th>" + QObject::tr("default") + "</th><th>"
-            + QObject::tr("range") + "</th><th>" + QObject::tr("meaning") + "</th></tr>";
-        for (const ParamSpec& p : k.params) {
-            const QString def = p.required() ? QObject::tr("required") : q(p.defaultValue.dump());
-            html += "<tr><td><b>" + q(p.name) + "</b></td><td>" + q(paramTypeName(p.type)) + "</td><td>" + def
-                + "</td><td>" + range(p) + "</td><td>" + q(p.help) + "</td></tr>";
-        }
-        html += "</table>";
+        html += kindHtml(k);
     }
     return html;
 }
 
-LayerReferenceDialog::LayerReferenceDialog(QWidget* parent)
+LayerReferenceDialog::LayerReferenceDialog(QWidget* parent, const QString& kind)
     : QDialog(parent)
 {
     setWindowTitle(tr("Layer Reference"));
     resize(820, 760);
     auto* browser = new QTextBrowser(this);
     browser->setHtml(html());
+    if (!kind.isEmpty()) {
+        setWindowTitle(tr("Layer Reference: %1").arg(kind));
+        // Once the text is laid out.
+        QTimer::singleShot(0, browser, [browser, kind] { browser->scrollToAnchor(kind); });
+    }
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);

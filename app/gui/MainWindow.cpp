@@ -5,7 +5,10 @@
 #include "app/gui/HelpMenu.h"
 #include "app/gui/ModelDocument.h"
 #include "app/gui/ModelStatus.h"
+#include "app/gui/TourOverlay.h"
 #include "app/gui/TrainingWorkspace.h"
+#include "app/gui/WelcomePage.h"
+#include "app/gui/WorkbenchLayout.h"
 #include "widgets/editor/GraphEditor.h"
 #include "widgets/editor/GraphModel.h"
 #include "widgets/editor/GraphScene.h"
@@ -19,11 +22,14 @@
 #include "widgets/editor/SummaryDock.h"
 #include "widgets/guide/GuideDock.h"
 #include "widgets/session/RunScheduler.h"
+#include "widgets/training/TrainConfigForm.h"
+#include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
 
 #include "core/util/Device.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDebug>
@@ -31,9 +37,11 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
@@ -70,22 +78,28 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     , m_document(new ModelDocument({ options.interactive, options.autosave }, this))
     , m_scene(new GraphScene(m_document->model(), m_document->editor(), this))
     , m_view(new GraphView(m_scene, this))
+    , m_center(new QStackedWidget(this))
     , m_actions(new EditorActions(m_document->editor(), m_scene, m_view, this))
     , m_runScheduler(new RunScheduler(this))
 {
     setObjectName("mainWindow");
-    setCentralWidget(m_view);
+    m_center->addWidget(m_view);
+    setCentralWidget(m_center);
     setDockNestingEnabled(true);
     createDocks();
     createWorkspaces();
+    resize(1600, 1000);
+    if (m_options.restoreSettings)
+        readSettings();
+    m_layout = new WorkbenchLayout(this,
+        { m_paletteDock, m_propertiesDock, m_summaryDock, m_problemsDock, m_logDock, m_training->dock(),
+            m_training->areaDock(), m_exercises->dock(), m_exercises->padMapDock() },
+        m_options.restoreSettings);
+    createWelcomePage();
     createMenus();
     createToolBar();
     createStatusBar();
     connectParts();
-
-    resize(1600, 1000);
-    if (m_options.restoreSettings)
-        readSettings();
     m_document->newModel();
     m_logDock->append(
         tr("Neurino %1 with Qt %2 and %3.").arg(NEURINO_VERSION, qVersion(), qs(libtorchVersion())));
@@ -115,22 +129,49 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
     m_logDock = new LogDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
-    tabifyDockWidget(m_problemsDock, m_logDock);
-    m_problemsDock->raise();
-
-    resizeDocks({ m_paletteDock, m_propertiesDock }, { 200, 480 }, Qt::Horizontal);
-    resizeDocks({ m_propertiesDock, m_summaryDock }, { 520, 300 }, Qt::Vertical);
-    resizeDocks({ m_problemsDock }, { 150 }, Qt::Vertical);
 }
 
 void MainWindow::createWorkspaces()
 {
-    m_training = new TrainingWorkspace(this, m_document->model(), m_runScheduler,
-        { m_propertiesDock, m_logDock, m_summaryDock }, /*keepRuns=*/m_options.autosave);
-    m_propertiesDock->raise();
-    m_problemsDock->raise();
-    m_exercises = new ExerciseWorkspace(this, m_document, m_training, m_runScheduler, m_paletteDock);
-    m_problemsDock->raise();
+    m_training
+        = new TrainingWorkspace(this, m_document->model(), m_runScheduler, /*keepRuns=*/m_options.autosave);
+    m_exercises = new ExerciseWorkspace(this, m_document, m_training, m_runScheduler);
+}
+
+void MainWindow::createWelcomePage()
+{
+    m_welcome = new WelcomePage(this);
+    m_center->addWidget(m_welcome);
+    m_welcome->setShowAtStart(QSettings().value("welcome/atStart", true).toBool());
+    connect(m_welcome, &WelcomePage::showAtStartChanged, this,
+        [](bool on) { QSettings().setValue("welcome/atStart", on); });
+    connect(m_welcome, &WelcomePage::lessonChosen, this, [this](const QString& id) {
+        if (m_document->maybeSave())
+            m_exercises->openExercise(id);
+    });
+    connect(m_welcome, &WelcomePage::templateChosen, this, [this](const QString& name) {
+        if (m_document->maybeSave() && m_document->newFromTemplate(name))
+            m_layout->switchTo(WorkbenchLayout::Activity::Building);
+    });
+    connect(m_welcome, &WelcomePage::modelChosen, this, [this](const QString& path) {
+        if (m_document->maybeSave())
+            m_document->openFile(path);
+    });
+    connect(m_welcome, &WelcomePage::runChosen, this, [this](const QString& folder) {
+        if (m_training->dock()->openRun(folder))
+            m_training->showTraining();
+    });
+    connect(m_welcome, &WelcomePage::emptyModelRequested, this, [this] {
+        if (!m_document->maybeSave())
+            return;
+        m_document->newModel();
+        m_layout->switchTo(WorkbenchLayout::Activity::Building);
+    });
+    connect(m_welcome, &WelcomePage::openRequested, m_document, &ModelDocument::openWithDialog);
+    connect(m_welcome, &WelcomePage::tourRequested, this, [this] {
+        showCanvas();
+        startTour();
+    });
 }
 
 void MainWindow::connectParts()
@@ -172,6 +213,34 @@ void MainWindow::connectParts()
     });
     connect(m_exercises, &ExerciseWorkspace::message, this, &MainWindow::log);
     connect(m_exercises, &ExerciseWorkspace::errorOccurred, this, &MainWindow::reportError);
+    connectLayout();
+}
+
+// The layout follows the activity: a run started outside a lesson, or the training panel asked for, is
+// training; an opened lesson is a lesson. The problems list comes and goes with the model's problems.
+void MainWindow::connectLayout()
+{
+    using Activity = WorkbenchLayout::Activity;
+    const auto toTraining = [this] {
+        showCanvas();
+        if (m_layout->activity() != Activity::Lesson)
+            m_layout->switchTo(Activity::Training);
+    };
+    connect(m_runScheduler, &RunScheduler::runAdded, this, [toTraining](const RunRecord& run) {
+        if (!run.finished)
+            toTraining();
+    });
+    connect(m_training, &TrainingWorkspace::trainingShown, this, toTraining);
+    connect(m_exercises, &ExerciseWorkspace::lessonOpened, this, [this] {
+        showCanvas();
+        m_layout->switchTo(Activity::Lesson);
+    });
+    // An empty canvas has nothing to mend yet: it says so itself.
+    connect(m_document->model(), &GraphModel::analysisChanged, this, [this] {
+        const GraphModel* model = m_document->model();
+        m_layout->setProblemCount(
+            model->graph().nodes().empty() ? 0 : static_cast<int>(model->analysis().issues.size()));
+    });
 }
 
 void MainWindow::createMenus()
@@ -184,7 +253,24 @@ void MainWindow::createMenus()
     m_actions->fillModelMenu(model);
     createTrainMenu();
     m_exercises->fillMenu(menuBar()->addMenu(tr("E&xercises")));
-    fillHelpMenu(menuBar()->addMenu(tr("&Help")), this);
+    createHelpMenu();
+}
+
+void MainWindow::createHelpMenu()
+{
+    HelpEntries entries;
+    entries.welcome = [this] { showWelcome(); };
+    entries.tour = [this] {
+        showCanvas();
+        startTour();
+    };
+    entries.lessons = [this] {
+        showWelcome();
+        m_welcome->lessons()->setFocus();
+        m_welcome->lessons()->setCurrentRow(0);
+    };
+    entries.topic = [this] { return helpTopic(); };
+    fillHelpMenu(menuBar()->addMenu(tr("&Help")), this, entries);
 }
 
 void MainWindow::createFileMenu()
@@ -224,6 +310,7 @@ void MainWindow::createViewMenu()
              static_cast<QDockWidget*>(m_training->dock()), m_training->areaDock(),
              static_cast<QDockWidget*>(m_exercises->dock()), m_exercises->padMapDock() })
         panels->addAction(dock->toggleViewAction());
+    m_layout->fillMenu(view->addMenu(tr("&Layout")));
     view->addSeparator();
     m_actions->fillViewMenu(view);
 }
@@ -261,9 +348,6 @@ void MainWindow::readSettings()
     const QByteArray geometry = settings.value("window/geometry").toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    const QByteArray state = settings.value("window/state").toByteArray();
-    if (!state.isEmpty())
-        restoreState(state);
 }
 
 void MainWindow::writeSettings()
@@ -272,11 +356,14 @@ void MainWindow::writeSettings()
         return;
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    m_layout->save();
 }
 
 void MainWindow::graphReplaced()
 {
+    // Another model: the last one's results would pass for this one's (its runs stay in the run list).
+    m_training->area()->clearResults();
+    showCanvas();
     m_status->update();
     // Fit once the window has its size; now as well, for windows that are already shown.
     m_view->fitToView();
@@ -289,6 +376,108 @@ void MainWindow::updateTitle()
                                                           : m_document->displayName();
     setWindowTitle(name + "[*] — Neurino");
     setWindowModified(m_document->isModified());
+}
+
+void MainWindow::showWelcome()
+{
+    m_welcome->refresh(m_document->recentFiles(), m_runScheduler->runsFolder());
+    m_layout->hidePanels();
+    m_center->setCurrentWidget(m_welcome);
+}
+
+void MainWindow::showCanvas()
+{
+    if (!welcomeShown())
+        return;
+    m_center->setCurrentWidget(m_view);
+    m_layout->showPanels();
+}
+
+bool MainWindow::welcomeShown() const
+{
+    return m_center->currentWidget() == m_welcome;
+}
+
+void MainWindow::showWelcomeAtStart()
+{
+    if (QSettings().value("welcome/atStart", true).toBool())
+        showWelcome();
+}
+
+TourOverlay* MainWindow::startTour()
+{
+    using Activity = WorkbenchLayout::Activity;
+    const auto panel = [this](Activity activity, QDockWidget* dock) {
+        return [this, activity, dock]() -> QWidget* {
+            m_layout->switchTo(activity);
+            showDock(dock);
+            return dock;
+        };
+    };
+    std::vector<TourOverlay::Stop> stops {
+        { tr("Layers"),
+            tr("Every kind of layer, grouped as in Keras. Drag one onto the canvas or double-click it; on "
+               "the canvas, typing a letter opens a quick-add box (try <i>conv</i>)."),
+            panel(Activity::Building, m_paletteDock) },
+        { tr("The canvas"),
+            tr("The network as a graph. Drag from a node's lower port to another's upper port to connect "
+               "them. Every edge shows the tensor shape that flows along it, every node its output shape and "
+               "parameter count; a red node says what is wrong and how to mend it."),
+            [this]() -> QWidget* {
+                m_layout->switchTo(Activity::Building);
+                return m_view;
+            } },
+        { tr("Properties"),
+            tr("The selected layer's settings: units, kernel sizes, activations. <b>F1</b> explains the "
+               "selected layer, a palette entry or a training setting."),
+            panel(Activity::Building, m_propertiesDock) },
+        { tr("Summary"),
+            tr("The Keras-style table: every layer's output shape and parameters, with the totals."),
+            panel(Activity::Building, m_summaryDock) },
+        { tr("Training settings"),
+            tr("The data (a generator or an HDF5 file), the optimizer, the batch size and the epochs. "
+               "<b>F5</b> starts, <b>F6</b> pauses, <b>Shift+F5</b> stops; every run is kept in the run "
+               "list. Starting a run switches to this training layout; <b>View ▸ Layout</b> switches back."),
+            panel(Activity::Training, m_training->dock()) },
+        { tr("Curves and views"),
+            tr("Loss and metrics update live. After a run: the confusion matrix, the ROC curve and the "
+               "output "
+               "distributions; inside the network: kernels, feature maps, the misclassified samples, and "
+               "PCA or t-SNE of any layer."),
+            panel(Activity::Training, m_training->areaDock()) },
+        { tr("Lessons"),
+            tr("The <b>Exercises</b> menu opens the lessons, from XOR to the Higgs boson, a calorimeter GAN "
+               "and TPC calibration. Each has a guide with steps, checks and hints beside the canvas. Start "
+               "with Lesson 0; <b>Help ▸ Welcome</b> lists them all."),
+            [this]() -> QWidget* {
+                m_layout->switchTo(Activity::Building);
+                return menuBar();
+            } },
+    };
+    auto* tour = new TourOverlay(this, std::move(stops));
+    tour->start();
+    return tour;
+}
+
+QString MainWindow::helpTopic() const
+{
+    for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget()) {
+        const QVariant setting = w->property(TrainConfigForm::kSettingProperty);
+        if (setting.isValid())
+            return "setting:" + setting.toString();
+        if (w == m_palette) {
+            const QString kind = m_palette->currentKind();
+            if (!kind.isEmpty())
+                return "layer:" + kind;
+            break;
+        }
+    }
+    const QStringList selected = m_scene->selectedNodeIds();
+    if (selected.size() == 1) {
+        if (const Node* node = m_document->model()->graph().findNode(selected.front().toStdString()))
+            return "layer:" + qs(node->layer.kind);
+    }
+    return {};
 }
 
 void MainWindow::showNode(const QString& id)

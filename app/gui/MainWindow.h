@@ -4,6 +4,7 @@
 
 class QAction;
 class QDockWidget;
+class QStackedWidget;
 
 namespace neurino {
 
@@ -19,12 +20,16 @@ class ProblemsDock;
 class PropertyPanel;
 class RunScheduler;
 class SummaryDock;
+class TourOverlay;
 class TrainingWorkspace;
+class WelcomePage;
+class WorkbenchLayout;
 
-// The workbench: the model canvas in the centre, docks around it (layer palette, properties, summary,
-// problems, log), standard menus and shortcuts. It composes the parts that do the work: the document
-// (files, recent list, unsaved changes, autosave and recovery), the editor's actions, the training
-// workspace and the exercise workspace; tests and screenshots reach those parts.
+// The workbench: the model canvas in the centre (or the welcome page), docks around it (layer palette,
+// properties, summary, problems, log), arranged for the activity at hand by the WorkbenchLayout, standard
+// menus and shortcuts. It composes the parts that do the work: the document (files, recent list, unsaved
+// changes, autosave and recovery), the editor's actions, the training workspace and the exercise
+// workspace; tests and screenshots reach those parts.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -43,6 +48,8 @@ public:
     EditorActions* editorActions() const { return m_actions; }
     TrainingWorkspace* trainingWorkspace() const { return m_training; }
     ExerciseWorkspace* exerciseWorkspace() const { return m_exercises; }
+    WorkbenchLayout* workbenchLayout() const { return m_layout; }
+    WelcomePage* welcomePage() const { return m_welcome; }
 
     GraphScene* scene() const { return m_scene; }
     GraphView* view() const { return m_view; }
@@ -54,17 +61,32 @@ public:
     // Selects a layer and brings it into view.
     void showNode(const QString& id);
 
+    // The welcome page in place of the canvas, every panel hidden; back to the canvas and its panels.
+    void showWelcome();
+    void showCanvas();
+    bool welcomeShown() const;
+    // At start-up without a file: the welcome page the first time and whenever the user keeps it on.
+    void showWelcomeAtStart();
+    // The two-minute tour over the window; it deletes itself when it ends.
+    TourOverlay* startTour();
+    // What F1 explains now: the palette's current entry, the training setting being edited, or the layer
+    // selected on the canvas ("layer:Dense", "setting:batch_size"); empty for the whole layer reference.
+    QString helpTopic() const;
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void createDocks();
     void createWorkspaces();
+    void createWelcomePage();
     void connectParts();
+    void connectLayout();
     void createMenus();
     void createFileMenu();
     void createViewMenu();
     void createTrainMenu();
+    void createHelpMenu();
     void createToolBar();
     void createStatusBar();
     void readSettings();
@@ -80,6 +102,9 @@ private:
     ModelDocument* m_document;
     GraphScene* m_scene;
     GraphView* m_view;
+    QStackedWidget* m_center;
+    WelcomePage* m_welcome = nullptr;
+    WorkbenchLayout* m_layout = nullptr;
     EditorActions* m_actions;
     RunScheduler* m_runScheduler;
     TrainingWorkspace* m_training = nullptr;

@@ -253,26 +253,35 @@ void ModelDocument::addRecentFile(const QString& path)
     QSettings().setValue("recentFiles", files);
 }
 
-void ModelDocument::fillTemplateMenu(QMenu* menu)
+QList<ModelDocument::TemplateInfo> ModelDocument::templates()
 {
-    menu->setToolTipsVisible(true);
+    QList<TemplateInfo> infos;
     for (const QString& name : templateNames()) {
-        QString text = name;
-        QString tip;
+        TemplateInfo info { name, name, {} };
         try {
             const ModelGraph g = loadModel(templatePath(name.toStdString()));
             const GraphAnalysis a = g.analyze();
-            text = tr("%1  (%2 parameters)").arg(name, qs(formatCount(a.totalParams().total())));
-            tip = qs(g.description());
+            info.label = tr("%1  (%2 parameters)").arg(name, qs(formatCount(a.totalParams().total())));
+            info.description = qs(g.description());
         } catch (const Error& e) {
-            tip = qs(e.what());
+            info.description = qs(e.what());
         }
-        QAction* action = menu->addAction(text, this, [this, name] {
+        infos << info;
+    }
+    return infos;
+}
+
+void ModelDocument::fillTemplateMenu(QMenu* menu)
+{
+    menu->setToolTipsVisible(true);
+    for (const TemplateInfo& info : templates()) {
+        const QString name = info.name;
+        QAction* action = menu->addAction(info.label, this, [this, name] {
             if (maybeSave())
                 newFromTemplate(name);
         });
-        action->setToolTip(tip);
-        action->setStatusTip(tip);
+        action->setToolTip(info.description);
+        action->setStatusTip(info.description);
     }
 }
 

@@ -61,6 +61,14 @@ public:
     QStringList recentFiles() const;
     // The templates in resources/models, by name.
     static QStringList templateNames();
+    // A template's name with its parameter count ("shapes_cnn  (2,301 parameters)") and its description
+    // (or why it cannot be read).
+    struct TemplateInfo {
+        QString name;
+        QString label;
+        QString description;
+    };
+    static QList<TemplateInfo> templates();
     // Menu entries: every template with its parameter count; the recent files (rebuilt when shown).
     void fillTemplateMenu(QMenu* menu);
     void fillRecentMenu(QMenu* menu);

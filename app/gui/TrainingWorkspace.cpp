@@ -14,17 +14,14 @@
 namespace neurino {
 
 TrainingWorkspace::TrainingWorkspace(
-    QMainWindow* window, GraphModel* model, RunScheduler* scheduler, const Placement& place, bool keepRuns)
+    QMainWindow* window, GraphModel* model, RunScheduler* scheduler, bool keepRuns)
     : QObject(window)
-    , m_window(window)
     , m_scheduler(scheduler)
-    , m_shrinks(place.shrinks)
     , m_dock(new TrainingDock(model, scheduler, window))
     , m_area(new TrainingArea(scheduler, window))
     , m_areaDock(new QDockWidget(tr("Training Results"), window))
 {
     window->addDockWidget(Qt::RightDockWidgetArea, m_dock);
-    window->tabifyDockWidget(place.settingsTab, m_dock);
 
     // Every run is kept on disk as a run folder (the format neurino-batch train writes), so that runs
     // can be saved, reopened and compared later; screenshots and tests keep nothing.
@@ -35,7 +32,6 @@ TrainingWorkspace::TrainingWorkspace(
     m_areaDock->setObjectName("trainingAreaDock");
     m_areaDock->setWidget(m_area);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_areaDock);
-    window->tabifyDockWidget(place.resultsTab, m_areaDock);
     wire();
 }
 
@@ -49,11 +45,7 @@ void TrainingWorkspace::wire()
             m_areaDock->raise();
         }
     });
-    connect(m_scheduler, &RunScheduler::runAdded, this, [this] {
-        m_areaDock->show();
-        m_areaDock->raise();
-        giveResultsRoom();
-    });
+    connect(m_scheduler, &RunScheduler::runAdded, this, [this] { showResults(); });
     connect(m_scheduler, &RunScheduler::stateChanged, this, &TrainingWorkspace::updateActions);
 }
 
@@ -90,22 +82,11 @@ void TrainingWorkspace::updateActions()
     m_stop->setEnabled(running && state != RunScheduler::State::Stopping);
 }
 
-// The curves need room: give the results at least a third of the window's height.
-void TrainingWorkspace::giveResultsRoom()
-{
-    const int height = m_window->height();
-    if (!m_areaDock->isFloating() && m_areaDock->height() < height / 3)
-        m_window->resizeDocks({ m_areaDock }, { height * 2 / 5 }, Qt::Vertical);
-}
-
 void TrainingWorkspace::showTraining()
 {
+    emit trainingShown();
     m_dock->show();
     m_dock->raise();
-    // The settings, buttons and run list need most of the right side's height.
-    const int height = m_window->height();
-    if (!m_dock->isFloating())
-        m_window->resizeDocks({ m_dock, m_shrinks }, { height * 2 / 3, height / 6 }, Qt::Vertical);
     showResults();
 }
 
@@ -115,7 +96,6 @@ void TrainingWorkspace::showResults(QWidget* tab)
         m_area->setCurrentWidget(tab);
     m_areaDock->show();
     m_areaDock->raise();
-    giveResultsRoom();
 }
 
 } // namespace neurino

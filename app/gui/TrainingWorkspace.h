@@ -14,21 +14,15 @@ class RunScheduler;
 class TrainingArea;
 class TrainingDock;
 
-// Training in the window: the training dock (data, settings, controls, run list) tabbed with `settingsTab`,
-// the training area with the live views in a dock tabbed with `resultsTab`, the Train menu's actions, and
-// their wiring to the run scheduler. Every run is kept as a run folder unless `keepRuns` is false.
+// Training in the window: the training dock (data, settings, controls, run list), the training area with
+// the live views in a dock of its own, the Train menu's actions, and their wiring to the run scheduler.
+// Where the docks go is the window's WorkbenchLayout's business. Every run is kept as a run folder unless
+// `keepRuns` is false.
 class TrainingWorkspace : public QObject {
     Q_OBJECT
 
 public:
-    struct Placement {
-        QDockWidget* settingsTab; // the dock the training dock shares its place with
-        QDockWidget* resultsTab; // the dock the training results share their place with
-        QDockWidget* shrinks; // the dock that gives the training dock its height when shown
-    };
-
-    TrainingWorkspace(QMainWindow* window, GraphModel* model, RunScheduler* scheduler, const Placement& place,
-        bool keepRuns);
+    TrainingWorkspace(QMainWindow* window, GraphModel* model, RunScheduler* scheduler, bool keepRuns);
 
     TrainingDock* dock() const { return m_dock; }
     TrainingArea* area() const { return m_area; }
@@ -45,15 +39,14 @@ public:
 signals:
     // A run started, ended or failed: a line for the log and the status bar.
     void message(const QString& text, bool error);
+    // The user asked for the training panel: the window arranges itself for training.
+    void trainingShown();
 
 private:
     void wire();
     void updateActions();
-    void giveResultsRoom();
 
-    QMainWindow* m_window;
     RunScheduler* m_scheduler;
-    QDockWidget* m_shrinks;
     TrainingDock* m_dock;
     TrainingArea* m_area;
     QDockWidget* m_areaDock;

@@ -88,6 +88,8 @@ int main(int argc, char** argv)
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty())
         window.document()->openFile(files.front());
+    else
+        window.showWelcomeAtStart();
     QTimer::singleShot(0, window.document(), &neurino::ModelDocument::offerRecovery);
     return app.exec();
 }

@@ -128,4 +128,10 @@ void LayerPalette::setFilter(const QString& text)
     }
 }
 
+QString LayerPalette::currentKind() const
+{
+    const QTreeWidgetItem* item = m_tree->currentItem();
+    return item ? item->data(0, kKindRole).toString() : QString();
+}
+
 } // namespace neurino

@@ -22,6 +22,8 @@ public:
     explicit LayerPalette(QWidget* parent = nullptr);
 
     QTreeWidget* tree() const { return m_tree; }
+    // The kind of the entry under the cursor (the current one), or empty on a category.
+    QString currentKind() const;
     void setFilter(const QString& text);
 
 signals:

@@ -12,6 +12,7 @@
 #include <QSpinBox>
 
 #include <limits>
+#include <utility>
 
 namespace neurino {
 
@@ -23,6 +24,13 @@ TrainConfigForm::TrainConfigForm(QWidget* parent)
     createSplitRows(form);
     createStopRow(form);
     createSeedAndDeviceRows(form);
+    const std::pair<QWidget*, const char*> keys[] = { { m_optimizer, "optimizer.name" },
+        { m_learningRate, "optimizer.learning_rate" }, { m_batchSize, "batch_size" }, { m_epochs, "epochs" },
+        { m_validationSplit, "validation_split" }, { m_testSplit, "test_split" },
+        { m_earlyStopping, "early_stopping.enabled" }, { m_patience, "early_stopping.patience" },
+        { m_seed, "seed" }, { m_device, "device" } };
+    for (const auto& [editor, key] : keys)
+        editor->setProperty(kSettingProperty, QString::fromLatin1(key));
 }
 
 void TrainConfigForm::createOptimizerRows(QFormLayout* form)

@@ -18,6 +18,10 @@ class TrainConfigForm : public QGroupBox {
     Q_OBJECT
 
 public:
+    // The property that names a setting's editor by its key in the training config schema
+    // ("optimizer.learning_rate"), for help on the setting (F1).
+    static constexpr const char* kSettingProperty = "neurinoSetting";
+
     explicit TrainConfigForm(QWidget* parent = nullptr);
 
     void setEpochs(int epochs);

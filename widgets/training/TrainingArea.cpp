@@ -157,4 +157,20 @@ void TrainingArea::showEvaluation(const RunRecord& run)
         m_misclassified->setData(e.misclassified, run.name);
 }
 
+void TrainingArea::clearResults()
+{
+    m_confusion->clear();
+    m_roc->clear();
+    m_outputs->clear();
+    m_boundary->clear();
+    m_kernels->clear();
+    m_featureMaps->clear();
+    m_misclassified->clear();
+    m_histograms->clear();
+    m_embedding->clear();
+    if (!m_session->isRunning())
+        m_gan->clear();
+    setCurrentWidget(m_curves);
+}
+
 } // namespace neurino

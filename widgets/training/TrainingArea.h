@@ -46,6 +46,10 @@ public:
     // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
     // run list on request).
     void showEvaluation(const RunRecord& run);
+    // Empties every view but the curves, whose runs are named in their legend and stay to be compared:
+    // after another model or lesson is opened, the last model's ROC or PCA would pass for the new one's.
+    // The run list keeps every run; choosing one there shows its results again.
+    void clearResults();
 
 private:
     void addTabs();

@@ -1,18 +1,27 @@
 // The workbench window: save and reopen, templates, unsaved changes, autosave and recovery after a crash.
 #include "app/gui/EditorActions.h"
 #include "app/gui/ExerciseWorkspace.h"
+#include "app/gui/HelpMenu.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/ModelDocument.h"
+#include "app/gui/TourOverlay.h"
 #include "app/gui/TrainingWorkspace.h"
+#include "app/gui/WelcomePage.h"
+#include "app/gui/WorkbenchLayout.h"
 #include "widgets/editor/GraphEditor.h"
 #include "widgets/editor/GraphModel.h"
 #include "widgets/editor/GraphScene.h"
+#include "widgets/editor/GraphView.h"
+#include "widgets/editor/LayerPalette.h"
 #include "widgets/editor/LogDock.h"
+#include "widgets/editor/ProblemsDock.h"
 #include "widgets/editor/SummaryDock.h"
 #include "widgets/guide/GuideDock.h"
 #include "widgets/session/RunScheduler.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
+#include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
 
 #include "core/graph/ModelJson.h"
@@ -21,15 +30,19 @@
 
 #include "tests/TestMain.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -46,6 +59,18 @@ MainWindow::Options quiet()
     options.restoreSettings = false;
     return options;
 }
+
+using Activity = WorkbenchLayout::Activity;
+
+// A widget's share of the window's area: 0 when hidden.
+double areaShare(const QWidget* part, const QWidget* window)
+{
+    if (!part->isVisible())
+        return 0;
+    return double(part->width()) * part->height() / (double(window->width()) * window->height());
+}
+
+constexpr int kRunTimeoutMs = 120 * 1000;
 
 } // namespace
 
@@ -65,6 +90,13 @@ private slots:
     void editorActionsEditTheCanvas();
     void workspacesShowTheirViews();
     void exercisesMenuOpensEveryLesson();
+    void layoutsGiveEachPartRoomAt1366x768();
+    void layoutsAreRememberedAndReset();
+    void problemsListShowsOnlyWithProblems();
+    void lessonClearsTheLastModelsResults();
+    void welcomePageOpensWhatIsChosen();
+    void tourLightsEachPart();
+    void f1ExplainsWhatIsSelected();
 
 private:
     QTemporaryDir m_dir;
@@ -278,6 +310,225 @@ void TestMainWindow::exercisesMenuOpensEveryLesson()
             }
         }
     }
+}
+
+// At a classroom projector's 1366×768: the building layout gives the canvas most of the window; starting
+// a run switches to the training layout, where the canvas, the training settings and the curves each get
+// a fair share, and the settings the right side's whole height.
+void TestMainWindow::layoutsGiveEachPartRoomAt1366x768()
+{
+    MainWindow window(quiet());
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.size(), QSize(1366, 768));
+    QVERIFY(window.document()->newFromTemplate("xor_mlp"));
+    QApplication::processEvents();
+    QCOMPARE(window.workbenchLayout()->activity(), Activity::Building);
+    const double canvasBuilding = areaShare(window.view(), &window);
+    QVERIFY2(canvasBuilding >= 0.45,
+        qPrintable(QStringLiteral("canvas %1x%2: %3 of the window")
+                       .arg(window.view()->width())
+                       .arg(window.view()->height())
+                       .arg(canvasBuilding)));
+    QVERIFY(window.propertiesDock()->isVisible());
+    QVERIFY(window.summaryDock()->isVisible());
+    QVERIFY(window.trainingWorkspace()->areaDock()->isHidden());
+
+    TrainingWorkspace* training = window.trainingWorkspace();
+    TrainingDock* dock = training->dock();
+    dock->setEvents(400);
+    dock->setEpochs(1);
+    QSignalSpy finished(training->scheduler(), &RunScheduler::runFinished);
+    QVERIFY(dock->start());
+    QCOMPARE(window.workbenchLayout()->activity(), Activity::Training);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QApplication::processEvents();
+    const double canvas = areaShare(window.view(), &window);
+    const double settings = areaShare(dock, &window);
+    const double curves = areaShare(training->area()->curves(), &window);
+    qInfo("1366x768 training layout: canvas %.2f, settings %.2f, curves %.2f of the window (building: canvas "
+          "%.2f)",
+        canvas, settings, curves, canvasBuilding);
+    QVERIFY2(canvas >= 0.25, qPrintable(QString::number(canvas)));
+    QVERIFY2(settings >= 0.2, qPrintable(QString::number(settings)));
+    QVERIFY2(curves >= 0.2, qPrintable(QString::number(curves)));
+    QVERIFY(canvas < canvasBuilding);
+    QVERIFY2(dock->height() >= window.height() * 3 / 4, qPrintable(QString::number(dock->height())));
+    QVERIFY(dock->width() >= 340);
+}
+
+// Each layout is kept as the user leaves it; Reset Layout puts the current one back; the layouts outlive
+// the window in QSettings.
+void TestMainWindow::layoutsAreRememberedAndReset()
+{
+    MainWindow::Options options = quiet();
+    options.restoreSettings = true;
+    {
+        MainWindow window(options);
+        window.resize(1366, 768);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        WorkbenchLayout* layout = window.workbenchLayout();
+        window.summaryDock()->hide();
+        layout->switchTo(Activity::Training);
+        QVERIFY(window.trainingWorkspace()->dock()->isVisible());
+        QVERIFY(!window.summaryDock()->isHidden()); // the training layout has its own panels
+        layout->switchTo(Activity::Building);
+        QVERIFY(window.summaryDock()->isHidden()); // as the user left it
+        QAction* reset = window.findChild<QAction*>("resetLayout");
+        QVERIFY(reset);
+        reset->trigger();
+        QVERIFY(window.summaryDock()->isVisible());
+        window.logDock()->show();
+        window.close();
+    }
+    MainWindow again(options);
+    again.resize(1366, 768);
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QCOMPARE(again.workbenchLayout()->activity(), Activity::Building);
+    QVERIFY(again.logDock()->isVisible()); // remembered from the last session
+    QAction* training = again.findChild<QAction*>("layoutTraining");
+    QVERIFY(training);
+    training->trigger();
+    QCOMPARE(again.workbenchLayout()->activity(), Activity::Training);
+    QVERIFY(training->isChecked());
+}
+
+void TestMainWindow::problemsListShowsOnlyWithProblems()
+{
+    MainWindow window(quiet());
+    window.show();
+    QVERIFY(window.document()->newFromTemplate("xor_mlp"));
+    QVERIFY(window.problemsDock()->isHidden());
+    // A layer with nothing connected is a problem: the list appears, and goes when it is undone.
+    window.document()->editor()->addLayer("Dense", QPointF(600, 600));
+    QVERIFY(!window.document()->model()->analysis().ok());
+    QVERIFY(window.problemsDock()->isVisible());
+    window.editorActions()->undoAction()->trigger();
+    QVERIFY(window.document()->model()->analysis().ok());
+    QVERIFY(window.problemsDock()->isHidden());
+}
+
+// Opening a lesson after training another model: the views no longer show the old model's results.
+void TestMainWindow::lessonClearsTheLastModelsResults()
+{
+    MainWindow window(quiet());
+    window.show();
+    QVERIFY(window.document()->newFromTemplate("xor_mlp"));
+    TrainingWorkspace* training = window.trainingWorkspace();
+    training->dock()->setEvents(400);
+    training->dock()->setEpochs(2);
+    QSignalSpy finished(training->scheduler(), &RunScheduler::runFinished);
+    QVERIFY(training->dock()->start());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QApplication::processEvents();
+    QCOMPARE(training->area()->roc()->curveCount(), 1);
+    QVERIFY(!training->area()->confusion()->isEmpty());
+    QVERIFY(window.exerciseWorkspace()->openExercise("higgs"));
+    QCOMPARE(window.workbenchLayout()->activity(), Activity::Lesson);
+    QVERIFY(window.exerciseWorkspace()->dock()->isVisible());
+    QVERIFY(training->areaDock()->isVisible()); // below the canvas, for the lesson's results
+    QCOMPARE(training->area()->roc()->curveCount(), 0);
+    QVERIFY(training->area()->confusion()->isEmpty());
+    // The run is still in the run list and its curves, named, stay to compare.
+    QCOMPARE(training->area()->curves()->epochCount(1), 2);
+    QCOMPARE(training->scheduler()->runs().size(), std::size_t(1));
+}
+
+void TestMainWindow::welcomePageOpensWhatIsChosen()
+{
+    MainWindow window(quiet());
+    window.show();
+    window.showWelcomeAtStart(); // the first start
+    QVERIFY(window.welcomeShown());
+    QVERIFY(window.propertiesDock()->isHidden());
+    WelcomePage* page = window.welcomePage();
+    const auto& catalog = exercises::ExerciseCatalog::instance();
+    QCOMPARE(page->lessons()->count(), int(catalog.ids().size()));
+    QVERIFY(page->lessons()->item(0)->text().contains(
+        QString::fromStdString(catalog.exercise("first_steps").summary)));
+    QCOMPARE(page->templates()->count(), ModelDocument::templateNames().size());
+    // A template leaves the page for the canvas with its panels back.
+    QListWidgetItem* cnn = page->templates()->findItems("shapes_cnn", Qt::MatchStartsWith).value(0);
+    QVERIFY(cnn);
+    emit page->templates()->itemActivated(cnn);
+    QVERIFY(!window.welcomeShown());
+    QCOMPARE(window.document()->model()->graph().name(), std::string("shapes_cnn"));
+    QVERIFY(window.propertiesDock()->isVisible());
+    // Help ▸ Welcome, then a lesson.
+    window.showWelcome();
+    QVERIFY(window.welcomeShown());
+    emit page->lessons()->itemActivated(page->lessons()->item(0));
+    QVERIFY(!window.welcomeShown());
+    QCOMPARE(window.exerciseWorkspace()->dock()->exerciseId(), QString("first_steps"));
+    QCOMPARE(window.workbenchLayout()->activity(), Activity::Lesson);
+    // Switched off, the page does not come at the next start.
+    page->findChild<QCheckBox*>()->setChecked(false);
+    MainWindow next(quiet());
+    next.showWelcomeAtStart();
+    QVERIFY(!next.welcomeShown());
+}
+
+void TestMainWindow::tourLightsEachPart()
+{
+    MainWindow window(quiet());
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QPointer<TourOverlay> tour = window.startTour();
+    QVERIFY(tour->count() >= 6);
+    QStringList titles;
+    for (int i = 0; i < tour->count(); ++i) {
+        QCOMPARE(tour->current(), i);
+        titles << tour->currentTitle();
+        // Every stop lights a part of the window that is on screen.
+        QVERIFY2(!tour->litRect().isEmpty(), qPrintable(tour->currentTitle()));
+        QVERIFY(window.rect().adjusted(-8, -8, 8, 8).contains(tour->litRect()));
+        if (tour->currentTitle() == "Training settings")
+            QCOMPARE(window.workbenchLayout()->activity(), Activity::Training);
+        tour->next();
+    }
+    QVERIFY(titles.contains("Layers") && titles.contains("Curves and views"));
+    QTRY_VERIFY(tour.isNull()); // Done closes and deletes it
+}
+
+// F1 explains what the user works on: a palette entry, the selected layer, a training setting.
+void TestMainWindow::f1ExplainsWhatIsSelected()
+{
+    MainWindow window(quiet());
+    window.show();
+    QVERIFY(window.document()->newFromTemplate("xor_mlp"));
+    QCOMPARE(window.helpTopic(), QString());
+    window.scene()->selectNodes(
+        { QString::fromStdString(window.document()->model()->graph().nodes()[1].id) });
+    const QString selectedKind
+        = QString::fromStdString(window.document()->model()->graph().nodes()[1].layer.kind);
+    QCOMPARE(window.helpTopic(), "layer:" + selectedKind);
+
+    auto* palette = window.findChild<LayerPalette*>();
+    QTreeWidgetItem* conv
+        = palette->tree()->findItems("Conv2D", Qt::MatchExactly | Qt::MatchRecursive).value(0);
+    QVERIFY(conv);
+    palette->tree()->setCurrentItem(conv);
+    window.activateWindow();
+    palette->tree()->setFocus();
+    QTRY_COMPARE(window.helpTopic(), QString("layer:Conv2D"));
+    QVERIFY(helpHtml("layer:Conv2D").contains("kernel_size"));
+
+    window.trainingWorkspace()->showTraining();
+    auto* batch = window.trainingWorkspace()->dock()->findChild<QSpinBox*>("batchSize");
+    QVERIFY(batch);
+    batch->setFocus();
+    QTRY_COMPARE(window.helpTopic(), QString("setting:batch_size"));
+    const QString html = helpHtml("setting:batch_size");
+    QVERIFY2(html.contains("Samples per batch") && html.contains("32"), qPrintable(html));
+    QVERIFY(helpHtml("setting:optimizer.learning_rate").contains("0.001"));
+    QVERIFY(helpHtml("setting:no_such_key").isEmpty());
+    QAction* f1 = window.findChild<QAction*>("contextHelp");
+    QVERIFY(f1);
+    QCOMPARE(f1->shortcut(), QKeySequence(QKeySequence::HelpContents));
 }
 
 NEURINO_TEST_MAIN(TestMainWindow)
