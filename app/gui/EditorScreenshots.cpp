@@ -2,6 +2,7 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
+#include "app/gui/TourOverlay.h"
 #include "widgets/editor/GraphEditor.h"
 #include "widgets/editor/GraphModel.h"
 #include "widgets/editor/GraphScene.h"
@@ -89,6 +90,15 @@ void registerEditorScreenshots(ScreenshotRegistry& registry)
                           window.document()->newModel();
                           window.view()->fitToView();
                       } });
+    registry.addView({ "welcome", "the welcome page: lessons, templates, recent models and runs, the tour",
+        [](MainWindow& window) { window.showWelcome(); } });
+    registry.addView({ "tour", "the two-minute tour at its third stop, the properties of the selected layer",
+        [](MainWindow& window) {
+            showEditor(window);
+            TourOverlay* tour = window.startTour();
+            tour->next();
+            tour->next();
+        } });
 }
 
 } // namespace neurino

@@ -40,6 +40,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -141,7 +142,13 @@ void MainWindow::createWorkspaces()
 void MainWindow::createWelcomePage()
 {
     m_welcome = new WelcomePage(this);
-    m_center->addWidget(m_welcome);
+    // Scrolled, so that the page's own minimum size does not become the canvas's: the central stack is as
+    // large as its largest page needs.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_welcome);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_center->addWidget(scroll);
     m_welcome->setShowAtStart(QSettings().value("welcome/atStart", true).toBool());
     connect(m_welcome, &WelcomePage::showAtStartChanged, this,
         [](bool on) { QSettings().setValue("welcome/atStart", on); });
@@ -382,7 +389,7 @@ void MainWindow::showWelcome()
 {
     m_welcome->refresh(m_document->recentFiles(), m_runScheduler->runsFolder());
     m_layout->hidePanels();
-    m_center->setCurrentWidget(m_welcome);
+    m_center->setCurrentIndex(1);
 }
 
 void MainWindow::showCanvas()
@@ -395,7 +402,7 @@ void MainWindow::showCanvas()
 
 bool MainWindow::welcomeShown() const
 {
-    return m_center->currentWidget() == m_welcome;
+    return m_center->currentWidget() != m_view;
 }
 
 void MainWindow::showWelcomeAtStart()

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QSettings>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -220,6 +221,37 @@ void WorkbenchLayout::arrangeDefault(Activity activity)
         arrangeLesson();
         break;
     }
+    sizeDocks(activity);
+    // Docks just added have no geometry yet, and QMainWindow shares out the space again when it lays
+    // them out: the sizes are given once more when that is done.
+    QTimer::singleShot(0, this, [this, activity] {
+        if (!m_hidden && m_activity == activity)
+            sizeDocks(activity);
+    });
+}
+
+void WorkbenchLayout::sizeDocks(Activity activity)
+{
+    QMainWindow* w = m_window;
+    const Docks& d = m_docks;
+    const int width = w->width(), height = w->height();
+    switch (activity) {
+    case Activity::Building:
+        w->resizeDocks({ d.palette, d.properties },
+            { clampedShare(width, 0.14, 170, 240), clampedShare(width, 0.27, 320, 480) }, Qt::Horizontal);
+        w->resizeDocks({ d.properties, d.summary }, { height * 11 / 20, height * 9 / 20 }, Qt::Vertical);
+        w->resizeDocks({ d.problems }, { height / 5 }, Qt::Vertical);
+        break;
+    case Activity::Training:
+        w->resizeDocks({ d.training }, { clampedShare(width, 0.3, 360, 520) }, Qt::Horizontal);
+        w->resizeDocks({ d.results }, { height / 2 }, Qt::Vertical);
+        break;
+    case Activity::Lesson:
+        w->resizeDocks({ d.guide, d.properties },
+            { clampedShare(width, 0.3, 380, 540), clampedShare(width, 0.22, 280, 400) }, Qt::Horizontal);
+        w->resizeDocks({ d.results }, { height * 2 / 5 }, Qt::Vertical);
+        break;
+    }
 }
 
 // Every arrangement puts every panel somewhere, shown or hidden, so that View ▸ Panels brings a hidden
@@ -245,11 +277,6 @@ void WorkbenchLayout::arrangeBuilding()
     d.palette->raise();
     d.properties->raise();
     d.problems->raise();
-    const int width = w->width(), height = w->height();
-    w->resizeDocks({ d.palette, d.properties },
-        { clampedShare(width, 0.14, 170, 240), clampedShare(width, 0.27, 320, 480) }, Qt::Horizontal);
-    w->resizeDocks({ d.properties, d.summary }, { height * 11 / 20, height * 9 / 20 }, Qt::Vertical);
-    w->resizeDocks({ d.problems }, { height / 5 }, Qt::Vertical);
 }
 
 void WorkbenchLayout::arrangeTraining()
@@ -271,9 +298,6 @@ void WorkbenchLayout::arrangeTraining()
         dock->hide();
     d.training->raise();
     d.results->raise();
-    const int width = w->width(), height = w->height();
-    w->resizeDocks({ d.training }, { clampedShare(width, 0.3, 360, 520) }, Qt::Horizontal);
-    w->resizeDocks({ d.results }, { height * 9 / 20 }, Qt::Vertical);
 }
 
 void WorkbenchLayout::arrangeLesson()
@@ -295,10 +319,6 @@ void WorkbenchLayout::arrangeLesson()
     d.guide->raise();
     d.properties->raise();
     d.results->raise();
-    const int width = w->width(), height = w->height();
-    w->resizeDocks({ d.guide, d.properties },
-        { clampedShare(width, 0.3, 380, 540), clampedShare(width, 0.22, 280, 400) }, Qt::Horizontal);
-    w->resizeDocks({ d.results }, { height * 2 / 5 }, Qt::Vertical);
 }
 
 } // namespace neurino

@@ -76,6 +76,8 @@ private:
     void arrangeBuilding();
     void arrangeTraining();
     void arrangeLesson();
+    // The default sizes of `activity`'s panels, from the window's size.
+    void sizeDocks(Activity activity);
     // Every panel off the window, hidden, not floating: the start of every default arrangement.
     void detachAll();
     void showProblemsIfAny();

@@ -97,6 +97,7 @@ QWidget* GuideDock::createPanes()
     });
     connect(m_tabs, &LessonTabs::submitRequested, this, &GuideDock::submitScore);
     connect(m_tabs, &LessonTabs::message, this, &GuideDock::message);
+    connect(m_tabs, &LessonTabs::viewRequested, this, &GuideDock::viewRequested);
     return m_splitter;
 }
 

@@ -4,12 +4,16 @@
 #include "exercises/ExerciseCatalog.h"
 #include "exercises/Leaderboard.h"
 
+#include <QDesktopServices>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QUrl>
 #include <QVBoxLayout>
+
+#include <map>
 
 namespace neurino {
 
@@ -20,6 +24,17 @@ QString qs(const std::string& text)
     return QString::fromStdString(text);
 }
 
+// The window's views a step can point to, by the name lessons give them.
+QString viewLabel(const std::string& view)
+{
+    static const std::map<std::string, const char*> labels { { "curves", "the loss curves" },
+        { "roc", "the ROC curves" }, { "confusion", "the confusion matrix" },
+        { "decision_boundary", "the decision boundary" }, { "pad_map", "the pad map" },
+        { "gan_samples", "the generated showers" }, { "shower_physics", "the shower physics" } };
+    const auto it = labels.find(view);
+    return it == labels.end() ? QString() : LessonTabs::tr(it->second);
+}
+
 } // namespace
 
 LessonTabs::LessonTabs(QWidget* parent)
@@ -28,7 +43,14 @@ LessonTabs::LessonTabs(QWidget* parent)
 {
     setDocumentMode(true);
     m_text->setObjectName("guideText");
-    m_text->setOpenExternalLinks(true);
+    // Links to the window's views ("view:roc") show the view; others open in the browser.
+    m_text->setOpenLinks(false);
+    connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == "view")
+            emit viewRequested(url.path());
+        else
+            QDesktopServices::openUrl(url);
+    });
     addTab(m_text, tr("Text"));
     addTab(createHintsPage(), tr("Hints"));
     addTab(createLeaderboardPage(), tr("Leaderboard"));
@@ -105,7 +127,11 @@ void LessonTabs::showText(int step)
             }
             markdown += tr("\n\nPress **Run step** to begin with step 1.");
         } else {
-            markdown = qs(e->stepText(e->steps[std::size_t(step)]));
+            const exercises::Step& s = e->steps[std::size_t(step)];
+            markdown = qs(e->stepText(s));
+            const QString label = viewLabel(s.view);
+            if (!label.isEmpty())
+                markdown += tr("\n\n[Show %1 ›](view:%2)").arg(label, qs(s.view));
         }
     } catch (const Error& err) {
         markdown = tr("*The lesson's text cannot be read:* %1").arg(qs(err.what()));

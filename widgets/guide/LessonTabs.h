@@ -44,6 +44,8 @@ signals:
     // The user asked to add the score under `name`.
     void submitRequested(const QString& name);
     void message(const QString& text, bool error);
+    // A link in the text to one of the window's views ("view:roc") was followed.
+    void viewRequested(const QString& view);
 
 private:
     QWidget* createHintsPage();

@@ -32,6 +32,9 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
+    // The views' own minimum sizes (the GAN's grid of charts, wrapped captions) would otherwise set the
+    // window's: at 1366×768 the window grew to 942 pixels high when the results showed.
+    setMinimumSize(360, 200);
     addTabs();
     connectViews();
     connectGan();

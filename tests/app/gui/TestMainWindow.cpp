@@ -23,6 +23,7 @@
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -42,6 +43,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
@@ -97,6 +99,7 @@ private slots:
     void welcomePageOpensWhatIsChosen();
     void tourLightsEachPart();
     void f1ExplainsWhatIsSelected();
+    void lessonTextLinksToItsView();
 
 private:
     QTemporaryDir m_dir;
@@ -350,6 +353,8 @@ void TestMainWindow::layoutsGiveEachPartRoomAt1366x768()
     qInfo("1366x768 training layout: canvas %.2f, settings %.2f, curves %.2f of the window (building: canvas "
           "%.2f)",
         canvas, settings, curves, canvasBuilding);
+    // The results' views do not push the window beyond the screen (it grew to 942 pixels high).
+    QCOMPARE(window.size(), QSize(1366, 768));
     QVERIFY2(canvas >= 0.25, qPrintable(QString::number(canvas)));
     QVERIFY2(settings >= 0.2, qPrintable(QString::number(settings)));
     QVERIFY2(curves >= 0.2, qPrintable(QString::number(curves)));
@@ -529,6 +534,34 @@ void TestMainWindow::f1ExplainsWhatIsSelected()
     QAction* f1 = window.findChild<QAction*>("contextHelp");
     QVERIFY(f1);
     QCOMPARE(f1->shortcut(), QKeySequence(QKeySequence::HelpContents));
+}
+
+// A step's text ends with a link to the view it talks about; following it shows that view.
+void TestMainWindow::lessonTextLinksToItsView()
+{
+    MainWindow window(quiet());
+    window.show();
+    QVERIFY(window.exerciseWorkspace()->openExercise("first_steps"));
+    GuideDock* guide = window.exerciseWorkspace()->dock();
+    TrainingArea* area = window.trainingWorkspace()->area();
+    const auto& steps = exercises::ExerciseCatalog::instance().exercise("first_steps").steps;
+    int linked = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (steps[i].view != "decision_boundary" && steps[i].view != "curves")
+            continue;
+        guide->selectStep(int(i));
+        const QString html = guide->textView()->toHtml();
+        const QString link = QString::fromStdString("view:" + steps[i].view);
+        QVERIFY2(html.contains(link), qPrintable(QString::fromStdString(steps[i].id)));
+        area->setCurrentWidget(area->roc());
+        emit guide->textView()->anchorClicked(QUrl(link));
+        QWidget* expected = steps[i].view == "curves" ? static_cast<QWidget*>(area->curves())
+                                                      : static_cast<QWidget*>(area->boundary());
+        QCOMPARE(area->currentWidget(), expected);
+        QVERIFY(window.trainingWorkspace()->areaDock()->isVisible());
+        ++linked;
+    }
+    QVERIFY(linked >= 3);
 }
 
 NEURINO_TEST_MAIN(TestMainWindow)
