@@ -40,6 +40,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
@@ -89,7 +90,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     setDockNestingEnabled(true);
     createDocks();
     createWorkspaces();
-    resize(1600, 1000);
+    // 1600×1000, or the whole screen where it is smaller (a classroom projector's 1366×768).
+    const QSize screenSize = screen() ? screen()->availableGeometry().size() : QSize(1600, 1000);
+    resize(QSize(1600, 1000).boundedTo(screenSize));
     if (m_options.restoreSettings)
         readSettings();
     m_layout = new WorkbenchLayout(this,
@@ -462,6 +465,9 @@ TourOverlay* MainWindow::startTour()
             } },
     };
     auto* tour = new TourOverlay(this, std::move(stops));
+    // The tour shows each layout in turn; at its end the window is as the user had it.
+    connect(tour, &QObject::destroyed, this,
+        [this, before = m_layout->activity()] { m_layout->switchTo(before); });
     tour->start();
     return tour;
 }

@@ -4,11 +4,11 @@
 #include <QEvent>
 #include <QFrame>
 #include <QHBoxLayout>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QShortcut>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -46,15 +46,23 @@ TourOverlay::TourOverlay(QWidget* window, std::vector<Stop> stops)
     layout->addWidget(m_title);
     layout->addWidget(m_text);
     auto* buttons = new QHBoxLayout;
-    auto* close = new QPushButton(tr("End Tour"));
+    auto* endButton = new QPushButton(tr("End Tour"));
     buttons->addWidget(m_progress, 1);
-    buttons->addWidget(close);
+    buttons->addWidget(endButton);
     buttons->addWidget(m_back);
     buttons->addWidget(m_next);
     layout->addLayout(buttons);
     connect(m_back, &QPushButton::clicked, this, &TourOverlay::back);
     connect(m_next, &QPushButton::clicked, this, &TourOverlay::next);
-    connect(close, &QPushButton::clicked, this, &QWidget::close);
+    connect(endButton, &QPushButton::clicked, this, &QWidget::close);
+    // Shortcuts rather than key events: the focused button would take the arrow keys for itself.
+    const auto shortcut = [this](QKeySequence key, auto slot) {
+        auto* s = new QShortcut(key, this, this, slot);
+        s->setContext(Qt::WidgetWithChildrenShortcut);
+    };
+    shortcut(QKeySequence(Qt::Key_Escape), [this] { close(); });
+    shortcut(QKeySequence(Qt::Key_Right), [this] { next(); });
+    shortcut(QKeySequence(Qt::Key_Left), [this] { back(); });
     window->installEventFilter(this);
 }
 
@@ -121,8 +129,10 @@ void TourOverlay::placeCard()
             at = { m_lit.left() - kMargin - card.width(), m_lit.top() + kMargin };
         else if (m_lit.bottom() + kMargin + card.height() < height())
             at = { m_lit.left() + kMargin, m_lit.bottom() + kMargin };
-        else
-            at = { m_lit.left() + kMargin, std::max(kMargin, m_lit.top() - kMargin - card.height()) };
+        else if (m_lit.top() - kMargin - card.height() > 0)
+            at = { m_lit.left() + kMargin, m_lit.top() - kMargin - card.height() };
+        else // a part as large as the window: the card sits inside it, at its top right
+            at = { m_lit.right() - kMargin - card.width(), m_lit.top() + kMargin };
     }
     at.setX(std::clamp(at.x(), kMargin, std::max(kMargin, width() - card.width() - kMargin)));
     at.setY(std::clamp(at.y(), kMargin, std::max(kMargin, height() - card.height() - kMargin)));
@@ -145,27 +155,6 @@ void TourOverlay::paintEvent(QPaintEvent*)
     if (!m_lit.isEmpty()) {
         painter.setPen(QPen(QColor(255, 193, 7), 3));
         painter.drawRoundedRect(m_lit, 6, 6);
-    }
-}
-
-void TourOverlay::keyPressEvent(QKeyEvent* event)
-{
-    switch (event->key()) {
-    case Qt::Key_Escape:
-        close();
-        break;
-    case Qt::Key_Right:
-    case Qt::Key_Return:
-    case Qt::Key_Enter:
-    case Qt::Key_Space:
-        next();
-        break;
-    case Qt::Key_Left:
-    case Qt::Key_Backspace:
-        back();
-        break;
-    default:
-        QWidget::keyPressEvent(event);
     }
 }
 

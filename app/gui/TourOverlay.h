@@ -14,7 +14,8 @@ namespace neurino {
 
 // The two-minute tour: a dimmed window with one part lit at a time (the palette, the canvas, the
 // properties, the training settings, the curves, the lessons) and a card beside it that says what the
-// part does. Back, Next and Escape move through it; the window below stays as the tour left it.
+// part does. Back and Next (the arrow keys) move through it, End Tour (Escape) ends it; the window below
+// stays as the tour left it.
 class TourOverlay : public QWidget {
     Q_OBJECT
 
@@ -40,7 +41,6 @@ public:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
-    void keyPressEvent(QKeyEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:

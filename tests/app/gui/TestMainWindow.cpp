@@ -482,6 +482,7 @@ void TestMainWindow::tourLightsEachPart()
     window.resize(1366, 768);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.workbenchLayout()->switchTo(Activity::Training);
     QPointer<TourOverlay> tour = window.startTour();
     QVERIFY(tour->count() >= 6);
     QStringList titles;
@@ -497,6 +498,7 @@ void TestMainWindow::tourLightsEachPart()
     }
     QVERIFY(titles.contains("Layers") && titles.contains("Curves and views"));
     QTRY_VERIFY(tour.isNull()); // Done closes and deletes it
+    QCOMPARE(window.workbenchLayout()->activity(), Activity::Training); // as before the tour
 }
 
 // F1 explains what the user works on: a palette entry, the selected layer, a training setting.
