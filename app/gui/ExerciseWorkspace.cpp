@@ -8,7 +8,6 @@
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
-#include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/physics/GanView.h"
 #include "widgets/views/physics/PadMapView.h"
 
@@ -129,8 +128,6 @@ void ExerciseWorkspace::showView(const QString& view)
         m_training->showResults(area->roc());
     else if (view == "confusion")
         m_training->showResults(area->confusion());
-    else if (view == "decision_boundary")
-        m_training->showResults(area->boundary());
     else if (view == "gan_samples" || view == "shower_physics")
         m_training->showResults(area->gan());
 }
