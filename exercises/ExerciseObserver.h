@@ -7,8 +7,9 @@
 #include <string>
 
 namespace neurino {
+class Trainer;
 class TrainingObserver;
-}
+} // namespace neurino
 
 namespace neurino::exercises {
 
@@ -29,6 +30,10 @@ public:
     virtual void onStepFinished(const Step& step, int index) { }
     // Receives the progress of every training run a step makes; null for none.
     virtual TrainingObserver* trainingObserver() { return nullptr; }
+    // A step's trainer, prepared and about to train, for an observer that looks inside the model while it
+    // trains (a decision boundary drawn after each epoch). Called on the thread that trains; the trainer
+    // lives until that run's TrainingObserver::onFinished.
+    virtual void onTrainer(Trainer& trainer) { }
 };
 
 } // namespace neurino::exercises

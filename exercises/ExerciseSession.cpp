@@ -46,6 +46,12 @@ public:
         return m_session.m_observer ? m_session.m_observer->trainingObserver() : nullptr;
     }
 
+    void trainerReady(Trainer& trainer) override
+    {
+        if (m_session.m_observer)
+            m_session.m_observer->onTrainer(trainer);
+    }
+
     const StopToken* stopToken() const override { return m_session.m_stop.get(); }
 
 private:

@@ -10,6 +10,7 @@
 #include <vector>
 
 namespace neurino {
+class Trainer;
 class TrainingObserver;
 class StopToken;
 } // namespace neurino
@@ -46,6 +47,8 @@ public:
     virtual void log(const std::string& line) = 0;
     virtual void evaluated(const ModelEvaluation& evaluation) = 0;
     virtual TrainingObserver* trainingObserver() = 0; // may be null
+    // The trainer of a run about to train (see ExerciseObserver::onTrainer).
+    virtual void trainerReady(Trainer& trainer) { }
     virtual const StopToken* stopToken() const = 0;
 };
 

@@ -162,6 +162,7 @@ TrainedModel trainModel(const RunSpec& spec, std::shared_ptr<const Dataset> data
     Trainer& trainer = run.prepare();
     context.log("training " + label + " (" + std::to_string(trainer.parameterCount()) + " parameters; "
         + describeSplit(trainer.split()) + ")");
+    context.trainerReady(trainer);
     TrainedModel out;
     out.label = label;
     out.summary = run.execute(context.trainingObserver(), context.stopToken());

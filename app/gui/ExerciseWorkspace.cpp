@@ -8,6 +8,7 @@
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/physics/GanView.h"
 #include "widgets/views/physics/PadMapView.h"
 
@@ -50,7 +51,7 @@ ExerciseWorkspace::ExerciseWorkspace(
 {
     createDocks();
     TrainingArea* area = m_training->area();
-    m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion() });
+    m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary() });
     connect(m_guide, &GuideDock::message, this, &ExerciseWorkspace::message);
     connect(m_guide, &GuideDock::viewRequested, this, &ExerciseWorkspace::showView);
     m_guide->setTaskModelSource([this] { return saveTaskModel(); });
@@ -128,6 +129,8 @@ void ExerciseWorkspace::showView(const QString& view)
         m_training->showResults(area->roc());
     else if (view == "confusion")
         m_training->showResults(area->confusion());
+    else if (view == "decision_boundary")
+        m_training->showResults(area->boundary());
     else if (view == "gan_samples" || view == "shower_physics")
         m_training->showResults(area->gan());
 }

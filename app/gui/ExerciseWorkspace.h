@@ -39,8 +39,8 @@ public:
     // starting model on the canvas, with the previous model's results cleared; false, after saying why,
     // when it cannot.
     bool openExercise(const QString& id);
-    // Shows the view a lesson's step works with: "pad_map", "curves", "roc", "confusion", "gan_samples",
-    // "shower_physics"; others are left as they are.
+    // Shows the view a lesson's step works with: "pad_map", "curves", "roc", "confusion",
+    // "decision_boundary", "gan_samples", "shower_physics"; others are left as they are.
     void showView(const QString& view);
     // The window closes: the running step ends after its current batch.
     void stop();

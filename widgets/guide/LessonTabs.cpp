@@ -24,12 +24,12 @@ QString qs(const std::string& text)
     return QString::fromStdString(text);
 }
 
-// The window's views a step can point to, by the name lessons give them: those the lessons' trainings
-// fill. (The decision boundary is drawn for the training panel's runs only.)
+// The window's views a step can point to, by the name lessons give them: those the lessons' steps fill.
 QString viewLabel(const std::string& view)
 {
     static const std::map<std::string, const char*> labels { { "curves", "the loss curves" },
-        { "roc", "the ROC curves" }, { "confusion", "the confusion matrix" }, { "pad_map", "the pad map" },
+        { "roc", "the ROC curves" }, { "confusion", "the confusion matrix" },
+        { "decision_boundary", "the decision boundary" }, { "pad_map", "the pad map" },
         { "gan_samples", "the generated showers" }, { "shower_physics", "the shower physics" } };
     const auto it = labels.find(view);
     return it == labels.end() ? QString() : LessonTabs::tr(it->second);

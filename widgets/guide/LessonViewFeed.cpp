@@ -4,6 +4,7 @@
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/physics/PadMapView.h"
 
 namespace neurino {
@@ -55,6 +56,11 @@ void LessonViewFeed::connectEvaluations()
             m_views.roc->setCurve(id, *e.roc);
         }
     });
+    connect(m_runner, &ExerciseRunner::boundaryUpdated, this,
+        [this](const QString& label, const DecisionBoundaryData& boundary) {
+            if (m_views.boundary)
+                m_views.boundary->setData(boundary, label);
+        });
     connect(m_runner, &ExerciseRunner::padMapChanged, this, [this] {
         if (!m_views.padMap)
             return;
@@ -69,6 +75,8 @@ void LessonViewFeed::clear()
 {
     if (m_views.padMap)
         m_views.padMap->clear();
+    if (m_views.boundary)
+        m_views.boundary->clear();
     if (m_views.roc) {
         for (const auto& [label, curve] : m_rocCurves)
             m_views.roc->removeCurve(curve);

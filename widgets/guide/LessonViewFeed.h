@@ -8,6 +8,7 @@
 namespace neurino {
 
 class ConfusionMatrixView;
+class DecisionBoundaryView;
 class ExerciseRunner;
 class MetricChart;
 class PadMapView;
@@ -19,11 +20,12 @@ struct GuideViews {
     PadMapView* padMap = nullptr; // the TPC lesson's read-out plane
     RocView* roc = nullptr; // a curve for every binary classifier judged
     ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
+    DecisionBoundaryView* boundary = nullptr; // a classifier of 2-D data over its input plane, as it trains
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC
-// curve per classifier judged (a step run again replaces its own), the latest confusion matrix, and the
-// TPC pad map.
+// curve per classifier judged (a step run again replaces its own), the latest confusion matrix, the
+// decision boundary of a classifier of 2-D data while it trains, and the TPC pad map.
 class LessonViewFeed : public QObject {
     Q_OBJECT
 

@@ -1,4 +1,9 @@
+// LibTorch's headers come first: they use `slots` as a name, which Qt's headers define as a macro.
+#include "core/train/Trainer.h"
+#include "widgets/session/BoundarySampler.h"
+
 #include "widgets/session/ExerciseRunner.h"
+#include "widgets/session/TrainingWorker.h"
 
 #include "widgets/session/RunScheduler.h"
 
@@ -92,6 +97,13 @@ public:
         post([label = qs(e.label), evaluation](ExerciseRunner& r) { emit r.evaluated(label, evaluation); });
     }
     TrainingObserver* trainingObserver() override { return this; }
+    // Classifiers of 2-D data draw their decision boundary as the training panel's runs do.
+    void onTrainer(Trainer& trainer) override
+    {
+        m_boundary.reset();
+        if (trainer.data() && isPlaneClassification(*trainer.data()))
+            m_boundary = std::make_unique<BoundarySampler>(trainer);
+    }
 
     void onStart(const TrainStart& start) override
     {
@@ -116,6 +128,20 @@ public:
     void onEpochEnd(const EpochStats& stats) override
     {
         post([id = m_training, stats](ExerciseRunner& r) { emit r.trainingEpoch(id, stats); });
+        const bool due = !m_sinceBoundary.isValid()
+            || m_sinceBoundary.elapsed() >= TrainingWorker::kBoundaryIntervalMs
+            || stats.epoch == stats.epochs;
+        if (m_boundary && due) {
+            m_sinceBoundary.restart();
+            post([label = m_label, boundary = m_boundary->sample(stats.epoch)](
+                     ExerciseRunner& r) { emit r.boundaryUpdated(label, boundary); });
+        }
+    }
+    // The trainer goes with its run.
+    void onFinished(const TrainSummary&) override
+    {
+        m_boundary.reset();
+        m_sinceBoundary.invalidate();
     }
 
     // Runs `work` on the window's thread, unless the session it belongs to was replaced meanwhile.
@@ -138,6 +164,8 @@ private:
     int m_training = 0;
     QString m_label;
     QElapsedTimer m_sinceBatch;
+    std::unique_ptr<BoundarySampler> m_boundary;
+    QElapsedTimer m_sinceBoundary;
     double m_smoothed = 0;
     double m_weight = 0;
 };

@@ -17,12 +17,14 @@
 #include "widgets/editor/ProblemsDock.h"
 #include "widgets/editor/SummaryDock.h"
 #include "widgets/guide/GuideDock.h"
+#include "widgets/session/ExerciseRunner.h"
 #include "widgets/session/RunScheduler.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/training/TrainingDock.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
+#include "widgets/views/inside/DecisionBoundaryView.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Resources.h"
@@ -537,33 +539,43 @@ void TestMainWindow::f1ExplainsWhatIsSelected()
     QCOMPARE(f1->shortcut(), QKeySequence(QKeySequence::HelpContents));
 }
 
-// A step's text ends with a link to the view it talks about; following it shows that view.
+// A step's text ends with a link to the view it talks about; following it shows that view. The first
+// lesson's steps draw their decision boundary there.
 void TestMainWindow::lessonTextLinksToItsView()
 {
     MainWindow window(quiet());
     window.show();
     QVERIFY(window.exerciseWorkspace()->openExercise("first_steps"));
     GuideDock* guide = window.exerciseWorkspace()->dock();
+    guide->setQuickRun(true);
     TrainingArea* area = window.trainingWorkspace()->area();
     const auto& steps = exercises::ExerciseCatalog::instance().exercise("first_steps").steps;
     int linked = 0;
     for (std::size_t i = 0; i < steps.size(); ++i) {
-        if (steps[i].view != "curves")
+        if (steps[i].view != "decision_boundary" && steps[i].view != "curves")
             continue;
         guide->selectStep(int(i));
         const QString html = guide->textView()->toHtml();
         const QString link = QString::fromStdString("view:" + steps[i].view);
-        QVERIFY2(html.contains(link), qPrintable(QString::fromStdString(steps[i].id)));
+        QVERIFY2(html.contains("href=\"" + link), qPrintable(QString::fromStdString(steps[i].id)));
         area->setCurrentWidget(area->roc());
         emit guide->textView()->anchorClicked(QUrl(link));
-        QCOMPARE(area->currentWidget(), static_cast<QWidget*>(area->curves()));
+        QWidget* expected = steps[i].view == "curves" ? static_cast<QWidget*>(area->curves())
+                                                      : static_cast<QWidget*>(area->boundary());
+        QCOMPARE(area->currentWidget(), expected);
         QVERIFY(window.trainingWorkspace()->areaDock()->isVisible());
         ++linked;
     }
-    QVERIFY(linked >= 2);
-    // A step whose view the lesson does not fill offers no link.
-    guide->selectStep(1); // the no-hidden-layer step: the decision boundary
-    QVERIFY(!guide->textView()->toHtml().contains("href=\"view:"));
+    QVERIFY(linked >= 4);
+    // The step without hidden layer draws its straight boundary over the XOR plane.
+    QVERIFY(area->boundary()->isEmpty());
+    QVERIFY(guide->runStep(0));
+    QTRY_VERIFY_WITH_TIMEOUT(!guide->runner()->isRunning(), kRunTimeoutMs);
+    QVERIFY(guide->runStep(1));
+    QTRY_VERIFY_WITH_TIMEOUT(!guide->runner()->isRunning(), kRunTimeoutMs);
+    QVERIFY(!area->boundary()->isEmpty());
+    QCOMPARE(area->boundary()->data().columns, 100);
+    QVERIFY(!area->boundary()->data().pointX.empty());
 }
 
 NEURINO_TEST_MAIN(TestMainWindow)
