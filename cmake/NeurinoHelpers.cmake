@@ -112,3 +112,22 @@ function(neurino_group_torch_sources target)
     set_source_files_properties(${members_${group}} PROPERTIES HEADER_FILE_ONLY ON)
   endforeach()
 endfunction()
+
+# Makes `target` one of the Qt-free libraries that neurino-dev ships: shared (NEURINO_SHARED_LIBS) with a
+# versioned SONAME, exported as Neurino::<name>, its headers found under include/neurino when installed.
+function(neurino_add_library target name)
+  if(NEURINO_SHARED_LIBS)
+    add_library(${target} SHARED ${ARGN})
+  else()
+    add_library(${target} STATIC ${ARGN})
+  endif()
+  add_library(neurino::${name} ALIAS ${target})
+  # No <target>_EXPORTS definition: sources then compile exactly as in a static library, so the targets
+  # that reuse neurino_core's precompiled header and ccache's entries stay valid. Before 1.0 every minor
+  # version may break the ABI, hence SONAME libneurino_core.so.0.1.
+  set_target_properties(${target} PROPERTIES DEFINE_SYMBOL "" EXPORT_NAME ${name}
+    VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+                                              $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/neurino>)
+  set_property(GLOBAL APPEND PROPERTY NEURINO_LIBRARIES ${target})
+endfunction()

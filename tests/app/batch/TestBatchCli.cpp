@@ -170,7 +170,7 @@ private slots:
         const Result r = runBatch({ "info" });
         RUN_OK(r);
         for (const char* field :
-            { "LibTorch:", "BLAS:", "LAPACK:", "oneDNN:", "parallel:", "threads:", "devices:" })
+            { "resources:", "LibTorch:", "BLAS:", "LAPACK:", "oneDNN:", "parallel:", "threads:", "devices:" })
             QVERIFY2(r.out.contains(field), qPrintable(r.out));
         const std::filesystem::path soname = "/usr/lib/x86_64-linux-gnu/libblas.so.3";
         if (!std::filesystem::exists(soname))
