@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTextStream>
 #include <QTimer>
 
@@ -42,6 +43,9 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName("Neurino");
     QApplication::setApplicationName("Neurino");
     QApplication::setApplicationVersion(NEURINO_VERSION);
+    // The installed desktop entry and icon (packaging/): the window takes them in menus and task bars.
+    QGuiApplication::setDesktopFileName("neurino");
+    QApplication::setWindowIcon(QIcon::fromTheme("neurino"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Neurino: compose, train and look inside neural networks.");
