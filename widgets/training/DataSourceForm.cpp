@@ -68,9 +68,15 @@ QWidget* optionEditor(const ParamSpec& o)
         return combo;
     }
     case ParamType::Text:
+        return new QLineEdit(QString::fromStdString(o.defaultValue.get<std::string>()));
+    case ParamType::IntPair:
+    case ParamType::ChoicePair:
+    case ParamType::IntList:
+    case ParamType::ChoiceList:
+        // Layer parameters' types; no generator option has one yet: its default as JSON text.
         break;
     }
-    return new QLineEdit(QString::fromStdString(o.defaultValue.get<std::string>()));
+    return new QLineEdit(QString::fromStdString(o.defaultValue.dump()));
 }
 
 void setEditorValue(QWidget* editor, const QVariant& value)

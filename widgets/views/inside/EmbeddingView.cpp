@@ -256,7 +256,6 @@ private:
 
 EmbeddingView::EmbeddingView(TaskQueue* tasks, QWidget* parent)
     : QWidget(parent)
-    , m_tasks(tasks)
     , m_layer(new QComboBox(this))
     , m_method(new QComboBox(this))
     , m_compute(new QPushButton(tr("Compute"), this))
@@ -264,6 +263,7 @@ EmbeddingView::EmbeddingView(TaskQueue* tasks, QWidget* parent)
     , m_progress(new QProgressBar(this))
     , m_caption(new QLabel(this))
     , m_plot(new Plot(this))
+    , m_tasks(tasks)
 {
     setObjectName("embeddingView");
     m_layer->setObjectName("embeddingLayer");
