@@ -30,7 +30,7 @@ Exercise definition()
     e.goals = { "see how a generator and a discriminator train against each other",
         "judge generated showers as a physicist: energy sums, profiles, shower shapes",
         "read chi2/NDF of the total-energy histogram" };
-    e.datasets = { { "calorimeter", {}, 10000, 300, "electron showers, 10-500 GeV, 25x25 cells" } };
+    e.datasets = { { "calorimeter", {}, 10000, 300, "electron showers, 10–500 GeV, 25×25 cells" } };
     e.models = { { "calo_gan_generator", false, "start" }, { "calo_gan_discriminator", false, "reference" },
         { "calo_gan_generator_bn.neurino.json", true, "solution" },
         { "calo_gan_discriminator_bn.neurino.json", true, "solution" } };
