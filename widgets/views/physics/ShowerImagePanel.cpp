@@ -2,6 +2,7 @@
 
 #include "widgets/views/charts/ColorScale.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 
 #include <algorithm>
@@ -177,8 +178,10 @@ double ShowerImagePanel::drawGroups(QPainter& p, const QSizeF& imageSize, double
         const double groupWidth = columns * imageSize.width() + (columns - 1) * kImageGap;
         p.setFont(bold);
         p.setPen(palette().color(QPalette::Text));
-        p.drawText(QRectF(x, kMargin, std::max(groupWidth, 60.0), kTitleHeight - 2),
-            Qt::AlignLeft | Qt::AlignVCenter, g.title);
+        // Up to the next group; a title longer than that ends in "…" rather than being cut mid-letter.
+        const double titleWidth = std::max(groupWidth + kGroupGap - 4, 60.0);
+        p.drawText(QRectF(x, kMargin, titleWidth, kTitleHeight - 2), Qt::AlignLeft | Qt::AlignVCenter,
+            QFontMetrics(bold).elidedText(g.title, Qt::ElideRight, static_cast<int>(titleWidth)));
         p.setFont(font());
         for (int i = 0; i < static_cast<int>(g.images.size()); ++i) {
             const QPointF corner(x + (i % columns) * (imageSize.width() + kImageGap),
