@@ -20,7 +20,8 @@ Exercise definition()
     e.goals = { "train the simple fully connected network (788,995 parameters) and read its accuracy",
         "build a CNN with Conv2D, MaxPooling2D and Dropout that reaches 99 % with far fewer weights",
         "read the confusion matrix and the misclassified images" };
-    e.datasets = { { "shapes", {}, 10000, 1500, "32×32 images of one filled shape each: circle, square or triangle" } };
+    e.datasets = { { "shapes", {}, 10000, 1500,
+        "32×32 images of one filled shape each: circle, square or triangle" } };
     e.models = { { "shapes_dense", false, "start" }, { "shapes_cnn", false, "solution" } };
     e.steps = {
         { "data", "Look at the images", "01_data.md", ActionKind::GenerateData, "samples", {}, false },
