@@ -1,5 +1,6 @@
 #include "core/io/Hdf5.h"
 
+#include "core/io/ReadLimits.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 namespace neurino::hdf5 {
@@ -78,6 +80,55 @@ H5::DSetCreatPropList chunkedLayout(const at::Tensor& data, std::vector<hsize_t>
     props.setShuffle();
     props.setDeflate(static_cast<unsigned>(std::min(gzipLevel, 9)));
     return props;
+}
+
+// "'file.h5': dataset '/features'", for messages about a declared size.
+std::string describe(const H5::H5Object& object, const std::string& what)
+{
+    return "'" + object.getFileName() + "': " + what + " '" + object.getObjName() + "'";
+}
+
+// Refuses a string attribute whose declared size is absurd or inconsistent, before the library reads it:
+// reading a damaged variable-length string follows heap references that are not there (a crash inside
+// libhdf5, H5HG_read). Returns the number of strings.
+hssize_t checkedStringCount(
+    const H5::H5Object& object, const std::string& name, const H5::StrType& type, const H5::DataSpace& space)
+{
+    const std::string what
+        = "'" + object.getFileName() + "': string attribute '" + name + "' of '" + object.getObjName() + "'";
+    const H5S_class_t spaceClass = space.getSimpleExtentType();
+    if (spaceClass == H5S_NULL)
+        return 0;
+    if (spaceClass != H5S_SCALAR && spaceClass != H5S_SIMPLE)
+        throw IoError(what + " has an unknown dataspace; the file is damaged");
+    const hssize_t count = space.getSimpleExtentNpoints();
+    const bool variable = type.isVariableStr();
+    // A variable-length string is stored as a 16-byte heap reference; its text is counted when read.
+    const std::int64_t elementBytes = variable ? 16 : static_cast<std::int64_t>(type.getSize());
+    if (count < 0 || elementBytes <= 0)
+        throw IoError(what + " declares a negative size; the file is damaged");
+    // Saturated rather than overflowing: 10^18 strings of 2^31 bytes must not wrap into a small size.
+    const bool overflow = count > 0 && elementBytes > std::numeric_limits<std::int64_t>::max() / count;
+    const std::int64_t declared = overflow ? std::numeric_limits<std::int64_t>::max() : count * elementBytes;
+    checkStringBytes(declared,
+        count == 1 ? what
+                   : what + " (" + std::to_string(count) + " strings of " + std::to_string(elementBytes)
+                + " bytes)");
+    // The attribute's data lives in its object's header (or, for many attributes, in the object's attribute
+    // heap): a declared size larger than both means a damaged dataspace or type.
+    H5O_info_t info;
+    if (H5Oget_info2(object.getId(), &info, H5O_INFO_HDR | H5O_INFO_META_SIZE) >= 0) {
+        const std::uint64_t room = info.hdr.space.total + info.meta_size.attr.heap_size;
+        H5F_info2_t fileInfo;
+        // Shared messages (rare, never written by Neurino) store attributes elsewhere: no bound to check.
+        const bool shared = H5Fget_info2(object.getId(), &fileInfo) >= 0 && fileInfo.sohm.hdr_size > 0;
+        const std::uint64_t stored = static_cast<std::uint64_t>(declared);
+        if (!shared && stored > room)
+            throw IoError(what + " declares " + std::to_string(count) + " strings of "
+                + std::to_string(elementBytes) + " bytes, more than the " + std::to_string(room)
+                + " bytes its object holds; the file is damaged");
+    }
+    return count;
 }
 
 } // namespace
@@ -224,7 +275,7 @@ std::vector<std::string> readStrings(const H5::H5Object& object, const std::stri
         return {};
     const H5::StrType type = attribute.getStrType();
     const H5::DataSpace space = attribute.getSpace();
-    const hssize_t count = space.getSimpleExtentType() == H5S_NULL ? 0 : space.getSimpleExtentNpoints();
+    const hssize_t count = checkedStringCount(object, name, type, space);
     std::vector<std::string> values;
     if (count <= 0)
         return values;
@@ -330,6 +381,7 @@ at::Tensor readTensor(const H5::Group& parent, const std::string& name)
     auto held = lock();
     const H5::DataSet dataset = parent.openDataSet(name);
     const std::vector<std::int64_t> shape = shapeOf(dataset);
+    checkedElementCount(shape, describe(dataset, "dataset"));
     const at::ScalarType type = scalarTypeOf(dataset.getDataType());
     at::Tensor out = torch::empty(shape, torch::TensorOptions().dtype(type));
     if (out.numel() > 0)
@@ -344,9 +396,14 @@ at::Tensor readRows(
     const std::vector<std::int64_t> dims = shapeOf(dataset);
     if (dims.empty())
         throw IoError("cannot read rows of a scalar dataset");
+    if (begin < 0 || count < 0 || begin > dims[0] || count > dims[0] - begin)
+        throw IoError(describe(dataset, "dataset") + " has " + std::to_string(dims[0])
+            + " rows; cannot read rows " + std::to_string(begin) + "+" + std::to_string(count));
     const at::ScalarType type = as ? *as : scalarTypeOf(dataset.getDataType());
     std::vector<std::int64_t> outShape = dims;
     outShape[0] = count;
+    checkedElementCount(outShape,
+        describe(dataset, "dataset") + " (rows " + std::to_string(begin) + "+" + std::to_string(count) + ")");
     at::Tensor out = torch::empty(outShape, torch::TensorOptions().dtype(type));
     if (count == 0)
         return out;
