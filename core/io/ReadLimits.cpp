@@ -174,4 +174,11 @@ std::string readBoundedTextFile(const std::string& path)
     return readTextFile(path);
 }
 
+std::string readBoundedJsonText(const std::string& path)
+{
+    std::string text = readBoundedTextFile(path);
+    checkJsonDepth(text, "'" + path + "'");
+    return text;
+}
+
 } // namespace neurino

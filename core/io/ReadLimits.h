@@ -43,5 +43,7 @@ void checkGraphNodes(std::int64_t count, const std::string& what);
 void checkJsonDepth(const std::string& text, const std::string& what);
 // Reads a whole text file after checking its size against maxTextFileBytes; throws IoError naming it.
 std::string readBoundedTextFile(const std::string& path);
+// Reads a JSON text file for a parser: its size and its nesting checked, as above.
+std::string readBoundedJsonText(const std::string& path);
 
 } // namespace neurino
