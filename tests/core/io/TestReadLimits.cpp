@@ -6,7 +6,9 @@
 #include "core/graph/ModelJson.h"
 #include "core/io/Hdf5.h"
 #include "core/io/ReadLimits.h"
+#include "core/train/Checkpoint.h"
 #include "core/util/Error.h"
+#include "tests/core/train/TrainTestData.h"
 
 #include "tests/TestMain.h"
 
@@ -63,6 +65,26 @@ template <typename E, typename F> QString messageOf(F&& call)
         return QString::fromStdString(e.what());
     }
     return {};
+}
+
+// A small checkpoint whose /weights group has `extraNodes` groups beyond the model's one Dense node.
+std::string writeCheckpoint(const std::string& path, int extraNodes)
+{
+    Checkpoint c;
+    c.graph = test::mlp(2, { { 1, "sigmoid" } });
+    c.optimizerName = "adam";
+    c.weights["dense_1"] = { { "weight", torch::zeros({ 1, 2 }) }, { "bias", torch::zeros({ 1 }) } };
+    for (int i = 0; i < extraNodes; ++i)
+        c.weights["extra_" + std::to_string(i)] = { { "bias", torch::zeros({ 1 }) } };
+    saveCheckpoint(path, c);
+    return path;
+}
+
+template <typename F> void changeCheckpoint(const std::string& path, F&& change)
+{
+    auto held = hdf5::lock();
+    H5::H5File file(path, H5F_ACC_RDWR);
+    change(file);
 }
 
 } // namespace
@@ -255,6 +277,57 @@ private slots:
         // Brackets inside strings are text, not nesting.
         checkJsonDepth("{\"a\": \"" + std::string(10000, '[') + "\\\"\"}", "strings");
         checkJsonDepth(nested(256), "at the limit");
+    }
+
+    void checkpointWeightsOfTooManyNodesAreRefused()
+    {
+        // The model has 3 nodes (within a limit of 3), its /weights group 4 groups: refused before looping.
+        const std::string file = writeCheckpoint(path("manyNodes.h5"), 3);
+        QCOMPARE(loadCheckpoint(file).weights.size(), 4u);
+        ReadLimits limits;
+        limits.maxGraphNodes = 3;
+        setReadLimits(limits);
+        const QString message = messageOf<IoError>([&] { loadCheckpoint(file); });
+        QVERIFY2(message.contains(QString::fromStdString("'" + file
+                     + "': group '/weights' declares 4 nodes, more "
+                       "than the 3 nodes of a graph")),
+            qPrintable(message));
+        QVERIFY(message.contains("NEURINO_MAX_GRAPH_NODES"));
+    }
+
+    void checkpointHistoryOfAbsurdEpochsIsBounded()
+    {
+        // The history's row count comes from an attribute: a negative one is refused, a huge one allocates
+        // no more rows than the stored series hold.
+        const std::string file = writeCheckpoint(path("epochs.h5"), 0);
+        changeCheckpoint(file, [](H5::H5File& h5) {
+            H5::Group history = h5.openGroup("history");
+            hdf5::writeInt64(history, "epochs", -5);
+        });
+        const QString message = messageOf<IoError>([&] { loadCheckpoint(file); });
+        QVERIFY2(message.contains("attribute 'epochs' of '/history' is -5; the file is damaged"),
+            qPrintable(message));
+        changeCheckpoint(file, [](H5::H5File& h5) {
+            H5::Group history = h5.openGroup("history");
+            hdf5::writeInt64(history, "epochs", 1000000000000000);
+        });
+        const std::int64_t before = residentBytes();
+        QCOMPARE(loadCheckpoint(file).history.size(), std::size_t(0));
+        QVERIFY(residentBytes() - before < kRssSlack);
+    }
+
+    void checkpointJsonNestedTenThousandDeepIsRefused()
+    {
+        const std::string file = writeCheckpoint(path("deepState.h5"), 0);
+        changeCheckpoint(file, [](H5::H5File& h5) {
+            H5::Group root = h5.openGroup("/");
+            hdf5::writeString(root, "trainer_state", nested(10000));
+        });
+        const QString message = messageOf<IoError>([&] { loadCheckpoint(file); });
+        QVERIFY2(
+            message.contains("attribute 'trainer_state' nests JSON arrays and objects more than 256 deep"),
+            qPrintable(message));
+        QVERIFY(message.contains(QString::fromStdString(file)));
     }
 
     void hugeTextFileIsRefusedUnread()
