@@ -103,6 +103,17 @@ hssize_t checkedStringCount(
         throw IoError(what + " has an unknown dataspace; the file is damaged");
     const hssize_t count = space.getSimpleExtentNpoints();
     const bool variable = type.isVariableStr();
+    // Characters are bytes: a damaged character size makes the library allocate that many bytes per
+    // character while reading (a 704 MB "character" turned a 2-byte string into gigabytes).
+    if (variable) {
+        const hid_t character = H5Tget_super(type.getId());
+        const size_t characterBytes = character >= 0 ? H5Tget_size(character) : 0;
+        if (character >= 0)
+            H5Tclose(character);
+        if (characterBytes != 1)
+            throw IoError(what + " declares characters of " + std::to_string(characterBytes)
+                + " bytes instead of 1; the file is damaged");
+    }
     // A variable-length string is stored as a 16-byte heap reference; its text is counted when read.
     const std::int64_t elementBytes = variable ? 16 : static_cast<std::int64_t>(type.getSize());
     if (count < 0 || elementBytes <= 0)

@@ -252,6 +252,43 @@ private slots:
             hdf5::readStrings(H5::H5File(file, H5F_ACC_RDONLY).openGroup("/"), "class_names").size(), 100u);
     }
 
+    void damagedCharacterSizeIsRefused()
+    {
+        // One damaged byte found by fuzzing: the character size of a variable-length string, 1 in a sound
+        // file, made 704,643,073; libhdf5 then allocates that much per character while reading.
+        const std::string file = path("damagedCharacter.h5");
+        {
+            auto held = hdf5::lock();
+            H5::H5File h5(file, H5F_ACC_TRUNC);
+            H5::Group root = h5.openGroup("/");
+            hdf5::writeString(root, "options", "{}");
+        }
+        std::string bytes;
+        {
+            std::ifstream in(file, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        // The attribute's datatype message: variable-length UTF-8 string of 16 bytes, then its 1-byte
+        // character.
+        const std::string type("\x19\x01\x01\x00\x10\x00\x00\x00\x10\x00\x00\x00\x01\x00\x00\x00", 16);
+        const std::size_t at = bytes.find(type);
+        QVERIFY(at != std::string::npos);
+        QVERIFY(bytes.find(type, at + 1) == std::string::npos);
+        bytes[at + 15] = '\x2a';
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+
+        const std::int64_t before = residentBytes();
+        const QString message = messageOf<IoError>([&] {
+            auto held = hdf5::lock();
+            hdf5::readString(H5::H5File(file, H5F_ACC_RDONLY).openGroup("/"), "options");
+        });
+        QVERIFY2(message.contains(QString::fromStdString("'" + file
+                     + "': string attribute 'options' of '/' declares "
+                       "characters of 704643073 bytes instead of 1")),
+            qPrintable(message));
+        QVERIFY(residentBytes() - before < kRssSlack);
+    }
+
     void graphOfTooManyNodesIsRefused()
     {
         // 100,001 tiny nodes: counted before any node is read.
