@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <iomanip>
 #include <limits>
 #include <sstream>
 
@@ -140,6 +141,39 @@ hssize_t checkedStringCount(
                 + " bytes its object holds; the file is damaged");
     }
     return count;
+}
+
+std::string bytesText(double bytes)
+{
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(0) << bytes;
+    return out.str();
+}
+
+// The most a filter shrinks data: deflate of constant data reaches about 1:1030, the library's other
+// filters less.
+constexpr double kMaxCompression = 4096;
+// Below this, a dataset whose data was never written (fill values only) is not worth refusing.
+constexpr double kUnstoredSlack = 1 << 20;
+
+// Refuses a dataset that declares far more data than its file stores: a chunked or contiguous dataset of
+// 2^31 elements whose chunks were never written costs a few bytes of file and 8 GiB of memory to read.
+void checkStored(const H5::DataSet& dataset, const std::vector<std::int64_t>& dims)
+{
+    const H5::DSetCreatPropList props = dataset.getCreatePlist();
+    const H5D_layout_t layout = props.getLayout();
+    // External and virtual datasets keep their data in other files; compact ones are small by construction.
+    if ((layout != H5D_CHUNKED && layout != H5D_CONTIGUOUS) || props.getExternalCount() > 0)
+        return;
+    // In floating point: 10^15 x 10^15 elements must not wrap.
+    double declared = static_cast<double>(dataset.getDataType().getSize());
+    for (const std::int64_t d : dims)
+        declared *= static_cast<double>(d);
+    const hsize_t stored = dataset.getStorageSize();
+    if (declared > kUnstoredSlack && declared / kMaxCompression > static_cast<double>(stored))
+        throw IoError(describe(dataset, "dataset") + " declares " + bytesText(declared)
+            + " bytes of data but the file stores " + std::to_string(stored)
+            + " bytes of it; the file is damaged or was never completely written");
 }
 
 } // namespace
@@ -393,6 +427,7 @@ at::Tensor readTensor(const H5::Group& parent, const std::string& name)
     const H5::DataSet dataset = parent.openDataSet(name);
     const std::vector<std::int64_t> shape = shapeOf(dataset);
     checkedElementCount(shape, describe(dataset, "dataset"));
+    checkStored(dataset, shape);
     const at::ScalarType type = scalarTypeOf(dataset.getDataType());
     at::Tensor out = torch::empty(shape, torch::TensorOptions().dtype(type));
     if (out.numel() > 0)
@@ -415,6 +450,7 @@ at::Tensor readRows(
     outShape[0] = count;
     checkedElementCount(outShape,
         describe(dataset, "dataset") + " (rows " + std::to_string(begin) + "+" + std::to_string(count) + ")");
+    checkStored(dataset, dims);
     at::Tensor out = torch::empty(outShape, torch::TensorOptions().dtype(type));
     if (count == 0)
         return out;

@@ -161,6 +161,30 @@ private slots:
         QVERIFY(residentBytes() - before < kRssSlack);
     }
 
+    void datasetThatStoresNothingIsRefused()
+    {
+        // 2^30 floats, under the element limit, but never written: 4 GiB to read from a file of a few KiB.
+        const std::string file = path("unwritten.h5");
+        writeHugeDataset(file, { std::uint64_t(1) << 20, 1024 });
+        const std::int64_t before = residentBytes();
+        const QString message = messageOf<IoError>([&] {
+            readDataset(file, DatasetPaths { "features", "", std::nullopt, false });
+        });
+        QVERIFY2(message.contains(
+                     "dataset '/features' declares 4294967296 bytes of data but the file stores 0 bytes"),
+            qPrintable(message));
+        QVERIFY(residentBytes() - before < kRssSlack);
+
+        // Constant data compressed as far as deflate goes is stored, and read.
+        const std::string zeros = path("zeros.h5");
+        Dataset constant;
+        constant.features = torch::zeros({ 4096, 1024 });
+        constant.info.task = Task::Unlabelled;
+        writeDataset(zeros, constant, DatasetWriteOptions { 9 });
+        QVERIFY(std::filesystem::file_size(zeros) < 100000);
+        QCOMPARE(readDataset(zeros).features.numel(), std::int64_t(4096) * 1024);
+    }
+
     void elementLimitCanBeRaised()
     {
         const std::string file = path("small.h5");
