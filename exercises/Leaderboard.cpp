@@ -1,5 +1,6 @@
 #include "exercises/Leaderboard.h"
 
+#include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
@@ -77,7 +78,7 @@ Leaderboard Leaderboard::load(const std::string& exerciseId, const std::string& 
     if (!std::filesystem::exists(file))
         return board;
     try {
-        const auto doc = nlohmann::json::parse(readTextFile(file));
+        const auto doc = nlohmann::json::parse(readBoundedJsonText(file));
         if (doc.value("format", "") != kFormat)
             throw IoError("it is not a Neurino leaderboard (format is not '" + std::string(kFormat) + "')");
         if (doc.value("version", 0) > kVersion)

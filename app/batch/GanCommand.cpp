@@ -6,6 +6,7 @@
 #include "core/data/DatasetFile.h"
 #include "core/gan/GanTrainer.h"
 #include "core/graph/ModelJson.h"
+#include "core/io/ReadLimits.h"
 #include "core/run/DataSource.h"
 #include "core/run/GanRun.h"
 #include "core/util/AtomicFile.h"
@@ -73,7 +74,7 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
     GanConfig c;
     if (!o.config.empty()) {
         try {
-            c = GanConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)));
+            c = GanConfig::fromJson(nlohmann::json::parse(readBoundedJsonText(o.config)));
         } catch (const nlohmann::json::exception& e) {
             throw IoError("'" + o.config + "' is not valid JSON: " + e.what());
         } catch (const Error& e) {

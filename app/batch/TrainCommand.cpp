@@ -3,6 +3,7 @@
 #include "app/batch/SchemaOptions.h"
 
 #include "core/graph/ModelJson.h"
+#include "core/io/ReadLimits.h"
 #include "core/run/Run.h"
 #include "core/run/RunFolder.h"
 #include "core/train/Checkpoint.h"
@@ -86,7 +87,8 @@ TrainConfig buildConfig(const TrainOptions& o, const CLI::App& cmd)
 {
     return withTypedOptions(o.config.empty()
             ? TrainConfig()
-            : TrainConfig::fromJson(nlohmann::json::parse(readTextFile(o.config)), "'" + o.config + "'"),
+            : TrainConfig::fromJson(
+                nlohmann::json::parse(readBoundedJsonText(o.config)), "'" + o.config + "'"),
         o, cmd);
 }
 
@@ -126,7 +128,7 @@ DataSource savedSource(const std::string& folder, const Checkpoint& saved)
 {
     const std::string configPath = (std::filesystem::path(folder) / kRunConfigFile).string();
     if (std::filesystem::exists(configPath)) {
-        const nlohmann::json config = nlohmann::json::parse(readTextFile(configPath));
+        const nlohmann::json config = nlohmann::json::parse(readBoundedJsonText(configPath));
         if (config.contains("source"))
             return DataSource::fromJson(config.at("source"), "'" + configPath + "', field 'source'");
     }

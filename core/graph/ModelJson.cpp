@@ -1,5 +1,6 @@
 #include "core/graph/ModelJson.h"
 
+#include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
@@ -71,6 +72,11 @@ public:
         if (!doc.contains("nodes") || !doc.at("nodes").is_array())
             fail("", "field 'nodes' must be a list of layer nodes");
         const json& nodes = doc.at("nodes");
+        try {
+            checkGraphNodes(static_cast<std::int64_t>(nodes.size()), m_source);
+        } catch (const IoError& e) {
+            throw ModelError(e.what());
+        }
         for (std::size_t i = 0; i < nodes.size(); ++i)
             graph.insertNode(readNode(nodes[i], i, graph));
 
@@ -193,6 +199,12 @@ ModelGraph modelFromString(const std::string& text, const std::string& source)
 {
     json doc;
     try {
+        // Before the parser builds anything: nlohmann would build 10,000 nested arrays as asked.
+        checkJsonDepth(text, source);
+    } catch (const IoError& e) {
+        throw ModelError(e.what());
+    }
+    try {
         doc = json::parse(text);
     } catch (const json::parse_error& e) {
         // nlohmann's message carries the line and column of the problem.
@@ -203,7 +215,7 @@ ModelGraph modelFromString(const std::string& text, const std::string& source)
 
 ModelGraph loadModel(const std::string& path)
 {
-    return modelFromString(readTextFile(path), path);
+    return modelFromString(readBoundedTextFile(path), path);
 }
 
 void saveModel(const ModelGraph& graph, const std::string& path)

@@ -1,5 +1,6 @@
 #include "core/io/Hdf5.h"
 
+#include "core/io/ReadLimits.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
@@ -7,6 +8,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <iomanip>
+#include <limits>
 #include <sstream>
 
 namespace neurino::hdf5 {
@@ -78,6 +81,99 @@ H5::DSetCreatPropList chunkedLayout(const at::Tensor& data, std::vector<hsize_t>
     props.setShuffle();
     props.setDeflate(static_cast<unsigned>(std::min(gzipLevel, 9)));
     return props;
+}
+
+// "'file.h5': dataset '/features'", for messages about a declared size.
+std::string describe(const H5::H5Object& object, const std::string& what)
+{
+    return "'" + object.getFileName() + "': " + what + " '" + object.getObjName() + "'";
+}
+
+// Refuses a string attribute whose declared size is absurd or inconsistent, before the library reads it:
+// reading a damaged variable-length string follows heap references that are not there (a crash inside
+// libhdf5, H5HG_read). Returns the number of strings.
+hssize_t checkedStringCount(
+    const H5::H5Object& object, const std::string& name, const H5::StrType& type, const H5::DataSpace& space)
+{
+    const std::string what
+        = "'" + object.getFileName() + "': string attribute '" + name + "' of '" + object.getObjName() + "'";
+    const H5S_class_t spaceClass = space.getSimpleExtentType();
+    if (spaceClass == H5S_NULL)
+        return 0;
+    if (spaceClass != H5S_SCALAR && spaceClass != H5S_SIMPLE)
+        throw IoError(what + " has an unknown dataspace; the file is damaged");
+    const hssize_t count = space.getSimpleExtentNpoints();
+    const bool variable = type.isVariableStr();
+    // Characters are bytes: a damaged character size makes the library allocate that many bytes per
+    // character while reading (a 704 MB "character" turned a 2-byte string into gigabytes).
+    if (variable) {
+        const hid_t character = H5Tget_super(type.getId());
+        const size_t characterBytes = character >= 0 ? H5Tget_size(character) : 0;
+        if (character >= 0)
+            H5Tclose(character);
+        if (characterBytes != 1)
+            throw IoError(what + " declares characters of " + std::to_string(characterBytes)
+                + " bytes instead of 1; the file is damaged");
+    }
+    // A variable-length string is stored as a 16-byte heap reference; its text is counted when read.
+    const std::int64_t elementBytes = variable ? 16 : static_cast<std::int64_t>(type.getSize());
+    if (count < 0 || elementBytes <= 0)
+        throw IoError(what + " declares a negative size; the file is damaged");
+    // Saturated rather than overflowing: 10^18 strings of 2^31 bytes must not wrap into a small size.
+    const bool overflow = count > 0 && elementBytes > std::numeric_limits<std::int64_t>::max() / count;
+    const std::int64_t declared = overflow ? std::numeric_limits<std::int64_t>::max() : count * elementBytes;
+    checkStringBytes(declared,
+        count == 1 ? what
+                   : what + " (" + std::to_string(count) + " strings of " + std::to_string(elementBytes)
+                + " bytes)");
+    // The attribute's data lives in its object's header (or, for many attributes, in the object's attribute
+    // heap): a declared size larger than both means a damaged dataspace or type.
+    H5O_info_t info;
+    if (H5Oget_info2(object.getId(), &info, H5O_INFO_HDR | H5O_INFO_META_SIZE) >= 0) {
+        const std::uint64_t room = info.hdr.space.total + info.meta_size.attr.heap_size;
+        H5F_info2_t fileInfo;
+        // Shared messages (rare, never written by Neurino) store attributes elsewhere: no bound to check.
+        const bool shared = H5Fget_info2(object.getId(), &fileInfo) >= 0 && fileInfo.sohm.hdr_size > 0;
+        const std::uint64_t stored = static_cast<std::uint64_t>(declared);
+        if (!shared && stored > room)
+            throw IoError(what + " declares " + std::to_string(count) + " strings of "
+                + std::to_string(elementBytes) + " bytes, more than the " + std::to_string(room)
+                + " bytes its object holds; the file is damaged");
+    }
+    return count;
+}
+
+std::string bytesText(double bytes)
+{
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(0) << bytes;
+    return out.str();
+}
+
+// The most a filter shrinks data: deflate of constant data reaches about 1:1030, the library's other
+// filters less.
+constexpr double kMaxCompression = 4096;
+// Below this, a dataset whose data was never written (fill values only) is not worth refusing.
+constexpr double kUnstoredSlack = 1 << 20;
+
+// Refuses a dataset that declares far more data than its file stores: a chunked or contiguous dataset of
+// 2^31 elements whose chunks were never written costs a few bytes of file and 8 GiB of memory to read.
+void checkStored(const H5::DataSet& dataset, const std::vector<std::int64_t>& dims)
+{
+    const H5::DSetCreatPropList props = dataset.getCreatePlist();
+    const H5D_layout_t layout = props.getLayout();
+    // External and virtual datasets keep their data in other files; compact ones are small by construction.
+    if ((layout != H5D_CHUNKED && layout != H5D_CONTIGUOUS) || props.getExternalCount() > 0)
+        return;
+    // In floating point: 10^15 x 10^15 elements must not wrap.
+    double declared = static_cast<double>(dataset.getDataType().getSize());
+    for (const std::int64_t d : dims)
+        declared *= static_cast<double>(d);
+    const hsize_t stored = dataset.getStorageSize();
+    if (declared > kUnstoredSlack && declared / kMaxCompression > static_cast<double>(stored))
+        throw IoError(describe(dataset, "dataset") + " declares " + bytesText(declared)
+            + " bytes of data but the file stores " + std::to_string(stored)
+            + " bytes of it; the file is damaged or was never completely written");
 }
 
 } // namespace
@@ -224,7 +320,7 @@ std::vector<std::string> readStrings(const H5::H5Object& object, const std::stri
         return {};
     const H5::StrType type = attribute.getStrType();
     const H5::DataSpace space = attribute.getSpace();
-    const hssize_t count = space.getSimpleExtentType() == H5S_NULL ? 0 : space.getSimpleExtentNpoints();
+    const hssize_t count = checkedStringCount(object, name, type, space);
     std::vector<std::string> values;
     if (count <= 0)
         return values;
@@ -330,6 +426,8 @@ at::Tensor readTensor(const H5::Group& parent, const std::string& name)
     auto held = lock();
     const H5::DataSet dataset = parent.openDataSet(name);
     const std::vector<std::int64_t> shape = shapeOf(dataset);
+    checkedElementCount(shape, describe(dataset, "dataset"));
+    checkStored(dataset, shape);
     const at::ScalarType type = scalarTypeOf(dataset.getDataType());
     at::Tensor out = torch::empty(shape, torch::TensorOptions().dtype(type));
     if (out.numel() > 0)
@@ -344,9 +442,15 @@ at::Tensor readRows(
     const std::vector<std::int64_t> dims = shapeOf(dataset);
     if (dims.empty())
         throw IoError("cannot read rows of a scalar dataset");
+    if (begin < 0 || count < 0 || begin > dims[0] || count > dims[0] - begin)
+        throw IoError(describe(dataset, "dataset") + " has " + std::to_string(dims[0])
+            + " rows; cannot read rows " + std::to_string(begin) + "+" + std::to_string(count));
     const at::ScalarType type = as ? *as : scalarTypeOf(dataset.getDataType());
     std::vector<std::int64_t> outShape = dims;
     outShape[0] = count;
+    checkedElementCount(outShape,
+        describe(dataset, "dataset") + " (rows " + std::to_string(begin) + "+" + std::to_string(count) + ")");
+    checkStored(dataset, dims);
     at::Tensor out = torch::empty(outShape, torch::TensorOptions().dtype(type));
     if (count == 0)
         return out;

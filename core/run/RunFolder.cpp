@@ -1,5 +1,6 @@
 #include "core/run/RunFolder.h"
 
+#include "core/io/ReadLimits.h"
 #include "core/train/EarlyStopping.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -75,7 +76,7 @@ private:
 nlohmann::json readJsonFile(const std::string& path)
 {
     try {
-        return nlohmann::json::parse(readTextFile(path));
+        return nlohmann::json::parse(readBoundedJsonText(path));
     } catch (const nlohmann::json::exception& e) {
         throw IoError("'" + path + "' is damaged: " + e.what());
     }
@@ -134,6 +135,7 @@ void readConfig(const std::string& path, RunFolder& run)
 EpochStats readEpoch(const std::string& line, const std::string& where, int expectedEpoch)
 {
     nlohmann::json row;
+    checkJsonDepth(line, where);
     try {
         row = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception& e) {
@@ -170,7 +172,7 @@ std::vector<EpochStats> readMetrics(const std::string& path, int epochs)
     std::vector<EpochStats> out;
     if (!fs::exists(path))
         return out;
-    std::istringstream lines(readTextFile(path));
+    std::istringstream lines(readBoundedTextFile(path));
     std::string line;
     for (int number = 1; std::getline(lines, line); ++number) {
         if (line.find_first_not_of(" \t\r") == std::string::npos)
@@ -279,7 +281,7 @@ void readSummary(const std::string& path, RunFolder& run)
         return;
     }
     run.finished = true;
-    std::istringstream lines(readTextFile(path));
+    std::istringstream lines(readBoundedTextFile(path));
     std::string line;
     while (std::getline(lines, line)) {
         if (readResult(line, path, s)) {

@@ -2,6 +2,7 @@
 
 #include "core/gan/GanConfig.h"
 #include "core/graph/ModelJson.h"
+#include "core/io/ReadLimits.h"
 #include "core/run/GanRun.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -86,7 +87,7 @@ DataSource dataField(const nlohmann::json& doc, const std::string& where)
 nlohmann::json readSpecFile(const std::string& path)
 {
     try {
-        return nlohmann::json::parse(readTextFile(path));
+        return nlohmann::json::parse(readBoundedJsonText(path));
     } catch (const nlohmann::json::exception& e) {
         throw IoError("'" + path + "' is not valid JSON: " + e.what());
     }

@@ -2,6 +2,7 @@
 
 #include "core/graph/ModelJson.h"
 #include "core/io/Hdf5.h"
+#include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
@@ -38,6 +39,9 @@ void writeNodeTensors(H5::Group& parent, const std::string& name, const NodeTens
 NodeTensors readNodeTensors(const H5::Group& group)
 {
     NodeTensors out;
+    // One group per node: a damaged link count must not start a loop over a billion names.
+    checkGraphNodes(static_cast<std::int64_t>(group.getNumObjs()),
+        "'" + group.getFileName() + "': group '" + group.getObjName() + "'");
     for (const auto& node : hdf5::childNames(group)) {
         const H5::Group nodeGroup = group.openGroup(node);
         for (const auto& param : hdf5::childNames(nodeGroup))
@@ -111,11 +115,14 @@ Checkpoint readFile(const std::string& path, H5::H5File& file)
     c.neurinoVersion = hdf5::readString(root, "neurino_version").value_or("");
     c.epoch = static_cast<int>(required(hdf5::readInt64(root, "epoch"), root, "epoch"));
     c.seed = required(hdf5::readUInt64(root, "seed"), root, "seed");
-    const auto text
-        = [&root](const std::string& name) { return required(hdf5::readString(root, name), root, name); };
-    c.config = TrainConfig::fromJson(json::parse(text("config")), "'" + path + "' config");
-    c.data = DataSignature::fromJson(json::parse(text("data")));
-    c.trainerState = json::parse(text("trainer_state"));
+    const auto parsed = [&root, &path](const std::string& name) {
+        const std::string text = required(hdf5::readString(root, name), root, name);
+        checkJsonDepth(text, "'" + path + "' attribute '" + name + "'");
+        return json::parse(text);
+    };
+    c.config = TrainConfig::fromJson(parsed("config"), "'" + path + "' config");
+    c.data = DataSignature::fromJson(parsed("data"));
+    c.trainerState = parsed("trainer_state");
     const H5::Group graph = file.openGroup("graph");
     c.graph
         = modelFromString(required(hdf5::readString(graph, "json"), graph, "json"), "'" + path + "' /graph");
@@ -142,12 +149,21 @@ Checkpoint readFile(const std::string& path, H5::H5File& file)
 
     const H5::Group history = file.openGroup("history");
     const auto epochs = required(hdf5::readInt64(history, "epochs"), history, "epochs");
-    std::vector<std::map<std::string, double>> rows(static_cast<std::size_t>(epochs));
+    if (epochs < 0)
+        throw IoError(
+            "attribute 'epochs' of '/history' is " + std::to_string(epochs) + "; the file is damaged");
+    std::map<std::string, torch::Tensor> series;
+    std::int64_t longest = 0;
     for (const auto& name : hdf5::childNames(history)) {
-        const torch::Tensor series = hdf5::readTensor(history, name).to(torch::kFloat64).contiguous();
-        for (std::int64_t i = 0; i < std::min<std::int64_t>(series.numel(), epochs); ++i)
-            if (!std::isnan(series[i].item<double>()))
-                rows[static_cast<std::size_t>(i)][name] = series[i].item<double>();
+        series[name] = hdf5::readTensor(history, name).to(torch::kFloat64).contiguous();
+        longest = std::max(longest, series[name].numel());
+    }
+    // As many rows as the series hold: a damaged count of 10^15 epochs must not allocate 10^15 rows.
+    std::vector<std::map<std::string, double>> rows(static_cast<std::size_t>(std::min(epochs, longest)));
+    for (const auto& [name, values] : series) {
+        for (std::int64_t i = 0; i < std::min<std::int64_t>(values.numel(), epochs); ++i)
+            if (!std::isnan(values[i].item<double>()))
+                rows[static_cast<std::size_t>(i)][name] = values[i].item<double>();
     }
     for (auto& row : rows)
         c.history.append(std::move(row));

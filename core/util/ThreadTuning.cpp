@@ -1,5 +1,6 @@
 #include "core/util/ThreadTuning.h"
 
+#include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Device.h"
 #include "core/util/RuntimeInfo.h"
@@ -64,7 +65,7 @@ nlohmann::json readCache(const std::string& path)
 {
     try {
         if (std::filesystem::exists(path)) {
-            nlohmann::json cache = nlohmann::json::parse(readTextFile(path));
+            nlohmann::json cache = nlohmann::json::parse(readBoundedJsonText(path));
             if (cache.is_object())
                 return cache;
         }
