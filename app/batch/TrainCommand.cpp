@@ -143,7 +143,10 @@ RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Chec
 {
     RunSpec spec;
     if (o.resume) {
-        resume = loadCheckpoint((std::filesystem::path(o.out) / kRunCheckpointFile).string());
+        std::string note;
+        resume = loadRunCheckpoint(o.out, note);
+        if (!note.empty())
+            std::cerr << "note: " << note << "\n";
         spec.model = resume->graph;
         spec.training = resumedConfig(*resume, o, cmd);
         spec.data = o.data.empty()
@@ -209,6 +212,8 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     if (!o.quiet)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
     run.prepare();
+    if (!run.folderNote().empty())
+        std::cerr << "note: " << run.folderNote() << "\n";
 
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO) != 0);
     StopToken stop;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 
 int main(int argc, char** argv)
@@ -12,6 +13,10 @@ int main(int argc, char** argv)
                    "Exit codes: 0 success, 1 failed run, 2 usage error." };
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("neurino-batch ") + NEURINO_VERSION);
+
+    // Past a file-size limit (ulimit -f), a write then fails with EFBIG, which ends the run with a message
+    // and the last good checkpoint, instead of the signal killing the process.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     int exitCode = 0;
     neurino::batch::addSummaryCommand(app, exitCode);

@@ -392,7 +392,7 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
     writeFileAtomically(path, [&](const std::string& tmp) {
         auto held = hdf5::lock();
         try {
-            H5::H5File file(tmp, H5F_ACC_TRUNC);
+            H5::H5File file = hdf5::createFile(tmp);
             const hdf5::TensorLayout layout { options.gzipLevel, /*scalarAsVector=*/true };
             hdf5::writeTensor(file, "features", dataset.features.to(torch::kFloat32), layout);
             if (targets.defined())
@@ -410,10 +410,9 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
             hdf5::writeString(
                 root, "options", dataset.info.optionsJson.empty() ? "{}" : dataset.info.optionsJson);
             hdf5::writeString(root, "origin", dataset.info.origin);
-            file.close();
+            hdf5::saveFile(file, tmp);
         } catch (const H5::Exception& e) {
-            throw IoError("cannot write dataset file '" + path + "': " + e.getDetailMsg()
-                + "; check that the folder exists, is writable and the disk has space");
+            throw IoError(hdf5::writeFailure(path, "dataset file", e));
         }
     });
 }

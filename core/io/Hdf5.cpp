@@ -1,16 +1,26 @@
 #include "core/io/Hdf5.h"
 
+#include "core/io/FileSeal.h"
 #include "core/io/ReadLimits.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <limits>
 #include <sstream>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+// libhdf5's metadata checksum (Jenkins' lookup3): exported by the library, though not in its public headers.
+extern "C" std::uint32_t H5_checksum_metadata(const void* data, std::size_t length, std::uint32_t initial);
 
 namespace neurino::hdf5 {
 
@@ -65,6 +75,15 @@ std::optional<H5::Attribute> numericScalar(const H5::H5Object& object, const std
     if (!isNumeric(attribute.getDataType()) || attribute.getSpace().getSimpleExtentNpoints() != 1)
         return std::nullopt;
     return attribute;
+}
+
+// Strings of `width` bytes with their terminating null (HDF5 takes no zero-length string type).
+H5::StrType fixedString(std::size_t width)
+{
+    H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(width, 1));
+    type.setCset(H5T_CSET_UTF8);
+    type.setStrpad(H5T_STR_NULLTERM);
+    return type;
 }
 
 H5::DSetCreatPropList chunkedLayout(const at::Tensor& data, std::vector<hsize_t> dims, int gzipLevel)
@@ -176,6 +195,43 @@ void checkStored(const H5::DataSet& dataset, const std::vector<std::int64_t>& di
             + " bytes of it; the file is damaged or was never completely written");
 }
 
+// libhdf5 1.10's file image of a file with a user block carries a superblock checksum made before the
+// superblock's base address was set: the rest is byte for byte what a file on disk holds, so recomputing the
+// checksum (superblock versions 2 and 3: signature, 4 bytes, 4 addresses, then the checksum) makes it that.
+void fixSuperblockChecksum(unsigned char* superblock, std::size_t size)
+{
+    if (size < 12 || (superblock[8] != 2 && superblock[8] != 3))
+        return;
+    const std::size_t covered = 12 + 4 * static_cast<std::size_t>(superblock[9]);
+    if (covered + 4 > size)
+        return;
+    const std::uint32_t checksum = H5_checksum_metadata(superblock, covered, 0);
+    for (int i = 0; i < 4; ++i) // little-endian, as HDF5 stores it
+        superblock[covered + static_cast<std::size_t>(i)] = static_cast<unsigned char>(checksum >> (8 * i));
+}
+
+// Writes `bytes` to a new file `path`, checking every write and the close.
+void writeBytes(const std::string& path, const std::vector<unsigned char>& bytes)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        throw IoError(neurino::writeFailure(path, errno));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t wrote = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (wrote < 0 && errno == EINTR)
+            continue;
+        if (wrote <= 0) {
+            const int error = wrote < 0 ? errno : ENOSPC;
+            ::close(fd);
+            throw IoError(neurino::writeFailure(path, error));
+        }
+        done += static_cast<std::size_t>(wrote);
+    }
+    if (::close(fd) != 0)
+        throw IoError(neurino::writeFailure(path, errno));
+}
+
 } // namespace
 
 std::unique_lock<std::recursive_mutex> lock()
@@ -186,13 +242,14 @@ std::unique_lock<std::recursive_mutex> lock()
     return std::unique_lock<std::recursive_mutex>(mutex);
 }
 
-H5::H5File openForReading(const std::string& path, const std::string& what)
+H5::H5File openForReading(const std::string& path, const std::string& what, const std::string& hint)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
         throw IoError(what + " '" + path + "' does not exist; check the path");
     if (!std::filesystem::is_regular_file(path, ec))
         throw IoError("'" + path + "' is not a regular file; choose an HDF5 " + what + " (.h5)");
+    seal::verify(path, what, hint);
     auto held = lock();
     bool hdf5 = false;
     try {
@@ -207,6 +264,46 @@ H5::H5File openForReading(const std::string& path, const std::string& what)
     } catch (const H5::Exception& e) {
         throw IoError("cannot open " + what + " '" + path + "': " + e.getDetailMsg());
     }
+}
+
+H5::H5File createFile(const std::string& name)
+{
+    auto held = lock();
+    H5::FileCreatPropList create;
+    create.setUserblock(seal::kBlockBytes);
+    H5::FileAccPropList access;
+    access.setCore(/*increment=*/1 << 20, /*backing_store=*/false);
+    access.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    errno = 0; // so that writeFailure does not blame an earlier error on this file
+    return H5::H5File(name, H5F_ACC_TRUNC, create, access);
+}
+
+void saveFile(H5::H5File& file, const std::string& path)
+{
+    auto held = lock();
+    file.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+    if (size <= 0)
+        throw H5::FileIException("H5Fget_file_image", "cannot take the bytes of the file in memory");
+    // The image starts at the superblock; the user block goes in front of it.
+    std::vector<unsigned char> bytes(seal::kBlockBytes + static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file.getId(), bytes.data() + seal::kBlockBytes, static_cast<std::size_t>(size))
+        != size)
+        throw H5::FileIException("H5Fget_file_image", "cannot take the bytes of the file in memory");
+    file.close();
+    fixSuperblockChecksum(bytes.data() + seal::kBlockBytes, static_cast<std::size_t>(size));
+    seal::stamp(bytes);
+    writeBytes(path, bytes);
+}
+
+std::string writeFailure(const std::string& path, const std::string& what, const H5::Exception& e)
+{
+    const int error = errno;
+    for (const int known : { ENOSPC, EDQUOT, EROFS, EACCES, EPERM, EFBIG })
+        if (error == known)
+            return "cannot write " + what + " " + neurino::writeFailure(path, error).substr(13);
+    return "cannot write " + what + " '" + path + "': " + e.getDetailMsg()
+        + "; check that the folder exists, is writable and the disk has space";
 }
 
 bool datasetExists(const H5::H5File& file, const std::string& path)
@@ -270,24 +367,24 @@ std::vector<std::string> childNames(const H5::Group& group)
 void writeString(H5::H5Object& object, const std::string& name, const std::string& value)
 {
     auto held = lock();
-    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
-    const char* raw = value.c_str();
-    createScalar(object, name, type).write(type, &raw);
+    const H5::StrType type = fixedString(value.size() + 1);
+    createScalar(object, name, type).write(type, value.c_str());
 }
 
 void writeStrings(H5::H5Object& object, const std::string& name, const std::vector<std::string>& values)
 {
     auto held = lock();
-    const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
+    std::size_t width = 1;
+    for (const auto& value : values)
+        width = std::max(width, value.size() + 1);
+    const H5::StrType type = fixedString(width);
     const hsize_t dims[1] = { values.size() };
     if (object.attrExists(name))
         object.removeAttr(name);
     H5::Attribute attribute = object.createAttribute(name, type, H5::DataSpace(1, dims));
-    std::vector<const char*> raw;
-    for (const auto& value : values)
-        raw.push_back(value.c_str());
+    std::vector<char> raw(width * values.size(), '\0');
+    for (std::size_t i = 0; i < values.size(); ++i)
+        std::copy(values[i].begin(), values[i].end(), raw.begin() + static_cast<std::ptrdiff_t>(i * width));
     if (!raw.empty())
         attribute.write(type, raw.data());
 }

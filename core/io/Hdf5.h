@@ -20,8 +20,25 @@ namespace neurino::hdf5 {
 std::unique_lock<std::recursive_mutex> lock();
 
 // Opens an existing HDF5 file for reading. Throws IoError naming the file when it is missing, not a regular
-// file or not HDF5; `what` says what the file was meant to be ("dataset file", "checkpoint").
-H5::H5File openForReading(const std::string& path, const std::string& what);
+// file or not HDF5; `what` says what the file was meant to be ("dataset file", "checkpoint"). A file Neurino
+// wrote is checked against its seal (FileSeal.h) from the raw bytes first, so that a damaged one is refused
+// with a message, `hint` saying what to do instead, before libhdf5 parses it. Every reader of Neurino's
+// HDF5 files opens them here.
+H5::H5File openForReading(const std::string& path, const std::string& what, const std::string& hint = {});
+
+// Makes an HDF5 file to write, in memory: libhdf5 itself then never writes to disk. A write of its own that
+// fails (a full disk, the file-size limit) would surface only in destructors and leave the library with a
+// file it cannot close (libhdf5 1.10 then crashes at exit). The file has the user block for the seal
+// (FileSeal.h) and dense attribute storage (a large model's JSON may exceed the 64 KiB of compact
+// attributes). `name` is for messages.
+H5::H5File createFile(const std::string& name);
+// Closes a file made by createFile and writes its bytes, sealed, to `path` (a writer's temporary file of
+// writeFileAtomically), checking every write. Throws IoError naming the file, or H5::Exception.
+void saveFile(H5::H5File& file, const std::string& path);
+
+// "cannot write <what> '<path>': ..." for a failed write: a full disk, a read-only folder or the file-size
+// limit (errno after the failure) named with the folder, else HDF5's detail.
+std::string writeFailure(const std::string& path, const std::string& what, const H5::Exception& e);
 
 // True when every component of `path` exists in `file` and the last one is a dataset.
 bool datasetExists(const H5::H5File& file, const std::string& path);
@@ -32,7 +49,8 @@ std::string typeName(const H5::DataType& type);
 // The names of a group's members, in the file's order.
 std::vector<std::string> childNames(const H5::Group& group);
 
-// Attributes. Strings are written as variable-length UTF-8; readers take fixed-length ones too.
+// Attributes. Strings are written as fixed-length, null-terminated UTF-8 (no global heap to damage); readers
+// take variable-length ones too, as foreign files and older Neurino versions have them.
 void writeString(H5::H5Object& object, const std::string& name, const std::string& value);
 void writeStrings(H5::H5Object& object, const std::string& name, const std::vector<std::string>& values);
 void writeInt64(H5::H5Object& object, const std::string& name, std::int64_t value);

@@ -3,6 +3,7 @@
 #include "core/gan/GanTrainer.h"
 #include "core/graph/ModelJson.h"
 #include "core/run/RunFolder.h"
+#include "core/run/RunFolderLock.h"
 #include "core/run/RunFolderWriter.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -21,6 +22,7 @@ GanRunFolderWriter::GanRunFolderWriter(
     , m_trainer(trainer)
 {
     createRunFolder(m_dir);
+    m_lock = std::make_unique<RunFolderLock>(m_dir);
     if (resume)
         return;
     if (!overwrite && fs::exists(path(kRunGeneratorFile)))
@@ -31,6 +33,8 @@ GanRunFolderWriter::GanRunFolderWriter(
               { "discriminator", modelToJson(trainer.discriminator()->graph()) }, { "data", data } };
     writeTextFileAtomically(path(kRunConfigFile), config.dump(2) + "\n");
 }
+
+GanRunFolderWriter::~GanRunFolderWriter() = default;
 
 std::string GanRunFolderWriter::path(const char* file) const
 {
@@ -49,6 +53,8 @@ void GanRunFolderWriter::onFinished(const TrainSummary& summary)
     if (summary.restoredBestWeights)
         m_trainer.save(m_dir);
     writeTextFileAtomically(path(kRunSummaryFile), summaryText(summary));
+    // The run is over: another may write here now.
+    m_lock.reset();
 }
 
 } // namespace neurino

@@ -76,6 +76,11 @@ std::optional<ClassifierReport> Run::report()
     return classifierReport(*m_trainer);
 }
 
+std::string Run::folderNote() const
+{
+    return m_writer ? m_writer->lockNote() : std::string();
+}
+
 Trainer& Run::trainer()
 {
     if (!m_trainer)

@@ -65,6 +65,8 @@ public:
     const Dataset& data() const;
     // The run folder, empty when none is kept.
     const std::string& folder() const { return m_folder; }
+    // After prepare(): empty, or that the run folder's lock, left by a process that died, was taken over.
+    std::string folderNote() const;
 
 private:
     RunSpec m_spec;

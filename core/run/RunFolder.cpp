@@ -334,7 +334,8 @@ void RunFolder::copy(const std::string& from, const std::string& to)
     if (error)
         throw IoError("cannot read the run folder '" + from + "': " + error.message());
     for (const fs::directory_entry& file : files) {
-        if (!file.is_regular_file())
+        // The lock (and a stale one moved aside) belongs to the process writing `from`.
+        if (!file.is_regular_file() || file.path().filename().string().rfind(kRunLockFile, 0) == 0)
             continue;
         const std::string target = (fs::path(to) / file.path().filename()).string();
         writeFileAtomically(target, [&](const std::string& tmp) {

@@ -15,14 +15,27 @@ inline constexpr char kRunMetricsFile[] = "metrics.jsonl"; // one JSON object pe
 inline constexpr char kRunSummaryFile[] = "summary.txt"; // how the run ended, for people
 inline constexpr char kRunCheckpointFile[] = "checkpoint.h5"; // a classifier after its latest epoch
 inline constexpr char kRunBestFile[] = "best.h5"; // a classifier at its best epoch
+// The checkpoint before the latest, kept so that a damaged checkpoint.h5 does not lose the run.
+inline constexpr char kRunPreviousCheckpointFile[] = "checkpoint.prev.h5";
+// Held by the process writing the run (RunFolderLock): "<pid> <host> <time>".
+inline constexpr char kRunLockFile[] = ".lock";
 inline constexpr char kRunGeneratorFile[]
     = "generator.h5"; // a GAN's generator, as GanTrainer::save writes it
 inline constexpr char kRunDiscriminatorFile[] = "discriminator.h5";
+
+struct Checkpoint;
 
 enum class RunKind { Classifier, Gan };
 
 // Creates `dir` (and its parents) for a writer; throws IoError naming the folder when it cannot.
 void createRunFolder(const std::string& dir);
+
+// Saves a classifier's checkpoint.h5 in `dir`, first keeping the one it replaces as checkpoint.prev.h5; both
+// are written atomically, so that at every moment one complete checkpoint.h5 is there. Throws IoError.
+void saveRunCheckpoint(const std::string& dir, const Checkpoint& checkpoint);
+// Loads the checkpoint.h5 of `dir` to continue the run; when it is damaged, the previous one, and then sets
+// `note` to say why and which epoch the run goes back to. Throws IoError when neither loads.
+Checkpoint loadRunCheckpoint(const std::string& dir, std::string& note);
 
 // A run folder read back: what was trained, each epoch's metrics and how the run ended, so that a run can be
 // compared with others or continued. RunFolderWriter and GanRunFolderWriter write what this reads.

@@ -2,6 +2,7 @@
 
 #include "core/graph/ModelJson.h"
 #include "core/run/RunFolder.h"
+#include "core/run/RunFolderLock.h"
 #include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Device.h"
@@ -13,6 +14,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace neurino {
 
@@ -35,6 +38,45 @@ std::string metricsLine(const std::map<std::string, double>& metrics)
 
 } // namespace
 
+void saveRunCheckpoint(const std::string& dir, const Checkpoint& checkpoint)
+{
+    const std::string current = (fs::path(dir) / kRunCheckpointFile).string();
+    const std::string previous = (fs::path(dir) / kRunPreviousCheckpointFile).string();
+    if (fs::exists(current)) {
+        // A hard link keeps the old file's bytes under the second name at no cost; the rename makes it
+        // atomic.
+        writeFileAtomically(previous, [&](const std::string& tmp) {
+            if (::link(current.c_str(), tmp.c_str()) == 0)
+                return;
+            std::error_code error;
+            if (!fs::copy_file(current, tmp, fs::copy_options::overwrite_existing, error))
+                throw IoError("cannot keep '" + current + "' as '" + previous + "': " + error.message());
+        });
+    }
+    saveCheckpoint(current, checkpoint);
+}
+
+Checkpoint loadRunCheckpoint(const std::string& dir, std::string& note)
+{
+    const std::string current = (fs::path(dir) / kRunCheckpointFile).string();
+    const std::string previous = (fs::path(dir) / kRunPreviousCheckpointFile).string();
+    try {
+        return loadCheckpoint(current);
+    } catch (const IoError& latest) {
+        if (!fs::exists(previous))
+            throw;
+        try {
+            Checkpoint c = loadCheckpoint(previous);
+            note = std::string(latest.what()) + "\nresuming from the previous checkpoint '" + previous
+                + "' (epoch " + std::to_string(c.epoch) + ") instead";
+            return c;
+        } catch (const IoError& before) {
+            throw IoError(std::string(latest.what())
+                + "; the previous checkpoint cannot be used either: " + before.what());
+        }
+    }
+}
+
 void writeMetricsFile(const std::string& path, const History& history)
 {
     std::string text;
@@ -48,10 +90,18 @@ RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, bool resume,
     , m_trainer(trainer)
 {
     createRunFolder(m_dir);
+    m_lock = std::make_unique<RunFolderLock>(m_dir);
     if (!resume && !overwrite && fs::exists(path(kRunCheckpointFile)))
         throw IoError("the run folder '" + m_dir
             + "' already holds a run (checkpoint.h5); continue it with "
               "--resume, choose another --out, or pass --overwrite");
+}
+
+RunFolderWriter::~RunFolderWriter() = default;
+
+std::string RunFolderWriter::lockNote() const
+{
+    return m_lock ? m_lock->note() : std::string();
 }
 
 std::string RunFolderWriter::path(const std::string& file) const
@@ -61,6 +111,8 @@ std::string RunFolderWriter::path(const std::string& file) const
 
 void RunFolderWriter::onStart(const TrainStart& start)
 {
+    if (!m_lock) // a second run of the same writer
+        m_lock = std::make_unique<RunFolderLock>(m_dir);
     m_start = start;
     const Checkpoint c = m_trainer.checkpoint();
     nlohmann::json config = { { "format", "neurino-run" }, { "neurino_version", NEURINO_VERSION },
@@ -82,9 +134,10 @@ void RunFolderWriter::onEpochEnd(const EpochStats& stats)
 {
     writeMetricsFile(path(kRunMetricsFile), m_trainer.history());
     const Checkpoint c = m_trainer.checkpoint();
-    saveCheckpoint(path(kRunCheckpointFile), c);
+    // best.h5 first: a run stopped between the two resumes from the epoch before and writes both again.
     if (stats.improved)
         saveCheckpoint(path(kRunBestFile), c);
+    saveRunCheckpoint(m_dir, c);
 }
 
 void RunFolderWriter::onFinished(const TrainSummary& summary)
@@ -120,6 +173,8 @@ void RunFolderWriter::onFinished(const TrainSummary& summary)
         out << "test:     " << metricsLine(summary.testMetrics) << "\n";
     out << "\n" << t.graph().summary();
     writeTextFileAtomically(path(kRunSummaryFile), out.str());
+    // The run is over (completed, stopped or failed): another may write here now.
+    m_lock.reset();
 }
 
 } // namespace neurino

@@ -52,10 +52,7 @@ NodeTensors readNodeTensors(const H5::Group& group)
 
 void writeFile(const std::string& tmp, const Checkpoint& c)
 {
-    H5::FileAccPropList access;
-    // Dense attribute storage: a large model's JSON may exceed the 64 KiB of compact attributes.
-    access.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-    H5::H5File file(tmp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+    H5::H5File file = hdf5::createFile(tmp);
     H5::Group root = file.openGroup("/");
     hdf5::writeString(root, "format", kCheckpointFormat);
     hdf5::writeInt64(root, "format_version", kCheckpointVersion);
@@ -101,7 +98,7 @@ void writeFile(const std::string& tmp, const Checkpoint& c)
         H5::Group rng = file.createGroup("rng");
         hdf5::writeTensor(rng, "cpu", c.rngState);
     }
-    file.close();
+    hdf5::saveFile(file, tmp);
 }
 
 Checkpoint readFile(const std::string& path, H5::H5File& file)
@@ -203,8 +200,7 @@ void saveCheckpoint(const std::string& path, const Checkpoint& checkpoint)
         try {
             writeFile(tmp, checkpoint);
         } catch (const H5::Exception& e) {
-            throw IoError("cannot write checkpoint '" + path + "': " + e.getDetailMsg()
-                + "; check that the folder is writable and the disk has space");
+            throw IoError(hdf5::writeFailure(path, "checkpoint", e));
         }
     });
 }
@@ -214,12 +210,16 @@ Checkpoint loadCheckpoint(const std::string& path)
     auto held = hdf5::lock();
     if (!std::filesystem::exists(path))
         throw IoError("checkpoint '" + path + "' does not exist");
+    const std::string advice = "use best.h5 or an earlier checkpoint (a run folder keeps the one before as "
+                               "checkpoint.prev.h5, which neurino-batch train --resume falls back to)";
     H5::H5File file;
     try {
-        file.openFile(path, H5F_ACC_RDONLY);
-    } catch (const H5::Exception& e) {
-        throw IoError("'" + path + "' is not a readable HDF5 file (" + e.getDetailMsg()
-            + "); it may be truncated or damaged — use best.h5 or an earlier checkpoint");
+        file = hdf5::openForReading(path, "checkpoint", advice);
+    } catch (const IoError& e) {
+        if (std::string(e.what()).find("is damaged") != std::string::npos)
+            throw;
+        throw IoError("'" + path + "' is not a readable HDF5 file (" + e.what()
+            + "); it may be truncated or damaged — " + advice);
     }
     std::string format;
     try {

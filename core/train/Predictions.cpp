@@ -68,7 +68,7 @@ void writePredictions(const std::string& path, const Predictions& p)
     writeFileAtomically(path, [&](const std::string& tmp) {
         auto held = hdf5::lock();
         try {
-            H5::H5File file(tmp, H5F_ACC_TRUNC);
+            H5::H5File file = hdf5::createFile(tmp);
             hdf5::writeTensor(file, "predictions", plain(p.scores));
             if (p.predictedClass.defined())
                 hdf5::writeTensor(file, "predicted_class", plain(p.predictedClass));
@@ -82,9 +82,9 @@ void writePredictions(const std::string& path, const Predictions& p)
             hdf5::writeString(root, "class_names", names);
             for (const auto& [key, value] : p.attributes)
                 hdf5::writeString(root, key, value);
-            file.close();
+            hdf5::saveFile(file, tmp);
         } catch (const H5::Exception& e) {
-            throw IoError("cannot write predictions '" + path + "': " + e.getDetailMsg());
+            throw IoError(hdf5::writeFailure(path, "predictions", e));
         }
     });
 }

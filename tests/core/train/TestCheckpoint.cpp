@@ -2,6 +2,7 @@
 // foreign and missing files.
 #include "core/train/Checkpoint.h"
 #include "core/train/Trainer.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "tests/core/train/TrainTestData.h"
 
@@ -212,6 +213,97 @@ private slots:
             std::filesystem::directory_iterator(dir.path().toStdString()))
             ++files;
         QCOMPARE(files, 1);
+    }
+
+    // A byte flipped anywhere (the seal's magic, its checksum, the superblock, the weights, the last byte)
+    // is refused from the raw bytes, before libhdf5 parses the file, with a message naming the file.
+    void flippedByteIsRefused_data()
+    {
+        QTest::addColumn<qint64>("offset"); // from the start; negative: from the end
+        QTest::newRow("magic") << qint64(2);
+        QTest::newRow("checksum field") << qint64(58);
+        QTest::newRow("superblock") << qint64(512 + 9);
+        QTest::newRow("middle") << qint64(-4000);
+        QTest::newRow("last byte") << qint64(-1);
+    }
+    void flippedByteIsRefused()
+    {
+        QFETCH(qint64, offset);
+        QTemporaryDir dir;
+        Trainer trainer(test::mlp(2, { { 8, "relu" }, { 1, "sigmoid" } }), resumableConfig("adam"));
+        trainer.setData(test::xorData());
+        const std::string path = tempPath(dir, "c.h5");
+        saveCheckpoint(path, trainer.checkpoint());
+        QCOMPARE(loadCheckpoint(path).epoch, 0);
+        const auto size = static_cast<qint64>(std::filesystem::file_size(path));
+        const qint64 at = offset >= 0 ? offset : size + offset;
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekg(at);
+        char byte = 0;
+        f.read(&byte, 1);
+        byte = static_cast<char>(byte ^ 0x01);
+        f.seekp(at);
+        f.write(&byte, 1);
+        f.close();
+        expectIoError(path, "is damaged");
+    }
+
+    // h5py reads the sealed file (the seal lives in HDF5's user block); strings are fixed-length.
+    void sealedFileIsPlainHdf5WithFixedLengthStrings()
+    {
+        QTemporaryDir dir;
+        Trainer trainer(test::mlp(2, { { 1, "sigmoid" } }), resumableConfig("adam"));
+        trainer.setData(test::xorData());
+        const std::string path = tempPath(dir, "c.h5");
+        saveCheckpoint(path, trainer.checkpoint());
+        QVERIFY(readTextFile(path).rfind("NEURINO-H5\n", 0) == 0);
+        H5::H5File file(path, H5F_ACC_RDONLY);
+        QCOMPARE(file.getCreatePlist().getUserblock(), hsize_t(512));
+        const H5::Attribute format = file.openGroup("/").openAttribute("format");
+        QVERIFY(!format.getStrType().isVariableStr());
+        QVERIFY(!file.openGroup("graph").openAttribute("json").getStrType().isVariableStr());
+    }
+
+    // A checkpoint without a seal (older Neurino, variable-length strings) is read as before.
+    void unsealedVariableLengthFileStillLoads()
+    {
+        QTemporaryDir dir;
+        Trainer trainer(test::mlp(2, { { 1, "sigmoid" } }), resumableConfig("adam"));
+        trainer.setData(test::xorData());
+        const std::string sealed = tempPath(dir, "sealed.h5"), old = tempPath(dir, "old.h5");
+        saveCheckpoint(sealed, trainer.checkpoint());
+        // Copy every object into a file without a user block, and rewrite the string attributes of the
+        // root as variable-length ones, as Neurino 0.x wrote them.
+        {
+            H5::H5File in(sealed, H5F_ACC_RDONLY);
+            H5::H5File out(old, H5F_ACC_TRUNC);
+            for (const auto& name : { "graph", "weights", "optimizer", "history" })
+                H5Ocopy(in.getId(), name, out.getId(), name, H5P_DEFAULT, H5P_DEFAULT);
+            if (in.nameExists("rng"))
+                H5Ocopy(in.getId(), "rng", out.getId(), "rng", H5P_DEFAULT, H5P_DEFAULT);
+            const H5::Group inRoot = in.openGroup("/");
+            H5::Group outRoot = out.openGroup("/");
+            const H5::StrType variable(H5::PredType::C_S1, H5T_VARIABLE);
+            for (int i = 0; i < inRoot.getNumAttrs(); ++i) {
+                const H5::Attribute a = inRoot.openAttribute(static_cast<unsigned>(i));
+                if (a.getDataType().getClass() == H5T_STRING) {
+                    std::string value;
+                    a.read(a.getStrType(), value);
+                    const char* raw = value.c_str();
+                    outRoot.createAttribute(a.getName(), variable, H5::DataSpace(H5S_SCALAR))
+                        .write(variable, &raw);
+                } else {
+                    const H5::DataType type = a.getDataType();
+                    std::vector<char> bytes(type.getSize());
+                    a.read(type, bytes.data());
+                    outRoot.createAttribute(a.getName(), type, H5::DataSpace(H5S_SCALAR))
+                        .write(type, bytes.data());
+                }
+            }
+        }
+        const Checkpoint c = loadCheckpoint(old);
+        QCOMPARE(c.optimizerName, std::string("adam"));
+        QCOMPARE(c.seed, std::uint64_t(77));
     }
 };
 
