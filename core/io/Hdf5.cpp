@@ -210,28 +210,6 @@ void fixSuperblockChecksum(unsigned char* superblock, std::size_t size)
         superblock[covered + static_cast<std::size_t>(i)] = static_cast<unsigned char>(checksum >> (8 * i));
 }
 
-// Writes `bytes` to a new file `path`, checking every write and the close.
-void writeBytes(const std::string& path, const std::vector<unsigned char>& bytes)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
-        throw IoError(neurino::writeFailure(path, errno));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t wrote = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (wrote < 0 && errno == EINTR)
-            continue;
-        if (wrote <= 0) {
-            const int error = wrote < 0 ? errno : ENOSPC;
-            ::close(fd);
-            throw IoError(neurino::writeFailure(path, error));
-        }
-        done += static_cast<std::size_t>(wrote);
-    }
-    if (::close(fd) != 0)
-        throw IoError(neurino::writeFailure(path, errno));
-}
-
 } // namespace
 
 std::unique_lock<std::recursive_mutex> lock()
@@ -293,7 +271,7 @@ void saveFile(H5::H5File& file, const std::string& path)
     file.close();
     fixSuperblockChecksum(bytes.data() + seal::kBlockBytes, static_cast<std::size_t>(size));
     seal::stamp(bytes);
-    writeBytes(path, bytes);
+    neurino::writeBytes(path, bytes.data(), bytes.size());
 }
 
 std::string writeFailure(const std::string& path, const std::string& what, const H5::Exception& e)

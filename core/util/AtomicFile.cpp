@@ -108,27 +108,31 @@ void writeFileAtomically(
     syncFolder(folderOf(path));
 }
 
+void writeBytes(const std::string& path, const void* data, std::size_t size)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        throw IoError(writeFailure(path, errno));
+    const auto* bytes = static_cast<const char*>(data);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t wrote = ::write(fd, bytes + done, size - done);
+        if (wrote < 0 && errno == EINTR)
+            continue;
+        if (wrote <= 0) {
+            const int error = wrote < 0 ? errno : ENOSPC;
+            ::close(fd);
+            throw IoError(writeFailure(path, error));
+        }
+        done += static_cast<std::size_t>(wrote);
+    }
+    if (::close(fd) != 0)
+        throw IoError(writeFailure(path, errno));
+}
+
 void writeTextFileAtomically(const std::string& path, const std::string& text)
 {
-    writeFileAtomically(path, [&](const std::string& tmp) {
-        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd < 0)
-            throw IoError(writeFailure(path, errno));
-        std::size_t done = 0;
-        while (done < text.size()) {
-            const ssize_t wrote = ::write(fd, text.data() + done, text.size() - done);
-            if (wrote < 0 && errno == EINTR)
-                continue;
-            if (wrote <= 0) {
-                const int error = wrote < 0 ? errno : ENOSPC;
-                ::close(fd);
-                throw IoError(writeFailure(path, error));
-            }
-            done += static_cast<std::size_t>(wrote);
-        }
-        if (::close(fd) != 0)
-            throw IoError(writeFailure(path, errno));
-    });
+    writeFileAtomically(path, [&](const std::string& tmp) { writeBytes(tmp, text.data(), text.size()); });
 }
 
 std::string readTextFile(const std::string& path)

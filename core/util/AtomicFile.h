@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -11,6 +12,10 @@ namespace neurino {
 // behind. Throws IoError naming the file and, for a full disk or a read-only folder, the folder.
 void writeFileAtomically(
     const std::string& path, const std::function<void(const std::string& tmpPath)>& write);
+
+// Writes `size` bytes to a new file `path` (a temporary file of writeFileAtomically, usually), checking every
+// write and the close; a failure throws IoError as writeFailure says.
+void writeBytes(const std::string& path, const void* data, std::size_t size);
 
 // Writes a whole text file atomically.
 void writeTextFileAtomically(const std::string& path, const std::string& text);
