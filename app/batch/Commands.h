@@ -17,5 +17,6 @@ void addGanCommand(CLI::App& app, int& exitCode);
 void addEmbedCommands(CLI::App& app, int& exitCode);
 void addExerciseCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
+void addProbeCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

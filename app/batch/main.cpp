@@ -1,10 +1,12 @@
 #include "app/batch/Commands.h"
 
+#include "core/io/Hdf5Probe.h"
 #include "core/util/Error.h"
 
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 int main(int argc, char** argv)
@@ -17,6 +19,12 @@ int main(int argc, char** argv)
     // Past a file-size limit (ulimit -f), a write then fails with EFBIG, which ends the run with a message
     // and the last good checkpoint, instead of the signal killing the process.
     std::signal(SIGXFSZ, SIG_IGN);
+    // HDF5 files Neurino did not write are first walked by this program's `probe` in a child process: a
+    // malformed one that crashes libhdf5 then ends the probe with a message, not this run.
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error)
+        neurino::hdf5::setProbeProgram(self.string());
 
     int exitCode = 0;
     neurino::batch::addSummaryCommand(app, exitCode);
@@ -28,6 +36,7 @@ int main(int argc, char** argv)
     neurino::batch::addEmbedCommands(app, exitCode);
     neurino::batch::addExerciseCommand(app, exitCode);
     neurino::batch::addInfoCommand(app, exitCode);
+    neurino::batch::addProbeCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);

@@ -4,9 +4,11 @@
 #include "app/gui/ModelDocument.h"
 #include "app/gui/ScreenshotRegistry.h"
 #include "app/gui/ScreenshotRunner.h"
+#include "core/io/Hdf5Probe.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
 #include <QTextStream>
 #include <QTimer>
@@ -61,6 +63,17 @@ int main(int argc, char** argv)
     const QCommandLineOption size("size", "With --screenshot: the window size (default: 1600x1000).", "WxH");
     parser.addOptions({ screenshot, model, exercise, view, size });
     parser.process(app);
+
+    // HDF5 files Neurino did not write are first walked by `neurino-batch probe` in a child process, so that
+    // a malformed one that crashes libhdf5 costs a message, not the session. neurino-batch lies beside the
+    // workbench when installed, in its own folder of a build tree.
+    for (const char* relative : { "/neurino-batch", "/../batch/neurino-batch" }) {
+        const QFileInfo batch(QCoreApplication::applicationDirPath() + relative);
+        if (batch.isExecutable()) {
+            neurino::hdf5::setProbeProgram(batch.canonicalFilePath().toStdString());
+            break;
+        }
+    }
 
     QTextStream err(stderr);
     if (parser.isSet(screenshot)) {

@@ -1,6 +1,7 @@
 #include "core/io/Hdf5.h"
 
 #include "core/io/FileSeal.h"
+#include "core/io/Hdf5Probe.h"
 #include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -227,7 +228,10 @@ H5::H5File openForReading(const std::string& path, const std::string& what, cons
         throw IoError(what + " '" + path + "' does not exist; check the path");
     if (!std::filesystem::is_regular_file(path, ec))
         throw IoError("'" + path + "' is not a regular file; choose an HDF5 " + what + " (.h5)");
-    seal::verify(path, what, hint);
+    // A file without Neurino's seal is walked in a child process first: a crash of libhdf5 on it must not
+    // take this process, and the user's work, with it.
+    if (!seal::verify(path, what, hint))
+        checkInChildProcess(path, what);
     auto held = lock();
     bool hdf5 = false;
     try {

@@ -22,8 +22,9 @@ std::unique_lock<std::recursive_mutex> lock();
 // Opens an existing HDF5 file for reading. Throws IoError naming the file when it is missing, not a regular
 // file or not HDF5; `what` says what the file was meant to be ("dataset file", "checkpoint"). A file Neurino
 // wrote is checked against its seal (FileSeal.h) from the raw bytes first, so that a damaged one is refused
-// with a message, `hint` saying what to do instead, before libhdf5 parses it. Every reader of Neurino's
-// HDF5 files opens them here.
+// with a message, `hint` saying what to do instead, before libhdf5 parses it; any other HDF5 file is first
+// walked in a child process when a probe program is set (Hdf5Probe.h). Every reader of HDF5 files opens
+// them here.
 H5::H5File openForReading(const std::string& path, const std::string& what, const std::string& hint = {});
 
 // Makes an HDF5 file to write, in memory: libhdf5 itself then never writes to disk. A write of its own that
