@@ -20,14 +20,16 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cmath>
 
 namespace neurino {
 
 namespace {
 
-// How often unsaved work is copied to the autosave folder.
-constexpr int kAutosaveIntervalMs = 30 * 1000;
+// How often unsaved work is copied to the autosave folder, unless the setting autosave/intervalSeconds says
+// otherwise.
+constexpr int kAutosaveIntervalSeconds = 30;
 constexpr int kMaxRecentFiles = 10;
 constexpr const char* kModelFilter = "Neurino models (*.neurino.json);;JSON files (*.json);;All files (*)";
 constexpr const char* kModelSuffix = ".neurino.json";
@@ -88,7 +90,8 @@ ModelDocument::ModelDocument(const Options& options, QWidget* dialogParent)
         emit titleChanged();
     });
     connect(m_model, &GraphModel::modelReset, this, &ModelDocument::titleChanged);
-    m_autosaveTimer->setInterval(kAutosaveIntervalMs);
+    const int seconds = QSettings().value("autosave/intervalSeconds", kAutosaveIntervalSeconds).toInt();
+    m_autosaveTimer->setInterval(std::max(1, seconds) * 1000);
     connect(m_autosaveTimer, &QTimer::timeout, this, [this] {
         if (m_autosaveDirty && isModified())
             autosaveNow();

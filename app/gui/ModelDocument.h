@@ -73,7 +73,8 @@ public:
     void fillTemplateMenu(QMenu* menu);
     void fillRecentMenu(QMenu* menu);
 
-    // Autosave now (the timer does this every half minute while there are unsaved changes).
+    // Autosave now (the timer does this every half minute, or as often as the setting
+    // autosave/intervalSeconds says, while there are unsaved changes).
     void autosaveNow();
     QList<AutosaveManager::Entry> recoverableAutosaves() const;
     // Restores unsaved work from an autosave; it stays unsaved (and names its original file).

@@ -151,6 +151,7 @@ private slots:
     void refusedConnectionsSayWhy();
     void connectingAFedLayerReplacesItsInput();
     void copyPasteAndDuplicate();
+    void replacingTheGraphKeepsNoDeletedItems();
     void deleteSelectionAndUndo();
     void quickAddConnectsAfterSelection();
     void propertyPanelEditsAreUndoable();
@@ -404,6 +405,37 @@ void TestGraphEditor::connectingAFedLayerReplacesItsInput()
     QCOMPARE(w.editor->undoStack()->count(), 1); // one step for the user
     w.editor->undoStack()->undo();
     QVERIFY(w.model->graph() == loadModel(templatePath("shapes_dense")));
+}
+
+// Opening a model while layers and connections are selected: deleting the old items changes the selection,
+// and the listeners of selectionChanged (the window's Edit actions) ask the scene for it on the way. They
+// must never meet an item that is already deleted (the soak test crashed there on Open Template).
+void TestGraphEditor::replacingTheGraphKeepsNoDeletedItems()
+{
+    Workbench w;
+    w.load("shapes_cnn");
+    w.scene->selectNodes(w.ids());
+    for (EdgeItem* edge : w.scene->edgeItems())
+        edge->setSelected(true);
+    QVERIFY(!w.scene->selectedNodeIds().isEmpty());
+    int changes = 0;
+    int deleted = 0;
+    const auto watch = connect(w.scene, &QGraphicsScene::selectionChanged, this, [&] {
+        ++changes;
+        // Compares pointers only: a deleted item is no longer among the scene's items.
+        const QList<QGraphicsItem*> alive = w.scene->items();
+        for (NodeItem* item : w.scene->nodeItems())
+            deleted += alive.contains(item) ? 0 : 1;
+        for (EdgeItem* item : w.scene->edgeItems())
+            deleted += alive.contains(item) ? 0 : 1;
+    });
+    w.load("shapes_cnn"); // the same ids again
+    disconnect(watch);
+    QVERIFY(changes > 0);
+    QCOMPARE(deleted, 0);
+    QVERIFY(w.scene->selectedNodeIds().isEmpty());
+    QCOMPARE(w.scene->nodeItems().size(), int(w.model->graph().nodes().size()));
+    QCOMPARE(w.scene->edgeItems().size(), int(w.model->graph().edges().size()));
 }
 
 void TestGraphEditor::copyPasteAndDuplicate()

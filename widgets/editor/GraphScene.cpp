@@ -69,9 +69,11 @@ void GraphScene::rebuild()
 {
     m_candidate = nullptr;
     m_dragFrom.clear();
-    clear();
+    // Forget the items before deleting them: a selected item's deletion emits selectionChanged, whose
+    // listeners ask for the selection (selectedNodeIds) and must not meet items already deleted.
     m_nodes.clear();
     m_edges.clear();
+    clear();
     for (const Node& n : m_model->graph().nodes())
         addNodeItem(qs(n.id));
     for (const Edge& e : m_model->graph().edges())
