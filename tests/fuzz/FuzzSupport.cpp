@@ -92,8 +92,9 @@ void prepare()
 
 const std::string& workDir()
 {
-    static const std::string dir = makeWorkDir();
-    return dir;
+    // Never destroyed: the exit handler that removes the folder runs after static destructors.
+    static const std::string* dir = new std::string(makeWorkDir());
+    return *dir;
 }
 
 void writeFile(const std::string& path, const std::uint8_t* data, std::size_t size)
