@@ -213,8 +213,9 @@ ModelGraph modelFromString(const std::string& text, const std::string& source)
     }
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        // nlohmann's message carries the line and column of the problem.
+    } catch (const json::exception& e) {
+        // nlohmann's message carries the line and column of the problem. A number too large for a double
+        // (1e400) is an out_of_range error, not a parse_error.
         throw ModelError(source + ": not valid JSON: " + e.what());
     }
     return modelFromJson(doc, source);
