@@ -3,6 +3,7 @@
 #include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/JsonNumbers.h"
 
 #include <nlohmann/json.hpp>
 
@@ -81,16 +82,22 @@ Leaderboard Leaderboard::load(const std::string& exerciseId, const std::string& 
         const auto doc = nlohmann::json::parse(readBoundedJsonText(file));
         if (doc.value("format", "") != kFormat)
             throw IoError("it is not a Neurino leaderboard (format is not '" + std::string(kFormat) + "')");
-        if (doc.value("version", 0) > kVersion)
-            throw IoError("it was written by a newer Neurino (version "
-                + std::to_string(doc.value("version", 0)) + ")");
+        const auto version = jsonInteger<std::int64_t>(doc.value("version", nlohmann::json(0)));
+        if (!version)
+            throw IoError("its field 'version' is " + doc.at("version").dump() + ", not a whole number");
+        if (*version > kVersion)
+            throw IoError("it was written by a newer Neurino (version " + std::to_string(*version) + ")");
         if (doc.value("exercise", "") != exerciseId)
             throw IoError("it belongs to exercise '" + doc.value("exercise", "") + "'");
         for (const auto& e : doc.at("entries")) {
             LeaderboardEntry entry;
             entry.name = e.at("name").get<std::string>();
             entry.model = e.at("model").get<std::string>();
-            entry.parameters = e.at("parameters").get<std::int64_t>();
+            const auto parameters = jsonInteger<std::int64_t>(e.at("parameters"));
+            if (!parameters)
+                throw IoError("entry " + std::to_string(board.m_entries.size() + 1)
+                    + ": field 'parameters' is " + e.at("parameters").dump() + ", not a whole number");
+            entry.parameters = *parameters;
             entry.score = e.at("score").get<double>();
             entry.date = e.at("date").get<std::string>();
             board.m_entries.push_back(std::move(entry));

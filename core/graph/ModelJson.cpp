@@ -3,7 +3,9 @@
 #include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/JsonNumbers.h"
 
+#include <optional>
 #include <set>
 
 namespace neurino {
@@ -55,9 +57,12 @@ public:
             fail("", "a model file must hold a JSON object, with \"format\": \"neurino-model\"");
         if (!doc.contains("format") || doc.at("format") != kModelFormatName)
             fail("", "field 'format' must be \"neurino-model\"; this is not a Neurino model file");
-        if (!doc.contains("version") || !doc.at("version").is_number_integer())
+        const std::optional<int> number = doc.contains("version") && doc.at("version").is_number_integer()
+            ? jsonInteger<int>(doc.at("version"))
+            : std::nullopt;
+        if (!number)
             fail("", "field 'version' is missing or not a whole number");
-        const int version = doc.at("version").get<int>();
+        const int version = *number;
         if (version != kModelFormatVersion)
             fail("",
                 "format version " + std::to_string(version) + " is not supported; this Neurino reads version "
@@ -139,9 +144,11 @@ private:
             fail(where, "goes to '" + to + "', which is not a node of the model");
         int port = -1;
         if (e.contains("port")) {
-            if (!e.at("port").is_number_integer() || e.at("port").get<int>() < 0)
+            const std::optional<int> number
+                = e.at("port").is_number_integer() ? jsonInteger<int>(e.at("port")) : std::nullopt;
+            if (!number || *number < 0)
                 fail(where, "field 'port' must be a whole number from 0");
-            port = e.at("port").get<int>();
+            port = *number;
         }
         try {
             graph.connect(from, to, port);
@@ -206,8 +213,9 @@ ModelGraph modelFromString(const std::string& text, const std::string& source)
     }
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        // nlohmann's message carries the line and column of the problem.
+    } catch (const json::exception& e) {
+        // nlohmann's message carries the line and column of the problem. A number too large for a double
+        // (1e400) is an out_of_range error, not a parse_error.
         throw ModelError(source + ": not valid JSON: " + e.what());
     }
     return modelFromJson(doc, source);

@@ -4,10 +4,13 @@
 #include "core/train/EarlyStopping.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/JsonNumbers.h"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <type_traits>
@@ -52,7 +55,16 @@ public:
         if (!fits)
             throw IoError("'" + m_file + "' is damaged: field '" + name(key) + "' is " + it->dump()
                 + "; it must be " + (std::is_same_v<T, std::string> ? "a string" : "a number"));
-        return it->get<T>();
+        if constexpr (std::is_integral_v<T>) {
+            const std::optional<T> whole = jsonInteger<T>(*it);
+            if (!whole)
+                throw IoError("'" + m_file + "' is damaged: field '" + name(key) + "' is " + it->dump()
+                    + "; it must be a whole number from " + std::to_string(std::numeric_limits<T>::lowest())
+                    + " to " + std::to_string(std::numeric_limits<T>::max()));
+            return *whole;
+        } else {
+            return it->get<T>();
+        }
     }
 
     // An absent child reads as an empty object.
@@ -144,7 +156,7 @@ EpochStats readEpoch(const std::string& line, const std::string& where, int expe
     if (!row.is_object())
         throw IoError(where + " is " + row.dump() + ", not one epoch's JSON object");
     const auto epoch = row.find("epoch");
-    if (epoch == row.end() || !epoch->is_number_integer() || epoch->get<int>() != expectedEpoch)
+    if (epoch == row.end() || !epoch->is_number_integer() || jsonInteger<int>(*epoch) != expectedEpoch)
         throw IoError(where + ": field 'epoch' is " + (epoch == row.end() ? "missing" : epoch->dump())
             + "; the lines count the epochs from 1, so it must be " + std::to_string(expectedEpoch));
     EpochStats e;
@@ -214,11 +226,19 @@ StopReason stopReasonNamed(const std::string& name, const std::string& path)
 bool readResult(const std::string& line, const std::string& path, TrainSummary& summary)
 {
     static const std::regex kResult(R"(^(result:|GAN run:) *(.+) after (\d+) epoch\(s\)(,| in) (\S+) s)");
+    // libstdc++'s regex recurses once per character it matches: a line of 30 KB overflowed the stack. The
+    // result lines Neurino writes are short; a longer line is something else.
+    constexpr std::size_t kMaxResultLine = 256;
     std::smatch match;
-    if (!std::regex_search(line, match, kResult))
+    if (line.size() > kMaxResultLine || !std::regex_search(line, match, kResult))
         return false;
     summary.reason = stopReasonNamed(match[2], path);
-    summary.epochsCompleted = std::stoi(match[3]);
+    try {
+        summary.epochsCompleted = std::stoi(match[3]);
+    } catch (const std::exception&) { // out of range: the pattern takes digits only
+        throw IoError(
+            "'" + path + "' is damaged: the number of epochs '" + match[3].str() + "' is too large");
+    }
     try {
         summary.seconds = std::stod(match[5]);
     } catch (const std::exception&) {

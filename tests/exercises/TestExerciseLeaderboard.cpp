@@ -130,6 +130,36 @@ private slots:
         writeTextFileAtomically(board.path(), R"({"format": "neurino-model", "version": 1})");
         QVERIFY_THROWS_EXCEPTION(IoError, Leaderboard::load("higgs", dir()));
     }
+
+    // Numbers no integer holds: converting them was undefined behaviour (found by fuzz_leaderboard).
+    void numbersOutOfRangeAreReported_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("mention");
+        QTest::newRow("version")
+            << R"({"format": "neurino-leaderboard", "version": 1e300, "exercise": "higgs",)"
+               R"( "entries": []})"
+            << "field 'version' is 1e+300, not a whole number";
+        QTest::newRow("parameters")
+            << R"({"format": "neurino-leaderboard", "version": 1, "exercise": "higgs", "entries": [{"name": "a",)"
+               R"( "model": "m", "parameters": -1e300, "score": 1, "date": "2025-01-31T14:03:00Z"}]})"
+            << "entry 1: field 'parameters' is -1e+300, not a whole number";
+    }
+
+    void numbersOutOfRangeAreReported()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, mention);
+        Leaderboard board("higgs", dir());
+        fs::create_directories(fs::path(board.path()).parent_path());
+        writeTextFileAtomically(board.path(), text.toStdString());
+        try {
+            Leaderboard::load("higgs", dir());
+            QFAIL("no error");
+        } catch (const IoError& e) {
+            QVERIFY2(QString(e.what()).contains(mention), e.what());
+        }
+    }
 };
 
 NEURINO_TEST_MAIN(TestExerciseLeaderboard)

@@ -121,9 +121,13 @@ private slots:
         QTest::addColumn<QString>("message");
         const std::vector<std::pair<const char*, const char*>> cases = {
             { "not_json", "not_json.neurino.json: not valid JSON" },
+            // nlohmann throws out_of_range, not parse_error, for it (found by fuzz_model_json).
+            { "number_overflow", "number_overflow.neurino.json: not valid JSON" },
             { "not_object", "a model file must hold a JSON object" },
             { "wrong_format", "field 'format' must be \"neurino-model\"; this is not a Neurino model file" },
             { "missing_version", "field 'version' is missing or not a whole number" },
+            // 2^32 + 1: read as an int it wrapped to 1 and passed as version 1.
+            { "wrapped_version", "field 'version' is missing or not a whole number" },
             { "future_version",
                 "format version 2 is not supported; this Neurino reads version 1 (update Neurino)" },
             { "missing_nodes", "field 'nodes' must be a list of layer nodes" },
@@ -154,6 +158,7 @@ private slots:
             { "edge_to_nowhere", "edge 2: goes to 'outptu', which is not a node of the model" },
             { "edge_from_nowhere", "edge 1: comes from 'inptu', which is not a node of the model" },
             { "edge_without_to", "edge 1: field 'to' is missing" },
+            { "wrapped_port", "edge 1: field 'port' must be a whole number from 0" },
             { "edge_into_input", "edge 3: node 'input' is an Input and takes no incoming connection" },
             { "cycle", "node 'dense' is part of a cycle" },
             { "add_shape_mismatch",

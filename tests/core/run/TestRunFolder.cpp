@@ -251,6 +251,11 @@ private slots:
         QTest::newRow("config field") << "config.json"
                                       << R"({"format": "neurino-run", "split": {"train": "many"}})"
                                       << QStringList { "config.json", "'split.train'", "a number" };
+        // 1e300 converted to an int was undefined behaviour (found by fuzz_run_folder).
+        QTest::newRow("config field out of range")
+            << "config.json"
+            << R"({"format": "neurino-run", "first_epoch": 1e300})"
+            << QStringList { "config.json", "'first_epoch'", "1e+300", "whole number" };
         QTest::newRow("GAN setting") << "config.json"
                                      << R"({"gan": {"batch_size": "big"}})"
                                      << QStringList { "config.json", "'gan'", "batch_size" };
@@ -270,6 +275,18 @@ private slots:
         QTest::newRow("epoch skipped") << "metrics.jsonl"
                                        << "{\"epoch\":1}\n\n{\"epoch\":3}\n"
                                        << QStringList { "metrics.jsonl", "line 3", "must be 2" };
+        // 2^32 + 1 read as an int wrapped to 1.
+        QTest::newRow("epoch wrapped") << "metrics.jsonl"
+                                       << "{\"epoch\":4294967297}\n"
+                                       << QStringList { "metrics.jsonl", "line 1", "must be 1" };
+        // std::stoi threw std::out_of_range, not an IoError.
+        QTest::newRow("epochs out of range") << "summary.txt"
+                                             << "result:   completed after 99999999999 epoch(s) in 1.0 s\n"
+                                             << QStringList { "summary.txt", "'99999999999'", "too large" };
+        // std::regex recursed once per character and overflowed the stack.
+        QTest::newRow("very long line") << "summary.txt"
+                                        << "result:   " + QString(40000, 'a') + " after 2 epoch(s) in 1.0 s\n"
+                                        << QStringList { "summary.txt", "how the run ended" };
         QTest::newRow("summary without result") << "summary.txt"
                                                 << "Neurino training run\n"
                                                 << QStringList { "summary.txt", "how the run ended" };
