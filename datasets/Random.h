@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/util/LogGamma.h"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -129,7 +131,7 @@ public:
             if (k < 0.0 || (us < 0.013 && v > us))
                 continue;
             if (std::log(v) + std::log(invAlpha) - std::log(a / (us * us) + b)
-                <= -mean + k * loglam - std::lgamma(k + 1.0))
+                <= -mean + k * loglam - logGamma(k + 1.0))
                 return std::int64_t(k);
         }
     }

@@ -2,6 +2,7 @@
 
 #include "core/eval/Histogram.h"
 #include "core/util/Error.h"
+#include "core/util/LogGamma.h"
 
 #include <torch/torch.h>
 
@@ -59,7 +60,7 @@ double gammaSeries(double a, double x)
         if (std::abs(term) < std::abs(sum) * kGammaEpsilon)
             break;
     }
-    return sum * std::exp(-x + a * std::log(x) - std::lgamma(a));
+    return sum * std::exp(-x + a * std::log(x) - logGamma(a));
 }
 
 // Regularised upper incomplete gamma Q(a, x) by its continued fraction (x >= a + 1), Lentz's method.
@@ -82,7 +83,7 @@ double gammaContinuedFraction(double a, double x)
         if (std::abs(delta - 1.0) < kGammaEpsilon)
             break;
     }
-    return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
+    return std::exp(-x + a * std::log(x) - logGamma(a)) * h;
 }
 
 void requireSameBinning(const Histogram& a, const Histogram& b)

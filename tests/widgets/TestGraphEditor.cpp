@@ -565,7 +565,8 @@ void TestGraphEditor::movesMergeOnlyWhenNudged()
     QTest::keyClick(w.view, Qt::Key_Right);
     QTest::keyClick(w.view, Qt::Key_Down);
     const Node& n = w.model->graph().node("dense_1");
-    const Node& original = loadModel(templatePath("shapes_dense")).node("dense_1");
+    // A copy: the loaded graph is a temporary, gone after this line.
+    const Node original = loadModel(templatePath("shapes_dense")).node("dense_1");
     QCOMPARE(n.x, original.x + 20);
     QCOMPARE(n.y, original.y + 10);
     QCOMPARE(w.editor->undoStack()->count(), 1);

@@ -93,7 +93,7 @@ private slots:
         QTest::addColumn<QString>("fragment");
         QTest::newRow("truncated") << QByteArray::fromStdString(idxBytes(0x08, { 10, 28, 28 }, "abc"))
                                    << "truncated";
-        QTest::newRow("bad magic") << QByteArray("PK\x03\x04 not idx at all", 22) << "not an IDX file";
+        QTest::newRow("bad magic") << QByteArray("PK\x03\x04 not idx at all") << "not an IDX file";
         QTest::newRow("bad type") << QByteArray::fromStdString(idxBytes(0x42, { 1 }, "a"))
                                   << "not an IDX file";
         QTest::newRow("empty") << QByteArray() << "truncated";
