@@ -221,6 +221,16 @@ std::unique_lock<std::recursive_mutex> lock()
     return std::unique_lock<std::recursive_mutex>(mutex);
 }
 
+bool isHdf5File(const std::string& path)
+{
+    auto held = lock();
+    try {
+        return H5::H5File::isHdf5(path.c_str());
+    } catch (const H5::Exception&) {
+        return false;
+    }
+}
+
 H5::H5File openForReading(const std::string& path, const std::string& what, const std::string& hint)
 {
     std::error_code ec;
@@ -232,15 +242,9 @@ H5::H5File openForReading(const std::string& path, const std::string& what, cons
     // take this process, and the user's work, with it.
     if (!seal::verify(path, what, hint))
         checkInChildProcess(path, what);
-    auto held = lock();
-    bool hdf5 = false;
-    try {
-        hdf5 = H5::H5File::isHdf5(path.c_str());
-    } catch (const H5::Exception&) {
-        hdf5 = false;
-    }
-    if (!hdf5)
+    if (!isHdf5File(path))
         throw IoError("'" + path + "' is not an HDF5 file; a " + what + " is an HDF5 (.h5) file");
+    auto held = lock();
     try {
         return H5::H5File(path, H5F_ACC_RDONLY);
     } catch (const H5::Exception& e) {

@@ -19,6 +19,9 @@ namespace neurino::hdf5 {
 // it also turns off the library's own printing of error stacks; Neurino reports errors itself.
 std::unique_lock<std::recursive_mutex> lock();
 
+// True when `path` starts like an HDF5 file (its signature, after any user block).
+bool isHdf5File(const std::string& path);
+
 // Opens an existing HDF5 file for reading. Throws IoError naming the file when it is missing, not a regular
 // file or not HDF5; `what` says what the file was meant to be ("dataset file", "checkpoint"). A file Neurino
 // wrote is checked against its seal (FileSeal.h) from the raw bytes first, so that a damaged one is refused

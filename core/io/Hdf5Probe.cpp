@@ -172,15 +172,9 @@ ProbeReport probe(const std::string& path)
     ProbeReport report;
     report.file = path;
     report.sealed = seal::verify(path, "HDF5 file");
-    auto held = lock();
-    bool hdf5 = false;
-    try {
-        hdf5 = H5::H5File::isHdf5(path.c_str());
-    } catch (const H5::Exception&) {
-        hdf5 = false;
-    }
-    if (!hdf5)
+    if (!isHdf5File(path))
         throw IoError("'" + path + "' is not an HDF5 file");
+    auto held = lock();
     try {
         const H5::H5File file(path, H5F_ACC_RDONLY);
         walk(file.openGroup("/"), "/", 0, report);
