@@ -118,6 +118,9 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
         o.resume          ? FolderMode::Resume
             : o.overwrite ? FolderMode::Overwrite
                           : FolderMode::New);
+    run.prepare();
+    if (!run.folderNote().empty())
+        std::cerr << "note: " << run.folderNote() << "\n";
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
     GanConsole observer(progress);
     const GanSummary s = run.execute(&observer);

@@ -132,4 +132,9 @@ const Dataset& GanRun::data() const
     return *m_data;
 }
 
+std::string GanRun::folderNote() const
+{
+    return m_writer ? m_writer->lockNote() : std::string();
+}
+
 } // namespace neurino

@@ -62,6 +62,8 @@ public:
     const GanRunSpec& spec() const { return m_spec; }
     GanTrainer& trainer(); // after prepare()
     const Dataset& data() const;
+    // After prepare(): empty, or that the run folder's lock, left by a process that died, was taken over.
+    std::string folderNote() const;
 
 private:
     GanRunSpec m_spec;

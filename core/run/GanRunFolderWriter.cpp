@@ -41,6 +41,11 @@ std::string GanRunFolderWriter::path(const char* file) const
     return (fs::path(m_dir) / file).string();
 }
 
+std::string GanRunFolderWriter::lockNote() const
+{
+    return m_lock ? m_lock->note() : std::string();
+}
+
 void GanRunFolderWriter::onEpochEnd(const EpochStats&)
 {
     writeMetricsFile(path(kRunMetricsFile), m_trainer.history());
@@ -52,7 +57,14 @@ void GanRunFolderWriter::onFinished(const TrainSummary& summary)
     // The checkpoints hold the last epoch's networks; the kept epoch's replace them.
     if (summary.restoredBestWeights)
         m_trainer.save(m_dir);
-    writeTextFileAtomically(path(kRunSummaryFile), summaryText(summary));
+    try {
+        writeTextFileAtomically(path(kRunSummaryFile), summaryText(summary));
+    } catch (const IoError&) {
+        // A failed run (often failed at writing: a full disk, a read-only folder) ends with its own error,
+        // which this one would hide.
+        if (summary.reason != StopReason::Failed)
+            throw;
+    }
     // The run is over: another may write here now.
     m_lock.reset();
 }

@@ -27,6 +27,8 @@ public:
     ~GanRunFolderWriter() override;
 
     const std::string& dir() const { return m_dir; }
+    // Empty, or that a lock left by a dead process was taken over.
+    std::string lockNote() const;
 
     void onEpochEnd(const EpochStats& stats) override;
     void onFinished(const TrainSummary& summary) override;

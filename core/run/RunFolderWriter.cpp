@@ -50,7 +50,7 @@ void saveRunCheckpoint(const std::string& dir, const Checkpoint& checkpoint)
                 return;
             std::error_code error;
             if (!fs::copy_file(current, tmp, fs::copy_options::overwrite_existing, error))
-                throw IoError("cannot keep '" + current + "' as '" + previous + "': " + error.message());
+                throw IoError(writeFailure(tmp, error.value()));
         });
     }
     saveCheckpoint(current, checkpoint);
@@ -172,7 +172,14 @@ void RunFolderWriter::onFinished(const TrainSummary& summary)
     if (!summary.testMetrics.empty())
         out << "test:     " << metricsLine(summary.testMetrics) << "\n";
     out << "\n" << t.graph().summary();
-    writeTextFileAtomically(path(kRunSummaryFile), out.str());
+    try {
+        writeTextFileAtomically(path(kRunSummaryFile), out.str());
+    } catch (const IoError&) {
+        // A failed run (often failed at writing: a full disk, a read-only folder) ends with its own error,
+        // which this one would hide.
+        if (summary.reason != StopReason::Failed)
+            throw;
+    }
     // The run is over (completed, stopped or failed): another may write here now.
     m_lock.reset();
 }

@@ -22,6 +22,8 @@
 #include <limits>
 #include <sstream>
 
+#include <unistd.h>
+
 using namespace neurino;
 using nlohmann::json;
 
@@ -360,8 +362,22 @@ private slots:
         QVERIFY(lines[0].contains("g_loss") && lines[0].contains("energy_chi2_ndf"));
         QCOMPARE(runBatch(train).exitCode, 1); // the run is there: --resume or --overwrite
 
-        RUN_OK(runBatch(
-            { "gan", "train", "--resume", "--data", file("showers.h5"), "--out", run, "--epochs", "2" }));
+        // A lock left by a killed run (a process that has ended, on this host) is taken over, with a note.
+        QProcess gone;
+        gone.start("true", {});
+        QVERIFY(gone.waitForStarted());
+        const QString deadPid = QString::number(gone.processId());
+        QVERIFY(gone.waitForFinished());
+        char host[256] = {};
+        QCOMPARE(::gethostname(host, sizeof host - 1), 0);
+        writeTextFileAtomically(
+            (run + "/.lock").toStdString(), deadPid.toStdString() + " " + host + " 2026-12-03T08:00:00\n");
+        const Result resumed = runBatch(
+            { "gan", "train", "--resume", "--data", file("showers.h5"), "--out", run, "--epochs", "2" });
+        RUN_OK(resumed);
+        QVERIFY2(resumed.err.contains("took over the lock") && resumed.err.contains("PID " + deadPid),
+            qPrintable(resumed.err));
+        QVERIFY(!QFile::exists(run + "/.lock"));
         lines = jsonLines((run + "/metrics.jsonl").toStdString());
         QCOMPARE(lines.size(), std::size_t(2));
         QCOMPARE(lines[1]["epoch"].get<int>(), 2);

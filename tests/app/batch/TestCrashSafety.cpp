@@ -1,7 +1,8 @@
 // neurino-batch train survives being killed: SIGKILLed at random moments (during batches and during
 // checkpoint writes) and resumed each time, the run ends with the same model as an uninterrupted one; a
 // damaged checkpoint.h5 makes --resume fall back to checkpoint.prev.h5; a second process is kept out of a run
-// folder; a write past the file-size limit ends the run with a message and the last good checkpoint kept.
+// folder; a write past the file-size limit, or into a folder that became read-only, ends the run with a
+// message and the last good checkpoint kept.
 #include "core/data/DatasetFile.h"
 #include "core/graph/ModelJson.h"
 #include "core/run/RunFolder.h"
@@ -25,6 +26,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace neurino;
 namespace fs = std::filesystem;
@@ -51,6 +53,20 @@ bool writingCheckpoint(const std::string& dir)
         if (entry.path().filename().string().find(".h5.tmp-") != std::string::npos)
             return true;
     return false;
+}
+
+// The user that a child run drops to when the test runs as root, for whom permissions are no obstacle:
+// nobody's.
+constexpr uid_t kNobody = 65534;
+
+// Lines in a run's metrics.jsonl: its epochs written so far.
+int epochsWritten(const QString& run)
+{
+    std::ifstream in((run + "/metrics.jsonl").toStdString());
+    int lines = 0;
+    for (std::string line; std::getline(in, line);)
+        lines += !line.empty();
+    return lines;
 }
 
 // Whether `process` still runs; QProcess learns that it ended only while it waits.
@@ -319,6 +335,77 @@ private slots:
         for (const auto& entry : fs::directory_iterator(run.toStdString()))
             QVERIFY2(entry.path().string().find(".tmp-") == std::string::npos, entry.path().c_str());
         QVERIFY(!fs::exists((run + "/.lock").toStdString()));
+    }
+
+    // A run folder that turns read-only while the run writes (a quota, a remount, a teacher's chmod): the
+    // next checkpoint cannot be written, the run ends with a message naming the folder, and the last good
+    // checkpoint loads. Started on a read-only folder, the run is refused before it trains. As root the run
+    // drops to nobody, since permissions do not hold root back.
+    void readOnlyFolderKeepsTheLastCheckpoint()
+    {
+        const bool root = ::geteuid() == 0;
+        const QString run = file("readonly");
+        RUN_OK(runCli(trainArgs(run, 2)));
+        const std::string path = (run + "/checkpoint.h5").toStdString();
+        const fs::path dir = run.toStdString();
+        if (root) {
+            // nobody reads the data and the model, and owns the run folder and what is in it.
+            fs::permissions(m_dir.path().toStdString(),
+                fs::perms::owner_all | fs::perms::group_exec | fs::perms::group_read | fs::perms::others_exec
+                    | fs::perms::others_read);
+            QCOMPARE(::chown(dir.c_str(), kNobody, kNobody), 0);
+            for (const auto& entry : fs::directory_iterator(dir))
+                QCOMPARE(::chown(entry.path().c_str(), kNobody, kNobody), 0);
+        }
+        const auto asNobody = [root](QProcess& process) {
+            if (root)
+                process.setChildProcessModifier([] {
+                    if (::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)
+                        ::_exit(99);
+                });
+        };
+        const fs::perms writable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec
+            | fs::perms::others_read | fs::perms::others_exec;
+        const fs::perms readOnly = writable & ~fs::perms::owner_write;
+
+        // Read-only from the start: refused, nothing trained, the checkpoint as it was.
+        fs::permissions(dir, readOnly);
+        QProcess refused;
+        asNobody(refused);
+        refused.start(QString(NEURINO_BATCH_EXE), resumeArgs(run, 4));
+        QVERIFY(refused.waitForFinished(120000));
+        QString err = QString::fromUtf8(refused.readAllStandardError());
+        qInfo("%s", qPrintable(err.trimmed()));
+        QCOMPARE(refused.exitCode(), 1);
+        QVERIFY2(err.contains("no permission to write in") && err.contains(run), qPrintable(err));
+        QCOMPARE(loadCheckpoint(path).epoch, 2);
+
+        // Read-only once the fourth epoch's metrics are written (after the third's checkpoint): the run
+        // ends at the next write.
+        fs::permissions(dir, writable);
+        QProcess process;
+        asNobody(process);
+        process.start(QString(NEURINO_BATCH_EXE), resumeArgs(run, 1000));
+        QVERIFY(process.waitForStarted());
+        QElapsedTimer since;
+        since.start();
+        while (epochsWritten(run) < 4 && since.elapsed() < 60000 && running(process))
+            QThread::msleep(2);
+        fs::permissions(dir, readOnly);
+        const int lastGood = loadCheckpoint(path).epoch;
+        QVERIFY(lastGood >= 3);
+        QVERIFY(process.waitForFinished(120000));
+        err = QString::fromUtf8(process.readAllStandardError());
+        qInfo("%s", qPrintable(err.trimmed()));
+        fs::permissions(dir, writable);
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        QVERIFY2(err.contains("no permission to write in") && err.contains(run), qPrintable(err));
+        // The write that failed is named, not the summary that could not be written after it.
+        QVERIFY2(!err.contains("summary.txt"), qPrintable(err));
+        // The checkpoint written last before the folder turned read-only. (A temporary file made just
+        // before may stay: nothing can be removed from a read-only folder.)
+        QCOMPARE(loadCheckpoint(path).epoch, lastGood);
     }
 };
 
