@@ -6,6 +6,7 @@
 #include "widgets/session/TrainingWorker.h"
 
 #include "widgets/session/RunScheduler.h"
+#include "widgets/session/ThreadHandOver.h"
 
 #include "exercises/ExerciseCatalog.h"
 #include "exercises/ExerciseSession.h"
@@ -149,13 +150,10 @@ public:
     {
         ExerciseRunner* runner = m_runner;
         const int generation = m_generation;
-        QMetaObject::invokeMethod(
-            runner,
-            [runner, generation, work] {
-                if (runner->m_generation == generation)
-                    work(*runner);
-            },
-            Qt::QueuedConnection);
+        postTo(runner, [runner, generation, work] {
+            if (runner->m_generation == generation)
+                work(*runner);
+        });
     }
 
 private:

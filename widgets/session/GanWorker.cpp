@@ -8,6 +8,7 @@
 #include "datasets/Catalog.h"
 
 #include "widgets/session/GanWorker.h"
+#include "widgets/session/ThreadHandOver.h"
 
 #include <cmath>
 #include <exception>
@@ -137,21 +138,21 @@ void GanWorker::run(const GanRunSpec& spec, const QString& folder)
             TrainSummary summary;
             summary.reason = StopReason::Cancelled;
             summary.message = tr("stopped before the first epoch").toStdString();
-            emit finished(summary);
+            postTo(this, [this, summary] { emit finished(summary); });
             return;
         }
         Forwarder forwarder(*this);
-        emit status(tr("Training the GAN on %1…")
-                        .arg(QString::fromStdString(describeDevice(selectDevice(spec.gan.device)))));
+        say(tr("Training the GAN on %1…")
+                .arg(QString::fromStdString(describeDevice(selectDevice(spec.gan.device)))));
         const GanSummary result = run.execute(&forwarder, m_stop.get());
         forwarder.finish();
-        emit finished(result);
+        postTo(this, [this, result] { emit finished(result); });
     });
 }
 
 void GanWorker::reportSamples(const GanEpochData& samples)
 {
-    emit samplesReady(samples);
+    postTo(this, [this, samples] { emit samplesReady(samples); });
 }
 
 } // namespace neurino

@@ -5,6 +5,7 @@
 #include "datasets/Catalog.h"
 
 #include "widgets/session/RunWorker.h"
+#include "widgets/session/ThreadHandOver.h"
 
 #include <cmath>
 #include <exception>
@@ -21,8 +22,8 @@ constexpr double kSmoothing = 0.9;
 void RunWorker::announceData(const DataSource& source)
 {
     const QString what = QString::fromStdString(source.describe());
-    emit status(source.kind == DataSource::Kind::Generator ? tr("Generating %1 data…").arg(what)
-                                                           : tr("Reading %1…").arg(what));
+    say(source.kind == DataSource::Kind::Generator ? tr("Generating %1 data…").arg(what)
+                                                   : tr("Reading %1…").arg(what));
 }
 
 std::shared_ptr<Dataset> RunWorker::loadData(const DataSource& source)
@@ -44,16 +45,16 @@ void RunWorker::reportErrors(const std::function<void()>& work)
     try {
         work();
     } catch (const Error& e) {
-        emit failed(QString::fromStdString(e.what()));
+        fail(QString::fromStdString(e.what()));
     } catch (const std::exception& e) {
-        emit failed(tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what())));
+        fail(tr("LibTorch reported an error: %1").arg(QString::fromLocal8Bit(e.what())));
     }
 }
 
 void RunWorker::reportStart(const TrainStart& start)
 {
     m_sinceBatch.invalidate();
-    emit started(start);
+    postTo(this, [this, start] { emit started(start); });
 }
 
 void RunWorker::reportBatch(const BatchStats& stats)
@@ -66,12 +67,23 @@ void RunWorker::reportBatch(const BatchStats& stats)
     if (m_sinceBatch.isValid() && m_sinceBatch.elapsed() < kBatchIntervalMs)
         return;
     m_sinceBatch.start();
-    emit batchEnded(stats, m_smoothingWeight > 0 ? m_smoothed / m_smoothingWeight : stats.loss);
+    const double smoothed = m_smoothingWeight > 0 ? m_smoothed / m_smoothingWeight : stats.loss;
+    postTo(this, [this, stats, smoothed] { emit batchEnded(stats, smoothed); });
 }
 
 void RunWorker::reportEpoch(const EpochStats& stats)
 {
-    emit epochEnded(stats);
+    postTo(this, [this, stats] { emit epochEnded(stats); });
+}
+
+void RunWorker::say(const QString& text)
+{
+    postTo(this, [this, text] { emit status(text); });
+}
+
+void RunWorker::fail(const QString& message)
+{
+    postTo(this, [this, message] { emit failed(message); });
 }
 
 } // namespace neurino

@@ -15,10 +15,10 @@ namespace neurino {
 class StopToken;
 struct Dataset;
 
-// What every training worker shares (TrainingWorker for classifiers, GanWorker for GANs): it lives on the
-// session's training thread and reports with signals carrying plain values, so that a queued connection
-// delivers them to the window. Batch reports are thinned to at most one per kBatchIntervalMs; the smoothed
-// loss still sees every batch.
+// What every training worker shares (TrainingWorker for classifiers, GanWorker for GANs): it belongs to the
+// window's thread, runs on the session's training thread, and reports with signals carrying plain values,
+// emitted on the window's thread (each report is posted there with postTo). Batch reports are thinned to at
+// most one per kBatchIntervalMs; the smoothed loss still sees every batch.
 class RunWorker : public QObject {
     Q_OBJECT
 
@@ -50,6 +50,9 @@ signals:
     void failed(const QString& message);
 
 protected:
+    // status and failed, emitted on the window's thread.
+    void say(const QString& text);
+    void fail(const QString& message);
     // Says that the run's data is being generated or read (status).
     void announceData(const DataSource& source);
     // The run's data, opened as every run opens it (openDataSource), with a status line meanwhile.

@@ -1,6 +1,7 @@
 #include "widgets/session/TaskQueue.h"
 
 #include "core/train/StopToken.h"
+#include "widgets/session/ThreadHandOver.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -93,14 +94,11 @@ void TaskQueue::startNext(Lane lane)
         task->hooks.started();
     emit started(task->id);
     emit changed();
-    QMetaObject::invokeMethod(
-        s.context,
-        [this, lane, task] {
-            task->run();
-            QMetaObject::invokeMethod(
-                this, [this, lane, task] { complete(lane, task); }, Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    // The task goes back with its end: what its work and hooks hold is let go on this thread.
+    postTo(s.context, [this, lane, task]() mutable {
+        task->run();
+        postTo(this, [this, lane, task = std::move(task)] { complete(lane, task); });
+    });
 }
 
 void TaskQueue::complete(Lane lane, const std::shared_ptr<Task>& task)

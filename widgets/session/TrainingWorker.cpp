@@ -9,6 +9,7 @@
 #include "datasets/Catalog.h"
 
 #include "widgets/session/BoundarySampler.h"
+#include "widgets/session/ThreadHandOver.h"
 #include "widgets/session/TrainingWorker.h"
 
 #include <nlohmann/json.hpp>
@@ -131,40 +132,47 @@ void TrainingWorker::run(const RunSpec& spec, const QString& folder)
             TrainSummary summary;
             summary.reason = StopReason::Cancelled;
             summary.message = tr("stopped before the first epoch").toStdString();
-            emit finished(summary, {});
+            postTo(this, [this, summary] { emit finished(summary, {}); });
             return;
         }
         std::unique_ptr<BoundarySampler> boundary;
         if (isPlaneClassification(run.data()))
             boundary = std::make_unique<BoundarySampler>(trainer);
         Forwarder forwarder(*this, boundary.get(), trainer);
-        emit status(tr("Training on %1…").arg(QString::fromStdString(describeDevice(trainer.device()))));
+        say(tr("Training on %1…").arg(QString::fromStdString(describeDevice(trainer.device()))));
         const TrainSummary summary = run.execute(&forwarder, m_stop.get());
         forwarder.finish(trainer.epoch());
 
         RunEvaluation evaluation;
         if (summary.reason != StopReason::Cancelled) {
-            emit status(tr("Evaluating…"));
+            say(tr("Evaluating…"));
             if (const std::optional<ClassifierReport> report = run.report()) {
                 evaluation = RunEvaluation::fromReport(*report, QString::fromStdString(spec.model.name()));
                 evaluation.misclassified = misclassifiedSamples(run.data(), *report);
             }
         }
+        std::shared_ptr<const TrainedModel> model;
         if (trainer.epoch() > 0)
-            emit modelReady(TrainedModel::fromTrainer(trainer));
-        emit finished(summary, evaluation);
+            model = TrainedModel::fromTrainer(trainer);
+        postTo(this, [this, model, summary, evaluation] {
+            if (model)
+                emit modelReady(model);
+            emit finished(summary, evaluation);
+        });
     });
 }
 
 void TrainingWorker::reportBoundary(const DecisionBoundaryData& boundary)
 {
-    emit boundaryUpdated(boundary);
+    postTo(this, [this, boundary] { emit boundaryUpdated(boundary); });
 }
 
 void TrainingWorker::reportInspection(const KernelsData& kernels, const HistogramsData& histograms)
 {
-    emit kernelsUpdated(kernels);
-    emit histogramsUpdated(histograms);
+    postTo(this, [this, kernels, histograms] {
+        emit kernelsUpdated(kernels);
+        emit histogramsUpdated(histograms);
+    });
 }
 
 } // namespace neurino

@@ -1,5 +1,6 @@
 #include "widgets/views/inside/EmbeddingView.h"
 
+#include "widgets/session/ThreadHandOver.h"
 #include "widgets/session/TrainedModel.h"
 #include "widgets/views/charts/AxisTicks.h"
 #include "widgets/views/charts/ChartExport.h"
@@ -368,13 +369,10 @@ void EmbeddingView::compute(const QString& node, const QString& method)
     const auto work = [this, model, id, how, outcome](StopToken& stop) {
         try {
             outcome->first = model->embedding(id, how, kMaxSamples, [this, &stop](int done, int total) {
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, done, total] {
-                        m_progress->setRange(0, total);
-                        m_progress->setValue(done);
-                    },
-                    Qt::QueuedConnection);
+                postTo(this, [this, done, total] {
+                    m_progress->setRange(0, total);
+                    m_progress->setValue(done);
+                });
                 return !stop.stopRequested();
             });
         } catch (const Error& e) {
