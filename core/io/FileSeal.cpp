@@ -1,8 +1,7 @@
 #include "core/io/FileSeal.h"
 
+#include "core/util/Crc32.h"
 #include "core/util/Error.h"
-
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -52,7 +51,7 @@ struct Seal {
 bool checksumAfterBlock(int fd, std::uint64_t& size, std::uint32_t& crc)
 {
     std::vector<unsigned char> buffer(1 << 20);
-    crc = static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0));
+    crc = 0;
     size = 0;
     auto offset = static_cast<off_t>(kBlockBytes);
     for (;;) {
@@ -63,7 +62,7 @@ bool checksumAfterBlock(int fd, std::uint64_t& size, std::uint32_t& crc)
             return false;
         if (got == 0)
             return true;
-        crc = static_cast<std::uint32_t>(::crc32(crc, buffer.data(), static_cast<uInt>(got)));
+        crc = neurino::crc32(crc, buffer.data(), static_cast<std::size_t>(got));
         size += static_cast<std::uint64_t>(got);
         offset += got;
     }
@@ -118,13 +117,7 @@ FileKey keyOf(const struct stat& st)
 void stamp(std::vector<unsigned char>& file)
 {
     const std::size_t size = file.size() - kBlockBytes;
-    auto crc = static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0));
-    for (std::size_t done = 0; done < size;) {
-        const std::size_t part = std::min<std::size_t>(size - done, std::size_t(1) << 30);
-        crc = static_cast<std::uint32_t>(
-            ::crc32(crc, file.data() + kBlockBytes + done, static_cast<uInt>(part)));
-        done += part;
-    }
+    const std::uint32_t crc = neurino::crc32(0, file.data() + kBlockBytes, size);
     char hex[9];
     std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(crc));
     const std::string header = std::string(kMagic) + "version " + std::to_string(kVersion)

@@ -4,11 +4,13 @@
 #include "core/io/Hdf5.h"
 #include "core/io/ReadLimits.h"
 #include "core/util/AtomicFile.h"
+#include "core/util/Crc32.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <sstream>
 #include <type_traits>
 
 namespace neurino {
@@ -26,6 +28,29 @@ template <typename T> T required(std::optional<T> value, const H5::H5Object& obj
     return *value;
 }
 
+// The attribute of /weights and /best_weights that holds weightsChecksum.
+constexpr char kWeightsChecksum[] = "weights_crc32";
+
+// CRC-32 of every tensor of `tensors` in the order of their names: each one's "node/param" name, shape and
+// bytes as a checkpoint stores them. Loading recomputes it from what libhdf5 read, so damaged weights are
+// refused even where the file's seal cannot speak for them (a file another program rewrote has none).
+std::uint32_t weightsChecksum(const NodeTensors& tensors)
+{
+    std::uint32_t crc = 0;
+    const auto add = [&crc](const void* bytes, std::size_t size) { crc = crc32(crc, bytes, size); };
+    for (const auto& [node, params] : tensors) {
+        for (const auto& [param, tensor] : params) {
+            const std::string name = node + "/" + param;
+            add(name.c_str(), name.size() + 1);
+            const at::Tensor data = tensor.detach().cpu().contiguous();
+            const std::vector<std::int64_t> shape(data.sizes().begin(), data.sizes().end());
+            add(shape.data(), shape.size() * sizeof(std::int64_t));
+            add(data.data_ptr(), static_cast<std::size_t>(data.numel()) * data.element_size());
+        }
+    }
+    return crc;
+}
+
 void writeNodeTensors(H5::Group& parent, const std::string& name, const NodeTensors& tensors)
 {
     H5::Group group = parent.createGroup(name);
@@ -34,8 +59,10 @@ void writeNodeTensors(H5::Group& parent, const std::string& name, const NodeTens
         for (const auto& [param, tensor] : params)
             hdf5::writeTensor(nodeGroup, param, tensor);
     }
+    hdf5::writeUInt64(group, kWeightsChecksum, weightsChecksum(tensors));
 }
 
+// Checkpoints written before weights had a checksum have none and are read as they are.
 NodeTensors readNodeTensors(const H5::Group& group)
 {
     NodeTensors out;
@@ -46,6 +73,16 @@ NodeTensors readNodeTensors(const H5::Group& group)
         const H5::Group nodeGroup = group.openGroup(node);
         for (const auto& param : hdf5::childNames(nodeGroup))
             out[node][param] = hdf5::readTensor(nodeGroup, param);
+    }
+    if (const auto stored = hdf5::readUInt64(group, kWeightsChecksum)) {
+        const std::uint32_t computed = weightsChecksum(out);
+        if (*stored != computed) {
+            std::ostringstream message;
+            message << "the checksum of its weights in '" << group.getObjName()
+                    << "' does not match them (stored " << std::hex << *stored << ", computed " << computed
+                    << ")";
+            throw IoError(message.str());
+        }
     }
     return out;
 }

@@ -248,6 +248,38 @@ private slots:
         expectIoError(path, "is damaged");
     }
 
+    // Weights changed where the seal cannot speak for them (a file rewritten by another program, which
+    // left no seal) are refused by the checksum of the weights; put back as they were, they load.
+    void changedWeightsAreRefusedWithoutTheSeal()
+    {
+        QTemporaryDir dir;
+        Trainer trainer(test::mlp(2, { { 8, "relu" }, { 1, "sigmoid" } }), resumableConfig("adam"));
+        trainer.setData(test::xorData());
+        const std::string path = tempPath(dir, "c.h5");
+        const Checkpoint saved = trainer.checkpoint();
+        saveCheckpoint(path, saved);
+        const std::string node = saved.weights.begin()->first;
+        const std::string param = saved.weights.begin()->second.begin()->first;
+        const auto changeFirstWeight = [&](float by) {
+            H5::H5File file(path, H5F_ACC_RDWR);
+            H5::DataSet dataset = file.openGroup("weights").openGroup(node).openDataSet(param);
+            std::vector<float> values(static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()));
+            dataset.read(values.data(), H5::PredType::NATIVE_FLOAT);
+            values[0] += by;
+            dataset.write(values.data(), H5::PredType::NATIVE_FLOAT);
+        };
+        changeFirstWeight(0.5f);
+        {
+            std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+            const std::string zeros(512, '\0');
+            f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+        }
+        expectIoError(path, "the checksum of its weights in '/weights' does not match them");
+        changeFirstWeight(-0.5f);
+        const Checkpoint loaded = loadCheckpoint(path);
+        QVERIFY(torch::equal(loaded.weights.at(node).at(param), saved.weights.at(node).at(param)));
+    }
+
     // h5py reads the sealed file (the seal lives in HDF5's user block); strings are fixed-length.
     void sealedFileIsPlainHdf5WithFixedLengthStrings()
     {
