@@ -1,5 +1,6 @@
 #include "core/analysis/LayerInspection.h"
 
+#include "core/nn/EvalScope.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
@@ -22,21 +23,6 @@ std::vector<float> toVector(const torch::Tensor& t)
     const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
     return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
-
-// Evaluation mode for a scope, the previous mode restored after it.
-struct EvalScope {
-    GraphModule& module;
-    bool wasTraining;
-    explicit EvalScope(GraphModule& m)
-        : module(m)
-        , wasTraining(m->is_training())
-    {
-        module->eval();
-    }
-    ~EvalScope() { module->train(wasTraining); }
-    EvalScope(const EvalScope&) = delete;
-    EvalScope& operator=(const EvalScope&) = delete;
-};
 
 // Equal bins over the finite range of `t` (widened a little, as Histogram::ofValues does), with the
 // values' mean, standard deviation and L2 norm. One pass over plain floats: this runs after every epoch,
@@ -164,7 +150,7 @@ std::vector<LayerActivation> layerActivations(GraphModule& module, const torch::
         if (graph.node(id).layer.kind != "Output")
             nodes.push_back(id);
     }
-    EvalScope scope(module);
+    const EvalScope scope(module);
     torch::NoGradGuard noGrad;
     const auto values = module->activations({ sample }, nodes);
     std::vector<LayerActivation> result;

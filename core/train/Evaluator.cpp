@@ -2,31 +2,12 @@
 
 #include "core/eval/Metrics.h"
 #include "core/eval/RocCurve.h"
+#include "core/nn/EvalScope.h"
 #include "core/util/Error.h"
 
 #include <torch/torch.h>
 
 namespace neurino {
-
-namespace {
-
-// Puts a module in evaluation mode for a scope and back into the mode it was in.
-class EvalMode {
-public:
-    explicit EvalMode(GraphModule& module)
-        : m_module(module)
-        , m_wasTraining(module->is_training())
-    {
-        m_module->eval();
-    }
-    ~EvalMode() { m_module->train(m_wasTraining); }
-
-private:
-    GraphModule& m_module;
-    bool m_wasTraining;
-};
-
-} // namespace
 
 std::vector<std::string> defaultMetrics(Task task)
 {
@@ -84,7 +65,7 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
     if (result.samples == 0)
         return result;
     torch::NoGradGuard noGrad;
-    EvalMode evalMode(module);
+    const EvalScope evalScope(module);
     const bool labelled = data.targets.defined();
     torch::Tensor lossSum
         = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(options.device));
@@ -120,7 +101,7 @@ torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const 
     const c10::Device& device, std::int64_t batchSize, const std::string& node)
 {
     torch::NoGradGuard noGrad;
-    EvalMode evalMode(module);
+    const EvalScope evalScope(module);
     std::vector<torch::Tensor> out;
     const std::int64_t n = features.size(0);
     for (std::int64_t begin = 0; begin < n; begin += batchSize) {

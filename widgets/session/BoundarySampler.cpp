@@ -1,6 +1,7 @@
 #include "widgets/session/BoundarySampler.h"
 
 #include "core/data/Dataset.h"
+#include "core/nn/EvalScope.h"
 #include "core/train/Trainer.h"
 
 #include <algorithm>
@@ -95,16 +96,12 @@ DecisionBoundaryData BoundarySampler::sample(int epoch)
 
 torch::Tensor BoundarySampler::gridScores()
 {
-    struct EvalScope {
-        GraphModule& module;
-        bool wasTraining;
-        ~EvalScope() { module->train(wasTraining); }
-    } scope { m_trainer.module(), m_trainer.module()->is_training() };
-    scope.module->eval();
+    GraphModule& module = m_trainer.module();
+    const EvalScope scope(module);
     torch::NoGradGuard noGrad;
     const Loss& loss = m_trainer.loss();
     const torch::Tensor x = m_trainer.standardizer().apply(m_grid.to(m_trainer.device()));
-    const torch::Tensor out = loss.usesLogits() ? scope.module->forwardLogits(x) : scope.module->forward(x);
+    const torch::Tensor out = loss.usesLogits() ? module->forwardLogits(x) : module->forward(x);
     return loss.scores(out).to(torch::kCPU, torch::kFloat);
 }
 
