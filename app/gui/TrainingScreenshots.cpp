@@ -16,6 +16,7 @@
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/inside/EmbeddingView.h"
 #include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/inside/KernelView.h"
 #include "widgets/views/inside/MisclassifiedView.h"
 
@@ -122,17 +123,22 @@ void trainShapesCnn(MainWindow& window)
     train(window, { "shapes_cnn", "shapes", 1000, 4, 32, 2e-3 });
 }
 
-// Waits for the embedding view's projection to end (it runs on its own thread).
-void waitForEmbedding(EmbeddingView* view)
+// Waits for a view that computes on the session's analysis lane (the embedding, the importance) to end.
+template <typename View> void waitForComputation(View* view, bool (View::*busy)() const, const char* what)
 {
-    if (!view->isRunning())
+    if (!(view->*busy)())
         return;
     QEventLoop loop;
-    QObject::connect(view, &EmbeddingView::computed, &loop, &QEventLoop::quit);
+    QObject::connect(view, &View::computed, &loop, &QEventLoop::quit);
     QTimer::singleShot(kRunTimeoutMs, &loop, &QEventLoop::quit);
     loop.exec();
-    if (view->isRunning() || view->isEmpty())
-        throw Error("the embedding was not computed in time");
+    if ((view->*busy)() || view->isEmpty())
+        throw Error(std::string("the ") + what + " was not computed in time");
+}
+
+void waitForEmbedding(EmbeddingView* view)
+{
+    waitForComputation(view, &EmbeddingView::isRunning, "embedding");
 }
 
 } // namespace
@@ -174,6 +180,21 @@ void registerTrainingScreenshots(ScreenshotRegistry& registry)
              trainShapesCnn(w);
              showResults(w, w.trainingWorkspace()->area()->featureMaps());
          } });
+    registry.addView({ "importance",
+        "what the shapes CNN looks at in one held-out image: gradient and occlusion maps", [](MainWindow& w) {
+            trainShapesCnn(w);
+            ImportanceView* view = w.trainingWorkspace()->area()->importance();
+            showResults(w, view);
+            waitForComputation(view, &ImportanceView::isComputing, "importance");
+        } });
+    registry.addView({ "importance-higgs",
+        "which of the 28 Higgs features the deep network leans on: gradient × input and permutation",
+        [](MainWindow& w) {
+            trainHiggs(w);
+            ImportanceView* view = w.trainingWorkspace()->area()->importance();
+            showResults(w, view);
+            waitForComputation(view, &ImportanceView::isComputing, "importance");
+        } });
     registry.addView(
         { "misclassified", "the held-out shapes the CNN gets wrong, with their labels", [](MainWindow& w) {
              trainShapesCnn(w);

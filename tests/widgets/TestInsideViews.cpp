@@ -13,6 +13,7 @@
 #include "widgets/views/charts/HistogramView.h"
 #include "widgets/views/inside/EmbeddingView.h"
 #include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/inside/KernelView.h"
 #include "widgets/views/inside/MisclassifiedView.h"
 
@@ -74,6 +75,12 @@ bool waitForEmbedding(EmbeddingView* view)
     return !view->isRunning() || done.wait(kRunTimeoutMs);
 }
 
+bool waitForImportance(ImportanceView* view)
+{
+    QSignalSpy done(view, &ImportanceView::computed);
+    return !view->isComputing() || done.wait(kRunTimeoutMs);
+}
+
 } // namespace
 
 class TestInsideViews : public QObject {
@@ -87,6 +94,8 @@ private slots:
     void confusionCellShowsItsSamples();
     void histogramsCountEveryParameter();
     void embeddingOfTheShapesCnn();
+    void importanceOfTheShapesCnn();
+    void importanceOfFeatureData();
     void tsneCanBeCancelled();
     void pcaSeparatesSeparableClasses();
     void misclassifiedTableForFeatureData();
@@ -366,6 +375,74 @@ void TestInsideViews::misclassifiedTableForFeatureData()
     QVERIFY(!QImage(dir.filePath("table.png")).isNull());
 }
 
+// The importance view explains the predicted class of the first held-out image at first (the class the
+// feature maps, computed another way, also predict), then any chosen sample and class.
+void TestInsideViews::importanceOfTheShapesCnn()
+{
+    ImportanceView* view = m_cnn.area.importance();
+    QVERIFY(view->isEmpty()); // not computed while not looked at
+    m_cnn.area.setCurrentWidget(view);
+    QVERIFY(waitForImportance(view));
+    const ImportanceData first = view->data();
+    QVERIFY(first.images);
+    QCOMPARE(first.height, std::int64_t(32));
+    QCOMPARE(first.width, std::int64_t(32));
+    QCOMPARE(first.image.size(), std::size_t(32 * 32));
+    QCOMPARE(first.gradient.size(), std::size_t(32 * 32));
+    QCOMPARE(first.occlusion.size(), std::size_t(32 * 32));
+    QCOMPARE(first.sample, 0);
+    QCOMPARE(first.classIndex, first.predicted);
+    FeatureMapView* maps = m_cnn.area.featureMaps();
+    maps->showSample(0);
+    QCOMPARE(first.predicted, maps->data().predicted);
+    QVERIFY(*std::min_element(first.gradient.begin(), first.gradient.end()) >= 0);
+    QVERIFY(*std::max_element(first.gradient.begin(), first.gradient.end()) > 0);
+
+    const int other = (first.predicted + 1) % 3;
+    view->showSample(4, other);
+    QVERIFY(waitForImportance(view));
+    QCOMPARE(view->data().sample, 4);
+    QCOMPARE(view->data().classIndex, other);
+    QVERIFY(view->data().gradient != first.gradient);
+    QCOMPARE(view->toCsv().trimmed().split('\n').size(), 1 + 32 * 32);
+    checkPicture(m_cnn.area, view, view->plot(), 20);
+}
+
+// A small classifier of two features (xor) trained for real: both features count, in both measures.
+void TestInsideViews::importanceOfFeatureData()
+{
+    Bench xor_;
+    xor_.model.setGraph(loadModel(templatePath("xor_mlp")));
+    xor_.dock.setGenerator("xor");
+    xor_.dock.setEvents(600);
+    xor_.dock.setEpochs(30);
+    xor_.dock.setBatchSize(32);
+    xor_.dock.setLearningRate(2e-2);
+    xor_.dock.setValidationSplit(0.3);
+    xor_.dock.setTestSplit(0);
+    QSignalSpy finished(&xor_.session, &RunScheduler::runFinished);
+    QVERIFY(xor_.dock.start());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    ImportanceView* view = xor_.area.importance();
+    xor_.area.setCurrentWidget(view);
+    QVERIFY(waitForImportance(view));
+    const ImportanceData& d = view->data();
+    QVERIFY(!d.images);
+    QCOMPARE(d.gradientTimesInput.size(), std::size_t(2));
+    QCOMPARE(d.permutation.size(), std::size_t(2));
+    QCOMPARE(d.metric, QString("AUC"));
+    QCOMPARE(d.samples, 180);
+    for (std::size_t f = 0; f < 2; ++f) {
+        QVERIFY2(d.gradientTimesInput[f] > 0, qPrintable(QString::number(d.gradientTimesInput[f])));
+        // Without either coordinate xor is a coin toss: the AUC falls by a good part of its excess over 0.5.
+        QVERIFY2(d.permutation[f] > 0.1, qPrintable(QString::number(d.permutation[f])));
+    }
+    const QStringList csv = view->toCsv().trimmed().split('\n');
+    QCOMPARE(csv.size(), 3);
+    QCOMPARE(csv[0], QString("feature,gradient_x_input,permutation"));
+    checkPicture(xor_.area, view, view->plot(), 4);
+}
+
 void TestInsideViews::viewsStartEmpty()
 {
     KernelView kernels;
@@ -374,8 +451,10 @@ void TestInsideViews::viewsStartEmpty()
     HistogramView histograms;
     TaskQueue tasks;
     EmbeddingView embedding(&tasks);
+    ImportanceView importance(&tasks);
     QVERIFY(kernels.isEmpty() && maps.isEmpty() && wrong.isEmpty() && histograms.isEmpty()
-        && embedding.isEmpty());
+        && embedding.isEmpty() && importance.isEmpty());
+    QVERIFY(!importance.isComputing());
     QCOMPARE(kernels.tileCount(), 0);
     QCOMPARE(kernels.toCsv().trimmed().split('\n').size(), 1);
     QCOMPARE(histograms.toCsv().trimmed().split('\n').size(), 1);

@@ -45,6 +45,10 @@ public:
     // The class of offered sample `sample`, -1 without classes.
     int sampleLabel(int sample) const;
     FeatureMapData featureMaps(int sample) const;
+    // What the model looks at (ImportanceData): for image data, offered sample `sample` and class
+    // `classIndex` (-1: the class it predicts); for tabular data, class `classIndex` (-1: the first) over
+    // the first `maxSamples` offered samples. Empty for other data.
+    ImportanceData importance(int sample, int classIndex, int maxSamples = 2000) const;
 
     // The first `maxSamples` samples of the data (in the data's order) through `node` (id; empty: the
     // inputs), projected to two dimensions. t-SNE first reduces many-dimensional activations to 50 with

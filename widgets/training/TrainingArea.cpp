@@ -9,6 +9,7 @@
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/inside/EmbeddingView.h"
 #include "widgets/views/inside/FeatureMapView.h"
+#include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/inside/KernelView.h"
 #include "widgets/views/inside/MisclassifiedView.h"
 #include "widgets/views/physics/GanView.h"
@@ -26,6 +27,7 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
     , m_gan(new GanView(this))
     , m_kernels(new KernelView(this))
     , m_featureMaps(new FeatureMapView(this))
+    , m_importance(new ImportanceView(&session->tasks(), this))
     , m_misclassified(new MisclassifiedView(this))
     , m_histograms(new HistogramView(this))
     , m_embedding(new EmbeddingView(&session->tasks(), this))
@@ -37,6 +39,11 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
     setMinimumSize(360, 200);
     addTabs();
     connectViews();
+    // The importance is computed when it is looked at.
+    connect(this, &QTabWidget::currentChanged, this, [this] {
+        if (currentWidget() == m_importance)
+            m_importance->ensureComputed();
+    });
     connectGan();
     connect(session, &RunScheduler::batchEnded, m_curves, &MetricChart::addBatch);
     connect(session, &RunScheduler::epochEnded, m_curves, &MetricChart::addEpoch);
@@ -54,18 +61,19 @@ void TrainingArea::addTabs()
     setTabToolTip(1, tr("Which classes the model confuses, on held-out samples"));
     setTabToolTip(2, tr("Signal efficiency against background rejection, for binary classifiers"));
     setTabToolTip(3, tr("Classifier output on training and held-out samples: the overtraining check"));
-    addTab(m_kernels, tr("Kernels"));
-    addTab(m_featureMaps, tr("Feature Maps"));
-    addTab(m_misclassified, tr("Misclassified"));
-    addTab(m_histograms, tr("Weights"));
-    addTab(m_embedding, tr("Embedding"));
     setTabToolTip(
         4, tr("For data with two input features: the class the model gives every point of the plane"));
-    setTabToolTip(5, tr("The convolution kernels, live while training"));
-    setTabToolTip(6, tr("What every layer makes of one chosen input, after training"));
-    setTabToolTip(7, tr("The held-out samples the classifier gets wrong"));
-    setTabToolTip(8, tr("Histograms of every layer's weights and gradients, live while training"));
-    setTabToolTip(9, tr("PCA or t-SNE of the inputs or of any layer's activations, coloured by class"));
+    setTabToolTip(addTab(m_kernels, tr("Kernels")), tr("The convolution kernels, live while training"));
+    setTabToolTip(addTab(m_featureMaps, tr("Feature Maps")),
+        tr("What every layer makes of one chosen input, after training"));
+    setTabToolTip(addTab(m_importance, tr("Importance")),
+        tr("What the classifier looks at: the pixels or features its score depends on, after training"));
+    setTabToolTip(
+        addTab(m_misclassified, tr("Misclassified")), tr("The held-out samples the classifier gets wrong"));
+    setTabToolTip(addTab(m_histograms, tr("Weights")),
+        tr("Histograms of every layer's weights and gradients, live while training"));
+    setTabToolTip(addTab(m_embedding, tr("Embedding")),
+        tr("PCA or t-SNE of the inputs or of any layer's activations, coloured by class"));
     setTabToolTip(addTab(m_gan, tr("GAN")),
         tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
 }
@@ -100,6 +108,9 @@ void TrainingArea::connectViews()
             const RunRecord* run = m_session->run(runId);
             const QString name = run ? run->name : QString();
             m_featureMaps->setModel(model, name);
+            m_importance->setModel(model, name);
+            if (currentWidget() == m_importance)
+                m_importance->ensureComputed();
             m_embedding->setModel(model, name);
         });
     connect(session, &RunScheduler::boundaryUpdated, this,

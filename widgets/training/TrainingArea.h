@@ -11,6 +11,7 @@ class DecisionBoundaryView;
 class GanView;
 class EmbeddingView;
 class FeatureMapView;
+class ImportanceView;
 class HistogramView;
 class KernelView;
 class MisclassifiedView;
@@ -39,6 +40,7 @@ public:
     GanView* gan() const { return m_gan; }
     KernelView* kernels() const { return m_kernels; }
     FeatureMapView* featureMaps() const { return m_featureMaps; }
+    ImportanceView* importance() const { return m_importance; }
     MisclassifiedView* misclassified() const { return m_misclassified; }
     HistogramView* histograms() const { return m_histograms; }
     EmbeddingView* embedding() const { return m_embedding; }
@@ -67,6 +69,7 @@ private:
     GanView* m_gan;
     KernelView* m_kernels;
     FeatureMapView* m_featureMaps;
+    ImportanceView* m_importance;
     MisclassifiedView* m_misclassified;
     HistogramView* m_histograms;
     EmbeddingView* m_embedding;
