@@ -130,7 +130,7 @@ std::string loadSnippet(const std::string& className, const std::vector<std::str
           "    model = "
         + className
         + "()\n"
-          "    model.load_state_dict(torch.load(\"weights.pt\"))\n"
+          "    model.load_state_dict(torch.load(\"weights.pt\", weights_only=False))\n"
           "    model.eval()\n"
           "    with torch.no_grad():\n"
           "        y = model("
@@ -146,7 +146,10 @@ std::string readmeText(const Checkpoint& checkpoint, const std::string& source, 
     text += "model.py    the network as a torch.nn.Module, class " + py.className
         + ": each submodule is named after\n"
           "            its Neurino node, and forward() runs the nodes in the graph's order\n"
-          "weights.pt  its state dict (parameters and buffers), written by LibTorch; torch.load reads it\n\n"
+          "weights.pt  its state dict (parameters and buffers), written by LibTorch; torch.load reads it\n"
+          "            (weights_only=False: LibTorch's pickler tags the dict with\n"
+          "            torch.jit._pickle.restore_type_tag, which PyTorch 2.6's default weights_only=True "
+          "refuses)\n\n"
           "Load and run it (Python 3 with PyTorch, in this folder):\n\n"
         + loadSnippet(py.className, py.inputNames) + "\n";
     const bool one = py.inputNames.size() == 1;
@@ -229,7 +232,7 @@ PyTorchExport exportPyTorch(const Checkpoint& checkpoint, const std::string& sou
             + " (neurino-batch export pytorch) from " + source + ", epoch " + std::to_string(checkpoint.epoch)
             + ".",
         "Load it with the weights beside it (README.txt says more):", "    model = " + py.className + "()",
-        "    model.load_state_dict(torch.load(\"weights.pt\"))", "    model.eval()" };
+        "    model.load_state_dict(torch.load(\"weights.pt\", weights_only=False))", "    model.eval()" };
     const std::vector<std::string> input = pyexport::inputText(checkpoint, module->shapes(), py.inputNames);
     const std::string output = pyexport::outputText(
         checkpoint, module->shapes().at(graph.outputNode()), module->outputActivation());

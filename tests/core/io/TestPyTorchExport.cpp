@@ -34,28 +34,31 @@ constexpr double kTolerance = 1e-5;
 constexpr std::int64_t kSamples = 100;
 
 // Runs model.py with weights.pt on raw float32 inputs and writes the outputs as raw float32:
-// runner.py EXPORT_DIR CLASS INPUTS.f32 SHAPE OUTPUTS.f32; prints the output's shape.
+// runner.py EXPORT_DIR CLASS OUTPUTS.f32 INPUTS.f32 SHAPE [INPUTS.f32 SHAPE ...], one pair per Input;
+// prints the output's shape.
 const char* const kRunner = R"(import sys
 
 import numpy
 import torch
 
-folder, class_name, inputs, shape, outputs = sys.argv[1:6]
+folder, class_name, outputs = sys.argv[1:4]
 sys.path.insert(0, folder)
 import model
 
 torch.set_num_threads(1)
 net = getattr(model, class_name)()
-net.load_state_dict(torch.load(folder + "/weights.pt"), strict=True)
+# As README.txt says: weights_only=False, which PyTorch 2.6 and later need for LibTorch's tagged dict.
+net.load_state_dict(torch.load(folder + "/weights.pt", weights_only=False), strict=True)
 net.eval()
-x = numpy.fromfile(inputs, dtype=numpy.float32).reshape([int(s) for s in shape.split(",")])
+pairs = sys.argv[4:]
+xs = [numpy.fromfile(pairs[i], dtype=numpy.float32).reshape([int(s) for s in pairs[i + 1].split(",")])
+      for i in range(0, len(pairs), 2)]
 with torch.no_grad():
-    y = net(torch.from_numpy(x))
+    y = net(*[torch.from_numpy(x) for x in xs])
 assert y.dtype == torch.float32, y.dtype
 y.numpy().tofile(outputs)
 print(",".join(str(s) for s in y.shape))
 )";
-
 // A layer of a test model: from the previous layer unless `from` names its inputs (in port order).
 struct Layer {
     std::string id;
@@ -159,6 +162,17 @@ ModelGraph sequenceModel()
             { "dense", "Dense", { { "units", 1 }, { "activation", "sigmoid" } } }, { "output", "Output" } });
 }
 
+// Two Inputs, declared in another order than the Concat takes them: forward() takes them in the graph's
+// order, as GraphModule does.
+ModelGraph twoInputsModel()
+{
+    return buildGraph("two inputs",
+        { { "energy", "Input", { { "shape", { 1 } } } }, { "latent", "Input", { { "shape", { 4 } } } },
+            { "dense", "Dense", { { "units", 8 }, { "activation", "relu" } }, { "latent" } },
+            { "concat", "Concat", json::object(), { "dense", "energy" } },
+            { "scores", "Dense", { { "units", 2 }, { "activation", "softmax" } } }, { "output", "Output" } });
+}
+
 const std::vector<std::string> kTemplates = { "xor_mlp", "higgs_shallow", "higgs_deep", "shapes_dense",
     "shapes_cnn", "calo_gan_generator", "calo_gan_discriminator" };
 
@@ -170,6 +184,8 @@ ModelGraph caseGraph(const std::string& name)
         return imageModel();
     if (name == "sequence")
         return sequenceModel();
+    if (name == "two_inputs")
+        return twoInputsModel();
     return loadModel(test::templateFile(name));
 }
 
@@ -351,6 +367,7 @@ private slots:
         }
         for (const char* name : { "branches", "image", "sequence" })
             QTest::newRow(name) << name << true;
+        QTest::newRow("two_inputs") << "two_inputs" << false;
     }
 
     void matchesLibTorch()
@@ -368,28 +385,39 @@ private slots:
         const std::string dir = path(name + "_pytorch");
         const PyTorchExport files = exportTo(checkpointPath, dir);
 
-        // Neurino's own predict path on the raw features.
+        // Neurino's own predict path on the raw features; forward() for a model of several inputs, which
+        // predict does not take.
         const Checkpoint loaded = loadCheckpoint(checkpointPath);
         QCOMPARE(loaded.standardizer.fitted(), standardize);
         GraphModule module = moduleFromCheckpoint(loaded);
         torch::manual_seed(23);
-        const Shape inputShape = module->shapes().at(graph.inputNodes().at(0));
-        const torch::Tensor x
-            = pxt::rawFeatures(inputShape, pxt::kSamples, standardize && inputShape.size() == 1);
-        const torch::Tensor expected
-            = predict(module, x, standardize ? &loaded.standardizer : nullptr).contiguous();
+        std::vector<torch::Tensor> xs;
+        for (const auto& input : graph.inputNodes()) {
+            const Shape shape = module->shapes().at(input);
+            xs.push_back(pxt::rawFeatures(shape, pxt::kSamples, standardize && shape.size() == 1));
+        }
+        torch::Tensor expected;
+        if (xs.size() == 1) {
+            expected = predict(module, xs[0], standardize ? &loaded.standardizer : nullptr);
+        } else {
+            torch::NoGradGuard noGrad;
+            expected = module->forward(xs);
+        }
+        expected = expected.contiguous();
         // Outputs that vary from sample to sample, so that equal ones mean something.
         QVERIFY(expected.std().item<double>() > 1e-4);
 
-        const std::string inputs = path(name + "_x.f32"), outputs = path(name + "_y.f32");
-        writeBytes(inputs, x.data_ptr<float>(), static_cast<std::size_t>(x.numel()) * sizeof(float));
-        const std::string runner = path("runner.py");
+        const std::string outputs = path(name + "_y.f32"), runner = path("runner.py");
         writeTextFileAtomically(runner, pxt::kRunner);
-        const test::ProcessResult r = test::runProcess(m_python,
-            { QString::fromStdString(runner), QString::fromStdString(dir),
-                QString::fromStdString(files.className), QString::fromStdString(inputs),
-                QString::fromStdString(pxt::shapeArg(x)), QString::fromStdString(outputs) },
-            {}, 120000);
+        QStringList args { QString::fromStdString(runner), QString::fromStdString(dir),
+            QString::fromStdString(files.className), QString::fromStdString(outputs) };
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            const std::string inputs = path(name + "_x" + std::to_string(i) + ".f32");
+            writeBytes(
+                inputs, xs[i].data_ptr<float>(), static_cast<std::size_t>(xs[i].numel()) * sizeof(float));
+            args << QString::fromStdString(inputs) << QString::fromStdString(pxt::shapeArg(xs[i]));
+        }
+        const test::ProcessResult r = test::runProcess(m_python, args, {}, 120000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QCOMPARE(r.out.trimmed().toStdString(), pxt::shapeArg(expected));
         const std::string bytes = readTextFile(outputs);
@@ -410,7 +438,8 @@ private slots:
         QVERIFY(py.find("class " + files.className + "(nn.Module):") != std::string::npos);
         const std::string readme = readTextFile(dir + "/README.txt");
         QVERIFY2(readme.find("from model import " + files.className) != std::string::npos, readme.c_str());
-        QVERIFY2(readme.find("torch.load(\"weights.pt\")") != std::string::npos, readme.c_str());
+        QVERIFY2(readme.find("torch.load(\"weights.pt\", weights_only=False)") != std::string::npos,
+            readme.c_str());
     }
 
     void templateClassNames()
