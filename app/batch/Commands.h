@@ -18,5 +18,6 @@ void addEmbedCommands(CLI::App& app, int& exitCode);
 void addExerciseCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
 void addProbeCommand(CLI::App& app, int& exitCode);
+void addExportCommand(CLI::App& app, int& exitCode);
 
 } // namespace neurino::batch

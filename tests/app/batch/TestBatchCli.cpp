@@ -280,6 +280,23 @@ private slots:
         QCOMPARE(QString::fromStdString(header), QString("output_0,predicted_class"));
     }
 
+    void exportPyTorchWritesTheFolder()
+    {
+        const QString out = file("run");
+        if (!QFile::exists(out + "/best.h5"))
+            RUN_OK(runBatch(trainArgs(out, 5)));
+        const QString folder = file("xor_pytorch");
+        const Result r = runBatch({ "export", "pytorch", "--checkpoint", out + "/best.h5", "--out", folder });
+        RUN_OK(r);
+        QVERIFY2(r.out.contains("class XorMlp"), qPrintable(r.out));
+        for (const char* name : { "model.py", "weights.pt", "README.txt" })
+            QVERIFY2(QFile::exists(folder + "/" + name), name);
+        const std::string py = readTextFile((folder + "/model.py").toStdString());
+        QVERIFY(py.find("class XorMlp(nn.Module):") != std::string::npos);
+        QVERIFY(py.find("# node 'hidden' (Dense)") != std::string::npos);
+        QVERIFY(py.find("input = (input - self.input_mean) / self.input_std") != std::string::npos);
+    }
+
     void embeddingsOfInputsAndLayers()
     {
         const QString out = file("run");
@@ -430,6 +447,10 @@ private slots:
         QTest::newRow("absurd learning rate") << QStringList { "train", "--model", "@dir/linear.neurino.json",
             "--data", "@data", "--out", "@dir/c", "--optimizer", "sgd", "--lr", "1e30", "--loss", "mse",
             "--epochs", "3" } << 1 << "the loss became";
+        QTest::newRow("export of a truncated checkpoint")
+            << QStringList { "export", "pytorch", "--checkpoint", "@dir/cut.h5", "--out", "@dir/cut_pytorch" }
+            << 1 << "truncated";
+        QTest::newRow("usage: export names no format") << QStringList { "export" } << 2 << "subcommand";
         QTest::newRow("usage: no --out")
             << QStringList { "train", "--model", xor_, "--data", "@data" } << 2 << "--out";
         QTest::newRow("usage: unknown optimizer") << QStringList { "train", "--model", xor_, "--data",
