@@ -10,11 +10,7 @@
 
 namespace neurino {
 
-namespace {
-
-namespace pylayers {
-
-std::string join(const std::vector<std::string>& parts, const std::string& separator)
+std::string pyJoin(const std::vector<std::string>& parts, const std::string& separator)
 {
     std::string text;
     for (std::size_t i = 0; i < parts.size(); ++i)
@@ -22,23 +18,27 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
     return text;
 }
 
-std::string ints(const std::vector<std::int64_t>& values)
+std::string pyInts(const std::vector<std::int64_t>& values)
 {
     std::vector<std::string> parts;
     for (std::int64_t v : values)
         parts.push_back(std::to_string(v));
-    return join(parts, ", ");
+    return pyJoin(parts, ", ");
 }
+
+namespace {
+
+namespace pylayers {
 
 // "(3, 3)" for two or more values, "3" for one.
 std::string intArg(const std::vector<std::int64_t>& values)
 {
-    return values.size() == 1 ? std::to_string(values[0]) : "(" + ints(values) + ")";
+    return values.size() == 1 ? std::to_string(values[0]) : "(" + pyInts(values) + ")";
 }
 
 std::string intList(const std::vector<std::int64_t>& values)
 {
-    return "[" + ints(values) + "]";
+    return "[" + pyInts(values) + "]";
 }
 
 // A float as Python reads it back: the shortest text that gives the same double, with a decimal point.
@@ -262,7 +262,7 @@ void writeDropout(const PyTorchLayer& c, PyTorchLayerCode& code)
 
 void writeReshape(const PyTorchLayer& c, PyTorchLayerCode& code)
 {
-    code.forward.push_back(c.assign(c.x() + ".reshape(" + c.x() + ".shape[0], " + ints(c.out) + ")"));
+    code.forward.push_back(c.assign(c.x() + ".reshape(" + c.x() + ".shape[0], " + pyInts(c.out) + ")"));
 }
 
 void writeSoftmax(const PyTorchLayer& c, PyTorchLayerCode& code)
@@ -275,7 +275,7 @@ void writeConcat(const PyTorchLayer& c, PyTorchLayerCode& code)
 {
     const std::int64_t dim = tensorDim(c, paramInt(c.p, "axis"));
     code.forward.push_back(
-        c.assign("torch.cat([" + join(c.args, ", ") + "], dim=" + std::to_string(dim) + ")"));
+        c.assign("torch.cat([" + pyJoin(c.args, ", ") + "], dim=" + std::to_string(dim) + ")"));
 }
 
 std::map<std::string, PyTorchLayerWriter> makeWriters()
@@ -313,7 +313,7 @@ std::map<std::string, PyTorchLayerWriter> makeWriters()
     };
     w["Softmax"] = writeSoftmax;
     w["Add"] = [](const PyTorchLayer& c, PyTorchLayerCode& code) {
-        code.forward.push_back(c.assign(join(c.args, " + ")));
+        code.forward.push_back(c.assign(pyJoin(c.args, " + ")));
     };
     w["Concat"] = writeConcat;
     return w;

@@ -41,6 +41,10 @@ using PyTorchLayerWriter = std::function<void(const PyTorchLayer&, PyTorchLayerC
 // The writer of every layer kind but Input and Output, which forward() itself handles.
 const std::map<std::string, PyTorchLayerWriter>& pyTorchLayerWriters();
 
+// Python text the writers share: `parts` joined by `separator`; integers as "3, 3".
+std::string pyJoin(const std::vector<std::string>& parts, const std::string& separator);
+std::string pyInts(const std::vector<std::int64_t>& values);
+
 // model.py's class BatchNormAxis: PyTorch's BatchNorm along any dimension, as core/nn/BatchNormAxis.
 const char* pyTorchBatchNormAxisClass();
 

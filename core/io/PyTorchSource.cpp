@@ -36,22 +36,6 @@ const std::set<std::string> kReserved = { "False", "None", "True", "and", "as", 
 const std::string kIndent1 = "    ";
 const std::string kIndent2 = "        ";
 
-std::string join(const std::vector<std::string>& parts, const std::string& separator)
-{
-    std::string text;
-    for (std::size_t i = 0; i < parts.size(); ++i)
-        text += (i ? separator : "") + parts[i];
-    return text;
-}
-
-std::string ints(const std::vector<std::int64_t>& values)
-{
-    std::vector<std::string> parts;
-    for (std::int64_t v : values)
-        parts.push_back(std::to_string(v));
-    return join(parts, ", ");
-}
-
 // A node id inside a comment: 'dense_1', or as an escaped string literal when it has quotes or odd
 // characters.
 std::string quoted(const std::string& text)
@@ -79,7 +63,7 @@ std::string lineText(const std::string& text, bool docstring)
 
 std::string batchShape(const Shape& shape)
 {
-    return "(N" + (shape.empty() ? std::string() : ", " + ints(shape)) + ")";
+    return "(N" + (shape.empty() ? std::string() : ", " + pyInts(shape)) + ")";
 }
 
 // The class name from the model's name: its words capitalised and joined.
@@ -192,7 +176,7 @@ PyTorchSource pyTorchSource(const ModelGraph& graph, bool standardize)
     bool needsAxisClass = false;
     std::map<std::string, std::string> values; // node id -> the variable holding its output
     if (standardize) {
-        const std::string shape = ints(analysis.shapes.at(inputs[0]));
+        const std::string shape = pyInts(analysis.shapes.at(inputs[0]));
         result.init.push_back(
             "# The input standardisation the run learned: (x - input_mean) / input_std per feature.");
         result.init.push_back("self.register_buffer(\"input_mean\", torch.zeros(" + shape + "))");
@@ -229,7 +213,7 @@ PyTorchSource pyTorchSource(const ModelGraph& graph, bool standardize)
         if (writer == writers.end())
             throw ModelError("node '" + id + "' (" + kind
                 + "): the PyTorch export has no form for layer kind '" + kind + "'; it writes "
-                + join(pyTorchExportKinds(), ", "));
+                + pyJoin(pyTorchExportKinds(), ", "));
         PyTorchLayerCode code;
         writer->second(c, code);
         needsAxisClass = needsAxisClass || code.needsBatchNormAxis;
@@ -272,7 +256,7 @@ std::string pyTorchFile(
     py += kIndent1 + "def __init__(self):\n" + kIndent2 + "super().__init__()\n";
     for (const auto& line : source.init)
         py += kIndent2 + line + "\n";
-    py += "\n" + kIndent1 + "def forward(self, " + join(source.inputNames, ", ") + "):\n";
+    py += "\n" + kIndent1 + "def forward(self, " + pyJoin(source.inputNames, ", ") + "):\n";
     for (const auto& line : source.forward)
         py += kIndent2 + line + "\n";
     return py;
