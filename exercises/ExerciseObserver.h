@@ -27,6 +27,8 @@ public:
     virtual void onObservation(const std::string& name, double value) { }
     // A model was scored on held-out samples.
     virtual void onEvaluation(const ModelEvaluation& evaluation) { }
+    // What a model looks at (importance maps or feature importance).
+    virtual void onImportance(const ModelImportance& importance) { }
     virtual void onStepFinished(const Step& step, int index) { }
     // Receives the progress of every training run a step makes; null for none.
     virtual TrainingObserver* trainingObserver() { return nullptr; }

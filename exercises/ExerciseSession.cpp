@@ -41,6 +41,12 @@ public:
             m_session.m_observer->onEvaluation(evaluation);
     }
 
+    void explained(const ModelImportance& importance) override
+    {
+        if (m_session.m_observer)
+            m_session.m_observer->onImportance(importance);
+    }
+
     TrainingObserver* trainingObserver() override
     {
         return m_session.m_observer ? m_session.m_observer->trainingObserver() : nullptr;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/analysis/ImportanceReport.h"
 #include "core/run/ClassifierReport.h"
 #include "core/util/Seed.h"
 #include "exercises/Exercise.h"
@@ -36,6 +37,17 @@ struct ModelEvaluation {
     ClassifierReport report;
 };
 
+// What a model a lesson trained looks at, for a GUI to draw beside the step: every feature's importance
+// (tabular data), or one test image with its gradient and occlusion maps (image data).
+struct ModelImportance {
+    std::string label; // "'higgs_deep', low-level features"
+    std::vector<std::string> classNames;
+    FeatureImportance features;
+    std::vector<float> image; // the image's first channel, as in the data; empty for tabular data
+    int truth = -1;
+    ImageImportance maps;
+};
+
 // What a lesson's step code reports to and reads from its session.
 class LessonContext {
 public:
@@ -46,6 +58,7 @@ public:
     virtual void observe(const std::string& name, double value) = 0;
     virtual void log(const std::string& line) = 0;
     virtual void evaluated(const ModelEvaluation& evaluation) = 0;
+    virtual void explained(const ModelImportance& importance) { }
     virtual TrainingObserver* trainingObserver() = 0; // may be null
     // The trainer of a run about to train (see ExerciseObserver::onTrainer).
     virtual void trainerReady(Trainer& trainer) { }

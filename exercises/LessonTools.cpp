@@ -1,5 +1,6 @@
 #include "exercises/LessonTools.h"
 
+#include "core/analysis/Importance.h"
 #include "core/graph/ModelJson.h"
 #include "core/run/DataSource.h"
 #include "core/run/Run.h"
@@ -107,6 +108,35 @@ torch::Tensor TrainedModel::predict(const torch::Tensor& features) const
 {
     GraphModule m = module;
     return neurino::predict(m, features, standardizer.fitted() ? &standardizer : nullptr);
+}
+
+torch::Tensor TrainedModel::standardised(const torch::Tensor& features) const
+{
+    const torch::Tensor x = features.to(torch::kCPU, torch::kFloat);
+    return standardizer.fitted() ? standardizer.apply(x) : x;
+}
+
+ModelImportance explain(const TrainedModel& model, const Dataset& data, const torch::Tensor& rows)
+{
+    ModelImportance result;
+    result.label = model.label;
+    result.classNames = data.info.classNames;
+    GraphModule module = model.module;
+    const torch::Tensor raw = data.features.index_select(0, rows.to(torch::kLong));
+    if (raw.dim() == 2) {
+        const torch::Tensor targets
+            = data.targets.defined() ? data.targets.index_select(0, rows.to(torch::kLong)) : torch::Tensor();
+        result.features = featureImportance(
+            module, model.standardised(raw), targets, data.info.task, data.info.featureNames);
+        return result;
+    }
+    const torch::Tensor image = raw[0].to(torch::kCPU, torch::kFloat);
+    result.maps = imageImportance(module, model.standardised(raw.slice(0, 0, 1))[0], -1);
+    const torch::Tensor first = (image.dim() == 3 ? image[0] : image).contiguous();
+    result.image.assign(first.data_ptr<float>(), first.data_ptr<float>() + first.numel());
+    if (data.targets.defined() && data.targets.scalar_type() == torch::kLong)
+        result.truth = static_cast<int>(data.targets[rows[0].item<std::int64_t>()].item<std::int64_t>());
+    return result;
 }
 
 double TrainedModel::metric(const std::string& name) const

@@ -46,8 +46,15 @@ struct TrainedModel {
 
     // The model's outputs for `features` (N, ...), standardised as in training.
     torch::Tensor predict(const torch::Tensor& features) const;
+    // `features` standardised as in training.
+    torch::Tensor standardised(const torch::Tensor& features) const;
     double metric(const std::string& name) const; // from heldOut; NaN when absent
 };
+
+// What `model` looks at, labelled by its label: every feature's importance over `rows` of tabular `data`
+// (gradient × input, and the fall of the task's metric when the column is shuffled), or the gradient and
+// occlusion maps of image `rows[0]` for its predicted class.
+ModelImportance explain(const TrainedModel& model, const Dataset& data, const torch::Tensor& rows);
 
 // The classifier report of a held-out evaluation (without output histograms), or of `scores` (n, k)
 // against `targets` (without a loss either).

@@ -82,6 +82,21 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
             w.exerciseWorkspace()->dock()->showHints();
             w.exerciseWorkspace()->showView("roc");
         } });
+    registry.addExercise({ "shapes-importance",
+        "shapes recognition in the guide: the CNN's importance maps of a test image (reduced data)",
+        [](MainWindow& w) {
+            runLesson(w, "shapes", 4);
+            w.exerciseWorkspace()->dock()->selectStep(4);
+            w.exerciseWorkspace()->showView("importance");
+        } });
+    registry.addExercise({ "higgs-importance",
+        "Higgs classification in the guide: what the deep network on low-level features leans on (reduced "
+        "data)",
+        [](MainWindow& w) {
+            runLesson(w, "higgs", 4);
+            w.exerciseWorkspace()->dock()->selectStep(4);
+            w.exerciseWorkspace()->showView("importance");
+        } });
     registry.addExercise({ "tpc_krypton",
         "TPC krypton in the guide: every step run, the pad map by prediction", [](MainWindow& w) {
             runLesson(w, "tpc_krypton", 2);

@@ -9,6 +9,7 @@
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/physics/GanView.h"
 #include "widgets/views/physics/PadMapView.h"
 
@@ -51,7 +52,8 @@ ExerciseWorkspace::ExerciseWorkspace(
 {
     createDocks();
     TrainingArea* area = m_training->area();
-    m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary() });
+    m_guide->attachViews(
+        { area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary(), area->importance() });
     connect(m_guide, &GuideDock::message, this, &ExerciseWorkspace::message);
     connect(m_guide, &GuideDock::viewRequested, this, &ExerciseWorkspace::showView);
     m_guide->setTaskModelSource([this] { return saveTaskModel(); });
@@ -129,6 +131,8 @@ void ExerciseWorkspace::showView(const QString& view)
         m_training->showResults(area->roc());
     else if (view == "confusion")
         m_training->showResults(area->confusion());
+    else if (view == "importance")
+        m_training->showResults(area->importance());
     else if (view == "decision_boundary")
         m_training->showResults(area->boundary());
     else if (view == "gan_samples" || view == "shower_physics")

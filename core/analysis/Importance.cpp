@@ -1,12 +1,14 @@
 #include "core/analysis/Importance.h"
 
 #include "core/nn/EvalScope.h"
+#include "core/train/Evaluator.h"
 #include "core/util/Error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <numeric>
 #include <string>
 
 namespace neurino {
@@ -181,6 +183,89 @@ std::vector<double> permutationImportance(GraphModule& module, const torch::Tens
         importance.push_back(fall / repeats);
     }
     return importance;
+}
+
+std::vector<std::size_t> FeatureImportance::ranking() const
+{
+    const std::vector<double>& measure = permutation.empty() ? gradientTimesInput : permutation;
+    std::vector<std::size_t> order(measure.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(
+        order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return measure[a] > measure[b]; });
+    return order;
+}
+
+double FeatureImportance::share(const std::vector<std::int64_t>& features) const
+{
+    const std::vector<double>& measure = permutation.empty() ? gradientTimesInput : permutation;
+    double part = 0, total = 0;
+    for (std::size_t f = 0; f < measure.size(); ++f) {
+        const double value = std::max(measure[f], 0.0);
+        total += value;
+        if (std::find(features.begin(), features.end(), std::int64_t(f)) != features.end())
+            part += value;
+    }
+    return total > 0 ? part / total : 0.0;
+}
+
+FeatureImportance featureImportance(GraphModule& module, const torch::Tensor& samples,
+    const torch::Tensor& targets, Task task, std::vector<std::string> featureNames, std::int64_t classIndex)
+{
+    checkTabular(samples, "feature importance");
+    FeatureImportance result;
+    result.samples = static_cast<int>(samples.size(0));
+    {
+        const EvalScope scope(module);
+        const torch::NoGradGuard noGradients;
+        result.outputs = static_cast<int>(
+            module->forward(samples.slice(0, 0, 1).to(deviceOf(module), torch::kFloat)).numel());
+    }
+    result.classIndex = classIndex >= 0 && classIndex < result.outputs ? static_cast<int>(classIndex) : 0;
+    result.gradientTimesInput = gradientTimesInput(module, samples, result.classIndex);
+    result.featureNames = std::move(featureNames);
+    result.featureNames.resize(std::min(result.featureNames.size(), result.gradientTimesInput.size()));
+    for (std::size_t i = result.featureNames.size(); i < result.gradientTimesInput.size(); ++i)
+        result.featureNames.push_back("feature " + std::to_string(i));
+    if (!targets.defined())
+        return result;
+    const std::string name = task == Task::Binary ? "auc" : task == Task::Classification ? "accuracy" : "mae";
+    result.metric = task == Task::Binary ? "AUC" : task == Task::Classification ? "accuracy" : "−MAE";
+    const ScoreMetric metric = [task, name](const torch::Tensor& scores, const torch::Tensor& truth) {
+        const auto values = computeMetrics({ name }, task, scores, truth);
+        const auto it = values.find(name);
+        const double value = it == values.end() ? 0.0 : it->second;
+        return name == "mae" ? -value : value;
+    };
+    result.permutation = permutationImportance(module, samples, targets.to(torch::kCPU), metric, 3, 7);
+    return result;
+}
+
+ImageImportance imageImportance(GraphModule& module, const torch::Tensor& sample, std::int64_t classIndex)
+{
+    ImageImportance result;
+    const torch::Tensor x = sample.unsqueeze(0).to(torch::kCPU, torch::kFloat);
+    torch::Tensor out;
+    {
+        const EvalScope scope(module);
+        out = outputs(module, x).flatten();
+    }
+    result.outputs = static_cast<int>(out.numel());
+    result.predicted = out.numel() == 1 ? (out[0].item<float>() >= 0.5f ? 1 : 0)
+                                        : static_cast<int>(out.argmax().item<std::int64_t>());
+    result.classIndex = out.numel() == 1              ? 0
+        : classIndex >= 0 && classIndex < out.numel() ? static_cast<int>(classIndex)
+                                                      : result.predicted;
+    result.height = sample.size(-2);
+    result.width = sample.size(-1);
+    // A patch of about an eighth of the image, moved by half its size: 15 × 15 positions on 32 × 32.
+    result.patch = std::max<std::int64_t>(2, std::min(result.height, result.width) / 8);
+    const torch::Tensor gradient = gradientMap(module, x, result.classIndex)[0];
+    const torch::Tensor map = (gradient.dim() == 3 ? std::get<0>(gradient.max(0)) : gradient).contiguous();
+    result.gradient.assign(map.data_ptr<float>(), map.data_ptr<float>() + map.numel());
+    const torch::Tensor occluded
+        = occlusionMap(module, x[0], result.classIndex, result.patch, result.patch / 2).contiguous();
+    result.occlusion.assign(occluded.data_ptr<float>(), occluded.data_ptr<float>() + occluded.numel());
+    return result;
 }
 
 } // namespace neurino

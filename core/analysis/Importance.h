@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/analysis/ImportanceReport.h"
+#include "core/data/Task.h"
 #include "core/nn/GraphModule.h"
 
 #include <torch/types.h>
@@ -41,5 +43,17 @@ using ScoreMetric = std::function<double(const torch::Tensor& outputs, const tor
 // samples, the mean over `repeats` seeded shuffles; one value per feature.
 std::vector<double> permutationImportance(GraphModule& module, const torch::Tensor& samples,
     const torch::Tensor& targets, const ScoreMetric& metric, int repeats, std::uint64_t seed);
+
+// gradientTimesInput and, when `targets` is defined, permutationImportance (3 seeded shuffles) of the
+// task's metric (AUC for binary, accuracy for classes, −MAE for regression) over standardised tabular
+// `samples`. A class index out of range becomes 0.
+FeatureImportance featureImportance(GraphModule& module, const torch::Tensor& samples,
+    const torch::Tensor& targets, Task task, std::vector<std::string> featureNames,
+    std::int64_t classIndex = 0);
+
+// The gradient and occlusion maps of one standardised image sample ((C, H, W) or (H, W)) for a class (-1:
+// the predicted one), height × width each: the gradient's largest |∂score/∂x| over the channels, the
+// occlusion with a patch of about an eighth of the image moved by half its size.
+ImageImportance imageImportance(GraphModule& module, const torch::Tensor& sample, std::int64_t classIndex);
 
 } // namespace neurino

@@ -25,6 +25,8 @@ class Recorder : public ExerciseObserver {
 public:
     std::vector<std::string> started, finished, messages;
     std::vector<CheckResult> checks;
+    std::vector<ModelImportance> importances;
+    void onImportance(const ModelImportance& importance) override { importances.push_back(importance); }
     void onStepStarted(const Step& step, int, int) override { started.push_back(step.id); }
     void onStepFinished(const Step& step, int) override { finished.push_back(step.id); }
     void onMessage(const std::string& line) override { messages.push_back(line); }
@@ -105,6 +107,16 @@ private slots:
         for (const auto& m : recorder.messages)
             confusion = confusion || m.find("confusion matrix") != std::string::npos;
         QVERIFY(confusion);
+        // The last step shows what the CNN looks at in a test image; its gradient leans on the shape.
+        QCOMPARE(recorder.importances.size(), std::size_t(1));
+        const ModelImportance& looked = recorder.importances.front();
+        QCOMPARE(looked.label, std::string("'shapes_cnn'"));
+        QCOMPARE(looked.image.size(), std::size_t(32 * 32));
+        QCOMPARE(looked.maps.gradient.size(), std::size_t(32 * 32));
+        QCOMPARE(looked.maps.occlusion.size(), std::size_t(32 * 32));
+        QVERIFY(looked.truth >= 0 && looked.truth < 3);
+        QVERIFY(looked.features.gradientTimesInput.empty());
+        QVERIFY2(*session.results().back().value > 1.0, session.results().back().reportLine().c_str());
     }
 
     void tpcKryptonSolutionBeatsTheEyeScan()

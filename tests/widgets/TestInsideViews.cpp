@@ -385,25 +385,25 @@ void TestInsideViews::importanceOfTheShapesCnn()
     QVERIFY(waitForImportance(view));
     const ImportanceData first = view->data();
     QVERIFY(first.images);
-    QCOMPARE(first.height, std::int64_t(32));
-    QCOMPARE(first.width, std::int64_t(32));
+    QCOMPARE(first.maps.height, std::int64_t(32));
+    QCOMPARE(first.maps.width, std::int64_t(32));
     QCOMPARE(first.image.size(), std::size_t(32 * 32));
-    QCOMPARE(first.gradient.size(), std::size_t(32 * 32));
-    QCOMPARE(first.occlusion.size(), std::size_t(32 * 32));
+    QCOMPARE(first.maps.gradient.size(), std::size_t(32 * 32));
+    QCOMPARE(first.maps.occlusion.size(), std::size_t(32 * 32));
     QCOMPARE(first.sample, 0);
-    QCOMPARE(first.classIndex, first.predicted);
+    QCOMPARE(first.maps.classIndex, first.maps.predicted);
     FeatureMapView* maps = m_cnn.area.featureMaps();
     maps->showSample(0);
-    QCOMPARE(first.predicted, maps->data().predicted);
-    QVERIFY(*std::min_element(first.gradient.begin(), first.gradient.end()) >= 0);
-    QVERIFY(*std::max_element(first.gradient.begin(), first.gradient.end()) > 0);
+    QCOMPARE(first.maps.predicted, maps->data().predicted);
+    QVERIFY(*std::min_element(first.maps.gradient.begin(), first.maps.gradient.end()) >= 0);
+    QVERIFY(*std::max_element(first.maps.gradient.begin(), first.maps.gradient.end()) > 0);
 
-    const int other = (first.predicted + 1) % 3;
+    const int other = (first.maps.predicted + 1) % 3;
     view->showSample(4, other);
     QVERIFY(waitForImportance(view));
     QCOMPARE(view->data().sample, 4);
-    QCOMPARE(view->data().classIndex, other);
-    QVERIFY(view->data().gradient != first.gradient);
+    QCOMPARE(view->data().maps.classIndex, other);
+    QVERIFY(view->data().maps.gradient != first.maps.gradient);
     QCOMPARE(view->toCsv().trimmed().split('\n').size(), 1 + 32 * 32);
     checkPicture(m_cnn.area, view, view->plot(), 20);
 }
@@ -428,14 +428,15 @@ void TestInsideViews::importanceOfFeatureData()
     QVERIFY(waitForImportance(view));
     const ImportanceData& d = view->data();
     QVERIFY(!d.images);
-    QCOMPARE(d.gradientTimesInput.size(), std::size_t(2));
-    QCOMPARE(d.permutation.size(), std::size_t(2));
-    QCOMPARE(d.metric, QString("AUC"));
-    QCOMPARE(d.samples, 180);
+    QCOMPARE(d.features.gradientTimesInput.size(), std::size_t(2));
+    QCOMPARE(d.features.permutation.size(), std::size_t(2));
+    QCOMPARE(d.features.metric, std::string("AUC"));
+    QCOMPARE(d.features.samples, 180);
     for (std::size_t f = 0; f < 2; ++f) {
-        QVERIFY2(d.gradientTimesInput[f] > 0, qPrintable(QString::number(d.gradientTimesInput[f])));
+        QVERIFY2(d.features.gradientTimesInput[f] > 0,
+            qPrintable(QString::number(d.features.gradientTimesInput[f])));
         // Without either coordinate xor is a coin toss: the AUC falls by a good part of its excess over 0.5.
-        QVERIFY2(d.permutation[f] > 0.1, qPrintable(QString::number(d.permutation[f])));
+        QVERIFY2(d.features.permutation[f] > 0.1, qPrintable(QString::number(d.features.permutation[f])));
     }
     const QStringList csv = view->toCsv().trimmed().split('\n');
     QCOMPARE(csv.size(), 3);

@@ -5,6 +5,7 @@
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
+#include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/physics/PadMapView.h"
 
 namespace neurino {
@@ -56,6 +57,14 @@ void LessonViewFeed::connectEvaluations()
             m_views.roc->setCurve(id, *e.roc);
         }
     });
+    connect(
+        m_runner, &ExerciseRunner::explained, this, [this](const QString& label, const ImportanceData& data) {
+            if (!m_views.importance)
+                return;
+            // The lesson's model, not a run of the training panel: the view shows it as it is.
+            m_views.importance->setModel(nullptr);
+            m_views.importance->setData(data, label);
+        });
     connect(m_runner, &ExerciseRunner::boundaryUpdated, this,
         [this](const QString& label, const DecisionBoundaryData& boundary) {
             if (m_views.boundary)

@@ -10,6 +10,7 @@ namespace neurino {
 class ConfusionMatrixView;
 class DecisionBoundaryView;
 class ExerciseRunner;
+class ImportanceView;
 class MetricChart;
 class PadMapView;
 class RocView;
@@ -21,11 +22,12 @@ struct GuideViews {
     RocView* roc = nullptr; // a curve for every binary classifier judged
     ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
     DecisionBoundaryView* boundary = nullptr; // a classifier of 2-D data over its input plane, as it trains
+    ImportanceView* importance = nullptr; // what the latest model explained looks at
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC
 // curve per classifier judged (a step run again replaces its own), the latest confusion matrix, the
-// decision boundary of a classifier of 2-D data while it trains, and the TPC pad map.
+// decision boundary of a classifier of 2-D data while it trains, what a model looks at, and the TPC pad map.
 class LessonViewFeed : public QObject {
     Q_OBJECT
 

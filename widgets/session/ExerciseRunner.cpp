@@ -97,6 +97,18 @@ public:
         const RunEvaluation evaluation = RunEvaluation::fromReport(e.report, qs(e.label));
         post([label = qs(e.label), evaluation](ExerciseRunner& r) { emit r.evaluated(label, evaluation); });
     }
+    void onImportance(const exercises::ModelImportance& e) override
+    {
+        ImportanceData data;
+        data.images = !e.image.empty();
+        data.classNames = e.classNames;
+        data.sample = 0;
+        data.truth = e.truth;
+        data.image = e.image;
+        data.maps = e.maps;
+        data.features = e.features;
+        post([label = qs(e.label), data](ExerciseRunner& r) { emit r.explained(label, data); });
+    }
     TrainingObserver* trainingObserver() override { return this; }
     // Classifiers of 2-D data draw their decision boundary as the training panel's runs do.
     void onTrainer(Trainer& trainer) override

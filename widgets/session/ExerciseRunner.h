@@ -86,6 +86,8 @@ signals:
     // A classifier of a step was judged on held-out samples: its confusion matrix and, for two classes, its
     // ROC curve (`evaluation.roc`), labelled "'higgs_deep', all features".
     void evaluated(const QString& label, const neurino::RunEvaluation& evaluation);
+    // What a step's model looks at, labelled as `evaluated` labels it.
+    void explained(const QString& label, const neurino::ImportanceData& importance);
     // A classifier of 2-D data over its input plane, after an epoch (thinned as the training panel's).
     void boundaryUpdated(const QString& label, const neurino::DecisionBoundaryData& boundary);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/analysis/ImportanceReport.h"
 #include "core/analysis/Inspection.h"
 
 #include <QMetaType>
@@ -80,28 +81,21 @@ struct EmbeddingData {
     int size() const { return static_cast<int>(x.size()); }
 };
 
-// What a classifier looks at. For image data, one held-out sample: its first channel as in the data, and for
-// one class the gradient map (the largest |∂score/∂x| over the channels) and the occlusion map (the fall of
-// the score when a patch around each cell is hidden), both height × width. For tabular data, every feature
-// over the held-out samples: the mean |gradient × input| and what shuffling its column costs.
+// What a classifier looks at. For image data, one held-out sample (its first channel as in the data) with
+// the gradient and occlusion maps for one class; for tabular data, every feature's importance over the
+// held-out samples.
 struct ImportanceData {
     bool images = false;
     std::vector<std::string> classNames;
-    int classIndex = -1; // the class whose score is explained (0 for a model with one output)
-    int outputs = 0; // the model's outputs
     // Images.
     int sample = -1; // among the samples offered (the held-out part)
     std::int64_t row = 0; // in the dataset
     int truth = -1;
-    int predicted = -1;
-    std::int64_t height = 0, width = 0, patch = 0;
-    std::vector<float> image, gradient, occlusion;
+    std::vector<float> image;
+    ImageImportance maps;
     // Tabular data.
-    std::vector<std::string> featureNames;
-    std::vector<double> gradientTimesInput, permutation;
-    QString metric; // what permutation measures the fall of: "accuracy", "AUC" or "−MAE"
-    int samples = 0;
-    bool empty() const { return image.empty() && gradientTimesInput.empty(); }
+    FeatureImportance features;
+    bool empty() const { return image.empty() && features.gradientTimesInput.empty(); }
 };
 
 } // namespace neurino

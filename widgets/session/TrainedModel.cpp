@@ -198,57 +198,19 @@ ImportanceData TrainedModel::importance(int sample, int classIndex, int maxSampl
             return result;
         const std::int64_t row = d->offered[sample].item<std::int64_t>();
         const torch::Tensor raw = data.features.slice(0, row, row + 1).to(torch::kCPU, torch::kFloat);
-        const torch::Tensor x = standardised(raw);
-        torch::Tensor out;
-        {
-            const torch::NoGradGuard noGradients;
-            out = module->forward(x).flatten();
-        }
-        result.outputs = static_cast<int>(out.numel());
-        result.predicted = out.numel() == 1 ? (out[0].item<float>() >= 0.5f ? 1 : 0)
-                                            : static_cast<int>(out.argmax().item<std::int64_t>());
-        result.classIndex = out.numel() == 1 ? 0 : (classIndex >= 0 ? classIndex : result.predicted);
+        result.maps = imageImportance(module, standardised(raw)[0], classIndex);
         result.sample = sample;
         result.row = row;
         result.truth = d->label(row);
-        result.height = raw.size(-2);
-        result.width = raw.size(-1);
-        // A patch of about an eighth of the image, moved by half its size: 15 × 15 positions on 32 × 32.
-        result.patch = std::max<std::int64_t>(2, std::min(result.height, result.width) / 8);
-        const torch::Tensor gradient = gradientMap(module, x, result.classIndex)[0];
-        result.gradient = toVector(gradient.dim() == 3 ? std::get<0>(gradient.max(0)) : gradient);
-        result.occlusion
-            = toVector(occlusionMap(module, x[0], result.classIndex, result.patch, result.patch / 2));
         result.image = toVector(raw[0].dim() == 3 ? raw[0][0] : raw[0]);
         return result;
     }
     const torch::Tensor rows = d->offered.slice(0, 0, std::max(maxSamples, 1));
     const torch::Tensor x = standardised(data.features.index_select(0, rows).to(torch::kCPU, torch::kFloat));
-    result.samples = static_cast<int>(rows.numel());
-    {
-        const torch::NoGradGuard noGradients;
-        result.outputs = static_cast<int>(module->forward(x.slice(0, 0, 1)).numel());
-    }
-    result.classIndex = classIndex >= 0 && classIndex < result.outputs ? classIndex : 0;
-    result.gradientTimesInput = gradientTimesInput(module, x, result.classIndex);
-    result.featureNames = data.info.featureNames;
-    for (std::size_t i = result.featureNames.size(); i < result.gradientTimesInput.size(); ++i)
-        result.featureNames.push_back("feature " + std::to_string(i));
-    if (!data.targets.defined())
-        return result;
-    const Task task = data.info.task;
-    const std::string name = task == Task::Binary ? "auc" : task == Task::Classification ? "accuracy" : "mae";
-    result.metric = task == Task::Binary ? QStringLiteral("AUC")
-        : task == Task::Classification   ? QStringLiteral("accuracy")
-                                         : QStringLiteral("\u2212MAE");
-    const torch::Tensor targets = data.targets.index_select(0, rows).to(torch::kCPU);
-    const ScoreMetric metric = [task, name](const torch::Tensor& outputs, const torch::Tensor& truth) {
-        const auto values = computeMetrics({ name }, task, outputs, truth);
-        const auto it = values.find(name);
-        const double value = it == values.end() ? 0.0 : it->second;
-        return name == "mae" ? -value : value;
-    };
-    result.permutation = permutationImportance(module, x, targets, metric, 3, 7);
+    const torch::Tensor targets
+        = data.targets.defined() ? data.targets.index_select(0, rows).to(torch::kCPU) : torch::Tensor();
+    result.features
+        = featureImportance(module, x, targets, data.info.task, data.info.featureNames, classIndex);
     return result;
 }
 

@@ -115,6 +115,51 @@ private slots:
         QVERIFY(coarse[7][7].item<float>() == 0.0f);
     }
 
+    // The report a view or a lesson shows: both measures, names, ranking and the share of a group.
+    void featureReportRanksTheFeatureTheModelReads()
+    {
+        torch::manual_seed(7);
+        GraphModule module = readsOneInput({ 3 }, 1, 4.0f);
+        const torch::Tensor x = torch::randn({ 400, 3 });
+        const torch::Tensor targets = (x.select(1, 1) > 0).to(torch::kLong);
+        const FeatureImportance report
+            = featureImportance(module, x, targets, Task::Binary, { "pt", "eta" }, 5);
+        QCOMPARE(report.featureNames, (std::vector<std::string> { "pt", "eta", "feature 2" }));
+        QCOMPARE(report.metric, std::string("AUC"));
+        QCOMPARE(report.samples, 400);
+        QCOMPARE(report.outputs, 1);
+        QCOMPARE(report.classIndex, 0); // class 5 does not exist: the one output's score
+        QCOMPARE(report.permutation.size(), std::size_t(3));
+        QVERIFY2(report.permutation[1] > 0.3, qPrintable(QString::number(report.permutation[1])));
+        QCOMPARE(report.ranking().front(), std::size_t(1));
+        QCOMPARE(report.share({ 1 }), 1.0);
+        QCOMPARE(report.share({ 0, 2 }), 0.0);
+        // Without targets: gradient × input alone ranks.
+        const FeatureImportance untargeted = featureImportance(module, x, {}, Task::Binary, {}, 0);
+        QVERIFY(untargeted.permutation.empty());
+        QVERIFY(untargeted.metric.empty());
+        QCOMPARE(untargeted.ranking().front(), std::size_t(1));
+        QCOMPARE(untargeted.share({ 1 }), 1.0);
+    }
+
+    void imageReportMapsThePixelTheModelReads()
+    {
+        GraphModule module = readsOneInput({ 1, 16, 16 }, 3 * 16 + 12, 2.0f);
+        torch::Tensor image = torch::zeros({ 1, 16, 16 });
+        image[0][3][12] = 1.0f;
+        const ImageImportance maps = imageImportance(module, image, -1);
+        QCOMPARE(maps.outputs, 1);
+        QCOMPARE(maps.predicted, 1); // sigmoid(2) > 0.5
+        QCOMPARE(maps.height, std::int64_t(16));
+        QCOMPARE(maps.width, std::int64_t(16));
+        QCOMPARE(maps.patch, std::int64_t(2));
+        QCOMPARE(maps.gradient.size(), std::size_t(256));
+        const auto brightest
+            = [](const std::vector<float>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
+        QCOMPARE(brightest(maps.gradient), std::ptrdiff_t(3 * 16 + 12));
+        QCOMPARE(brightest(maps.occlusion), std::ptrdiff_t(3 * 16 + 12));
+    }
+
     void templateCnnGivesAMapPerClass()
     {
         torch::manual_seed(6);

@@ -37,18 +37,6 @@ QString className(const ImportanceData& d, int index)
     return index >= 0 ? QObject::tr("class %1").arg(index) : QObject::tr("none");
 }
 
-// The features in the order the bars show them: the most important first (by permutation when there is
-// one, else by gradient × input).
-std::vector<std::size_t> featureOrder(const ImportanceData& d)
-{
-    const std::vector<double>& key = d.permutation.empty() ? d.gradientTimesInput : d.permutation;
-    std::vector<std::size_t> order(d.gradientTimesInput.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::stable_sort(
-        order.begin(), order.end(), [&key](std::size_t a, std::size_t b) { return key[a] > key[b]; });
-    return order;
-}
-
 double largest(const std::vector<double>& values)
 {
     double m = 0;
@@ -101,22 +89,22 @@ private:
         const auto imageRange = std::minmax_element(d.image.begin(), d.image.end());
         const double imageLow = *imageRange.first, imageSpan = std::max(*imageRange.second - imageLow, 1e-12);
         const double gradientHigh
-            = std::max<double>(*std::max_element(d.gradient.begin(), d.gradient.end()), 1e-12);
-        const auto occlusionRange = std::minmax_element(d.occlusion.begin(), d.occlusion.end());
+            = std::max<double>(*std::max_element(d.maps.gradient.begin(), d.maps.gradient.end()), 1e-12);
+        const auto occlusionRange = std::minmax_element(d.maps.occlusion.begin(), d.maps.occlusion.end());
         const double occlusionScale = std::max(
             { std::abs(double(*occlusionRange.first)), std::abs(double(*occlusionRange.second)), 1e-12 });
         drawMap(p, panel(0), d.image, d, [imageLow, imageSpan](double v) {
             const int grey = static_cast<int>(255 * (v - imageLow) / imageSpan);
             return QColor(grey, grey, grey);
         });
-        drawMap(p, panel(1), d.gradient, d,
+        drawMap(p, panel(1), d.maps.gradient, d,
             [gradientHigh](double v) { return ColorScale::sequential(v / gradientHigh); });
-        drawMap(p, panel(2), d.occlusion, d,
+        drawMap(p, panel(2), d.maps.occlusion, d,
             [occlusionScale](double v) { return ColorScale::diverging(v / occlusionScale); });
         p.setPen(text);
         const QString truth = d.truth >= 0 ? tr(", truly %1").arg(className(d, d.truth)) : QString();
         const QString titles[3] = { tr("Sample %1%2").arg(d.sample + 1).arg(truth),
-            tr("Gradient |∂score/∂pixel|"), tr("Occlusion: score fall, %1×%1 patch").arg(d.patch) };
+            tr("Gradient |∂score/∂pixel|"), tr("Occlusion: score fall, %1×%1 patch").arg(d.maps.patch) };
         for (int i = 0; i < 3; ++i)
             p.drawText(QRect(panel(i).left(), kMargin, side + barSpace - 8, kTitle - 4),
                 Qt::AlignLeft | Qt::AlignVCenter,
@@ -130,11 +118,11 @@ private:
     void drawMap(QPainter& p, const QRect& where, const std::vector<float>& values, const ImportanceData& d,
         ColorOf colorOf)
     {
-        QImage image(static_cast<int>(d.width), static_cast<int>(d.height), QImage::Format_RGB32);
-        for (std::int64_t y = 0; y < d.height; ++y)
-            for (std::int64_t x = 0; x < d.width; ++x)
+        QImage image(static_cast<int>(d.maps.width), static_cast<int>(d.maps.height), QImage::Format_RGB32);
+        for (std::int64_t y = 0; y < d.maps.height; ++y)
+            for (std::int64_t x = 0; x < d.maps.width; ++x)
                 image.setPixelColor(static_cast<int>(x), static_cast<int>(y),
-                    colorOf(values[static_cast<std::size_t>(y * d.width + x)]));
+                    colorOf(values[static_cast<std::size_t>(y * d.maps.width + x)]));
         p.drawImage(where, image);
         p.setPen(palette().color(QPalette::Mid));
         p.drawRect(where.adjusted(0, 0, -1, -1));
@@ -146,7 +134,7 @@ private:
     {
         const QColor text = palette().color(QPalette::Text);
         const QColor gradientColor(31, 119, 180), permutationColor(255, 127, 14);
-        const bool permuted = !d.permutation.empty();
+        const bool permuted = !d.features.permutation.empty();
         const int barWidth = std::max(60, (width() - 2 * kMargin - kNameWidth - 2 * 70) / (permuted ? 2 : 1));
         p.setPen(text);
         const int left = kMargin + kNameWidth;
@@ -157,18 +145,18 @@ private:
             const int at = left + barWidth + 70;
             p.fillRect(QRect(at, kMargin + 5, 10, 10), permutationColor);
             p.drawText(QRect(at + 14, kMargin, barWidth + 50, kTitle - 4), Qt::AlignLeft | Qt::AlignVCenter,
-                tr("%1 fall when shuffled").arg(d.metric));
+                tr("%1 fall when shuffled").arg(QString::fromStdString(d.features.metric)));
         }
-        const double gradientMax = std::max(largest(d.gradientTimesInput), 1e-12);
-        const double permutationMax = std::max(largest(d.permutation), 1e-12);
+        const double gradientMax = std::max(largest(d.features.gradientTimesInput), 1e-12);
+        const double permutationMax = std::max(largest(d.features.permutation), 1e-12);
         int y = kMargin + kTitle + 4;
-        for (std::size_t f : featureOrder(d)) {
+        for (std::size_t f : d.features.ranking()) {
             if (y + kBarRow > height())
                 break;
             p.setPen(text);
             p.drawText(QRect(kMargin, y, kNameWidth - 8, kBarRow), Qt::AlignRight | Qt::AlignVCenter,
                 fontMetrics().elidedText(
-                    QString::fromStdString(d.featureNames[f]), Qt::ElideRight, kNameWidth - 8));
+                    QString::fromStdString(d.features.featureNames[f]), Qt::ElideRight, kNameWidth - 8));
             const auto drawBar = [&](int x, double value, double scale, const QColor& color) {
                 const int length = static_cast<int>(barWidth * std::max(value, 0.0) / scale);
                 p.fillRect(QRect(x, y + 4, length, kBarRow - 8), color);
@@ -176,9 +164,9 @@ private:
                 p.drawText(QRect(x + length + 4, y, 66, kBarRow), Qt::AlignLeft | Qt::AlignVCenter,
                     QString::number(value, 'g', 3));
             };
-            drawBar(left, d.gradientTimesInput[f], gradientMax, gradientColor);
+            drawBar(left, d.features.gradientTimesInput[f], gradientMax, gradientColor);
             if (permuted)
-                drawBar(left + barWidth + 70, d.permutation[f], permutationMax, permutationColor);
+                drawBar(left + barWidth + 70, d.features.permutation[f], permutationMax, permutationColor);
             y += kBarRow;
         }
     }
@@ -330,13 +318,13 @@ void ImportanceView::setData(const ImportanceData& data, const QString& runName)
 {
     m_data = data;
     m_runName = runName;
-    const int rows = static_cast<int>(data.gradientTimesInput.size());
+    const int rows = static_cast<int>(data.features.gradientTimesInput.size());
     m_canvas->setMinimumHeight(data.images || rows == 0 ? 220 : 2 * kMargin + kTitle + 4 + rows * kBarRow);
-    if (data.images && data.classIndex >= 0) {
+    if (data.images && data.maps.classIndex >= 0) {
         const QSignalBlocker block(m_class);
         // Show the class the maps are for, "predicted" staying chosen when it was.
         if (m_class->currentData().toInt() != -1) {
-            const int at = m_class->findData(data.classIndex);
+            const int at = m_class->findData(data.maps.classIndex);
             if (at >= 0)
                 m_class->setCurrentIndex(at);
         }
@@ -367,22 +355,24 @@ void ImportanceView::updateCaption()
         return;
     }
     if (d.images) {
-        const QString scoreOf
-            = d.outputs == 1 ? tr("the score") : tr("the score of %1").arg(className(d, d.classIndex));
+        const QString scoreOf = d.maps.outputs == 1
+            ? tr("the score")
+            : tr("the score of %1").arg(className(d, d.maps.classIndex));
+        const QString which = m_model
+            ? tr("Held-out sample %1 of %2").arg(d.sample + 1).arg(m_model->sampleCount())
+            : tr("A test image");
         m_caption->setText(prefix
-            + tr("Held-out sample %1 of %2 (predicted %3). Bright gradient: pixels that move %4 most; red "
-                 "occlusion: hiding them lowers it, blue: hiding them raises it.")
-                  .arg(d.sample + 1)
-                  .arg(m_model ? m_model->sampleCount() : 0)
-                  .arg(className(d, d.predicted), scoreOf));
+            + tr("%1 (predicted %2). Bright gradient: pixels that move %3 most; red occlusion: hiding them "
+                 "lowers it, blue: hiding them raises it.")
+                  .arg(which, className(d, d.maps.predicted), scoreOf));
         return;
     }
     m_caption->setText(prefix
         + tr("%1 features over %2 held-out samples, most important first. Gradient × input: how far each "
              "feature moves the score from the training mean; shuffling: what the %3 loses without it.")
-              .arg(d.gradientTimesInput.size())
-              .arg(d.samples)
-              .arg(d.metric.isEmpty() ? tr("model") : d.metric));
+              .arg(d.features.gradientTimesInput.size())
+              .arg(d.features.samples)
+              .arg(d.features.metric.empty() ? tr("model") : QString::fromStdString(d.features.metric)));
 }
 
 QWidget* ImportanceView::plot() const
@@ -396,24 +386,25 @@ QString ImportanceView::toCsv() const
     QString csv;
     if (d.images) {
         csv = "row,column,pixel,gradient,occlusion\n";
-        for (std::int64_t y = 0; y < d.height; ++y)
-            for (std::int64_t x = 0; x < d.width; ++x) {
-                const auto i = static_cast<std::size_t>(y * d.width + x);
+        for (std::int64_t y = 0; y < d.maps.height; ++y)
+            for (std::int64_t x = 0; x < d.maps.width; ++x) {
+                const auto i = static_cast<std::size_t>(y * d.maps.width + x);
                 csv += QStringLiteral("%1,%2,%3,%4,%5\n")
                            .arg(y)
                            .arg(x)
                            .arg(d.image[i], 0, 'g', 6)
-                           .arg(d.gradient[i], 0, 'g', 6)
-                           .arg(d.occlusion[i], 0, 'g', 6);
+                           .arg(d.maps.gradient[i], 0, 'g', 6)
+                           .arg(d.maps.occlusion[i], 0, 'g', 6);
             }
         return csv;
     }
     csv = "feature,gradient_x_input,permutation\n";
-    for (std::size_t f : featureOrder(d))
+    for (std::size_t f : d.features.ranking())
         csv += QStringLiteral("%1,%2,%3\n")
-                   .arg(ChartExport::csvField(QString::fromStdString(d.featureNames[f])))
-                   .arg(d.gradientTimesInput[f], 0, 'g', 6)
-                   .arg(f < d.permutation.size() ? QString::number(d.permutation[f], 'g', 6) : QString());
+                   .arg(ChartExport::csvField(QString::fromStdString(d.features.featureNames[f])))
+                   .arg(d.features.gradientTimesInput[f], 0, 'g', 6)
+                   .arg(f < d.features.permutation.size() ? QString::number(d.features.permutation[f], 'g', 6)
+                                                          : QString());
     return csv;
 }
 
