@@ -209,7 +209,10 @@ void run(const TrainOptions& o, const CLI::App& cmd)
         o.resume          ? FolderMode::Resume
             : o.overwrite ? FolderMode::Overwrite
                           : FolderMode::New);
-    if (!o.quiet)
+    // Under torchrun, SLURM's srun or `neurino-batch launch`: one rank of a data-parallel run, of which
+    // rank 0 alone keeps the run folder and prints.
+    const bool quiet = o.quiet || (run.joinProcessGroup() && run.rank() > 0);
+    if (!quiet)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
     run.prepare();
     if (!run.folderNote().empty())
@@ -220,14 +223,14 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     InterruptWatcher interrupts(stop);
     ObserverList observers;
     observers.add(&interrupts);
-    if (!o.quiet)
+    if (!quiet)
         observers.add(&progress);
     TrainSummary summary;
     {
         InterruptScope interruptible;
         summary = run.execute(&observers, &stop);
     }
-    if (!o.quiet)
+    if (!quiet)
         std::cout << "run folder: " << o.out
                   << " (config.json, metrics.jsonl, checkpoint.h5, best.h5, summary.txt)" << std::endl;
     if (summary.reason == StopReason::Cancelled)

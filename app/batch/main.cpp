@@ -38,6 +38,7 @@ int main(int argc, char** argv)
     neurino::batch::addExerciseCommand(app, exitCode);
     neurino::batch::addInfoCommand(app, exitCode);
     neurino::batch::addProbeCommand(app, exitCode);
+    neurino::batch::addLaunchCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);
