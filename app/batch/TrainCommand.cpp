@@ -211,7 +211,8 @@ void run(const TrainOptions& o, const CLI::App& cmd)
                           : FolderMode::New);
     // Under torchrun, SLURM's srun or `neurino-batch launch`: one rank of a data-parallel run, of which
     // rank 0 alone keeps the run folder and prints.
-    const bool quiet = o.quiet || (run.joinProcessGroup() && run.rank() > 0);
+    const bool joined = run.joinProcessGroup();
+    const bool quiet = o.quiet || (joined && run.rank() > 0);
     if (!quiet)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
     run.prepare();
