@@ -39,6 +39,7 @@ int main(int argc, char** argv)
     neurino::batch::addInfoCommand(app, exitCode);
     neurino::batch::addProbeCommand(app, exitCode);
     neurino::batch::addLaunchCommand(app, exitCode);
+    neurino::batch::addSweepCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);
