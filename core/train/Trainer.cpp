@@ -174,6 +174,11 @@ void Trainer::prepare()
     if (!m_data)
         throw TrainError("no data to train on; give the trainer a dataset first");
     m_device = selectDevice(m_config.device);
+    // Ranks sharing a node take a GPU each, by local rank, unless the config names one.
+    if (m_dist && m_device.is_cuda() && m_config.device.find(':') == std::string::npos)
+        m_device = c10::Device(c10::kCUDA,
+            static_cast<c10::DeviceIndex>(
+                m_dist->env().localRank % std::max<int>(1, torch::cuda::device_count())));
     m_threads = chooseCpuThreads();
     m_module->to(m_device);
     if (m_dist && !m_buckets)
