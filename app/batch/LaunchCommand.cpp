@@ -246,10 +246,11 @@ std::string superviseRanks(std::vector<Rank>& ranks)
 
 void launch(const LaunchOptions& o)
 {
-    if (o.command.empty() || (o.command.front() != "train" && o.command.front() != "gan"))
+    // Only `train` joins a process group; ranks of another command would each run alone into one folder.
+    if (o.command.empty() || o.command.front() != "train")
         throw CLI::ValidationError("launch",
-            "give the command each rank runs: launch --nproc N train ... "
-            "(or gan train ...)");
+            "give the command each rank runs: launch --nproc N train ... (only train runs data-parallel; "
+            "gan train does not yet)");
     std::error_code error;
     const std::string program = std::filesystem::read_symlink("/proc/self/exe", error).string();
     if (error)
@@ -296,7 +297,7 @@ void addLaunchCommand(CLI::App& app, int& exitCode)
 {
     auto o = std::make_shared<LaunchOptions>();
     CLI::App* cmd = app.add_subcommand("launch",
-        "Run `train` (or `gan train`) as N data-parallel processes on this machine, like torchrun "
+        "Run `train` as N data-parallel processes on this machine, like torchrun "
         "--standalone: a free port on 127.0.0.1, the cores shared out, Ctrl-C forwarded; when one rank "
         "fails the others are stopped and its message is the run's");
     cmd->add_option("--nproc,-n", o->nproc, "Processes (ranks) to start")

@@ -8,6 +8,7 @@
 #include "core/run/RunFolder.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/StopToken.h"
+#include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/StructSchema.h"
@@ -215,7 +216,11 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     const bool quiet = o.quiet || (joined && run.rank() > 0);
     if (!quiet)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
-    run.prepare();
+    Trainer& trainer = run.prepare();
+    if (joined && !quiet)
+        std::cout << "data-parallel: " << run.rank() << " of " << run.worldSize() << " ranks, global batch "
+                  << trainer.config().batchSize << ", " << trainer.parameterCount() * 4
+                  << " bytes of float32 gradients all-reduced per step" << std::endl;
     if (!run.folderNote().empty())
         std::cerr << "note: " << run.folderNote() << "\n";
 

@@ -47,6 +47,8 @@ std::optional<DistEnv> fromTorchrun()
     DistEnv env;
     env.source = "torchrun";
     env.worldSize = static_cast<int>(number("WORLD_SIZE", *world, 1, 1 << 20));
+    if (env.worldSize < 2)
+        return std::nullopt;
     env.rank = static_cast<int>(numberOf("RANK", 0, env.worldSize - 1, 0));
     env.localRank = static_cast<int>(numberOf("LOCAL_RANK", 0, env.worldSize - 1, 0));
     env.localWorldSize = static_cast<int>(numberOf("LOCAL_WORLD_SIZE", 1, env.worldSize, env.worldSize));
@@ -67,6 +69,8 @@ std::optional<DistEnv> fromSlurm()
     DistEnv env;
     env.source = "SLURM";
     env.worldSize = static_cast<int>(number("SLURM_NTASKS", *tasks, 1, 1 << 20));
+    if (env.worldSize < 2)
+        return std::nullopt; // one task: nothing to meet
     env.rank = static_cast<int>(number("SLURM_PROCID", *procId, 0, env.worldSize - 1));
     env.localRank = static_cast<int>(numberOf("SLURM_LOCALID", 0, env.worldSize - 1, 0));
     const auto perNode = variable("SLURM_STEP_TASKS_PER_NODE") ? variable("SLURM_STEP_TASKS_PER_NODE")

@@ -48,6 +48,11 @@ int Run::rank() const
     return m_group ? m_group->rank() : 0;
 }
 
+int Run::worldSize() const
+{
+    return m_group ? m_group->size() : 1;
+}
+
 Trainer& Run::prepare()
 {
     if (m_trainer)

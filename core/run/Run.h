@@ -54,8 +54,9 @@ public:
     // the run folder; every rank trains (see Trainer::setDistributed). Before prepare(). Throws TrainError
     // when the ranks do not meet within the timeout.
     bool joinProcessGroup();
-    // The rank of this process in its run: 0 when alone.
+    // The rank of this process in its run and the number of ranks: 0 and 1 when alone.
     int rank() const;
+    int worldSize() const;
 
     // Opens the data, builds the model and splits the data; execute() does it when not done yet. Throws
     // DataError or IoError naming the file or generator, ModelError, TrainError.
