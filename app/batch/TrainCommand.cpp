@@ -218,7 +218,7 @@ void run(const TrainOptions& o, const CLI::App& cmd)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
     Trainer& trainer = run.prepare();
     if (joined && !quiet)
-        std::cout << "data-parallel: " << run.rank() << " of " << run.worldSize() << " ranks, global batch "
+        std::cout << "data-parallel: rank " << run.rank() << " of " << run.worldSize() << ", global batch "
                   << trainer.config().batchSize << ", " << trainer.parameterCount() * 4
                   << " bytes of float32 gradients all-reduced per step" << std::endl;
     if (!run.folderNote().empty())
