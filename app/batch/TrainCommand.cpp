@@ -8,6 +8,7 @@
 #include "core/run/RunFolder.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/StopToken.h"
+#include "core/train/Trainer.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/StructSchema.h"
@@ -209,9 +210,17 @@ void run(const TrainOptions& o, const CLI::App& cmd)
         o.resume          ? FolderMode::Resume
             : o.overwrite ? FolderMode::Overwrite
                           : FolderMode::New);
-    if (!o.quiet)
+    // Under torchrun, SLURM's srun or `neurino-batch launch`: one rank of a data-parallel run, of which
+    // rank 0 alone keeps the run folder and prints.
+    const bool joined = run.joinProcessGroup();
+    const bool quiet = o.quiet || (joined && run.rank() > 0);
+    if (!quiet)
         std::cout << "loading " << run.spec().data.describe() << std::endl;
-    run.prepare();
+    Trainer& trainer = run.prepare();
+    if (joined && !quiet)
+        std::cout << "data-parallel: rank " << run.rank() << " of " << run.worldSize() << ", global batch "
+                  << trainer.config().batchSize << ", " << trainer.parameterCount() * 4
+                  << " bytes of float32 gradients all-reduced per step" << std::endl;
     if (!run.folderNote().empty())
         std::cerr << "note: " << run.folderNote() << "\n";
 
@@ -220,14 +229,14 @@ void run(const TrainOptions& o, const CLI::App& cmd)
     InterruptWatcher interrupts(stop);
     ObserverList observers;
     observers.add(&interrupts);
-    if (!o.quiet)
+    if (!quiet)
         observers.add(&progress);
     TrainSummary summary;
     {
         InterruptScope interruptible;
         summary = run.execute(&observers, &stop);
     }
-    if (!o.quiet)
+    if (!quiet)
         std::cout << "run folder: " << o.out
                   << " (config.json, metrics.jsonl, checkpoint.h5, best.h5, summary.txt)" << std::endl;
     if (summary.reason == StopReason::Cancelled)

@@ -38,6 +38,8 @@ int main(int argc, char** argv)
     neurino::batch::addExerciseCommand(app, exitCode);
     neurino::batch::addInfoCommand(app, exitCode);
     neurino::batch::addProbeCommand(app, exitCode);
+    neurino::batch::addLaunchCommand(app, exitCode);
+    neurino::batch::addSweepCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);

@@ -23,6 +23,9 @@ Batcher::Batcher(
     , m_options(options)
     , m_standardizer(standardizer)
 {
+    if (m_options.shardCount < 1 || m_options.shardRank < 0 || m_options.shardRank >= m_options.shardCount)
+        throw DataError("rank " + std::to_string(m_options.shardRank) + " is outside the "
+            + std::to_string(m_options.shardCount) + " ranks of the run");
     if (m_options.batchSize < 1)
         throw DataError("the batch size must be at least 1, got " + std::to_string(m_options.batchSize));
     if (!m_features.defined())
@@ -61,13 +64,27 @@ std::int64_t Batcher::batchCount() const
     return m_options.dropLast ? n / b : (n + b - 1) / b;
 }
 
-Batch Batcher::batch(std::int64_t i) const
+std::int64_t Batcher::globalBatchSize(std::int64_t i) const
 {
     const std::int64_t begin = i * m_options.batchSize;
     const std::int64_t end = std::min(size(), begin + m_options.batchSize);
-    if (i < 0 || begin >= end)
+    if (i < 0 || i >= batchCount() || begin >= end)
         throw DataError("batch " + std::to_string(i) + " is outside the " + std::to_string(batchCount())
             + " batches of this epoch");
+    return end - begin;
+}
+
+std::int64_t Batcher::sliceStart(std::int64_t i) const
+{
+    return i * m_options.batchSize + globalBatchSize(i) * m_options.shardRank / m_options.shardCount;
+}
+
+Batch Batcher::batch(std::int64_t i) const
+{
+    const std::int64_t global = globalBatchSize(i);
+    const std::int64_t begin = sliceStart(i);
+    const std::int64_t end
+        = i * m_options.batchSize + global * (m_options.shardRank + 1) / m_options.shardCount;
     Batch out;
     out.rows = m_order.slice(0, begin, end);
     const torch::Tensor index = m_resident ? m_orderOnDevice.slice(0, begin, end) : out.rows;

@@ -20,6 +20,10 @@ struct BatcherOptions {
     // For a GPU: keep the whole dataset on the device when it is at most this many bytes, so batches are
     // gathered there instead of being copied over one by one. 0 never does.
     std::int64_t residentBytes = std::int64_t(2) << 30;
+    // Data-parallel ranks: batch(i) is then this rank's contiguous slice of global batch i (batchSize is
+    // the global batch), the slices of all ranks together being the batch one process would take.
+    int shardRank = 0;
+    int shardCount = 1;
 };
 
 // One mini-batch on the target device: standardised float features, raw targets, and the dataset rows
@@ -48,8 +52,12 @@ public:
     std::int64_t batchCount() const;
     std::int64_t batchSize() const { return m_options.batchSize; }
     const BatcherOptions& options() const { return m_options; }
-    // Batch `i` of the current epoch, on the device.
+    // Batch `i` of the current epoch, on the device (this rank's slice of it when sharded; that slice may
+    // be empty for a last batch smaller than the number of ranks).
     Batch batch(std::int64_t i) const;
+    // The samples of global batch `i`, and where this rank's slice starts in the epoch's order.
+    std::int64_t globalBatchSize(std::int64_t i) const;
+    std::int64_t sliceStart(std::int64_t i) const;
 
     // The rows of the current epoch in batch order.
     const torch::Tensor& order() const { return m_order; }

@@ -1,6 +1,7 @@
 #include "core/run/Run.h"
 
 #include "core/data/Dataset.h"
+#include "core/dist/DistGroup.h"
 #include "core/run/RunFolderWriter.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Trainer.h"
@@ -33,6 +34,25 @@ void Run::keepFolder(std::string dir, FolderMode mode)
     m_folderMode = mode;
 }
 
+bool Run::joinProcessGroup()
+{
+    const std::optional<DistEnv> env = DistEnv::fromEnvironment();
+    if (!env)
+        return false;
+    m_group = DistGroup::join(*env);
+    return true;
+}
+
+int Run::rank() const
+{
+    return m_group ? m_group->rank() : 0;
+}
+
+int Run::worldSize() const
+{
+    return m_group ? m_group->size() : 1;
+}
+
 Trainer& Run::prepare()
 {
     if (m_trainer)
@@ -46,7 +66,9 @@ Trainer& Run::prepare()
         trainer->setDataSource(m_spec.data.path, m_spec.data.featuresPath, m_spec.data.targetsPath);
     else
         trainer->setDataSource(m_data->info.origin, "features", "targets");
-    if (!m_folder.empty()) {
+    if (m_group)
+        trainer->setDistributed(m_group);
+    if (!m_folder.empty() && rank() == 0) {
         m_writer = std::make_unique<RunFolderWriter>(
             m_folder, *trainer, m_folderMode == FolderMode::Resume, m_folderMode == FolderMode::Overwrite);
         m_writer->setSource(m_spec.data.toJson());

@@ -10,6 +10,7 @@
 
 namespace neurino {
 
+class DistGroup;
 class RunFolderWriter;
 class StopToken;
 class Trainer;
@@ -48,6 +49,15 @@ public:
     // RunFolderWriter writes it. Before prepare().
     void keepFolder(std::string dir, FolderMode mode = FolderMode::New);
 
+    // Makes this process one rank of a data-parallel run when the environment says so (torchrun's or
+    // SLURM's variables, see DistEnv), joining the other ranks; false when it runs alone. Only rank 0 keeps
+    // the run folder; every rank trains (see Trainer::setDistributed). Before prepare(). Throws TrainError
+    // when the ranks do not meet within the timeout.
+    bool joinProcessGroup();
+    // The rank of this process in its run and the number of ranks: 0 and 1 when alone.
+    int rank() const;
+    int worldSize() const;
+
     // Opens the data, builds the model and splits the data; execute() does it when not done yet. Throws
     // DataError or IoError naming the file or generator, ModelError, TrainError.
     Trainer& prepare();
@@ -78,6 +88,7 @@ private:
     FolderMode m_folderMode = FolderMode::New;
     std::unique_ptr<Trainer> m_trainer;
     std::unique_ptr<RunFolderWriter> m_writer;
+    std::shared_ptr<DistGroup> m_group;
 };
 
 } // namespace neurino

@@ -1,6 +1,8 @@
 #include "core/train/Trainer.h"
 
 #include "core/data/Batcher.h"
+#include "core/dist/DistGroup.h"
+#include "core/dist/GradientBuckets.h"
 #include "core/graph/ModelJson.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
@@ -172,8 +174,15 @@ void Trainer::prepare()
     if (!m_data)
         throw TrainError("no data to train on; give the trainer a dataset first");
     m_device = selectDevice(m_config.device);
+    // Ranks sharing a node take a GPU each, by local rank, unless the config names one.
+    if (m_dist && m_device.is_cuda() && m_config.device.find(':') == std::string::npos)
+        m_device = c10::Device(c10::kCUDA,
+            static_cast<c10::DeviceIndex>(
+                m_dist->env().localRank % std::max<int>(1, torch::cuda::device_count())));
     m_threads = chooseCpuThreads();
     m_module->to(m_device);
+    if (m_dist && !m_buckets)
+        joinRanks();
     if (!m_optimizer) {
         m_optimizer = makeOptimizer(m_config.optimizer, m_module->parameters());
         if (m_resume) {
@@ -243,6 +252,42 @@ std::function<void()> Trainer::threadProbeStep()
         loss->compute(out, batch.targets).backward();
         optimizer->step();
     };
+}
+
+void Trainer::setDistributed(std::shared_ptr<DistGroup> group)
+{
+    m_dist = std::move(group);
+    m_buckets.reset();
+}
+
+// Every rank starts from rank 0's weights and statistics (a resumed run's are equal already; taking them
+// costs one broadcast) and checks that each rank has samples in every global batch but a last small one.
+void Trainer::joinRanks()
+{
+    if (m_config.batchSize < m_dist->size() || m_split.trainSize() < m_dist->size())
+        throw TrainError("a run on " + std::to_string(m_dist->size())
+            + " ranks needs a global batch size and " + "a training part of at least "
+            + std::to_string(m_dist->size()) + " samples (batch " + std::to_string(m_config.batchSize) + ", "
+            + std::to_string(m_split.trainSize()) + " training samples)");
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> state = m_module->parameters();
+    m_buffers = m_module->buffers();
+    state.insert(state.end(), m_buffers.begin(), m_buffers.end());
+    m_dist->broadcast(state, /*root=*/0, "the initial weights");
+    m_buckets = std::make_unique<GradientBuckets>(m_module->parameters());
+}
+
+void Trainer::syncBuffers()
+{
+    if (m_buffers.empty())
+        return;
+    torch::NoGradGuard noGrad;
+    m_dist->broadcast(m_buffers, /*root=*/0, "BatchNorm's running statistics");
+}
+
+std::int64_t Trainer::allReducedBytesPerStep() const
+{
+    return m_buckets ? m_buckets->bytesPerStep() : 0;
 }
 
 NamedParameters Trainer::namedParameters() const

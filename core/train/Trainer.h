@@ -29,6 +29,9 @@
 
 namespace neurino {
 
+class DistGroup;
+class GradientBuckets;
+
 // The parts of a split dataset.
 enum class DataPart { Train, Validation, Test, All };
 
@@ -49,6 +52,17 @@ public:
     ~Trainer();
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;
+
+    // Makes this trainer one rank of a data-parallel run, before fit(): rank 0's initial weights are taken,
+    // each rank trains on its slice of every global batch (config().batchSize), the gradients, losses and
+    // training metrics are summed over the ranks, so every rank keeps the weights, history and decisions
+    // (schedule, early stopping) one process with the same global batch would have. BatchNorm statistics
+    // are per rank, their running averages rank 0's (as DDP's broadcast_buffers); dropout draws from a
+    // stream of each rank's own.
+    void setDistributed(std::shared_ptr<DistGroup> group);
+    const DistGroup* distributed() const { return m_dist.get(); }
+    // Bytes of gradients each step sums over the ranks (0 before fit() or when alone).
+    std::int64_t allReducedBytesPerStep() const;
 
     // Takes the data the run trains on (shared, not copied) and splits it with the config's fractions and
     // seed, or as `split` says. Fits the standardizer on the training part unless the run was resumed.
@@ -107,7 +121,9 @@ private:
     struct EpochTally;
     FitRun startFit(TrainingObserver& report, const StopToken* stop);
     bool runEpoch(FitRun& run, TrainSummary& summary);
-    void trainBatch(FitRun& run, EpochTally& tally, std::int64_t index);
+    bool trainBatch(FitRun& run, EpochTally& tally, std::int64_t index, bool stopWanted);
+    void joinRanks();
+    void syncBuffers();
     void reportBatch(FitRun& run, const EpochTally& tally, std::int64_t index, std::int64_t samples,
         double loss, std::chrono::steady_clock::time_point batchStart);
     std::map<std::string, double> trainMetrics(const FitRun& run, EpochTally& tally) const;
@@ -138,6 +154,10 @@ private:
     RandomStream m_random;
     ThreadChoice m_threads;
     bool m_threadsMeasured = false; // by an earlier fit() of this trainer, which a later one keeps
+    std::shared_ptr<DistGroup> m_dist; // null when training alone
+    std::unique_ptr<GradientBuckets> m_buckets;
+    std::vector<torch::Tensor> m_buffers; // BatchNorm's running statistics, taken from rank 0 each step
+    RandomStream m_rankRandom; // dropout on ranks other than 0, reseeded each epoch (so a resume replays it)
 };
 
 } // namespace neurino

@@ -2,6 +2,8 @@
 #include "core/train/Trainer.h"
 
 #include "core/data/Batcher.h"
+#include "core/dist/DistGroup.h"
+#include "core/dist/GradientBuckets.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
@@ -43,10 +45,11 @@ void keepBatchScores(torch::Tensor& epochScores, torch::Tensor& epochTargets,
     if (!epochScores.defined()) {
         auto shape = batchScores.sizes().vec();
         shape[0] = total;
-        epochScores = torch::empty(shape, batchScores.options());
+        // Zeros: a data-parallel rank fills only its slices and the ranks' tensors are then summed.
+        epochScores = torch::zeros(shape, batchScores.options());
         auto targetShape = batchTargets.sizes().vec();
         targetShape[0] = total;
-        epochTargets = torch::empty(targetShape, batchTargets.options());
+        epochTargets = torch::zeros(targetShape, batchTargets.options());
     }
     epochScores.slice(0, seen, seen + n).copy_(batchScores);
     epochTargets.slice(0, seen, seen + n).copy_(batchTargets);
@@ -130,6 +133,10 @@ Trainer::FitRun Trainer::startFit(TrainingObserver& report, const StopToken* sto
     options.shuffle = m_config.shuffle;
     options.device = m_device;
     options.seed = m_config.seed;
+    if (m_dist) {
+        options.shardRank = m_dist->rank();
+        options.shardCount = m_dist->size();
+    }
     FitRun run(report, stop,
         Batcher(*m_data, m_split.train, options, m_standardizer.fitted() ? &m_standardizer : nullptr));
     run.metricNames = m_config.metrics.empty() ? defaultMetrics(m_data->info.task) : m_config.metrics;
@@ -166,19 +173,26 @@ bool Trainer::runEpoch(FitRun& run, TrainSummary& summary)
     // (0.7 MB for the Higgs deep model, well under a millisecond).
     m_lastGoodWeights = copyWeights(m_module);
     run.batcher.setEpoch(m_epoch);
+    if (m_dist && m_dist->rank() > 0)
+        m_rankRandom.reseed(
+            epochSeed(m_config.seed + 0x9e3779b97f4a7c15ULL * std::uint64_t(m_dist->rank()), m_epoch));
     m_module->train();
     tally.batches = run.batcher.batchCount();
     for (std::int64_t i = 0; i < tally.batches; ++i) {
+        bool stopWanted = false;
         if (run.stop) {
-            run.stop->waitWhilePaused();
-            if (run.stop->stopRequested()) {
-                summary.reason = StopReason::Cancelled;
-                summary.message = "cancelled during epoch " + std::to_string(tally.epoch) + "; "
-                    + std::to_string(m_epoch) + " epoch(s) completed";
-                return false;
-            }
+            // Ranks stop together, at the batch where any of them was asked to: the request travels with the
+            // step's all-reduce. Pausing is for a window, which a distributed run has not.
+            if (!m_dist)
+                run.stop->waitWhilePaused();
+            stopWanted = run.stop->stopRequested();
         }
-        trainBatch(run, tally, i);
+        if ((stopWanted && !m_dist) || !trainBatch(run, tally, i, stopWanted)) {
+            summary.reason = StopReason::Cancelled;
+            summary.message = "cancelled during epoch " + std::to_string(tally.epoch) + "; "
+                + std::to_string(m_epoch) + " epoch(s) completed";
+            return false;
+        }
     }
     tally.trainSeconds = secondsSince(tally.start);
     std::map<std::string, double> metrics = trainMetrics(run, tally);
@@ -187,36 +201,57 @@ bool Trainer::runEpoch(FitRun& run, TrainSummary& summary)
     return finishEpoch(run, tally, metrics, summary);
 }
 
-void Trainer::trainBatch(FitRun& run, EpochTally& tally, std::int64_t index)
+bool Trainer::trainBatch(FitRun& run, EpochTally& tally, std::int64_t index, bool stopWanted)
 {
     const auto batchStart = SteadyClock::now();
     const Batch batch = run.batcher.batch(index);
-    RandomStream::Scope scope(m_random);
+    const std::int64_t n = batch.size();
+    RandomStream::Scope scope(m_dist && m_dist->rank() > 0 ? m_rankRandom : m_random);
     m_optimizer->zero_grad();
-    const torch::Tensor out
-        = m_loss->usesLogits() ? m_module->forwardLogits(batch.features) : m_module->forward(batch.features);
-    torch::Tensor loss = m_loss->compute(out, batch.targets);
-    const torch::Tensor extra = penalty();
-    if (extra.defined())
-        loss = loss + extra;
-    // The loss on the host at every step: free on the CPU (the value is computed already) and what catches a
-    // NaN at the batch it appears in; on CUDA it waits for the step, which keeps at most one batch queued.
-    const double value = loss.item<double>();
-    if (!std::isfinite(value))
-        failNonFinite(tally.epoch, index + 1, tally.batches, value);
-    loss.backward();
+    if (m_dist)
+        syncBuffers();
+    torch::Tensor out;
+    double value = 0;
+    if (n > 0) {
+        out = m_loss->usesLogits() ? m_module->forwardLogits(batch.features)
+                                   : m_module->forward(batch.features);
+        torch::Tensor loss = m_loss->compute(out, batch.targets);
+        const torch::Tensor extra = penalty();
+        if (extra.defined())
+            loss = loss + extra;
+        // The loss on the host at every step: free on the CPU (the value is computed already) and what
+        // catches a NaN at the batch it appears in; on CUDA it waits for the step, which keeps at most one
+        // batch queued.
+        value = loss.item<double>();
+        if (!m_dist && !std::isfinite(value))
+            failNonFinite(tally.epoch, index + 1, tally.batches, value);
+        loss.backward();
+    }
+    std::int64_t counted = n;
+    if (m_dist) {
+        // Each rank's mean-loss gradient weighted by its share of the global batch, summed: the gradient of
+        // the global batch's mean loss. A NaN on any rank makes the sum NaN, so all ranks stop together.
+        counted = run.batcher.globalBatchSize(index);
+        std::vector<double> sums { value * static_cast<double>(n), stopWanted ? 1.0 : 0.0 };
+        m_buckets->reduce(*m_dist, static_cast<double>(n) / static_cast<double>(counted), sums);
+        if (sums[1] > 0)
+            return false;
+        value = sums[0] / static_cast<double>(counted);
+        if (!std::isfinite(value))
+            failNonFinite(tally.epoch, index + 1, tally.batches, value);
+    }
     if (m_config.clipValue > 0)
         torch::nn::utils::clip_grad_value_(run.params, m_config.clipValue);
     if (m_config.clipNorm > 0)
         torch::nn::utils::clip_grad_norm_(run.params, m_config.clipNorm);
     m_optimizer->step();
-    const std::int64_t n = batch.size();
-    if (run.collectScores)
-        keepBatchScores(tally.scores, tally.targets, m_loss->scores(out.detach()), batch.targets, tally.seen,
-            n, run.batcher.size());
-    tally.lossSum += value * static_cast<double>(n);
-    tally.seen += n;
-    reportBatch(run, tally, index, n, value, batchStart);
+    if (run.collectScores && n > 0)
+        keepBatchScores(tally.scores, tally.targets, m_loss->scores(out.detach()), batch.targets,
+            m_dist ? run.batcher.sliceStart(index) : tally.seen, n, run.batcher.size());
+    tally.lossSum += value * static_cast<double>(counted);
+    tally.seen += counted;
+    reportBatch(run, tally, index, counted, value, batchStart);
+    return true;
 }
 
 void Trainer::reportBatch(FitRun& run, const EpochTally& tally, std::int64_t index, std::int64_t samples,
@@ -243,6 +278,11 @@ std::map<std::string, double> Trainer::trainMetrics(const FitRun& run, EpochTall
     metrics["loss"] = tally.seen > 0 ? tally.lossSum / static_cast<double>(tally.seen) : 0.0;
     if (run.collectScores && tally.seen > 0) {
         torch::NoGradGuard noGrad;
+        if (m_dist) {
+            // Each rank holds its slices of the epoch's scores, zeros elsewhere: their sum is the epoch's.
+            std::vector<torch::Tensor> parts { tally.scores, tally.targets };
+            m_dist->allReduceSum(parts, "the epoch's training scores");
+        }
         const auto computed = computeMetrics(run.metricNames, m_data->info.task,
             tally.scores.slice(0, 0, tally.seen), tally.targets.slice(0, 0, tally.seen));
         tally.scores = tally.targets = torch::Tensor();
