@@ -19,5 +19,8 @@ void addExerciseCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
 void addProbeCommand(CLI::App& app, int& exitCode);
 void addExportCommand(CLI::App& app, int& exitCode);
+// `import`, the parent of one subcommand per framework (ImportCommand.cpp calls each one's function).
+void addImportCommand(CLI::App& app, int& exitCode);
+void addImportKerasCommand(CLI::App& importer, int& exitCode);
 
 } // namespace neurino::batch
