@@ -325,6 +325,39 @@ private slots:
             kit::maxDifference(loadCheckpoint(path("cli_mlp.h5")), kit::readReference(path("seq_mlp.ref.h5")))
             <= kit::kTolerance);
     }
+
+    // train --init fine-tunes the imported weights: after one epoch at a tiny learning rate the parameters
+    // have hardly moved, where a fresh initialisation would differ by their own size.
+    void fineTuning()
+    {
+        const QString batch = NEURINO_BATCH_EXE;
+        const KerasImport imported = importKerasModel(path("seq_mlp.h5"));
+        saveCheckpoint(path("tune_init.h5"), imported.checkpoint);
+        torch::manual_seed(5);
+        {
+            auto held = hdf5::lock();
+            H5::H5File file(path("tune_data.h5"), H5F_ACC_TRUNC);
+            hdf5::writeTensor(file, "features", torch::randn({ 64, 10 }));
+            hdf5::writeTensor(file, "targets", torch::randint(0, 4, { 64 }, torch::kLong));
+            hdf5::writeString(file, "task", "classification");
+        }
+        const test::ProcessResult r = test::runProcess(batch,
+            { "train", "--init", m_dir.filePath("tune_init.h5"), "--data", m_dir.filePath("tune_data.h5"),
+                "--out", m_dir.filePath("tune_run"), "--epochs", "1", "--lr", "1e-6", "--quiet" },
+            {}, 120000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Checkpoint tuned = loadCheckpoint(path("tune_run/checkpoint.h5"));
+        QCOMPARE(tuned.epoch, 1);
+        double moved = 0;
+        for (const auto& [node, tensors] : imported.checkpoint.weights)
+            for (const auto& [name, before] : tensors) {
+                if (name.rfind("running_", 0) == 0) // BatchNorm's moving statistics follow the new data
+                    continue;
+                const torch::Tensor change = tuned.weights.at(node).at(name) - before;
+                moved = std::max(moved, change.abs().max().item<double>());
+            }
+        QVERIFY2(moved > 0 && moved < 1e-3, qPrintable(QString::number(moved)));
+    }
 };
 
 NEURINO_TEST_MAIN(TestKerasImport)
