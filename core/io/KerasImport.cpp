@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <set>
 
 namespace neurino {
@@ -27,6 +28,20 @@ std::vector<std::string> chunkedStrings(const H5::H5Object& object, const std::s
         for (auto& s : hdf5::readStrings(object, name + std::to_string(i)))
             all.push_back(std::move(s));
     return all;
+}
+
+// libhdf5 says only "H5Fopen failed" for a file that starts as HDF5 but cannot be read.
+H5::H5File openKerasFile(const std::string& path, const std::string& what)
+{
+    try {
+        return hdf5::openForReading(path, what);
+    } catch (const IoError& e) {
+        if (!hdf5::isHdf5File(path))
+            throw;
+        throw IoError(std::string(e.what())
+            + "; it starts as an HDF5 file but is damaged or cut short (an interrupted copy or download?): "
+              "save or copy it again");
+    }
 }
 
 // The weights of every layer that layer_names lists, in the file's order.
@@ -108,7 +123,7 @@ void checkCount(const Checkpoint& checkpoint, std::int64_t kerasParams, const st
 KerasImport importKerasModel(const std::string& path)
 {
     auto held = hdf5::lock();
-    const H5::H5File file = hdf5::openForReading(path, "Keras model file");
+    const H5::H5File file = openKerasFile(path, "Keras model file");
     KerasImport result;
     result.kerasVersion = hdf5::readString(file, "keras_version").value_or("");
     const auto text = hdf5::readString(file, "model_config");
@@ -151,6 +166,9 @@ KerasImport importKerasModel(const std::string& path)
             throw IoError("'" + path + "': model_weights holds weights of layer '" + layer
                 + "', which the model_config has not or Neurino does not give weights");
     result.checkpoint.graph = plan.graph;
+    // Keras 2.0 and 2.1 kept no name in a Sequential's config: the file's name serves.
+    if (!config.at("config").is_object() || !config.at("config").contains("name"))
+        result.checkpoint.graph.setName(std::filesystem::path(path).stem().string());
     result.checkpoint.graph.setDescription("Imported from the Keras model " + path);
     fillWeights(result.checkpoint, plan.weights, found, "'" + path + "'");
     result.kerasParams = weights.count;
@@ -162,7 +180,7 @@ KerasImport importKerasModel(const std::string& path)
 KerasImport importKerasWeights(const std::string& path, const ModelGraph& model, KerasDataFormat format)
 {
     auto held = hdf5::lock();
-    const H5::H5File file = hdf5::openForReading(path, "Keras weights file");
+    const H5::H5File file = openKerasFile(path, "Keras weights file");
     KerasImport result;
     result.kerasVersion = hdf5::readString(file, "keras_version").value_or("");
     // A full model file holds the same layout under model_weights.
@@ -204,7 +222,7 @@ Hdf5Model modelOfHdf5File(const std::string& path)
     bool keras = false;
     {
         auto held = hdf5::lock();
-        keras = hdf5::openForReading(path, "model file").attrExists("model_config");
+        keras = openKerasFile(path, "model file").attrExists("model_config");
     }
     if (keras) {
         KerasImport imported = importKerasModel(path);

@@ -281,8 +281,15 @@ def run(model, inputs):
 # ---------------------------------------------------------------------------------------------------------
 # Writing, as Keras's hdf5_format.py does.
 
+CHUNKS = 1  # > 1: split attributes as Keras does past HDF5's 64 KiB object header limit
+
+
 def save_attributes(group, name, data):
-    group.attrs[name] = data
+    if CHUNKS > 1 and len(data) >= CHUNKS:
+        for i, chunk in enumerate(np.array_split(np.asarray(data), CHUNKS)):
+            group.attrs["%s%d" % (name, i)] = chunk
+    else:
+        group.attrs[name] = data
 
 
 def layer_entry(layer):
@@ -294,6 +301,7 @@ def model_config(model, style):
     an InputLayer listed first), 'model' (Keras 2.2 Functional, class Model), 'functional' (tf.keras 2.4+)."""
     if style.startswith("sequential"):
         layers = []
+        # Keras 2.0 and 2.1: the Sequential's config is the list of layers itself.
         for layer in model.layers:
             entry = copy.deepcopy(layer_entry(layer))
             if layer["class_name"] == "InputLayer":
@@ -302,10 +310,12 @@ def model_config(model, style):
                     continue
                 first_shape = entry["config"]["batch_input_shape"]
                 continue
-            if style == "sequential22" and not layers:
+            if style in ("sequential22", "sequential20") and not layers:
                 entry["config"]["batch_input_shape"] = first_shape
                 entry["config"]["dtype"] = "float32"
             layers.append(entry)
+        if style == "sequential20":
+            return {"class_name": "Sequential", "config": layers}
         return {"class_name": "Sequential", "config": {"name": model.name, "layers": layers}}
     layers = []
     for layer in model.layers:
@@ -501,6 +511,15 @@ def func_generator_cl():
     return m
 
 
+def seq_k20_chunked():
+    m = Model("seq_k20_chunked", keras_version="2.1.6")
+    x = m.input((6,))
+    x = m.add("Dense", x, units=5, activation="tanh", use_bias=True)
+    x = m.add("Dropout", x, rate=0.5)
+    m.add("Dense", x, units=1, activation="sigmoid", use_bias=True)
+    return m
+
+
 def func_two_inputs():
     m = Model("func_two_inputs")
     a = m.input((5,))
@@ -515,7 +534,7 @@ FIXTURES = [(seq_mlp, "sequential22", True), (seq_mlp_tf, "sequential_tf", False
             (seq_cnn2d_cl, "sequential22", True), (func_cnn2d_cf, "model", True),
             (seq_conv1d_cl, "sequential_tf", False), (func_conv1d_cf, "model", False),
             (func_branches_cl, "functional", False), (func_generator_cl, "functional", True),
-            (func_two_inputs, "model", False)]
+            (func_two_inputs, "model", False), (seq_k20_chunked, "sequential20", True)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -641,8 +660,11 @@ def write_bad(out):
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
+    global CHUNKS
     for make, style, weights_only in FIXTURES:
+        CHUNKS = 2 if make is seq_k20_chunked else 1
         write_fixture(out, make(), style, weights_only)
+    CHUNKS = 1
     write_bad(out)
 
 

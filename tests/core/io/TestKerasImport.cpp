@@ -26,7 +26,7 @@ namespace kerasimporttest {
 constexpr double kTolerance = 1e-5;
 
 const char* const kFixtures[] = { "seq_mlp", "seq_mlp_tf", "seq_cnn2d_cl", "func_cnn2d_cf", "seq_conv1d_cl",
-    "func_conv1d_cf", "func_branches_cl", "func_generator_cl", "func_two_inputs" };
+    "func_conv1d_cf", "func_branches_cl", "func_generator_cl", "func_two_inputs", "seq_k20_chunked" };
 
 // python3 with h5py and numpy: Debian's /usr/bin/python3, else python3 on PATH; empty when none has them.
 QString fixturePython()
@@ -169,6 +169,7 @@ private slots:
         QTest::newRow("seq_cnn2d_cl") << "seq_cnn2d_cl" << true;
         QTest::newRow("func_cnn2d_cf") << "func_cnn2d_cf" << false;
         QTest::newRow("func_generator_cl") << "func_generator_cl" << true;
+        QTest::newRow("seq_k20_chunked") << "seq_k20_chunked" << true;
     }
 
     // A weights-only file into the model (as a Neurino model file) that the full file's import made.
@@ -235,7 +236,7 @@ private slots:
                                      << "layer_names lists 'dense_9' but model_weights has no "
                                         "group 'dense_9'";
         QTest::newRow("truncated") << "truncated"
-                                   << "cannot open Keras model file";
+                                   << "damaged or cut short";
         QTest::newRow("unknown_class") << "unknown_class"
                                        << "Keras layer 'dense_1' (LSTM): this class has no "
                                           "Neurino layer; Neurino imports InputLayer, Dense";
