@@ -21,5 +21,8 @@ void addProbeCommand(CLI::App& app, int& exitCode);
 void addExportCommand(CLI::App& app, int& exitCode);
 void addLaunchCommand(CLI::App& app, int& exitCode);
 void addSweepCommand(CLI::App& app, int& exitCode);
+// `import`, the parent of one subcommand per framework (ImportCommand.cpp calls each one's function).
+void addImportCommand(CLI::App& app, int& exitCode);
+void addImportKerasCommand(CLI::App& importer, int& exitCode);
 
 } // namespace neurino::batch

@@ -58,7 +58,7 @@ private:
 };
 
 struct TrainOptions {
-    std::string model, data, features = "features", targets = "targets", task, out, config, spec;
+    std::string model, data, features = "features", targets = "targets", task, out, config, spec, init;
     int patience = 0;
     bool resume = false, overwrite = false, quiet = false;
     // The TrainConfig options (--epochs, --lr, ...), generated from trainConfigSchema().
@@ -140,7 +140,8 @@ DataSource savedSource(const std::string& folder, const Checkpoint& saved)
 
 // The run the options describe: a --spec file, the run saved in --out (--resume), or --model on --data.
 // Options typed on the command line override the spec's settings; a resumed run keeps its own.
-RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Checkpoint>& resume)
+RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Checkpoint>& resume,
+    const std::optional<Checkpoint>& init)
 {
     RunSpec spec;
     if (o.resume) {
@@ -165,14 +166,17 @@ RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Chec
         if (!o.data.empty())
             spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     } else {
-        if (o.model.empty())
-            throw CLI::RequiredError("--model (or --spec, or --resume to continue the run in --out)");
+        if (o.model.empty() && !init)
+            throw CLI::RequiredError("--model (or --init, --spec, or --resume to continue the run in --out)");
         if (o.data.empty())
             throw CLI::RequiredError("--data (or --spec, or --resume to continue the run in --out)");
-        spec.model = loadModel(o.model);
+        spec.model = o.model.empty() ? init->graph : loadModel(o.model);
         spec.training = buildConfig(o, cmd);
         spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     }
+    // Weights that came without a standardisation (an imported Keras model) expect the raw features.
+    if (init && !init->standardizer.fitted())
+        spec.training.standardize = "off";
     if (!o.task.empty())
         spec.data.task = parseTask(o.task);
     return spec;
@@ -202,8 +206,10 @@ private:
 
 void run(const TrainOptions& o, const CLI::App& cmd)
 {
-    std::optional<Checkpoint> resume;
-    Run run(buildSpec(o, cmd, resume), datasets::Catalog::instance().generatorFn());
+    std::optional<Checkpoint> resume, init;
+    if (!o.init.empty())
+        init = loadCheckpoint(o.init);
+    Run run(buildSpec(o, cmd, resume, init), datasets::Catalog::instance().generatorFn());
     if (resume)
         run.resumeFrom(*resume);
     run.keepFolder(o.out,
@@ -221,6 +227,8 @@ void run(const TrainOptions& o, const CLI::App& cmd)
         std::cout << "data-parallel: rank " << run.rank() << " of " << run.worldSize() << ", global batch "
                   << trainer.config().batchSize << ", " << trainer.parameterCount() * 4
                   << " bytes of float32 gradients all-reduced per step" << std::endl;
+    if (init)
+        loadWeights(trainer.module(), init->weights, o.init);
     if (!run.folderNote().empty())
         std::cerr << "note: " << run.folderNote() << "\n";
 
@@ -291,7 +299,12 @@ void addTrainCommand(CLI::App& app, int& exitCode)
     settings.add("--seed", "seed");
     settings.add("--device", "device");
     settings.add("--threads", "threads");
-    cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint.h5");
+    cmd->add_option("--init", o->init,
+           "Start from this checkpoint's weights (fine-tuning, e.g. of `import keras`'s); its graph is the "
+           "model unless --model names one")
+        ->check(CLI::ExistingFile);
+    cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint.h5")
+        ->excludes("--init");
     cmd->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");
     cmd->add_flag("--quiet,-q", o->quiet, "No progress output");
     cmd->callback([o, cmd, &exitCode] {

@@ -298,6 +298,9 @@ void MainWindow::createFileMenu()
     m_openAction->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
     connect(m_openAction, &QAction::triggered, m_document, &ModelDocument::openWithDialog);
     m_document->fillRecentMenu(file->addMenu(tr("Open &Recent")));
+    QAction* importKeras = makeAction(this, file, tr("Import &Keras Model…"), QKeySequence(),
+        tr("Put a Keras .h5 model (model.save) on the canvas, its weights checked"));
+    connect(importKeras, &QAction::triggered, m_document, &ModelDocument::importKerasWithDialog);
     file->addSeparator();
     m_saveAction = makeAction(this, file, tr("&Save"), QKeySequence::Save, tr("Save the model"));
     m_saveAction->setIcon(s->standardIcon(QStyle::SP_DialogSaveButton));

@@ -6,6 +6,7 @@
 #include "widgets/editor/NodeStyle.h"
 
 #include "core/graph/ModelJson.h"
+#include "core/io/Hdf5Model.h"
 #include "core/util/Error.h"
 #include "core/util/Resources.h"
 
@@ -33,6 +34,7 @@ constexpr int kAutosaveIntervalSeconds = 30;
 constexpr int kMaxRecentFiles = 10;
 constexpr const char* kModelFilter = "Neurino models (*.neurino.json);;JSON files (*.json);;All files (*)";
 constexpr const char* kModelSuffix = ".neurino.json";
+constexpr const char* kKerasFilter = "Keras models (*.h5 *.hdf5);;All files (*)";
 
 QString qs(const std::string& text)
 {
@@ -140,6 +142,8 @@ bool ModelDocument::newFromTemplate(const QString& name)
 
 bool ModelDocument::openFile(const QString& path)
 {
+    if (path.endsWith(".h5", Qt::CaseInsensitive) || path.endsWith(".hdf5", Qt::CaseInsensitive))
+        return importKeras(path);
     try {
         ModelGraph graph = loadModel(QFileInfo(path).absoluteFilePath().toStdString());
         const bool asTemplate = isTemplateFile(path);
@@ -177,6 +181,46 @@ void ModelDocument::openWithDialog()
         = QFileDialog::getOpenFileName(m_dialogParent, tr("Open Model"), lastDirectory(), tr(kModelFilter));
     if (!path.isEmpty())
         openFile(path);
+}
+
+bool ModelDocument::importKeras(const QString& path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    try {
+        Hdf5Model imported = modelOfHdf5File(absolute.toStdString());
+        ModelGraph& graph = imported.graph;
+        // Keras files carry no positions: the layered layout makes the imported graph readable.
+        if (m_layoutArea && (imported.keras || positionsOverlap(graph))) {
+            for (const auto& [id, pos] : GraphLayout::compute(graph, m_layoutArea()))
+                graph.setPosition(id, pos.x(), pos.y());
+        }
+        // Untitled: Save writes a Neurino model file, never over the .h5.
+        setGraph(graph, {});
+        QSettings().setValue("lastDirectory", QFileInfo(absolute).absolutePath());
+        const QString what = imported.keras
+            ? tr("the Keras model %1 (Keras %2)")
+                  .arg(QDir::toNativeSeparators(absolute), qs(imported.kerasVersion))
+            : tr("the checkpoint %1").arg(QDir::toNativeSeparators(absolute));
+        emit message(tr("Imported %1: %2 layers, %3 parameters, the weights checked against every layer.")
+                         .arg(what)
+                         .arg(graph.nodes().size())
+                         .arg(imported.parameters),
+            LogDock::Level::Info);
+        return true;
+    } catch (const Error& e) {
+        emit errorOccurred(tr("Cannot import model"), qs(e.what()));
+        return false;
+    }
+}
+
+void ModelDocument::importKerasWithDialog()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        m_dialogParent, tr("Import Keras Model"), lastDirectory(), tr(kKerasFilter));
+    if (!path.isEmpty())
+        importKeras(path);
 }
 
 bool ModelDocument::saveTo(const QString& path)

@@ -52,6 +52,11 @@ public:
     bool saveAs();
     // Asks for a file and opens it.
     void openWithDialog();
+    // A Keras .h5 model file (or a Neurino checkpoint) as a new, untitled model laid out on the canvas; its
+    // weights are read and checked against the graph (openFile does this for .h5 files too).
+    bool importKeras(const QString& path);
+    // Asks for a Keras file and imports it.
+    void importKerasWithDialog();
     // Before the model is replaced or the window closes: offers to save unsaved changes; false to cancel.
     bool maybeSave();
     const QString& filePath() const { return m_filePath; }

@@ -53,11 +53,14 @@ int main(int argc, char** argv)
     parser.setApplicationDescription("Neurino: compose, train and look inside neural networks.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("file", "A model file (*.neurino.json) to open.", "[FILE]");
+    parser.addPositionalArgument(
+        "file", "A model file (*.neurino.json), a checkpoint or a Keras .h5 model to open.", "[FILE]");
     const QCommandLineOption screenshot(
         "screenshot", "Render the window offscreen into FILE.png and exit.", "FILE.png");
-    const QCommandLineOption model(
-        "model", "With --screenshot: the model to show (default: shapes_dense).", "M.neurino.json");
+    const QCommandLineOption model("model",
+        "With --screenshot: the model to show, a model file, a checkpoint or a Keras .h5 (default: "
+        "shapes_dense).",
+        "M.neurino.json");
     const QCommandLineOption exercise("exercise", "With --screenshot: an exercise to show.", "NAME");
     const QCommandLineOption view("view", "With --screenshot: what to show (default: editor).", "NAME");
     const QCommandLineOption size("size", "With --screenshot: the window size (default: 1600x1000).", "WxH");
