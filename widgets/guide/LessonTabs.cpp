@@ -30,7 +30,8 @@ QString viewLabel(const std::string& view)
     static const std::map<std::string, const char*> labels { { "curves", "the loss curves" },
         { "roc", "the ROC curves" }, { "confusion", "the confusion matrix" },
         { "decision_boundary", "the decision boundary" }, { "pad_map", "the pad map" },
-        { "gan_samples", "the generated showers" }, { "shower_physics", "the shower physics" } };
+        { "gan_samples", "the generated showers" }, { "shower_physics", "the shower physics" },
+        { "energy_resolution", "the energy resolution" } };
     const auto it = labels.find(view);
     return it == labels.end() ? QString() : LessonTabs::tr(it->second);
 }

@@ -9,6 +9,7 @@ namespace neurino {
 
 class ConfusionMatrixView;
 class DecisionBoundaryView;
+class EnergyResolutionView;
 class ExerciseRunner;
 class MetricChart;
 class PadMapView;
@@ -21,6 +22,7 @@ struct GuideViews {
     RocView* roc = nullptr; // a curve for every binary classifier judged
     ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
     DecisionBoundaryView* boundary = nullptr; // a classifier of 2-D data over its input plane, as it trains
+    EnergyResolutionView* resolution = nullptr; // an energy regression's resolution and bias against E
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC
