@@ -38,14 +38,26 @@ QChartView* makeChartView(QChart* chart, QWidget* parent)
     return view;
 }
 
-// A value axis whose range spans [low, high] with a little room, from zero when `fromZero`.
+// A value axis over [low, high] (from zero when `fromZero`) in three steps of 1, 2, 2.5 or 5 times a power
+// of ten, so that its four labels are round numbers: Qt's nice numbers may add ticks that short charts elide.
 void fitRange(QValueAxis* axis, double low, double high, bool fromZero)
 {
     if (fromZero)
         low = 0;
-    const double pad = std::max(1e-4, 0.08 * (high - low));
-    // Four ticks, not Qt's nice numbers (which may add more): short charts elide crowded labels.
-    axis->setRange(fromZero ? 0 : low - pad, high + pad);
+    const double raw = std::max(1e-6, (high - low) / 3);
+    const double decade = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = decade;
+    for (double m : { 1.0, 2.0, 2.5, 5.0, 10.0 })
+        if (std::floor(low / (m * decade)) * m * decade + 3 * m * decade >= high) {
+            step = m * decade;
+            break;
+        }
+    const double start = std::floor(low / step) * step;
+    int intervals = 3;
+    while (start + intervals * step < high)
+        ++intervals;
+    axis->setRange(start, start + intervals * step);
+    axis->setTickCount(intervals + 1);
 }
 
 } // namespace
@@ -91,10 +103,8 @@ EnergyResolutionView::EnergyResolutionView(QWidget* parent)
         m_energyAxis[i]->setLabelFormat("%.0f");
     }
     m_resolutionAxis->setTitleText(tr("σ/E (%)"));
-    m_resolutionAxis->setTickCount(4);
     m_resolutionAxis->setLabelFormat("%.1f");
     m_biasAxis->setTitleText(tr("bias (%)"));
-    m_biasAxis->setTickCount(4);
     m_biasAxis->setLabelFormat("%.1f");
     m_resolutionChart->addAxis(m_energyAxis[0], Qt::AlignBottom);
     m_resolutionChart->addAxis(m_resolutionAxis, Qt::AlignLeft);
@@ -178,8 +188,10 @@ void EnergyResolutionView::rebuild()
         zero->append(eLow, 0);
         zero->append(eHigh, 0);
         attach(m_biasChart, zero, m_energyAxis[1], m_biasAxis);
-        for (QValueAxis* axis : m_energyAxis)
+        for (QValueAxis* axis : m_energyAxis) {
             axis->setRange(eLow, eHigh);
+            axis->setTickCount(4);
+        }
         fitRange(m_resolutionAxis, 0, sigmaHigh, true);
         fitRange(m_biasAxis, biasLow, biasHigh, false);
     } else {
