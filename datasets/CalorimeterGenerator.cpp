@@ -36,6 +36,7 @@ struct Params {
     double spotsPerGev = 10;
     double moliereMm = 18, cellMm = 5.1, layerX0 = 1.0, criticalMev = 8.0;
     double threshold = 1e-6;
+    bool electronScale = false;
     int cells = kCells2d;
 };
 
@@ -142,7 +143,11 @@ public:
             floatParam("cell_size", 5.1, 0.5, 50, "transverse cell size in mm"),
             floatParam("layer_x0", 1.0, 0.1, 5, "radiation lengths per layer"),
             floatParam("critical_energy", 8.0, 1, 100, "critical energy of the absorber in MeV"),
-            floatParam("threshold", 1e-6, 0, 1, "cells below this energy (GeV) are set to zero") };
+            floatParam("threshold", 1e-6, 0, 1, "cells below this energy (GeV) are set to zero"),
+            boolParam("electron_scale", false,
+                "cells in GeV of the electron scale (the visible energy divided by the sampling fraction, "
+                "so that the cells sum to about the primary energy) instead of the energy the silicon "
+                "sees") };
     }
 
     Dataset generate(const GeneratorOptions& options, std::int64_t events, std::uint64_t seed,
@@ -160,6 +165,7 @@ public:
         P.layerX0 = options.real("layer_x0");
         P.criticalMev = options.real("critical_energy");
         P.threshold = options.real("threshold");
+        P.electronScale = options.flag("electron_scale");
         P.cells = P.volume ? kCells3d : kCells2d;
         if (P.maxEnergy < P.minEnergy)
             throw DataError("generator 'calorimeter': max_energy (" + std::to_string(P.maxEnergy)
@@ -183,10 +189,10 @@ public:
                     const double e = rng.uniform(P.minEnergy, P.maxEnergy);
                     float* image = pixels + i * perEvent;
                     simulate(rng, e, P, image);
-                    for (std::int64_t c = 0; c < perEvent; ++c) {
-                        if (image[c] < P.threshold)
-                            image[c] = 0.0f;
-                    }
+                    // The threshold applies to what the silicon sees, before any rescaling.
+                    const float scale = P.electronScale ? float(1.0 / P.samplingFraction) : 1.0f;
+                    for (std::int64_t c = 0; c < perEvent; ++c)
+                        image[c] = image[c] < P.threshold ? 0.0f : image[c] * scale;
                     energy[i] = float(e);
                 }
             });

@@ -48,6 +48,8 @@ public:
     const std::vector<std::pair<std::string, double>>& observations() const { return m_observations; }
     // The lesson's pad map (see Lesson::padMap); null when it has none or before its data step.
     const PadMap* padMap() const;
+    // The lesson's resolution curves (see Lesson::resolutionCurves).
+    std::vector<ResolutionCurve> resolutionCurves() const { return m_lesson->resolutionCurves(); }
     // True when every check in `results` is measured and passes.
     static bool allPassed(const std::vector<CheckResult>& results);
 

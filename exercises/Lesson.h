@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/analysis/ImportanceReport.h"
+#include "core/eval/EnergyResolution.h"
 #include "core/run/ClassifierReport.h"
 #include "core/util/Seed.h"
 #include "exercises/Exercise.h"
@@ -78,6 +79,9 @@ public:
     // The read-out plane of a TPC lesson, filled by its data step (eye-scan, truth) and its prediction step;
     // null for lessons without one. Read it only between steps, on the thread that runs them.
     virtual const PadMap* padMap() const { return nullptr; }
+    // The resolution and bias against the true energy of an energy-regression lesson, one curve per method
+    // measured so far; empty for other lessons. Between steps only, as padMap.
+    virtual std::vector<ResolutionCurve> resolutionCurves() const { return {}; }
 };
 
 } // namespace neurino::exercises

@@ -103,6 +103,25 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
             w.exerciseWorkspace()->dock()->selectStep(2);
             w.exerciseWorkspace()->showView("pad_map");
         } });
+    registry.addExercise({ "calorimeter_energy",
+        "calorimeter energy regression in the guide: every step run, the resolution and bias of the "
+        "calibrated sum and the CNN against the energy",
+        [](MainWindow& w) {
+            runLesson(w, "calorimeter_energy", 3);
+            w.exerciseWorkspace()->dock()->selectStep(3);
+            w.exerciseWorkspace()->showView("energy_resolution");
+        } });
+    // The view alone runs the lesson too, unless --exercise calorimeter_energy ran it already.
+    registry.addView({ "energy_resolution",
+        "sigma/E and the bias against the true energy, with the a/sqrt(E) (+) b fits, of the calorimeter "
+        "energy lesson's calibrated sum and CNN (reduced data)",
+        [](MainWindow& w) {
+            if (w.exerciseWorkspace()->dock()->runner()->resolutionCurves().size() < 2) {
+                runLesson(w, "calorimeter_energy", 3);
+                w.exerciseWorkspace()->dock()->selectStep(3);
+            }
+            w.exerciseWorkspace()->showView("energy_resolution");
+        } });
 }
 
 } // namespace neurino

@@ -6,6 +6,7 @@
 #include "widgets/guide/GuideDock.h"
 #include "widgets/training/TrainingArea.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/views/charts/EnergyResolutionView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
@@ -52,8 +53,8 @@ ExerciseWorkspace::ExerciseWorkspace(
 {
     createDocks();
     TrainingArea* area = m_training->area();
-    m_guide->attachViews(
-        { area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary(), area->importance() });
+    m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary(),
+        area->importance(), area->energyResolution() });
     connect(m_guide, &GuideDock::message, this, &ExerciseWorkspace::message);
     connect(m_guide, &GuideDock::viewRequested, this, &ExerciseWorkspace::showView);
     m_guide->setTaskModelSource([this] { return saveTaskModel(); });
@@ -137,6 +138,8 @@ void ExerciseWorkspace::showView(const QString& view)
         m_training->showResults(area->boundary());
     else if (view == "gan_samples" || view == "shower_physics")
         m_training->showResults(area->gan());
+    else if (view == "energy_resolution")
+        m_training->showResults(area->energyResolution());
 }
 
 void ExerciseWorkspace::stop()

@@ -153,6 +153,23 @@ private slots:
         const double rmsY = std::sqrt((inY * pos * pos).sum().item<double>() / inY.sum().item<double>());
         QVERIFY(std::fabs(rmsX / rmsY - 1) < 0.2);
     }
+
+    void electronScaleAndShortStacks()
+    {
+        // The same showers in GeV of the electron scale: every cell divided by the sampling fraction.
+        nlohmann::json options = { { "min_energy", 40 }, { "max_energy", 40 } };
+        const Dataset seen = Catalog::instance().generate("calorimeter", options, 50, 5);
+        options["electron_scale"] = true;
+        const Dataset scaled = Catalog::instance().generate("calorimeter", options, 50, 5);
+        QVERIFY(torch::allclose(scaled.features * kSamplingFraction, seen.features, 1e-5, 1e-9));
+        // A stack of 25 x 0.6 X0 lets a 40 GeV shower leak out of the back: it sums to well below 40 GeV.
+        options["layer_x0"] = 0.6;
+        const Dataset shortStack = Catalog::instance().generate("calorimeter", options, 50, 5);
+        const double full = scaled.features.sum({ 1, 2, 3 }).mean().item<double>() / 40;
+        const double leaky = shortStack.features.sum({ 1, 2, 3 }).mean().item<double>() / 40;
+        QVERIFY2(
+            full > 0.95 && leaky < full - 0.05, (std::to_string(full) + " " + std::to_string(leaky)).c_str());
+    }
 };
 
 NEURINO_TEST_MAIN(TestCalorimeter)

@@ -201,6 +201,57 @@ private slots:
         QVERIFY(keptBest); // the recipe keeps the epoch whose energy sums compared best
     }
 
+    void calorimeterEnergyOnReducedData()
+    {
+        // 1,200 showers and six epochs: every check is measured (the full run is needed to pass them), and
+        // the resolution the view draws is the one the checks were computed from.
+        Recorder recorder;
+        ExerciseSession session(
+            ExerciseCatalog::instance().createLesson("calorimeter_energy"), quick(), &recorder);
+        QVERIFY(session.resolutionCurves().empty());
+        session.runStep(1); // data and the calibrated sum
+        auto curves = session.resolutionCurves();
+        QCOMPARE(curves.size(), std::size_t(1));
+        const EnergyResolution sum = curves.front().result;
+        QCOMPARE(sum.bins.size(), std::size_t(6));
+        std::int64_t showers = 0;
+        for (const auto& bin : sum.bins) {
+            showers += bin.count;
+            // The calibrated sum is unbiased to a few per cent and resolves a few per cent in every bin.
+            QVERIFY2(std::abs(bin.bias) < 0.03 && bin.resolution > 0.02 && bin.resolution < 0.1,
+                std::to_string(bin.meanEnergy).c_str());
+        }
+        QCOMPARE(showers, std::int64_t(300)); // the test quarter of 1,200
+        // The line's stochastic term is near the generator's 0.17 even on 300 test showers.
+        QVERIFY2(sum.fit.valid && sum.fit.a > 0.05 && sum.fit.a < 0.3, std::to_string(sum.fit.a).c_str());
+
+        session.runAll();
+        QVERIFY(session.finished());
+        const auto results = session.results();
+        QCOMPARE(results.size(), session.exercise().checks.size());
+        for (const auto& r : results)
+            QVERIFY2(r.measured() && std::isfinite(*r.value), r.reportLine().c_str());
+        curves = session.resolutionCurves();
+        QCOMPARE(curves.size(), std::size_t(2));
+        QCOMPARE(curves.back().result.bins.size(), std::size_t(6));
+        int better = 0;
+        for (std::size_t b = 0; b < 6; ++b)
+            better += curves.back().result.bins[b].resolution < curves.front().result.bins[b].resolution;
+        const auto check = [&](const std::string& id) {
+            for (const auto& r : results)
+                if (r.check.id == id)
+                    return *r.value;
+            return std::nan("");
+        };
+        QCOMPARE(check("cnn_better_bins"), double(better));
+        QCOMPARE(check("resolution_ratio"),
+            curves.back().result.overallResolution / curves.front().result.overallResolution);
+        bool mape = false;
+        for (const auto& m : recorder.messages)
+            mape = mape || m.find("mape") != std::string::npos;
+        QVERIFY(mape); // the CNN is trained and judged on the percentage error
+    }
+
     void gradingRunsOnlyTheTaskSteps()
     {
         RunOptions options = quick(false);

@@ -2,6 +2,7 @@
 
 #include "widgets/session/ExerciseRunner.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/views/charts/EnergyResolutionView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
@@ -70,6 +71,10 @@ void LessonViewFeed::connectEvaluations()
             if (m_views.boundary)
                 m_views.boundary->setData(boundary, label);
         });
+    connect(m_runner, &ExerciseRunner::resolutionChanged, this, [this] {
+        if (m_views.resolution)
+            m_views.resolution->setCurves(m_runner->resolutionCurves());
+    });
     connect(m_runner, &ExerciseRunner::padMapChanged, this, [this] {
         if (!m_views.padMap)
             return;
@@ -86,6 +91,8 @@ void LessonViewFeed::clear()
         m_views.padMap->clear();
     if (m_views.boundary)
         m_views.boundary->clear();
+    if (m_views.resolution)
+        m_views.resolution->clear();
     if (m_views.roc) {
         for (const auto& [label, curve] : m_rocCurves)
             m_views.roc->removeCurve(curve);

@@ -9,6 +9,7 @@ namespace neurino {
 
 class ConfusionMatrixView;
 class DecisionBoundaryView;
+class EnergyResolutionView;
 class ExerciseRunner;
 class ImportanceView;
 class MetricChart;
@@ -23,6 +24,7 @@ struct GuideViews {
     ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
     DecisionBoundaryView* boundary = nullptr; // a classifier of 2-D data over its input plane, as it trains
     ImportanceView* importance = nullptr; // what the latest model explained looks at
+    EnergyResolutionView* resolution = nullptr; // an energy regression's resolution and bias against E
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC

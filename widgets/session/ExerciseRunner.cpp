@@ -214,10 +214,12 @@ bool ExerciseRunner::open(const QString& id, const exercises::RunOptions& option
     m_results = m_session->results();
     m_observations.clear();
     m_padMap.reset();
+    m_resolution.clear();
     m_lastError.clear();
     m_currentStep = -1;
     emit opened();
     emit padMapChanged();
+    emit resolutionChanged();
     return true;
 }
 
@@ -265,7 +267,9 @@ bool ExerciseRunner::runStep(int index)
             std::shared_ptr<const PadMap> map;
             if (const PadMap* m = session->padMap())
                 map = std::make_shared<const PadMap>(*m);
-            relay->post([index, error, map](ExerciseRunner& r) { r.stepEnded(index, error, map); });
+            auto resolution = session->resolutionCurves();
+            relay->post([index, error, map, resolution](
+                            ExerciseRunner& r) { r.stepEnded(index, error, map, resolution); });
         },
         nullptr, std::move(hooks));
     *task = m_task;
@@ -273,11 +277,16 @@ bool ExerciseRunner::runStep(int index)
 }
 
 // On the window's thread, after step `index` (and those it ran first) returned.
-void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map)
+void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map,
+    std::vector<ResolutionCurve> resolution)
 {
     if (map) {
         m_padMap = std::move(map);
         emit padMapChanged();
+    }
+    if (!resolution.empty()) {
+        m_resolution = std::move(resolution);
+        emit resolutionChanged();
     }
     if (!error.isEmpty()) {
         const int failed = m_currentStep >= 0 ? m_currentStep : index;

@@ -66,6 +66,8 @@ public:
     const std::vector<std::pair<QString, double>>& observations() const { return m_observations; }
     // The lesson's read-out plane, after its data step; null for lessons without one.
     const exercises::PadMap* padMap() const { return m_padMap.get(); }
+    // An energy-regression lesson's resolution curves, after its steps that measure them; else empty.
+    const std::vector<ResolutionCurve>& resolutionCurves() const { return m_resolution; }
     QString lastError() const { return m_lastError; }
 
 signals:
@@ -83,6 +85,7 @@ signals:
     void trainingBatch(int trainingId, const neurino::BatchStats& stats, double smoothedLoss);
     void trainingEpoch(int trainingId, const neurino::EpochStats& stats);
     void padMapChanged();
+    void resolutionChanged();
     // A classifier of a step was judged on held-out samples: its confusion matrix and, for two classes, its
     // ROC curve (`evaluation.roc`), labelled "'higgs_deep', all features".
     void evaluated(const QString& label, const neurino::RunEvaluation& evaluation);
@@ -95,7 +98,8 @@ private:
     class Relay;
     void setState(int index, StepState state);
     void setRunning(bool running);
-    void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map);
+    void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map,
+        std::vector<ResolutionCurve> resolution);
 
     QPointer<RunScheduler> m_scheduler;
     int m_task = 0; // the step's task on the scheduler's queue, while it waits or runs
@@ -107,6 +111,7 @@ private:
     std::vector<exercises::CheckResult> m_results;
     std::vector<std::pair<QString, double>> m_observations;
     std::shared_ptr<const exercises::PadMap> m_padMap;
+    std::vector<ResolutionCurve> m_resolution;
     QString m_lastError;
     bool m_running = false;
     int m_currentStep = -1;

@@ -2,6 +2,7 @@
 
 #include "widgets/session/RunScheduler.h"
 #include "widgets/views/charts/ConfusionMatrixView.h"
+#include "widgets/views/charts/EnergyResolutionView.h"
 #include "widgets/views/charts/HistogramView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
@@ -31,6 +32,7 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
     , m_misclassified(new MisclassifiedView(this))
     , m_histograms(new HistogramView(this))
     , m_embedding(new EmbeddingView(&session->tasks(), this))
+    , m_resolution(new EnergyResolutionView(this))
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
@@ -76,6 +78,9 @@ void TrainingArea::addTabs()
         tr("PCA or t-SNE of the inputs or of any layer's activations, coloured by class"));
     setTabToolTip(addTab(m_gan, tr("GAN")),
         tr("A GAN's losses, generated showers beside real ones, average images, profiles and energy sums"));
+    setTabToolTip(addTab(m_resolution, tr("Energy Resolution")),
+        tr("An energy measurement's relative resolution and bias against the true energy, with the fit "
+           "a/√E ⊕ b"));
 }
 
 // The views of a classifier run: what it confuses, its kernels, weights, boundary, feature maps, embedding.
@@ -182,6 +187,7 @@ void TrainingArea::clearResults()
     m_misclassified->clear();
     m_histograms->clear();
     m_embedding->clear();
+    m_resolution->clear();
     if (!m_session->isRunning())
         m_gan->clear();
     setCurrentWidget(m_curves);

@@ -8,6 +8,7 @@ namespace neurino {
 
 class ConfusionMatrixView;
 class DecisionBoundaryView;
+class EnergyResolutionView;
 class GanView;
 class EmbeddingView;
 class FeatureMapView;
@@ -24,7 +25,8 @@ class RunScheduler;
 // trained, its confusion matrix, ROC curves and output distributions; for 2-D data, the decision boundary
 // over the input plane while it trains; inside the network, the convolution kernels and the weight and
 // gradient histograms while it trains, and after it the feature maps of a chosen sample, the misclassified
-// samples and PCA or t-SNE embeddings of any layer; for a GAN, its samples and physics after every epoch.
+// samples and PCA or t-SNE embeddings of any layer; for a GAN, its samples and physics after every epoch;
+// for an energy regression lesson, the resolution and bias against the energy.
 // It feeds the views the session's plain values; the views themselves know nothing of training.
 class TrainingArea : public QTabWidget {
     Q_OBJECT
@@ -44,6 +46,7 @@ public:
     MisclassifiedView* misclassified() const { return m_misclassified; }
     HistogramView* histograms() const { return m_histograms; }
     EmbeddingView* embedding() const { return m_embedding; }
+    EnergyResolutionView* energyResolution() const { return m_resolution; }
 
     // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
     // run list on request).
@@ -73,6 +76,7 @@ private:
     MisclassifiedView* m_misclassified;
     HistogramView* m_histograms;
     EmbeddingView* m_embedding;
+    EnergyResolutionView* m_resolution;
 };
 
 } // namespace neurino
