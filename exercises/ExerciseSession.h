@@ -48,6 +48,9 @@ public:
     const std::vector<std::pair<std::string, double>>& observations() const { return m_observations; }
     // The lesson's pad map (see Lesson::padMap); null when it has none or before its data step.
     const PadMap* padMap() const;
+    // The lesson's monitoring runs (see Lesson::monitoringRuns); null when it has none or before its data
+    // step.
+    const MonitoringRuns* monitoringRuns() const;
     // True when every check in `results` is measured and passes.
     static bool allPassed(const std::vector<CheckResult>& results);
 

@@ -3,6 +3,7 @@
 #include "core/run/ClassifierReport.h"
 #include "core/util/Seed.h"
 #include "exercises/Exercise.h"
+#include "exercises/MonitoringRuns.h"
 #include "exercises/PadMap.h"
 
 #include <cstdint>
@@ -65,6 +66,9 @@ public:
     // The read-out plane of a TPC lesson, filled by its data step (eye-scan, truth) and its prediction step;
     // null for lessons without one. Read it only between steps, on the thread that runs them.
     virtual const PadMap* padMap() const { return nullptr; }
+    // The held-out runs of a data-quality lesson, filled by its data step and its scoring step; null for
+    // lessons without them. Read it only between steps, on the thread that runs them.
+    virtual const MonitoringRuns* monitoringRuns() const { return nullptr; }
 };
 
 } // namespace neurino::exercises

@@ -14,6 +14,7 @@ std::unique_ptr<Lesson> makeHiggsLesson();
 std::unique_ptr<Lesson> makeCalorimeterGanLesson();
 std::unique_ptr<Lesson> makeTpcKryptonLesson();
 std::unique_ptr<Lesson> makeFashionMnistLesson();
+std::unique_ptr<Lesson> makeDqmAutoencoderLesson();
 
 // Every lesson's factory, in teaching order.
 std::vector<std::function<std::unique_ptr<Lesson>()>> lessonFactories();
