@@ -13,6 +13,7 @@ class ExerciseRunner;
 class MetricChart;
 class PadMapView;
 class RocView;
+class RunMonitorView;
 
 // The views beside the guide that a lesson's steps feed; any may be null.
 struct GuideViews {
@@ -21,6 +22,7 @@ struct GuideViews {
     RocView* roc = nullptr; // a curve for every binary classifier judged
     ConfusionMatrixView* confusion = nullptr; // the latest classifier judged
     DecisionBoundaryView* boundary = nullptr; // a classifier of 2-D data over its input plane, as it trains
+    RunMonitorView* runMonitor = nullptr; // the data-quality lesson's runs and reconstructions
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC

@@ -20,6 +20,7 @@
 namespace neurino {
 
 using exercises::CheckResult;
+using exercises::MonitoringRuns;
 using exercises::PadMap;
 
 namespace {
@@ -202,10 +203,12 @@ bool ExerciseRunner::open(const QString& id, const exercises::RunOptions& option
     m_results = m_session->results();
     m_observations.clear();
     m_padMap.reset();
+    m_monitoringRuns.reset();
     m_lastError.clear();
     m_currentStep = -1;
     emit opened();
     emit padMapChanged();
+    emit monitoringRunsChanged();
     return true;
 }
 
@@ -253,7 +256,11 @@ bool ExerciseRunner::runStep(int index)
             std::shared_ptr<const PadMap> map;
             if (const PadMap* m = session->padMap())
                 map = std::make_shared<const PadMap>(*m);
-            relay->post([index, error, map](ExerciseRunner& r) { r.stepEnded(index, error, map); });
+            std::shared_ptr<const MonitoringRuns> runs;
+            if (const MonitoringRuns* m = session->monitoringRuns())
+                runs = std::make_shared<const MonitoringRuns>(*m);
+            relay->post(
+                [index, error, map, runs](ExerciseRunner& r) { r.stepEnded(index, error, map, runs); });
         },
         nullptr, std::move(hooks));
     *task = m_task;
@@ -261,11 +268,16 @@ bool ExerciseRunner::runStep(int index)
 }
 
 // On the window's thread, after step `index` (and those it ran first) returned.
-void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map)
+void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map,
+    std::shared_ptr<const MonitoringRuns> runs)
 {
     if (map) {
         m_padMap = std::move(map);
         emit padMapChanged();
+    }
+    if (runs) {
+        m_monitoringRuns = std::move(runs);
+        emit monitoringRunsChanged();
     }
     if (!error.isEmpty()) {
         const int failed = m_currentStep >= 0 ? m_currentStep : index;

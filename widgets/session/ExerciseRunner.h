@@ -3,6 +3,7 @@
 #include "exercises/Check.h"
 #include "exercises/Exercise.h"
 #include "exercises/Lesson.h"
+#include "exercises/MonitoringRuns.h"
 #include "exercises/PadMap.h"
 
 #include "widgets/session/TrainingTypes.h"
@@ -66,6 +67,8 @@ public:
     const std::vector<std::pair<QString, double>>& observations() const { return m_observations; }
     // The lesson's read-out plane, after its data step; null for lessons without one.
     const exercises::PadMap* padMap() const { return m_padMap.get(); }
+    // The held-out runs of a data-quality lesson, after its data step; null for other lessons.
+    const exercises::MonitoringRuns* monitoringRuns() const { return m_monitoringRuns.get(); }
     QString lastError() const { return m_lastError; }
 
 signals:
@@ -83,6 +86,7 @@ signals:
     void trainingBatch(int trainingId, const neurino::BatchStats& stats, double smoothedLoss);
     void trainingEpoch(int trainingId, const neurino::EpochStats& stats);
     void padMapChanged();
+    void monitoringRunsChanged();
     // A classifier of a step was judged on held-out samples: its confusion matrix and, for two classes, its
     // ROC curve (`evaluation.roc`), labelled "'higgs_deep', all features".
     void evaluated(const QString& label, const neurino::RunEvaluation& evaluation);
@@ -93,7 +97,8 @@ private:
     class Relay;
     void setState(int index, StepState state);
     void setRunning(bool running);
-    void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map);
+    void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map,
+        std::shared_ptr<const exercises::MonitoringRuns> runs);
 
     QPointer<RunScheduler> m_scheduler;
     int m_task = 0; // the step's task on the scheduler's queue, while it waits or runs
@@ -105,6 +110,7 @@ private:
     std::vector<exercises::CheckResult> m_results;
     std::vector<std::pair<QString, double>> m_observations;
     std::shared_ptr<const exercises::PadMap> m_padMap;
+    std::shared_ptr<const exercises::MonitoringRuns> m_monitoringRuns;
     QString m_lastError;
     bool m_running = false;
     int m_currentStep = -1;

@@ -178,7 +178,7 @@ private slots:
         const Checkpoint loaded = loadCheckpoint(path);
         QCOMPARE(loaded.data.task, std::string("reconstruction"));
         GraphModule module = moduleFromCheckpoint(loaded);
-        const Loss loss(loaded.reconstructionConfig.loss, back.info.task, module->outputActivation());
+        const Loss loss(loaded.config.loss, back.info.task, module->outputActivation());
         EvaluationOptions options;
         const torch::Tensor rows = torch::arange(back.size(), torch::kInt64);
         const Evaluation again = evaluateModel(module, loss, back, rows, &loaded.standardizer, options);
