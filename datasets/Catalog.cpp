@@ -51,6 +51,7 @@ Catalog::Catalog()
     m_generators.push_back(makeCalorimeterGenerator());
     m_generators.push_back(makeTpcKryptonGenerator());
     m_generators.push_back(makeFashionMnistGenerator());
+    m_generators.push_back(makeDqmRunsGenerator());
 }
 
 std::vector<std::string> Catalog::names() const

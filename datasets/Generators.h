@@ -17,5 +17,6 @@ std::unique_ptr<Generator> makeHiggsGenerator();
 std::unique_ptr<Generator> makeCalorimeterGenerator();
 std::unique_ptr<Generator> makeTpcKryptonGenerator();
 std::unique_ptr<Generator> makeFashionMnistGenerator();
+std::unique_ptr<Generator> makeDqmRunsGenerator();
 
 } // namespace neurino::datasets

@@ -166,6 +166,12 @@ const PadMap* ExerciseSession::padMap() const
     return map && !map->empty() ? map : nullptr;
 }
 
+const MonitoringRuns* ExerciseSession::monitoringRuns() const
+{
+    const MonitoringRuns* runs = m_lesson->monitoringRuns();
+    return runs && !runs->empty() ? runs : nullptr;
+}
+
 bool ExerciseSession::allPassed(const std::vector<CheckResult>& results)
 {
     for (const auto& r : results)

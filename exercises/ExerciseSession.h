@@ -50,6 +50,9 @@ public:
     const PadMap* padMap() const;
     // The lesson's resolution curves (see Lesson::resolutionCurves).
     std::vector<ResolutionCurve> resolutionCurves() const { return m_lesson->resolutionCurves(); }
+    // The lesson's monitoring runs (see Lesson::monitoringRuns); null when it has none or before its data
+    // step.
+    const MonitoringRuns* monitoringRuns() const;
     // True when every check in `results` is measured and passes.
     static bool allPassed(const std::vector<CheckResult>& results);
 

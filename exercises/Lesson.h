@@ -5,6 +5,7 @@
 #include "core/run/ClassifierReport.h"
 #include "core/util/Seed.h"
 #include "exercises/Exercise.h"
+#include "exercises/MonitoringRuns.h"
 #include "exercises/PadMap.h"
 
 #include <cstdint>
@@ -82,6 +83,9 @@ public:
     // The resolution and bias against the true energy of an energy-regression lesson, one curve per method
     // measured so far; empty for other lessons. Between steps only, as padMap.
     virtual std::vector<ResolutionCurve> resolutionCurves() const { return {}; }
+    // The held-out runs of a data-quality lesson, filled by its data step and its scoring step; null for
+    // lessons without them. Read it only between steps, on the thread that runs them.
+    virtual const MonitoringRuns* monitoringRuns() const { return nullptr; }
 };
 
 } // namespace neurino::exercises

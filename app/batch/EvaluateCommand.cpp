@@ -48,7 +48,7 @@ DataSource evaluationSource(const EvaluateOptions& o, const Checkpoint& checkpoi
 Dataset evaluationData(const EvaluateOptions& o, const Checkpoint& checkpoint, const DataSource& source)
 {
     Dataset data = *openDataSource(source, {});
-    if (!data.targets.defined())
+    if (!data.targets.defined() && data.info.task != Task::Reconstruction)
         throw DataError("'" + o.data + "' has no targets ('" + source.targetsPath
             + "'); evaluation compares predictions "
               "with targets — use `predict` for unlabelled data");

@@ -273,7 +273,7 @@ void addTrainCommand(CLI::App& app, int& exitCode)
     cmd->add_option("--targets", o->targets, "HDF5 path of the targets in the data file")
         ->capture_default_str();
     cmd->add_option("--task", o->task, "Override the data's task")
-        ->check(CLI::IsMember({ "classification", "binary", "regression", "images" }));
+        ->check(CLI::IsMember({ "classification", "binary", "regression", "images", "reconstruction" }));
     cmd->add_option("--out,-o", o->out, "Run folder (created if needed)")->required();
     cmd->add_option(
            "--config", o->config, "Training config JSON (TrainConfig); options given here override it")

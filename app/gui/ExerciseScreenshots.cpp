@@ -6,6 +6,7 @@
 #include "app/gui/ScreenshotRegistry.h"
 #include "widgets/guide/GuideDock.h"
 #include "widgets/session/ExerciseRunner.h"
+#include "widgets/views/physics/RunMonitorView.h"
 
 #include "core/util/Error.h"
 
@@ -121,6 +122,24 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
                 w.exerciseWorkspace()->dock()->selectStep(3);
             }
             w.exerciseWorkspace()->showView("energy_resolution");
+        } });
+    registry.addExercise({ "dqm_autoencoder",
+        "data-quality monitoring in the guide: every step run, the run monitor on a noisy-channel run",
+        [](MainWindow& w) {
+            runLesson(w, "dqm_autoencoder", 3);
+            w.exerciseWorkspace()->dock()->selectStep(3);
+            w.exerciseWorkspace()->showView("dqm_runs");
+        } });
+    registry.addView({ "run_monitor",
+        "the data-quality run monitor: a dead-card run, its reconstruction and difference, the score "
+        "distributions (runs the lesson when it has not)",
+        [](MainWindow& w) {
+            const exercises::MonitoringRuns* runs = w.exerciseWorkspace()->dock()->runner()->monitoringRuns();
+            if (!runs || !runs->scored())
+                runLesson(w, "dqm_autoencoder", 3);
+            w.exerciseWorkspace()->dock()->selectStep(3);
+            w.exerciseWorkspace()->showView("dqm_runs");
+            w.exerciseWorkspace()->runMonitor()->setMode(1);
         } });
 }
 

@@ -13,6 +13,7 @@
 #include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/physics/GanView.h"
 #include "widgets/views/physics/PadMapView.h"
+#include "widgets/views/physics/RunMonitorView.h"
 
 #include "core/graph/ModelJson.h"
 #include "core/util/Error.h"
@@ -22,6 +23,7 @@
 #include <QDockWidget>
 #include <QMainWindow>
 #include <QMenu>
+#include <QStackedWidget>
 #include <QTemporaryDir>
 
 namespace neurino {
@@ -54,7 +56,7 @@ ExerciseWorkspace::ExerciseWorkspace(
     createDocks();
     TrainingArea* area = m_training->area();
     m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary(),
-        area->importance(), area->energyResolution() });
+        area->importance(), area->energyResolution(), m_runMonitor });
     connect(m_guide, &GuideDock::message, this, &ExerciseWorkspace::message);
     connect(m_guide, &GuideDock::viewRequested, this, &ExerciseWorkspace::showView);
     m_guide->setTaskModelSource([this] { return saveTaskModel(); });
@@ -67,10 +69,15 @@ void ExerciseWorkspace::createDocks()
     m_window->addDockWidget(Qt::LeftDockWidgetArea, m_guide);
     m_guide->hide();
 
+    // The lessons' detector views share one dock, titled after the view a step shows.
     m_padMap = new PadMapView(m_window);
+    m_runMonitor = new RunMonitorView(m_window);
+    m_detectorViews = new QStackedWidget(m_window);
+    m_detectorViews->addWidget(m_padMap);
+    m_detectorViews->addWidget(m_runMonitor);
     m_padMapDock = new QDockWidget(tr("Pad Map"), m_window);
     m_padMapDock->setObjectName("padMapDock");
-    m_padMapDock->setWidget(m_padMap);
+    m_padMapDock->setWidget(m_detectorViews);
     m_window->addDockWidget(Qt::BottomDockWidgetArea, m_padMapDock);
     m_padMapDock->hide();
 }
@@ -101,6 +108,7 @@ bool ExerciseWorkspace::openExercise(const QString& id)
         return false;
     m_training->area()->clearResults();
     m_padMap->clear();
+    m_runMonitor->clear();
     emit lessonOpened();
     m_guide->show();
     m_guide->raise();
@@ -120,7 +128,10 @@ bool ExerciseWorkspace::openExercise(const QString& id)
 
 void ExerciseWorkspace::showView(const QString& view)
 {
-    if (view == "pad_map") {
+    if (view == "pad_map" || view == "dqm_runs") {
+        const bool pads = view == "pad_map";
+        m_detectorViews->setCurrentWidget(pads ? static_cast<QWidget*>(m_padMap) : m_runMonitor);
+        m_padMapDock->setWindowTitle(pads ? tr("Pad Map") : tr("Run Monitor"));
         m_padMapDock->show();
         m_padMapDock->raise();
         return;

@@ -22,6 +22,7 @@ Batcher::Batcher(
     , m_rows(rows.to(torch::kCPU, torch::kInt64))
     , m_options(options)
     , m_standardizer(standardizer)
+    , m_reconstruct(data.info.task == Task::Reconstruction)
 {
     if (m_options.shardCount < 1 || m_options.shardRank < 0 || m_options.shardRank >= m_options.shardCount)
         throw DataError("rank " + std::to_string(m_options.shardRank) + " is outside the "
@@ -96,7 +97,8 @@ Batch Batcher::batch(std::int64_t i) const
             y = y.pin_memory().to(m_options.device, /*non_blocking=*/true);
     }
     out.features = m_standardizer ? m_standardizer->apply(x) : x.to(torch::kFloat32);
-    out.targets = y;
+    // An autoencoder's targets are its inputs as the model sees them (standardised).
+    out.targets = m_reconstruct ? out.features : y;
     return out;
 }
 

@@ -30,7 +30,7 @@ struct BatcherOptions {
 // they came from.
 struct Batch {
     torch::Tensor features;
-    torch::Tensor targets; // undefined for unlabelled data
+    torch::Tensor targets; // undefined for unlabelled data; the features themselves for a reconstruction
     torch::Tensor rows; // int64, CPU
     std::int64_t size() const { return features.size(0); }
 };
@@ -70,6 +70,7 @@ private:
     torch::Tensor m_orderOnDevice;
     BatcherOptions m_options;
     const Standardizer* m_standardizer;
+    bool m_reconstruct = false; // Task::Reconstruction: the targets are the features
     bool m_resident = false;
 };
 

@@ -17,18 +17,26 @@ std::string taskName(Task task)
         return "images";
     case Task::Unlabelled:
         return "unlabelled";
+    case Task::Reconstruction:
+        return "reconstruction";
     }
     return "unlabelled";
 }
 
 Task parseTask(const std::string& name)
 {
-    for (Task t : { Task::Classification, Task::Binary, Task::Regression, Task::Images, Task::Unlabelled }) {
+    for (Task t : { Task::Classification, Task::Binary, Task::Regression, Task::Images, Task::Unlabelled,
+             Task::Reconstruction }) {
         if (taskName(t) == name)
             return t;
     }
-    throw DataError(
-        "unknown task '" + name + "': expected classification, binary, regression, images or unlabelled");
+    throw DataError("unknown task '" + name
+        + "': expected classification, binary, regression, images, unlabelled or reconstruction");
+}
+
+bool hasClassTargets(Task task)
+{
+    return task == Task::Classification || task == Task::Binary;
 }
 
 std::vector<std::int64_t> Dataset::sampleShape() const

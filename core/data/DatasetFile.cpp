@@ -161,9 +161,17 @@ struct DatasetFile::Impl {
     // The targets at paths.targets and the task; an unlabelled task without them.
     void openTargets(const DatasetPaths& paths, const std::string& storedTask)
     {
+        // An autoencoder's targets are its inputs: whatever the file holds as targets is not read.
+        if (paths.task == Task::Reconstruction) {
+            info.task = Task::Reconstruction;
+            return;
+        }
         const bool targetsStored = !paths.targets.empty() && hdf5::datasetExists(file, paths.targets);
         // Neurino's unlabelled files simply have no /targets; anywhere else a missing path is an error.
-        const bool unlabelledOwnFile = storedTask == taskName(Task::Unlabelled) && paths.targets == "targets";
+        // So have reconstruction files, whose targets are their features.
+        const bool reconstruction = storedTask == taskName(Task::Reconstruction);
+        const bool unlabelledOwnFile
+            = (storedTask == taskName(Task::Unlabelled) || reconstruction) && paths.targets == "targets";
         if (targetsStored) {
             targetsPath = paths.targets;
             targets = openNumeric("targets", targetsPath);
@@ -176,8 +184,8 @@ struct DatasetFile::Impl {
         } else if (!paths.targets.empty() && !unlabelledOwnFile) {
             missingPath("targets", paths.targets);
         } else {
-            info.task = paths.task.value_or(Task::Unlabelled);
-            if (info.task != Task::Unlabelled)
+            info.task = paths.task.value_or(reconstruction ? Task::Reconstruction : Task::Unlabelled);
+            if (info.task != Task::Unlabelled && info.task != Task::Reconstruction)
                 throw DataError("'" + path + "': the " + taskName(info.task)
                     + " task needs targets; name the targets dataset");
         }
@@ -368,7 +376,7 @@ void writeDataset(const std::string& path, const Dataset& dataset, const Dataset
     const std::int64_t n = dataset.size();
     const Task task = dataset.info.task;
     torch::Tensor targets;
-    if (task != Task::Unlabelled) {
+    if (task != Task::Unlabelled && task != Task::Reconstruction) {
         if (!dataset.targets.defined())
             throw DataError("cannot write '" + path + "': a " + taskName(task) + " dataset needs targets");
         if (dataset.targets.dim() == 0 || dataset.targets.size(0) != n)

@@ -11,11 +11,14 @@ enum class Task {
     Binary, // int64 0/1 per sample (signal = 1)
     Regression, // float32 (N, k)
     Images, // images with a float32 per-sample value (e.g. the primary energy of a shower)
-    Unlabelled // no targets
+    Unlabelled, // no targets
+    Reconstruction // no stored targets: the model reproduces its own (standardised) inputs (autoencoders)
 };
 
 std::string taskName(Task task);
 // Throws DataError naming the value when it is not one of the names taskName gives.
 Task parseTask(const std::string& name);
+// True for the tasks whose targets are class indices (binary, classification).
+bool hasClassTargets(Task task);
 
 } // namespace neurino

@@ -1,5 +1,6 @@
 #include "core/train/Evaluator.h"
 
+#include "core/eval/AnomalyScore.h"
 #include "core/eval/Metrics.h"
 #include "core/eval/RocCurve.h"
 #include "core/nn/EvalScope.h"
@@ -19,6 +20,8 @@ std::vector<std::string> defaultMetrics(Task task)
     case Task::Regression:
     case Task::Images:
         return { "mae" };
+    case Task::Reconstruction:
+        return { "mse" };
     case Task::Unlabelled:
         return {};
     }
@@ -66,7 +69,8 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
         return result;
     torch::NoGradGuard noGrad;
     const EvalScope evalScope(module);
-    const bool labelled = data.targets.defined();
+    const bool reconstruction = data.info.task == Task::Reconstruction;
+    const bool labelled = data.targets.defined() || reconstruction;
     torch::Tensor lossSum
         = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(options.device));
     std::vector<torch::Tensor> scores, targets;
@@ -76,7 +80,8 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
         x = standardizer ? standardizer->apply(x) : x.to(torch::kFloat32);
         const torch::Tensor out = loss.usesLogits() ? module->forwardLogits(x) : module->forward(x);
         if (labelled) {
-            const torch::Tensor y = data.targets.index_select(0, index).to(options.device);
+            const torch::Tensor y
+                = reconstruction ? x : data.targets.index_select(0, index).to(options.device);
             lossSum += loss.compute(out, y).to(torch::kFloat64) * index.numel();
             targets.push_back(y);
         }
@@ -110,6 +115,17 @@ torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const 
         out.push_back((node.empty() ? module->forward(x) : module->activation(x, node)).to(torch::kCPU));
     }
     return out.empty() ? torch::empty({ 0 }) : torch::cat(out);
+}
+
+Reconstruction reconstruct(GraphModule& module, const torch::Tensor& features,
+    const Standardizer* standardizer, const c10::Device& device, std::int64_t batchSize)
+{
+    Reconstruction out;
+    out.inputs = standardizer ? standardizer->apply(features) : features.to(torch::kFloat32);
+    out.outputs = predict(module, features, standardizer, device, batchSize).reshape(out.inputs.sizes());
+    out.errorMap = reconstructionErrorMap(out.inputs, out.outputs);
+    out.scores = out.errorMap.reshape({ out.errorMap.size(0), -1 }).mean(1);
+    return out;
 }
 
 } // namespace neurino

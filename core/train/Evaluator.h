@@ -47,4 +47,16 @@ Evaluation evaluateModel(GraphModule& module, const Loss& loss, const Dataset& d
 torch::Tensor predict(GraphModule& module, const torch::Tensor& features, const Standardizer* standardizer,
     const c10::Device& device = c10::kCPU, std::int64_t batchSize = 1024, const std::string& node = {});
 
+// What an autoencoder makes of some samples, in the units the model sees (standardised when it was).
+struct Reconstruction {
+    torch::Tensor inputs; // (N, ...) float32, standardised as in training
+    torch::Tensor outputs; // (N, ...) the model's reconstructions, shaped like the inputs
+    torch::Tensor errorMap; // (N, ...) float64 squared error per bin
+    torch::Tensor scores; // (N) float64 anomaly score: the mean of each sample's error map
+};
+
+// Runs a reconstruction model (Task::Reconstruction) over `features` and scores every sample.
+Reconstruction reconstruct(GraphModule& module, const torch::Tensor& features,
+    const Standardizer* standardizer, const c10::Device& device = c10::kCPU, std::int64_t batchSize = 1024);
+
 } // namespace neurino

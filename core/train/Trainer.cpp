@@ -90,12 +90,19 @@ void Trainer::checkDataFitsModel(const Dataset& data) const
         throw DataError("the model's input '" + inputs.front() + "' takes samples of shape " + formatShape(in)
             + " but the dataset '" + data.info.origin + "' has samples of shape " + shapeText(sample)
             + "; choose the matching feature set or change the Input node's shape");
-    if (!data.targets.defined() || data.info.task == Task::Unlabelled)
-        throw DataError(
-            "the dataset '" + data.info.origin + "' has no targets; training needs labelled data");
     const std::string outputId = m_graph.outputNode();
     const std::int64_t width = shapeVolume(m_module->shapes().at(outputId));
     const Task task = data.info.task;
+    if (task == Task::Reconstruction) {
+        if (width != shapeVolume(in))
+            throw DataError("a reconstruction reproduces its input, but the model's output '" + outputId
+                + "' has " + std::to_string(width) + " values per sample and its input '" + inputs.front()
+                + "' " + std::to_string(shapeVolume(in)) + "; end the decoder with as many values as go in");
+        return;
+    }
+    if (!data.targets.defined() || task == Task::Unlabelled)
+        throw DataError(
+            "the dataset '" + data.info.origin + "' has no targets; training needs labelled data");
     if (task == Task::Binary || task == Task::Classification) {
         const std::int64_t classes = std::max<std::int64_t>(data.targets.max().item<std::int64_t>() + 1,
             static_cast<std::int64_t>(data.info.classNames.size()));

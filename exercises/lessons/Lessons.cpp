@@ -5,7 +5,7 @@ namespace neurino::exercises {
 std::vector<std::function<std::unique_ptr<Lesson>()>> lessonFactories()
 {
     return { makeFirstStepsLesson, makeShapesLesson, makeHiggsLesson, makeCalorimeterGanLesson,
-        makeTpcKryptonLesson, makeFashionMnistLesson, makeCalorimeterEnergyLesson };
+        makeTpcKryptonLesson, makeFashionMnistLesson, makeCalorimeterEnergyLesson, makeDqmAutoencoderLesson };
 }
 
 } // namespace neurino::exercises

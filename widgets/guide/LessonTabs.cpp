@@ -30,8 +30,9 @@ QString viewLabel(const std::string& view)
     static const std::map<std::string, const char*> labels { { "curves", "the loss curves" },
         { "roc", "the ROC curves" }, { "confusion", "the confusion matrix" },
         { "decision_boundary", "the decision boundary" }, { "importance", "what the network looks at" },
-        { "pad_map", "the pad map" }, { "gan_samples", "the generated showers" },
-        { "shower_physics", "the shower physics" }, { "energy_resolution", "the energy resolution" } };
+        { "pad_map", "the pad map" }, { "dqm_runs", "the run monitor" },
+        { "gan_samples", "the generated showers" }, { "shower_physics", "the shower physics" },
+        { "energy_resolution", "the energy resolution" } };
     const auto it = labels.find(view);
     return it == labels.end() ? QString() : LessonTabs::tr(it->second);
 }

@@ -8,6 +8,7 @@
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/inside/ImportanceView.h"
 #include "widgets/views/physics/PadMapView.h"
+#include "widgets/views/physics/RunMonitorView.h"
 
 namespace neurino {
 
@@ -83,12 +84,22 @@ void LessonViewFeed::connectEvaluations()
         else
             m_views.padMap->clear();
     });
+    connect(m_runner, &ExerciseRunner::monitoringRunsChanged, this, [this] {
+        if (!m_views.runMonitor)
+            return;
+        if (const exercises::MonitoringRuns* runs = m_runner->monitoringRuns())
+            m_views.runMonitor->setData(*runs);
+        else
+            m_views.runMonitor->clear();
+    });
 }
 
 void LessonViewFeed::clear()
 {
     if (m_views.padMap)
         m_views.padMap->clear();
+    if (m_views.runMonitor)
+        m_views.runMonitor->clear();
     if (m_views.boundary)
         m_views.boundary->clear();
     if (m_views.resolution)

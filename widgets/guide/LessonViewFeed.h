@@ -15,6 +15,7 @@ class ImportanceView;
 class MetricChart;
 class PadMapView;
 class RocView;
+class RunMonitorView;
 
 // The views beside the guide that a lesson's steps feed; any may be null.
 struct GuideViews {
@@ -25,6 +26,7 @@ struct GuideViews {
     DecisionBoundaryView* boundary = nullptr; // a classifier of 2-D data over its input plane, as it trains
     ImportanceView* importance = nullptr; // what the latest model explained looks at
     EnergyResolutionView* resolution = nullptr; // an energy regression's resolution and bias against E
+    RunMonitorView* runMonitor = nullptr; // the data-quality lesson's runs and reconstructions
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC

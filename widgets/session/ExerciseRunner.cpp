@@ -20,6 +20,7 @@
 namespace neurino {
 
 using exercises::CheckResult;
+using exercises::MonitoringRuns;
 using exercises::PadMap;
 
 namespace {
@@ -215,11 +216,13 @@ bool ExerciseRunner::open(const QString& id, const exercises::RunOptions& option
     m_observations.clear();
     m_padMap.reset();
     m_resolution.clear();
+    m_monitoringRuns.reset();
     m_lastError.clear();
     m_currentStep = -1;
     emit opened();
     emit padMapChanged();
     emit resolutionChanged();
+    emit monitoringRunsChanged();
     return true;
 }
 
@@ -268,8 +271,11 @@ bool ExerciseRunner::runStep(int index)
             if (const PadMap* m = session->padMap())
                 map = std::make_shared<const PadMap>(*m);
             auto resolution = session->resolutionCurves();
-            relay->post([index, error, map, resolution](
-                            ExerciseRunner& r) { r.stepEnded(index, error, map, resolution); });
+            std::shared_ptr<const MonitoringRuns> runs;
+            if (const MonitoringRuns* m = session->monitoringRuns())
+                runs = std::make_shared<const MonitoringRuns>(*m);
+            relay->post([index, error, map, resolution, runs](
+                            ExerciseRunner& r) { r.stepEnded(index, error, map, resolution, runs); });
         },
         nullptr, std::move(hooks));
     *task = m_task;
@@ -278,7 +284,7 @@ bool ExerciseRunner::runStep(int index)
 
 // On the window's thread, after step `index` (and those it ran first) returned.
 void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map,
-    std::vector<ResolutionCurve> resolution)
+    std::vector<ResolutionCurve> resolution, std::shared_ptr<const MonitoringRuns> runs)
 {
     if (map) {
         m_padMap = std::move(map);
@@ -287,6 +293,10 @@ void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<
     if (!resolution.empty()) {
         m_resolution = std::move(resolution);
         emit resolutionChanged();
+    }
+    if (runs) {
+        m_monitoringRuns = std::move(runs);
+        emit monitoringRunsChanged();
     }
     if (!error.isEmpty()) {
         const int failed = m_currentStep >= 0 ? m_currentStep : index;

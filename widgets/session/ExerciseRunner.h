@@ -3,6 +3,7 @@
 #include "exercises/Check.h"
 #include "exercises/Exercise.h"
 #include "exercises/Lesson.h"
+#include "exercises/MonitoringRuns.h"
 #include "exercises/PadMap.h"
 
 #include "widgets/session/TrainingTypes.h"
@@ -68,6 +69,8 @@ public:
     const exercises::PadMap* padMap() const { return m_padMap.get(); }
     // An energy-regression lesson's resolution curves, after its steps that measure them; else empty.
     const std::vector<ResolutionCurve>& resolutionCurves() const { return m_resolution; }
+    // The held-out runs of a data-quality lesson, after its data step; null for other lessons.
+    const exercises::MonitoringRuns* monitoringRuns() const { return m_monitoringRuns.get(); }
     QString lastError() const { return m_lastError; }
 
 signals:
@@ -86,6 +89,7 @@ signals:
     void trainingEpoch(int trainingId, const neurino::EpochStats& stats);
     void padMapChanged();
     void resolutionChanged();
+    void monitoringRunsChanged();
     // A classifier of a step was judged on held-out samples: its confusion matrix and, for two classes, its
     // ROC curve (`evaluation.roc`), labelled "'higgs_deep', all features".
     void evaluated(const QString& label, const neurino::RunEvaluation& evaluation);
@@ -99,7 +103,7 @@ private:
     void setState(int index, StepState state);
     void setRunning(bool running);
     void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map,
-        std::vector<ResolutionCurve> resolution);
+        std::vector<ResolutionCurve> resolution, std::shared_ptr<const exercises::MonitoringRuns> runs);
 
     QPointer<RunScheduler> m_scheduler;
     int m_task = 0; // the step's task on the scheduler's queue, while it waits or runs
@@ -112,6 +116,7 @@ private:
     std::vector<std::pair<QString, double>> m_observations;
     std::shared_ptr<const exercises::PadMap> m_padMap;
     std::vector<ResolutionCurve> m_resolution;
+    std::shared_ptr<const exercises::MonitoringRuns> m_monitoringRuns;
     QString m_lastError;
     bool m_running = false;
     int m_currentStep = -1;

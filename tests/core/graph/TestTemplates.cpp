@@ -23,6 +23,8 @@ private slots:
         QTest::newRow("calo_gan_generator") << "calo_gan_generator" << qint64(86216) << qint64(34);
         QTest::newRow("calo_gan_discriminator") << "calo_gan_discriminator" << qint64(11717) << qint64(146);
         QTest::newRow("xor_mlp") << "xor_mlp" << qint64(2 * 8 + 8 + 8 + 1) << qint64(0);
+        // 512*64+64 + 64*12+12 + 12*64+64 + 64*512+512
+        QTest::newRow("dqm_autoencoder") << "dqm_autoencoder" << qint64(67724) << qint64(0);
     }
 
     void parameterCounts()
@@ -42,7 +44,7 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         for (const char* n : { "xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep",
-                 "calo_gan_generator", "calo_gan_discriminator" })
+                 "calo_gan_generator", "calo_gan_discriminator", "dqm_autoencoder" })
             QTest::newRow(n) << n;
     }
 
