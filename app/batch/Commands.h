@@ -19,5 +19,8 @@ void addExerciseCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
 void addProbeCommand(CLI::App& app, int& exitCode);
 void addExportCommand(CLI::App& app, int& exitCode);
+// `import` and its converters, each registered on the `import` parent (ImportCommand.cpp).
+void addImportCommand(CLI::App& app, int& exitCode);
+void addImportOnnxCommand(CLI::App& importer, int& exitCode);
 
 } // namespace neurino::batch

@@ -32,6 +32,7 @@ int main(int argc, char** argv)
     neurino::batch::addEvaluateCommand(app, exitCode);
     neurino::batch::addPredictCommand(app, exitCode);
     neurino::batch::addExportCommand(app, exitCode);
+    neurino::batch::addImportCommand(app, exitCode);
     neurino::batch::addGenerateCommand(app, exitCode);
     neurino::batch::addGanCommand(app, exitCode);
     neurino::batch::addEmbedCommands(app, exitCode);
