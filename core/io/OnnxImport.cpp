@@ -261,14 +261,19 @@ torch::Tensor Importer::constantInput(const onnx::NodeProto& n, int index) const
     return v.constant;
 }
 
-// Ids become HDF5 group names (/weights/<node>): '/' and unusual characters are replaced.
-std::string Importer::idFor(const std::string& onnxName, const std::string& kind) const
+std::string sanitizedId(const std::string& onnxName)
 {
     std::string id;
     for (char c : onnxName)
-        id += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ? c : '_';
-    const auto first = id.find_first_not_of('_');
-    id = first == std::string::npos ? std::string() : id.substr(first);
+        id += c == '/' || std::iscntrl(static_cast<unsigned char>(c)) ? '_' : c;
+    const auto first = id.find_first_not_of("_ ");
+    return first == std::string::npos || id == "." || id == ".." ? std::string() : id.substr(first);
+}
+
+// Ids become HDF5 group names (/weights/<node>): '/' and control characters are replaced.
+std::string Importer::idFor(const std::string& onnxName, const std::string& kind) const
+{
+    const std::string id = sanitizedId(onnxName);
     if (id.empty() || m_graph.hasNode(id))
         return m_graph.uniqueId(kind);
     return id;
@@ -975,9 +980,13 @@ Checkpoint Importer::run()
     if (out == m_values.end() || out->second.kind != Value::Kind::Node)
         throw ModelError("the graph output '" + g.output(0).name() + "' of '" + m_source
             + "' is computed by no imported layer");
-    const std::string outputId
-        = m_graph.addNode("Output", nlohmann::json::object(), idFor(g.output(0).name(), "Output"));
-    m_graph.connect(out->second.node, outputId);
+    // An Output node, unless the last layer's id is the output's name already (a file of Neurino's without
+    // one).
+    std::string outputId = out->second.node;
+    if (sanitizedId(g.output(0).name()) != outputId) {
+        outputId = m_graph.addNode("Output", nlohmann::json::object(), idFor(g.output(0).name(), "Output"));
+        m_graph.connect(out->second.node, outputId);
+    }
 
     const auto issues = m_graph.validate();
     if (!issues.empty())
