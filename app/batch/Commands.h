@@ -24,5 +24,6 @@ void addSweepCommand(CLI::App& app, int& exitCode);
 // `import`, the parent of one subcommand per framework (ImportCommand.cpp calls each one's function).
 void addImportCommand(CLI::App& app, int& exitCode);
 void addImportKerasCommand(CLI::App& importer, int& exitCode);
+void addImportOnnxCommand(CLI::App& importer, int& exitCode);
 
 } // namespace neurino::batch

@@ -5,6 +5,7 @@
 #include "app/gui/HelpMenu.h"
 #include "app/gui/ModelDocument.h"
 #include "app/gui/ModelStatus.h"
+#include "app/gui/OnnxExchange.h"
 #include "app/gui/TourOverlay.h"
 #include "app/gui/TrainingWorkspace.h"
 #include "app/gui/WelcomePage.h"
@@ -308,6 +309,12 @@ void MainWindow::createFileMenu()
     QAction* saveAs = makeAction(
         this, file, tr("Save &As…"), QKeySequence::SaveAs, tr("Save the model under a new name"));
     connect(saveAs, &QAction::triggered, m_document, &ModelDocument::saveAs);
+    file->addSeparator();
+    m_onnx = new OnnxExchange(m_document, this);
+    file->addAction(m_onnx->importAction());
+    file->addMenu(tr("&Export"))->addAction(m_onnx->exportAction());
+    connect(m_onnx, &OnnxExchange::message, m_logDock, &LogDock::append);
+    connect(m_onnx, &OnnxExchange::errorOccurred, this, &MainWindow::reportError);
     file->addSeparator();
     QAction* quit = makeAction(this, file, tr("&Quit"), QKeySequence::Quit, tr("Close Neurino"));
     quit->setMenuRole(QAction::QuitRole);

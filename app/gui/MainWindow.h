@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace neurino {
 
 class EditorActions;
+class OnnxExchange;
 class ExerciseWorkspace;
 class GraphScene;
 class GraphView;
@@ -46,6 +47,7 @@ public:
 
     ModelDocument* document() const { return m_document; }
     EditorActions* editorActions() const { return m_actions; }
+    OnnxExchange* onnxExchange() const { return m_onnx; }
     TrainingWorkspace* trainingWorkspace() const { return m_training; }
     ExerciseWorkspace* exerciseWorkspace() const { return m_exercises; }
     WorkbenchLayout* workbenchLayout() const { return m_layout; }
@@ -106,6 +108,7 @@ private:
     WelcomePage* m_welcome = nullptr;
     WorkbenchLayout* m_layout = nullptr;
     EditorActions* m_actions;
+    OnnxExchange* m_onnx = nullptr;
     RunScheduler* m_runScheduler;
     TrainingWorkspace* m_training = nullptr;
     ExerciseWorkspace* m_exercises = nullptr;

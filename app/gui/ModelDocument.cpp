@@ -173,6 +173,17 @@ bool ModelDocument::openFile(const QString& path)
     }
 }
 
+void ModelDocument::openImported(ModelGraph graph, const QString& origin)
+{
+    if (m_layoutArea) {
+        for (const auto& [id, pos] : GraphLayout::compute(graph, m_layoutArea()))
+            graph.setPosition(id, pos.x(), pos.y());
+    }
+    setGraph(graph, QString());
+    emit message(tr("Imported %1 from %2.").arg(qs(graph.name()), QDir::toNativeSeparators(origin)),
+        LogDock::Level::Info);
+}
+
 void ModelDocument::openWithDialog()
 {
     if (!maybeSave())

@@ -57,6 +57,9 @@ public:
     bool importKeras(const QString& path);
     // Asks for a Keras file and imports it.
     void importKerasWithDialog();
+    // A model converted from another framework's file `origin` (ONNX import): arranged on the canvas as a
+    // new, untitled model.
+    void openImported(ModelGraph graph, const QString& origin);
     // Before the model is replaced or the window closes: offers to save unsaved changes; false to cancel.
     bool maybeSave();
     const QString& filePath() const { return m_filePath; }
