@@ -319,12 +319,20 @@ void RunMonitorView::paintMap(QPainter& p, const QRectF& r, const std::vector<fl
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
-    p.drawText(QRectF(r.left() - kAxisLeft, r.top() - kTitle, r.width() + kAxisLeft + 40, kTitle - 3),
-        Qt::AlignLeft | Qt::AlignBottom, title);
+    // Elided to the map's own width, so that a narrow dock's titles do not run into the next map's scale.
+    const double titleWidth = r.width() + kAxisLeft;
+    p.drawText(QRectF(r.left() - kAxisLeft, r.top() - kTitle, titleWidth, kTitle - 3),
+        Qt::AlignLeft | Qt::AlignBottom, QFontMetricsF(bold).elidedText(title, Qt::ElideRight, titleWidth));
     p.setFont(font());
     const QFontMetricsF fm(font());
-    for (int row : { 0, m_runs.rows / 2, m_runs.rows - 1 })
-        p.drawText(QRectF(r.left() - kAxisLeft, r.bottom() - (row + 1) * cell, kAxisLeft - 4, cell),
+    // Row numbers a text line high, centred on their rows however small the cells; the middle one only
+    // where it cannot touch the others.
+    std::vector<int> labelled = { 0, m_runs.rows - 1 };
+    if (r.height() >= 3 * fm.height())
+        labelled.push_back(m_runs.rows / 2);
+    for (int row : labelled)
+        p.drawText(QRectF(r.left() - kAxisLeft, r.bottom() - (row + 0.5) * cell - fm.height() / 2,
+                       kAxisLeft - 4, fm.height()),
             Qt::AlignRight | Qt::AlignVCenter, QString::number(row));
     for (int bin = 0; bin < m_runs.bins; bin += 8)
         p.drawText(QRectF(r.left() + bin * cell - 10, r.bottom() + 1, cell + 20, fm.height()),
