@@ -147,11 +147,9 @@ bool ModelDocument::openFile(const QString& path)
     try {
         ModelGraph graph = loadModel(QFileInfo(path).absoluteFilePath().toStdString());
         const bool asTemplate = isTemplateFile(path);
-        if ((asTemplate || positionsOverlap(graph)) && m_layoutArea) {
-            // Templates are stored as a plain column; arrange them (and overlapping files) for this screen.
-            for (const auto& [id, pos] : GraphLayout::compute(graph, m_layoutArea()))
-                graph.setPosition(id, pos.x(), pos.y());
-        }
+        // Templates are stored as a plain column; arrange them (and overlapping files) for this screen.
+        if (asTemplate || positionsOverlap(graph))
+            arrange(graph);
         setGraph(graph, asTemplate ? QString() : QFileInfo(path).absoluteFilePath());
         if (asTemplate) {
             emit message(
@@ -173,12 +171,17 @@ bool ModelDocument::openFile(const QString& path)
     }
 }
 
+void ModelDocument::arrange(ModelGraph& graph) const
+{
+    if (!m_layoutArea)
+        return;
+    for (const auto& [id, pos] : GraphLayout::compute(graph, m_layoutArea()))
+        graph.setPosition(id, pos.x(), pos.y());
+}
+
 void ModelDocument::openImported(ModelGraph graph, const QString& origin)
 {
-    if (m_layoutArea) {
-        for (const auto& [id, pos] : GraphLayout::compute(graph, m_layoutArea()))
-            graph.setPosition(id, pos.x(), pos.y());
-    }
+    arrange(graph);
     setGraph(graph, QString());
     emit message(tr("Imported %1 from %2.").arg(qs(graph.name()), QDir::toNativeSeparators(origin)),
         LogDock::Level::Info);
@@ -201,10 +204,8 @@ bool ModelDocument::importKeras(const QString& path)
         Hdf5Model imported = modelOfHdf5File(absolute.toStdString());
         ModelGraph& graph = imported.graph;
         // Keras files carry no positions: the layered layout makes the imported graph readable.
-        if (m_layoutArea && (imported.keras || positionsOverlap(graph))) {
-            for (const auto& [id, pos] : GraphLayout::compute(graph, m_layoutArea()))
-                graph.setPosition(id, pos.x(), pos.y());
-        }
+        if (imported.keras || positionsOverlap(graph))
+            arrange(graph);
         // Untitled: Save writes a Neurino model file, never over the .h5.
         setGraph(graph, {});
         QSettings().setValue("lastDirectory", QFileInfo(absolute).absolutePath());

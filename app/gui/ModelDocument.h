@@ -103,6 +103,8 @@ signals:
 
 private:
     void setGraph(const ModelGraph& graph, const QString& filePath);
+    // Lays `graph` out for the canvas's area (templates, imported models and files whose nodes overlap).
+    void arrange(ModelGraph& graph) const;
     void addRecentFile(const QString& path);
     void rebuildRecentMenu(QMenu* menu);
 
