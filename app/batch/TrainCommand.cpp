@@ -4,6 +4,7 @@
 
 #include "core/graph/ModelJson.h"
 #include "core/io/ReadLimits.h"
+#include "core/io/WeightsFile.h"
 #include "core/run/Run.h"
 #include "core/run/RunFolder.h"
 #include "core/train/Checkpoint.h"
@@ -140,8 +141,7 @@ DataSource savedSource(const std::string& folder, const Checkpoint& saved)
 
 // The run the options describe: a --spec file, the run saved in --out (--resume), or --model on --data.
 // Options typed on the command line override the spec's settings; a resumed run keeps its own.
-RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Checkpoint>& resume,
-    const std::optional<Checkpoint>& init)
+RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Checkpoint>& resume)
 {
     RunSpec spec;
     if (o.resume) {
@@ -166,17 +166,16 @@ RunSpec buildSpec(const TrainOptions& o, const CLI::App& cmd, std::optional<Chec
         if (!o.data.empty())
             spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     } else {
-        if (o.model.empty() && !init)
+        if (o.model.empty() && o.init.empty())
             throw CLI::RequiredError("--model (or --init, --spec, or --resume to continue the run in --out)");
         if (o.data.empty())
             throw CLI::RequiredError("--data (or --spec, or --resume to continue the run in --out)");
-        spec.model = o.model.empty() ? init->graph : loadModel(o.model);
+        spec.model = o.model.empty() ? readWeightsFile(o.init).graph : loadModel(o.model);
         spec.training = buildConfig(o, cmd);
         spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     }
-    // Weights that came without a standardisation (an imported Keras model) expect the raw features.
-    if (init && !init->standardizer.fitted())
-        spec.training.standardize = "off";
+    if (!o.init.empty())
+        spec.init = o.init;
     if (!o.task.empty())
         spec.data.task = parseTask(o.task);
     return spec;
@@ -206,10 +205,8 @@ private:
 
 void run(const TrainOptions& o, const CLI::App& cmd)
 {
-    std::optional<Checkpoint> resume, init;
-    if (!o.init.empty())
-        init = loadCheckpoint(o.init);
-    Run run(buildSpec(o, cmd, resume, init), datasets::Catalog::instance().generatorFn());
+    std::optional<Checkpoint> resume;
+    Run run(buildSpec(o, cmd, resume), datasets::Catalog::instance().generatorFn());
     if (resume)
         run.resumeFrom(*resume);
     run.keepFolder(o.out,
@@ -227,8 +224,8 @@ void run(const TrainOptions& o, const CLI::App& cmd)
         std::cout << "data-parallel: rank " << run.rank() << " of " << run.worldSize() << ", global batch "
                   << trainer.config().batchSize << ", " << trainer.parameterCount() * 4
                   << " bytes of float32 gradients all-reduced per step" << std::endl;
-    if (init)
-        loadWeights(trainer.module(), init->weights, o.init);
+    if (!quiet && !run.startNote().empty())
+        std::cout << run.startNote() << std::endl;
     if (!run.folderNote().empty())
         std::cerr << "note: " << run.folderNote() << "\n";
 
@@ -300,8 +297,9 @@ void addTrainCommand(CLI::App& app, int& exitCode)
     settings.add("--device", "device");
     settings.add("--threads", "threads");
     cmd->add_option("--init", o->init,
-           "Start from this checkpoint's weights (fine-tuning, e.g. of `import keras`'s); its graph is the "
-           "model unless --model names one")
+           "Start from the weights in this checkpoint, Keras model (.h5) or ONNX model (.onnx), matched to "
+           "the model's nodes by id and shape (fine-tuning); the file's graph is the model unless --model "
+           "or --spec names one")
         ->check(CLI::ExistingFile);
     cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint.h5")
         ->excludes("--init");

@@ -383,6 +383,7 @@ void MainWindow::graphReplaced()
 {
     // Another model: the last one's results would pass for this one's (its runs stay in the run list).
     m_training->area()->clearResults();
+    m_training->dock()->setStartWeights(m_document->weightsFile());
     showCanvas();
     m_status->update();
     // Fit once the window has its size; now as well, for windows that are already shown.

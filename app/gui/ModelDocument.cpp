@@ -113,10 +113,11 @@ QStringList ModelDocument::templateNames()
     return names;
 }
 
-void ModelDocument::setGraph(const ModelGraph& graph, const QString& filePath)
+void ModelDocument::setGraph(const ModelGraph& graph, const QString& filePath, const QString& weightsFile)
 {
     m_editor->resetGraph(graph);
     m_filePath = filePath;
+    m_weightsFile = weightsFile;
     m_autosaveDirty = false;
     m_autosave->discard();
     emit titleChanged();
@@ -182,7 +183,7 @@ void ModelDocument::arrange(ModelGraph& graph) const
 void ModelDocument::openImported(ModelGraph graph, const QString& origin)
 {
     arrange(graph);
-    setGraph(graph, QString());
+    setGraph(graph, QString(), QFileInfo(origin).absoluteFilePath());
     emit message(tr("Imported %1 from %2.").arg(qs(graph.name()), QDir::toNativeSeparators(origin)),
         LogDock::Level::Info);
 }
@@ -206,8 +207,8 @@ bool ModelDocument::importKeras(const QString& path)
         // Keras files carry no positions: the layered layout makes the imported graph readable.
         if (imported.keras || positionsOverlap(graph))
             arrange(graph);
-        // Untitled: Save writes a Neurino model file, never over the .h5.
-        setGraph(graph, {});
+        // Untitled: Save writes a Neurino model file, never over the .h5. Its weights start the next run.
+        setGraph(graph, {}, absolute);
         QSettings().setValue("lastDirectory", QFileInfo(absolute).absolutePath());
         const QString what = imported.keras
             ? tr("the Keras model %1 (Keras %2)")

@@ -53,16 +53,21 @@ public:
     // Asks for a file and opens it.
     void openWithDialog();
     // A Keras .h5 model file (or a Neurino checkpoint) as a new, untitled model laid out on the canvas; its
-    // weights are read and checked against the graph (openFile does this for .h5 files too).
+    // weights are read and checked against the graph (openFile does this for .h5 files too) and become the
+    // weights training starts from (weightsFile).
     bool importKeras(const QString& path);
     // Asks for a Keras file and imports it.
     void importKerasWithDialog();
     // A model converted from another framework's file `origin` (ONNX import): arranged on the canvas as a
-    // new, untitled model.
+    // new, untitled model whose weights are origin's.
     void openImported(ModelGraph graph, const QString& origin);
     // Before the model is replaced or the window closes: offers to save unsaved changes; false to cancel.
     bool maybeSave();
     const QString& filePath() const { return m_filePath; }
+    // The file the model's weights came from (an imported Keras or ONNX model, an opened checkpoint), which
+    // training offers to start from; empty for a drawn model. It stays while the graph is edited and saved:
+    // a run takes the weights of the layers that still fit them.
+    const QString& weightsFile() const { return m_weightsFile; }
     bool isModified() const;
     // The file's name, or the model's name for an untitled model.
     QString displayName() const;
@@ -102,7 +107,7 @@ signals:
     void errorOccurred(const QString& title, const QString& text);
 
 private:
-    void setGraph(const ModelGraph& graph, const QString& filePath);
+    void setGraph(const ModelGraph& graph, const QString& filePath, const QString& weightsFile = {});
     // Lays `graph` out for the canvas's area (templates, imported models and files whose nodes overlap).
     void arrange(ModelGraph& graph) const;
     void addRecentFile(const QString& path);
@@ -116,6 +121,7 @@ private:
     QTimer* m_autosaveTimer;
     bool m_autosaveDirty = false;
     QString m_filePath;
+    QString m_weightsFile;
     std::function<QSizeF()> m_layoutArea;
 };
 

@@ -30,20 +30,6 @@ std::vector<std::string> chunkedStrings(const H5::H5Object& object, const std::s
     return all;
 }
 
-// libhdf5 says only "H5Fopen failed" for a file that starts as HDF5 but cannot be read.
-H5::H5File openKerasFile(const std::string& path, const std::string& what)
-{
-    try {
-        return hdf5::openForReading(path, what);
-    } catch (const IoError& e) {
-        if (!hdf5::isHdf5File(path))
-            throw;
-        throw IoError(std::string(e.what())
-            + "; it starts as an HDF5 file but is damaged or cut short (an interrupted copy or download?): "
-              "save or copy it again");
-    }
-}
-
 // The weights of every layer that layer_names lists, in the file's order.
 struct FileWeights {
     std::vector<std::string> layers;
@@ -123,7 +109,7 @@ void checkCount(const Checkpoint& checkpoint, std::int64_t kerasParams, const st
 KerasImport importKerasModel(const std::string& path)
 {
     auto held = hdf5::lock();
-    const H5::H5File file = openKerasFile(path, "Keras model file");
+    const H5::H5File file = hdf5::openForReading(path, "Keras model file");
     KerasImport result;
     result.kerasVersion = hdf5::readString(file, "keras_version").value_or("");
     const auto text = hdf5::readString(file, "model_config");
@@ -180,7 +166,7 @@ KerasImport importKerasModel(const std::string& path)
 KerasImport importKerasWeights(const std::string& path, const ModelGraph& model, KerasDataFormat format)
 {
     auto held = hdf5::lock();
-    const H5::H5File file = openKerasFile(path, "Keras weights file");
+    const H5::H5File file = hdf5::openForReading(path, "Keras weights file");
     KerasImport result;
     result.kerasVersion = hdf5::readString(file, "keras_version").value_or("");
     // A full model file holds the same layout under model_weights.
@@ -216,15 +202,16 @@ KerasImport importKerasWeights(const std::string& path, const ModelGraph& model,
     return result;
 }
 
+bool isKerasModelFile(const std::string& path)
+{
+    auto held = hdf5::lock();
+    return hdf5::openForReading(path, "model file").attrExists("model_config");
+}
+
 Hdf5Model modelOfHdf5File(const std::string& path)
 {
     Hdf5Model model;
-    bool keras = false;
-    {
-        auto held = hdf5::lock();
-        keras = openKerasFile(path, "model file").attrExists("model_config");
-    }
-    if (keras) {
+    if (isKerasModelFile(path)) {
         KerasImport imported = importKerasModel(path);
         model.graph = std::move(imported.checkpoint.graph);
         model.keras = true;

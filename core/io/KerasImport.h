@@ -28,6 +28,10 @@ struct KerasImport {
 // that is not HDF5 or lacks a part Keras writes, or a weight of another shape.
 KerasImport importKerasModel(const std::string& path);
 
+// True for an HDF5 file with Keras's model_config attribute (a Keras model file), false for other HDF5 files
+// (a Neurino checkpoint). Throws IoError naming the file when it is no HDF5 file or is damaged.
+bool isKerasModelFile(const std::string& path);
+
 // Reads a weights-only file (Keras's save_weights layout: layer_names at the root) into `model`: the
 // model's nodes with weights, in topological order, take the file's layers with weights in order; every
 // shape is checked. `format` says how the Keras model that wrote the file laid out its images (a Flatten of

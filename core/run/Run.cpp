@@ -2,12 +2,61 @@
 
 #include "core/data/Dataset.h"
 #include "core/dist/DistGroup.h"
+#include "core/io/WeightsFile.h"
+#include "core/nn/GraphModule.h"
 #include "core/run/RunFolderWriter.h"
 #include "core/train/Checkpoint.h"
 #include "core/train/Trainer.h"
 #include "core/util/Error.h"
 
 namespace neurino {
+
+namespace {
+
+// Copies the weights of every node whose id and tensor shapes `weights` has too; says which nodes took
+// them and which start fresh. Throws TrainError when none does (the file is of another model).
+std::string loadStartWeights(GraphModule& module, const NodeTensors& weights, const std::string& source)
+{
+    torch::NoGradGuard noGrad;
+    std::vector<std::string> fresh;
+    std::size_t loaded = 0, nodes = 0;
+    for (const auto& [node, params] : module->nodeTensors()) {
+        if (params.empty())
+            continue;
+        ++nodes;
+        const auto saved = weights.find(node);
+        std::string why;
+        if (saved == weights.end())
+            why = "not in the file";
+        for (const auto& [param, tensor] : params) {
+            if (!why.empty())
+                break;
+            const auto it = saved->second.find(param);
+            if (it == saved->second.end())
+                why = "no '" + param + "' in the file";
+            else if (!it->second.sizes().equals(tensor.sizes()))
+                why = param + " " + c10::str(tensor.sizes()) + " here, " + c10::str(it->second.sizes())
+                    + " in the file";
+        }
+        if (!why.empty()) {
+            fresh.push_back(node + " (" + why + ")");
+            continue;
+        }
+        for (const auto& [param, tensor] : params)
+            tensor.copy_(saved->second.at(param).to(tensor.device(), tensor.scalar_type()));
+        ++loaded;
+    }
+    if (loaded == 0)
+        throw TrainError("no layer of the model fits the weights in '" + source
+            + "' (node ids and shapes are matched): it holds another model");
+    std::string note = "started from the weights in '" + source + "' for " + std::to_string(loaded) + " of "
+        + std::to_string(nodes) + " layers with weights";
+    for (std::size_t i = 0; i < fresh.size(); ++i)
+        note += (i == 0 ? "; fresh: " : ", ") + fresh[i];
+    return note;
+}
+
+} // namespace
 
 Run::Run(RunSpec spec, GeneratorFn generate)
     : m_spec(std::move(spec))
@@ -57,10 +106,22 @@ Trainer& Run::prepare()
 {
     if (m_trainer)
         return *m_trainer;
+    // Read before the data is opened: a wrong file fails fast.
+    std::unique_ptr<Checkpoint> start;
+    if (!m_spec.init.empty() && !m_resume) {
+        start = std::make_unique<Checkpoint>(readWeightsFile(m_spec.init));
+        // Weights that came without a standardisation (a Keras model) expect the raw features.
+        if (!start->standardizer.fitted() && m_spec.training.standardize != "off") {
+            m_spec.training.standardize = "off";
+            m_startNote = "; standardisation off: the weights expect raw features";
+        }
+    }
     if (!m_data)
         m_data = openDataSource(m_spec.data, m_generate);
     auto trainer = m_resume ? std::make_unique<Trainer>(*m_resume, m_spec.training)
                             : std::make_unique<Trainer>(m_spec.model, m_spec.training);
+    if (start)
+        m_startNote = loadStartWeights(trainer->module(), start->weights, m_spec.init) + m_startNote;
     trainer->setData(m_data, m_split ? std::optional<SplitIndices>(*m_split) : std::nullopt);
     if (m_spec.data.kind == DataSource::Kind::File)
         trainer->setDataSource(m_spec.data.path, m_spec.data.featuresPath, m_spec.data.targetsPath);

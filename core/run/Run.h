@@ -58,8 +58,9 @@ public:
     int rank() const;
     int worldSize() const;
 
-    // Opens the data, builds the model and splits the data; execute() does it when not done yet. Throws
-    // DataError or IoError naming the file or generator, ModelError, TrainError.
+    // Opens the data, builds the model (with the weights of the spec's `init` file, unless resumed) and
+    // splits the data; execute() does it when not done yet. Throws DataError or IoError naming the file or
+    // generator, ModelError, TrainError (also when no node of the model fits the `init` file's weights).
     Trainer& prepare();
     // Trains from the current epoch to the spec's epochs (see Trainer::fit): the run folder first, then
     // `observer`, hear every report. Returns how the run ended.
@@ -77,6 +78,9 @@ public:
     const std::string& folder() const { return m_folder; }
     // After prepare(): empty, or that the run folder's lock, left by a process that died, was taken over.
     std::string folderNote() const;
+    // After prepare() of a spec with `init`: which nodes took the file's weights and which start fresh,
+    // and whether the standardisation was turned off for weights that expect raw features. Else empty.
+    const std::string& startNote() const { return m_startNote; }
 
 private:
     RunSpec m_spec;
@@ -89,6 +93,7 @@ private:
     std::unique_ptr<Trainer> m_trainer;
     std::unique_ptr<RunFolderWriter> m_writer;
     std::shared_ptr<DistGroup> m_group;
+    std::string m_startNote;
 };
 
 } // namespace neurino

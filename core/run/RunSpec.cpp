@@ -100,19 +100,27 @@ nlohmann::json RunSpec::toJson() const
     nlohmann::json doc = envelope("neurino-run-spec", name, training.toJson(), "training");
     doc["model"] = modelToJson(model);
     doc["data"] = data.toJson();
+    if (!init.empty())
+        doc["init"] = init;
     return doc;
 }
 
 RunSpec RunSpec::fromJson(const nlohmann::json& doc, const std::string& where)
 {
     const nlohmann::json config
-        = openEnvelope(doc, "neurino-run-spec", { "model", "data" }, "training", where);
+        = openEnvelope(doc, "neurino-run-spec", { "model", "data", "init" }, "training", where);
     RunSpec spec;
     spec.name = doc.value("name", std::string());
     spec.model = modelField(doc, "model", where);
     spec.data = dataField(doc, where);
     spec.training = TrainConfig::fromJson(config, where + ", field 'training'");
     spec.training.validate();
+    if (doc.contains("init")) {
+        if (!doc.at("init").is_string() || doc.at("init").get<std::string>().empty())
+            throw DataError(
+                where + ": field 'init' must name a file (a checkpoint, Keras model or ONNX model)");
+        spec.init = doc.at("init").get<std::string>();
+    }
     return spec;
 }
 

@@ -19,9 +19,15 @@ struct RunSpec {
     ModelGraph model;
     DataSource data;
     TrainConfig training;
+    // A file whose weights the run starts from instead of a fresh initialisation (readWeightsFile: a
+    // checkpoint, a Keras model, an ONNX model): `train --init`, or a model imported in the window. Nodes
+    // are matched by id; a node the file lacks, or whose shapes differ (the model was edited since), starts
+    // fresh, and Run::startNote says which. Empty: every node starts fresh.
+    std::string init;
 
     // {"format": "neurino-run-spec", "version": 1, "name", "model", "data", "training", "device",
-    //  "threads", "seed"}: device, threads and seed stand at the top, where a person looks for them, and
+    //  "threads", "seed", "init" (when set)}: device, threads and seed stand at the top, where a person looks
+    //  for them, and
     // are left out of "training".
     nlohmann::json toJson() const;
     // Reads what toJson writes; "device", "threads" and "seed" may also stand in "training" (the top-level

@@ -173,6 +173,10 @@ void RunScheduler::dropped(int id)
 void RunScheduler::connectRunWorker(RunWorker* worker)
 {
     connect(worker, &RunWorker::status, this, &RunScheduler::status);
+    connect(worker, &RunWorker::note, this, [this](const QString& text) {
+        if (m_currentId)
+            emit runNote(m_currentId, text);
+    });
     connect(worker, &RunWorker::started, this, [this](const TrainStart& start) {
         if (RunRecord* run = current()) {
             run->start = start;

@@ -80,6 +80,8 @@ public:
 signals:
     void stateChanged(neurino::RunScheduler::State state);
     void status(const QString& text);
+    // A note for the log about the running run (RunWorker::note).
+    void runNote(int runId, const QString& text);
     // A run entered the list (queued, before its data is made, or a loaded one).
     void runAdded(const neurino::RunRecord& run);
     // The waiting runs changed (one was queued, began or was taken out).

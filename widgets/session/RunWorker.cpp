@@ -81,6 +81,11 @@ void RunWorker::say(const QString& text)
     postTo(this, [this, text] { emit status(text); });
 }
 
+void RunWorker::tell(const QString& text)
+{
+    postTo(this, [this, text] { emit note(text); });
+}
+
 void RunWorker::fail(const QString& message)
 {
     postTo(this, [this, message] { emit failed(message); });

@@ -43,6 +43,8 @@ public:
 
 signals:
     void status(const QString& text);
+    // Something about the run the log keeps (the status line is overwritten): how its weights started.
+    void note(const QString& text);
     void started(const neurino::TrainStart& start);
     // `smoothedLoss` is an exponential moving average over every batch so far.
     void batchEnded(const neurino::BatchStats& stats, double smoothedLoss);
@@ -50,8 +52,9 @@ signals:
     void failed(const QString& message);
 
 protected:
-    // status and failed, emitted on the window's thread.
+    // status, note and failed, emitted on the window's thread.
     void say(const QString& text);
+    void tell(const QString& text);
     void fail(const QString& message);
     // Says that the run's data is being generated or read (status).
     void announceData(const DataSource& source);

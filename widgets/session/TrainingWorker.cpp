@@ -128,6 +128,9 @@ void TrainingWorker::run(const RunSpec& spec, const QString& folder)
             run.keepFolder(folder.toStdString(), FolderMode::Overwrite);
         announceData(spec.data);
         Trainer& trainer = run.prepare();
+        if (!run.startNote().empty())
+            tell(tr("%1: %2").arg(
+                QString::fromStdString(spec.model.name()), QString::fromStdString(run.startNote())));
         if (m_stop->stopRequested()) {
             TrainSummary summary;
             summary.reason = StopReason::Cancelled;

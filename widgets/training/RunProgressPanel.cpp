@@ -51,6 +51,8 @@ RunProgressPanel::RunProgressPanel(RunScheduler* session, QWidget* parent)
     connect(m_session, &RunScheduler::stateChanged, this, &RunProgressPanel::onStateChanged);
     connect(m_session, &RunScheduler::queueChanged, this, &RunProgressPanel::onStateChanged);
     connect(m_session, &RunScheduler::status, m_statusLabel, &QLabel::setText);
+    connect(m_session, &RunScheduler::runNote, this,
+        [this](int, const QString& text) { emit message(text, false); });
     connect(m_session, &RunScheduler::runStarted, this, &RunProgressPanel::onStarted);
     connect(m_session, &RunScheduler::batchEnded, this, &RunProgressPanel::onBatch);
     connect(m_session, &RunScheduler::epochEnded, this, &RunProgressPanel::onEpoch);

@@ -9,9 +9,11 @@
 
 #include "core/util/Error.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -34,6 +36,10 @@ TrainingDock::TrainingDock(GraphModel* model, RunScheduler* session, QWidget* pa
     layout->addWidget(m_data);
     m_config = new TrainConfigForm;
     layout->addWidget(m_config);
+    m_startWeights = new QCheckBox;
+    m_startWeights->setObjectName("startWeights");
+    m_startWeights->setVisible(false);
+    layout->addWidget(m_startWeights);
     m_ganSettings = new GanSettings;
     m_ganSettings->setVisible(false);
     layout->addWidget(m_ganSettings);
@@ -70,6 +76,7 @@ QWidget* TrainingDock::createModeRow()
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
         const bool gan = mode() == Mode::Gan;
         m_config->setVisible(!gan);
+        m_startWeights->setVisible(!gan && !m_startWeightsFile.isEmpty());
         m_ganSettings->setVisible(gan);
         updateButtons();
         // The tutorial's GAN learns calorimeter showers; a file stays chosen.
@@ -258,12 +265,30 @@ bool TrainingDock::start()
     }
 }
 
+void TrainingDock::setStartWeights(const QString& path)
+{
+    m_startWeightsFile = path;
+    m_startWeights->setText(tr("Start from the weights of %1").arg(QFileInfo(path).fileName()));
+    m_startWeights->setToolTip(
+        tr("The model came with weights from %1. On: each layer that still fits them starts from them "
+           "(fine-tuning); off: every layer starts fresh.")
+            .arg(QDir::toNativeSeparators(path)));
+    m_startWeights->setChecked(true);
+    m_startWeights->setVisible(!path.isEmpty() && mode() == Mode::Classifier);
+}
+
+QString TrainingDock::startWeights() const
+{
+    return m_startWeights->isChecked() ? m_startWeightsFile : QString();
+}
+
 RunSpec TrainingDock::runSpec() const
 {
     RunSpec spec;
     spec.model = m_model->graph();
     spec.data = dataChoice();
     spec.training = trainConfig();
+    spec.init = startWeights().toStdString();
     return spec;
 }
 

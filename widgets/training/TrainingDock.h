@@ -4,6 +4,7 @@
 
 #include <QDockWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QProgressBar;
@@ -56,11 +57,20 @@ public:
     void setSeed(int seed);
     QStringList devices() const;
 
+    // The file whose weights the canvas's model came with (an imported Keras or ONNX model, an opened
+    // checkpoint), offered as the run's starting point ("Start from the weights of …", on by default);
+    // empty: none, the box is hidden.
+    void setStartWeights(const QString& path);
+    // The file a run would start from: empty when there is none or the box is off.
+    QString startWeights() const;
+    QCheckBox* startWeightsBox() const { return m_startWeights; }
+
     DataSource dataChoice() const;
     // Throws TrainError for settings core refuses.
     TrainConfig trainConfig() const;
 
-    // The canvas's model, the data choice and the training settings as one run spec. Throws TrainError.
+    // The canvas's model, the data choice, the training settings and the starting weights as one run spec.
+    // Throws TrainError.
     RunSpec runSpec() const;
     // Writes runSpec() to `path` (for neurino-batch train --spec); false with the reason shown.
     bool saveSpec(const QString& path);
@@ -104,6 +114,8 @@ private:
     DataSourceForm* m_data = nullptr;
     TrainConfigForm* m_config = nullptr;
     GanSettings* m_ganSettings = nullptr;
+    QCheckBox* m_startWeights = nullptr;
+    QString m_startWeightsFile;
 
     QPushButton* m_startButton = nullptr;
     QPushButton* m_pauseButton = nullptr;

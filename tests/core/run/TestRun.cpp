@@ -175,6 +175,65 @@ private slots:
         QCOMPARE(RunFolder::read(folder).epochs.size(), std::size_t(6));
     }
 
+    // A spec's `init` file starts the run: every node that fits takes its weights, an edited node starts
+    // fresh and the note names it; a file of another model is refused; the spec file keeps `init`.
+    void runStartsFromItsInitWeights()
+    {
+        const std::string folder = m_dir.filePath("init_source").toStdString();
+        Run source(xorSpec(m_file, 4));
+        source.keepFolder(folder);
+        source.execute();
+        const std::string checkpoint = RunFolder::read(folder).checkpoint;
+        const NodeTensors trained = loadCheckpoint(checkpoint).weights;
+
+        RunSpec spec = xorSpec(m_file, 12);
+        Run fresh(spec);
+        fresh.prepare();
+        QVERIFY(!sameWeights(fresh.trainer().module()->nodeTensors(), trained));
+        QVERIFY(fresh.startNote().empty());
+
+        spec.init = checkpoint;
+        Run started(spec);
+        started.prepare();
+        QVERIFY(sameWeights(started.trainer().module()->nodeTensors(), trained));
+        QVERIFY2(
+            started.startNote().find("for 2 of 2 layers") != std::string::npos, started.startNote().c_str());
+        QVERIFY(started.startNote().find("fresh") == std::string::npos);
+
+        // A layer added after dense_1 and dense_2 widened: dense_1 keeps the file's weights.
+        RunSpec edited = spec;
+        edited.model = test::mlp(2, { { 16, "relu" }, { 8, "relu" }, { 1, "sigmoid" } }, 0.5);
+        Run changed(edited);
+        changed.prepare();
+        const NodeTensors now = changed.trainer().module()->nodeTensors();
+        QVERIFY(torch::equal(now.at("dense_1").at("weight"), trained.at("dense_1").at("weight")));
+        const std::string& note = changed.startNote();
+        QVERIFY2(note.find("for 1 of 3 layers") != std::string::npos, note.c_str());
+        QVERIFY2(note.find("dense_2 (bias [8] here, [1] in the file)") != std::string::npos,
+            note.c_str());
+        QVERIFY2(note.find("dense_3 (not in the file)") != std::string::npos, note.c_str());
+        QCOMPARE(changed.execute().epochsCompleted, 4);
+
+        RunSpec other = spec;
+        other.model = test::mlp(3, { { 5, "relu" }, { 2, "softmax" } });
+        try {
+            Run(other).prepare();
+            QFAIL("weights of another model were accepted");
+        } catch (const TrainError& e) {
+            QVERIFY2(std::string(e.what()).find("no layer of the model fits the weights in '" + checkpoint)
+                    != std::string::npos,
+                e.what());
+        }
+
+        const nlohmann::json doc = spec.toJson();
+        QCOMPARE(doc.at("init").get<std::string>(), checkpoint);
+        QCOMPARE(RunSpec::fromJson(doc).init, checkpoint);
+        QVERIFY(!xorSpec(m_file, 1).toJson().contains("init"));
+        nlohmann::json bad = doc;
+        bad["init"] = 5;
+        QVERIFY_THROWS_EXCEPTION(DataError, RunSpec::fromJson(bad));
+    }
+
     // Each run reads its file, initialises, splits, shuffles and drops out from its own stream and sets
     // its threads on its own thread: beside another run, it gets exactly what it gets alone.
     void twoSeededRunsAtOnceGetWhatTheyGetAlone()
