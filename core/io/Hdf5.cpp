@@ -248,7 +248,10 @@ H5::H5File openForReading(const std::string& path, const std::string& what, cons
     try {
         return H5::H5File(path, H5F_ACC_RDONLY);
     } catch (const H5::Exception& e) {
-        throw IoError("cannot open " + what + " '" + path + "': " + e.getDetailMsg());
+        // It starts as an HDF5 file: the rest is missing or damaged.
+        throw IoError("cannot open " + what + " '" + path + "': " + e.getDetailMsg()
+            + "; it starts as an HDF5 file but is damaged or cut short (an interrupted copy or download?): "
+              "save or copy it again");
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/io/OnnxProto.h"
 #include "core/train/Checkpoint.h"
+#include "core/util/Error.h"
 
 #include <torch/torch.h>
 

@@ -201,6 +201,9 @@ private slots:
         QTest::newRow("not hdf5") << "text.h5"
                                   << "features"
                                   << "targets" << QStringList { "text.h5", "not an HDF5 file" };
+        QTest::newRow("cut short") << "cut.h5"
+                                   << "x"
+                                   << "labels" << QStringList { "cut.h5", "damaged or cut short" };
         QTest::newRow("missing features path") << "bad.h5"
                                                << "ECAL"
                                                << "target"
@@ -250,6 +253,12 @@ private slots:
             make("wide", { 10, 3, 2, 2 });
             make("scalar", {});
             make("fractions", { 10 });
+        }
+        {
+            // A foreign file (no Neurino seal to say so) whose copy stopped half-way.
+            std::ifstream in(path("bad.h5"), std::ios::binary);
+            std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            std::ofstream(path("cut.h5"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
         }
         DatasetPaths paths;
         paths.features = features.toStdString();
