@@ -45,13 +45,13 @@ struct ExerciseArgs {
 };
 
 // Prints the lesson's progress: steps and commentary as plain lines, training as a progress bar on a
-// terminal. With --json the lines go to stderr so that stdout holds the JSON document only.
+// terminal and one line per epoch otherwise (a long lesson in a log or under CI shows it is alive). With
+// --json the lines go to stderr so that stdout holds the JSON document only.
 class ConsoleObserver : public ExerciseObserver {
 public:
     explicit ConsoleObserver(std::ostream& out)
         : m_out(out)
-        , m_progress(std::cerr, true)
-        , m_terminal(::isatty(STDERR_FILENO) != 0)
+        , m_progress(std::cerr, ::isatty(STDERR_FILENO) != 0)
     {
     }
     void onStepStarted(const Step& step, int index, int count) override
@@ -78,12 +78,11 @@ public:
         std::snprintf(text, sizeof text, "%.5g", value);
         m_out << "      " << name << ": " << text << std::endl;
     }
-    TrainingObserver* trainingObserver() override { return m_terminal ? &m_progress : nullptr; }
+    TrainingObserver* trainingObserver() override { return &m_progress; }
 
 private:
     std::ostream& m_out;
     ProgressPrinter m_progress;
-    bool m_terminal;
 };
 
 json number(const std::optional<double>& value)

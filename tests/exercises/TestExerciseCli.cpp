@@ -50,6 +50,10 @@ private slots:
             qPrintable(r.out));
         QVERIFY2(r.out.contains("all 11 checks passed"), qPrintable(r.out));
         QVERIFY(!r.out.contains("FAIL"));
+        // Not on a terminal: the training still shows it is alive, one plain line per epoch.
+        QVERIFY2(r.err.contains(
+                     QRegularExpression("^epoch 1/\\d+ .*samples/s", QRegularExpression::MultilineOption)),
+            qPrintable(r.err));
     }
 
     void runWithStartingModelsFailsWithExitOne()
