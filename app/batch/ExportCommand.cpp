@@ -45,6 +45,8 @@ void exportOnnxFile(const OnnxOptions& o)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "wrote " << o.out << " (" << bytes.size() << " bytes, ONNX opset " << o.opset << ", batch "
               << o.batch << ") of " << checkpoint.graph.name() << " in " << seconds << " s" << std::endl;
+    for (const std::string& caution : onnxRuntimeCautions(checkpoint.graph))
+        std::cerr << "note: " << caution << "\n";
 }
 
 } // namespace

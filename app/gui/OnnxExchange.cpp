@@ -93,6 +93,8 @@ bool OnnxExchange::exportCheckpoint(const QString& checkpoint, const QString& on
                          .arg(kOnnxMinOpset)
                          .arg((bytes.size() + 512) / 1024),
             LogDock::Level::Info);
+        for (const std::string& caution : onnxRuntimeCautions(c.graph))
+            emit message(qs(caution) + ".", LogDock::Level::Warning);
         return true;
     } catch (const Error& e) {
         emit errorOccurred(tr("Cannot export to ONNX"), qs(e.what()));
@@ -106,8 +108,9 @@ bool OnnxExchange::importFile(const QString& onnxFile)
         const Checkpoint c = importOnnxFile(QFileInfo(onnxFile).absoluteFilePath().toStdString());
         QSettings().setValue("lastDirectory", QFileInfo(onnxFile).absolutePath());
         m_document->openImported(c.graph, onnxFile);
-        emit message(tr("Its weights and input standardisation stay in the ONNX file; "
-                        "`neurino-batch import onnx %1 --out model.h5` makes a checkpoint of them.")
+        emit message(tr("Its weights start the next training run (the training dock's \"Start from the "
+                        "weights of %1\"); `neurino-batch import onnx %1 --out model.h5` makes a checkpoint "
+                        "of them.")
                          .arg(QFileInfo(onnxFile).fileName()),
             LogDock::Level::Info);
         return true;

@@ -376,6 +376,25 @@ bool onnxAvailable()
     return true;
 }
 
+std::vector<std::string> onnxRuntimeCautions(const ModelGraph& graph)
+{
+    std::vector<std::string> cautions;
+    for (const Node& n : graph.nodes()) {
+        if (n.layer.kind != "MaxPool2D")
+            continue;
+        for (const std::string& from : graph.inputsOf(n.id))
+            if (graph.node(from).layer.kind == "ZeroPadding2D")
+                cautions.push_back("ONNX Runtime's default graph optimisation fuses the zero padding of '"
+                    + from + "' into the max pooling '" + n.id
+                    + "', which pads with -inf instead of 0 (microsoft/onnxruntime#18136): its outputs "
+                      "differ "
+                      "where a border window holds only negative values, and it refuses padding as wide as "
+                      "the "
+                      "window; run this file in ONNX Runtime with graph optimisation disabled");
+    }
+    return cautions;
+}
+
 std::vector<std::string> onnxExportKinds()
 {
     std::vector<std::string> kinds { "Input", "Output", "Dropout" };

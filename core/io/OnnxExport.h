@@ -6,6 +6,7 @@
 
 namespace neurino {
 
+class ModelGraph;
 struct Checkpoint;
 
 // The ONNX opsets `neurino-batch export onnx` writes: 13 is the first whose Softmax takes any axis and whose
@@ -35,6 +36,13 @@ void writeOnnxFile(const std::string& bytes, const std::string& path);
 
 // False in a build configured without libonnx-dev, whose ONNX functions throw Error saying so.
 bool onnxAvailable();
+
+// What a user of the exported file should know before running it elsewhere, one sentence each; empty for
+// most models. Today: ONNX Runtime's default graph optimisation fuses the zero Pad of a ZeroPadding2D into
+// the MaxPool2D after it (its Pad fusion, microsoft/onnxruntime#18136), whose padding counts as -inf, not
+// 0, which changes the outputs where a window at the border holds only negative values, and refuses
+// padding as wide as the window.
+std::vector<std::string> onnxRuntimeCautions(const ModelGraph& graph);
 
 // The layer kinds exportOnnx writes (every kind of the LayerRegistry).
 std::vector<std::string> onnxExportKinds();

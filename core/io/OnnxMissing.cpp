@@ -32,6 +32,11 @@ void writeOnnxFile(const std::string&, const std::string&)
     unavailable();
 }
 
+std::vector<std::string> onnxRuntimeCautions(const ModelGraph&)
+{
+    return {};
+}
+
 std::vector<std::string> onnxExportKinds()
 {
     return {};

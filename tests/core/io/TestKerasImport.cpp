@@ -9,6 +9,7 @@
 #include "core/train/Checkpoint.h"
 #include "core/util/Error.h"
 #include "tests/TestSupport.h"
+#include "tests/core/io/KerasFixtures.h"
 
 #include "tests/TestMain.h"
 #include <QTemporaryDir>
@@ -22,38 +23,7 @@ using namespace neurino;
 
 namespace kerasimporttest {
 
-// The most |Neurino - numpy| allowed on any output.
-constexpr double kTolerance = 1e-5;
-
-const char* const kFixtures[] = { "seq_mlp", "seq_mlp_tf", "seq_cnn2d_cl", "func_cnn2d_cf", "seq_conv1d_cl",
-    "func_conv1d_cf", "func_branches_cl", "func_generator_cl", "func_two_inputs", "seq_k20_chunked" };
-
-// python3 with h5py and numpy: Debian's /usr/bin/python3, else python3 on PATH; empty when none has them.
-QString fixturePython()
-{
-    for (const QString& python : { QString("/usr/bin/python3"), QString("python3") })
-        if (test::runProcess(python, { "-c", "import h5py, numpy" }, {}, 60000).exitCode == 0)
-            return python;
-    return {};
-}
-
-struct Reference {
-    std::vector<torch::Tensor> inputs;
-    torch::Tensor output;
-    std::int64_t kerasParams = 0;
-};
-
-Reference readReference(const std::string& path)
-{
-    auto held = hdf5::lock();
-    const H5::H5File file(path, H5F_ACC_RDONLY);
-    Reference r;
-    for (int i = 0; hdf5::datasetExists(file, "input" + std::to_string(i)); ++i)
-        r.inputs.push_back(hdf5::readTensor(file, "input" + std::to_string(i)).to(torch::kFloat32));
-    r.output = hdf5::readTensor(file, "output").to(torch::kFloat32);
-    r.kerasParams = hdf5::readInt64(file, "keras_params").value_or(-1);
-    return r;
-}
+using namespace test::kerasfixtures;
 
 double maxDifference(const Checkpoint& checkpoint, const Reference& ref)
 {
@@ -84,7 +54,7 @@ class TestKerasImport : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    bool m_ready = false;
+    QString m_problem; // why the fixtures could not be made
 
     std::string path(const QString& name) const { return m_dir.filePath(name).toStdString(); }
 
@@ -92,29 +62,20 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QString python = kit::fixturePython();
-        if (python.isEmpty())
-            return;
-        const test::ProcessResult r = test::runProcess(python,
-            { QString::fromStdString(test::sourcePath("tests/tools/make_keras_fixtures.py")), m_dir.path() },
-            {}, 120000);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        m_ready = true;
+        m_problem = kit::make(m_dir.path());
     }
 
     void init()
     {
-        if (!m_ready)
-            QSKIP("python3 with h5py and numpy is not installed (Debian: apt install python3-h5py "
-                  "python3-numpy); "
-                  "the Keras fixtures cannot be made");
+        if (!m_problem.isEmpty())
+            QSKIP(qPrintable(m_problem));
     }
 
     void fixtures_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char* name : kit::kFixtures)
-            QTest::newRow(name) << QString(name);
+        for (const std::string& name : kit::kModels)
+            QTest::newRow(name.c_str()) << QString::fromStdString(name);
     }
 
     // Imported, saved as a checkpoint and read back, each model gives numpy's outputs and Keras's count.
@@ -137,8 +98,8 @@ private slots:
     void everyLayerKindIsImported()
     {
         std::set<std::string> kinds;
-        for (const char* name : kit::kFixtures) {
-            const KerasImport imported = importKerasModel(path(QString(name) + ".h5"));
+        for (const std::string& name : kit::kModels) {
+            const KerasImport imported = importKerasModel(path(QString::fromStdString(name) + ".h5"));
             for (const Node& n : imported.checkpoint.graph.nodes())
                 kinds.insert(n.layer.kind);
         }
@@ -358,6 +319,24 @@ private slots:
                 moved = std::max(moved, change.abs().max().item<double>());
             }
         QVERIFY2(moved > 0 && moved < 1e-3, qPrintable(QString::number(moved)));
+
+        // The Keras file itself starts the run as well: its graph is the model, its weights the start, and
+        // the features stay raw, as the Keras model saw them.
+        const test::ProcessResult direct = test::runProcess(batch,
+            { "train", "--init", m_dir.filePath("seq_mlp.h5"), "--data", m_dir.filePath("tune_data.h5"),
+                "--out", m_dir.filePath("tune_direct"), "--epochs", "1", "--lr", "1e-6" },
+            {}, 120000);
+        QVERIFY2(direct.exitCode == 0, qPrintable(direct.err));
+        QVERIFY2(direct.out.contains("started from the weights in '" + m_dir.filePath("seq_mlp.h5") + "'"),
+            qPrintable(direct.out));
+        QVERIFY2(direct.out.contains("standardisation off: the weights expect raw features"),
+            qPrintable(direct.out));
+        const Checkpoint fromKeras = loadCheckpoint(path("tune_direct/checkpoint.h5"));
+        QVERIFY(!fromKeras.standardizer.fitted());
+        for (const auto& [node, tensors] : tuned.weights)
+            for (const auto& [name, value] : tensors)
+                QVERIFY2(torch::allclose(fromKeras.weights.at(node).at(name), value, 0, 1e-6),
+                    qPrintable(QString::fromStdString(node + "/" + name)));
     }
 };
 
