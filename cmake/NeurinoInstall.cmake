@@ -10,8 +10,8 @@ install(TARGETS ${neurino_libraries} EXPORT NeurinoTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT dev
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
 install(TARGETS neurino-batch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
-install(DIRECTORY resources/models resources/exercises DESTINATION ${NEURINO_INSTALL_RESOURCEDIR}
-        COMPONENT runtime)
+install(DIRECTORY resources/models resources/exercises resources/slurm
+        DESTINATION ${NEURINO_INSTALL_RESOURCEDIR} COMPONENT runtime)
 
 if(TARGET neurino)
   install(TARGETS neurino RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)

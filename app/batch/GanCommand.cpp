@@ -118,13 +118,30 @@ void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
         o.resume          ? FolderMode::Resume
             : o.overwrite ? FolderMode::Overwrite
                           : FolderMode::New);
+    // Under torchrun, SLURM's srun or `neurino-batch launch`: one rank of a data-parallel run, of which
+    // rank 0 alone keeps the run folder and prints.
+    const bool joined = run.joinProcessGroup();
+    const bool quiet = joined && run.rank() > 0;
     run.prepare();
     if (!run.folderNote().empty())
         std::cerr << "note: " << run.folderNote() << "\n";
     ProgressPrinter progress(std::cout, ::isatty(STDOUT_FILENO));
     GanConsole observer(progress);
-    const GanSummary s = run.execute(&observer);
-    std::cout << summaryText(s);
+    if (joined && !quiet) {
+        GanTrainer& trainer = run.trainer();
+        std::int64_t generator = 0, discriminator = 0;
+        for (const auto& p : trainer.generator()->parameters())
+            generator += p.numel();
+        for (const auto& p : trainer.discriminator()->parameters())
+            discriminator += p.numel();
+        std::cout << "data-parallel: rank " << run.rank() << " of " << run.worldSize() << ", global batch "
+                  << trainer.config().batchSize << ", "
+                  << 4 * (generator + trainer.config().discriminatorSteps * discriminator)
+                  << " bytes of float32 gradients all-reduced per step" << std::endl;
+    }
+    const GanSummary s = run.execute(quiet ? nullptr : &observer);
+    if (!quiet)
+        std::cout << summaryText(s);
     if (s.reason == StopReason::Failed)
         exitCode = 1;
 }

@@ -246,11 +246,14 @@ std::string superviseRanks(std::vector<Rank>& ranks)
 
 void launch(const LaunchOptions& o)
 {
-    // Only `train` joins a process group; ranks of another command would each run alone into one folder.
-    if (o.command.empty() || o.command.front() != "train")
+    // Only `train` and `gan train` join a process group; ranks of another command would each run alone
+    // into one folder.
+    const bool train = !o.command.empty() && o.command.front() == "train";
+    const bool ganTrain = o.command.size() >= 2 && o.command[0] == "gan" && o.command[1] == "train";
+    if (!train && !ganTrain)
         throw CLI::ValidationError("launch",
-            "give the command each rank runs: launch --nproc N train ... (only train runs data-parallel; "
-            "gan train does not yet)");
+            "give the command each rank runs: launch --nproc N train ... or launch --nproc N gan train ... "
+            "(only these run data-parallel)");
     std::error_code error;
     const std::string program = std::filesystem::read_symlink("/proc/self/exe", error).string();
     if (error)
@@ -297,7 +300,7 @@ void addLaunchCommand(CLI::App& app, int& exitCode)
 {
     auto o = std::make_shared<LaunchOptions>();
     CLI::App* cmd = app.add_subcommand("launch",
-        "Run `train` as N data-parallel processes on this machine, like torchrun "
+        "Run `train` or `gan train` as N data-parallel processes on this machine, like torchrun "
         "--standalone: a free port on 127.0.0.1, the cores shared out, Ctrl-C forwarded; when one rank "
         "fails the others are stopped and its message is the run's");
     cmd->add_option("--nproc,-n", o->nproc, "Processes (ranks) to start")
@@ -308,7 +311,9 @@ void addLaunchCommand(CLI::App& app, int& exitCode)
         ->check(CLI::Range(1, 7 * 24 * 3600));
     // Everything from the first positional on is the command each rank runs, with its own options.
     cmd->prefix_command();
-    cmd->footer("Usage: neurino-batch launch --nproc N train --model M --data D --out RUN ...");
+    cmd->footer("Usage: neurino-batch launch --nproc N train --model M --data D --out RUN ...\n"
+                "       neurino-batch launch --nproc N gan train --generator G --discriminator D --data D "
+                "--out RUN ...");
     cmd->callback([o, cmd, &exitCode] {
         o->command = cmd->remaining();
         launch(*o);

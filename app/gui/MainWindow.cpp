@@ -1,5 +1,6 @@
 #include "app/gui/MainWindow.h"
 
+#include "app/gui/ClusterJobActions.h"
 #include "app/gui/EditorActions.h"
 #include "app/gui/ExerciseWorkspace.h"
 #include "app/gui/HelpMenu.h"
@@ -299,6 +300,10 @@ void MainWindow::createFileMenu()
     m_openAction->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
     connect(m_openAction, &QAction::triggered, m_document, &ModelDocument::openWithDialog);
     m_document->fillRecentMenu(file->addMenu(tr("Open &Recent")));
+    m_cluster = new ClusterJobActions(m_training, this);
+    file->addAction(m_cluster->openRunFolderAction());
+    connect(m_cluster, &ClusterJobActions::message, m_logDock, &LogDock::append);
+    connect(m_cluster, &ClusterJobActions::errorOccurred, this, &MainWindow::reportError);
     QAction* importKeras = makeAction(this, file, tr("Import &Keras Model…"), QKeySequence(),
         tr("Put a Keras .h5 model (model.save) on the canvas, its weights checked"));
     connect(importKeras, &QAction::triggered, m_document, &ModelDocument::importKerasWithDialog);
@@ -343,6 +348,7 @@ void MainWindow::createTrainMenu()
     QAction* command
         = train->addAction(tr("Copy &Batch Training Command"), this, &MainWindow::copyTrainingCommand);
     command->setStatusTip(tr("Copy a neurino-batch command line that trains this model without a window"));
+    train->addAction(m_cluster->runOnClusterAction());
 }
 
 void MainWindow::createToolBar()

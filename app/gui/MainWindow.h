@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace neurino {
 
 class EditorActions;
+class ClusterJobActions;
 class OnnxExchange;
 class ExerciseWorkspace;
 class GraphScene;
@@ -48,6 +49,7 @@ public:
     ModelDocument* document() const { return m_document; }
     EditorActions* editorActions() const { return m_actions; }
     OnnxExchange* onnxExchange() const { return m_onnx; }
+    ClusterJobActions* clusterJobActions() const { return m_cluster; }
     TrainingWorkspace* trainingWorkspace() const { return m_training; }
     ExerciseWorkspace* exerciseWorkspace() const { return m_exercises; }
     WorkbenchLayout* workbenchLayout() const { return m_layout; }
@@ -109,6 +111,7 @@ private:
     WorkbenchLayout* m_layout = nullptr;
     EditorActions* m_actions;
     OnnxExchange* m_onnx = nullptr;
+    ClusterJobActions* m_cluster = nullptr;
     RunScheduler* m_runScheduler;
     TrainingWorkspace* m_training = nullptr;
     ExerciseWorkspace* m_exercises = nullptr;

@@ -161,12 +161,12 @@ torch::Tensor GanTrainer::criticLogits(const torch::Tensor& x, const torch::Tens
         .flatten();
 }
 
-torch::Tensor GanTrainer::gradientPenalty(
-    const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond)
+torch::Tensor GanTrainer::gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake,
+    const torch::Tensor& cond, std::int64_t global, std::int64_t from)
 {
     std::vector<std::int64_t> shape(static_cast<std::size_t>(real.dim()), 1);
-    shape[0] = real.size(0);
-    const torch::Tensor alpha = torch::rand(shape, real.options());
+    shape[0] = global;
+    const torch::Tensor alpha = torch::rand(shape, real.options()).slice(0, from, from + real.size(0));
     torch::Tensor mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(true);
     const torch::Tensor critic = criticLogits(mixed, cond);
     const torch::Tensor grad = torch::autograd::grad({ critic.sum() }, { mixed }, /*grad_outputs=*/ {},

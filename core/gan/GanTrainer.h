@@ -19,8 +19,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace neurino {
+
+class DistGroup;
+class GradientBuckets;
 
 // How a GAN run ended. With keep_best, bestEpoch is the epoch whose networks were kept, bestMetrics its
 // metrics and restoredBestWeights whether they replaced a later epoch's; bestEpoch is 0 without it.
@@ -55,6 +59,20 @@ public:
     // Throws ModelError or TrainError saying which network or setting does not fit.
     GanTrainer(const ModelGraph& generator, const ModelGraph& discriminator, const GanConfig& config);
     ~GanTrainer();
+
+    // Makes this trainer one rank of a data-parallel run, before train(): both networks start from rank 0's
+    // weights; every rank shuffles the same way and draws the whole global batch's noise, label flips and
+    // penalty mixes from the same stream, training on its slice of each global batch (config().batchSize);
+    // both networks' gradients and the losses are summed over the ranks at each update, so every rank keeps
+    // the networks one process with the same batch would have. Rank 0 alone refreshes the generator's
+    // statistics and makes the epoch's samples, then shares them (its networks' BatchNorm buffers, its random
+    // stream and the physics metrics) with the others. As in the classifier trainer, BatchNorm normalises
+    // each rank's slice by its own statistics, and the physics term compares each slice with the real
+    // showers, so those two are close to one process's rather than equal.
+    void setDistributed(std::shared_ptr<DistGroup> group);
+    // Bytes of gradients one batch sums over the ranks: discriminator_steps times the discriminator's, plus
+    // the generator's (0 when alone or before train()).
+    std::int64_t allReducedBytesPerStep() const;
 
     // Trains on `real` (N, ...) with optional `conditions` (N) or (N, 1). Reports to `observer` (may be null)
     // and stops between batches when `stop` asks. A non-finite loss ends the run as Failed with the last
@@ -91,8 +109,10 @@ private:
     torch::Tensor latent(std::int64_t n);
     torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& cond);
     torch::Tensor criticLogits(const torch::Tensor& x, const torch::Tensor& cond);
-    torch::Tensor gradientPenalty(
-        const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& cond);
+    // The mixing weights are drawn for the `global` batch, of which `real` and `fake` are the rows from
+    // `from`.
+    torch::Tensor gradientPenalty(const torch::Tensor& real, const torch::Tensor& fake,
+        const torch::Tensor& cond, std::int64_t global, std::int64_t from);
     GanSamples epochSamples(int epoch, const torch::Tensor& real, const torch::Tensor& conditions);
     GanSummary trainEpochs(const torch::Tensor& real, const torch::Tensor& conditions, GanObserver* observer,
         const StopToken* stop);
@@ -107,6 +127,14 @@ private:
     // The real showers' reference for the physics term, when the config weighs it and the samples are images.
     std::optional<ShowerReference> physicsReference(const torch::Tensor& real) const;
 
+    // Data-parallel parts (GanTrainerRanks.cpp). joinRanks: rank 0's networks to every rank and the gradient
+    // buckets, for global batches of `batch`. reduceStep: `network`'s gradients, weighted by this rank's
+    // share `n` of the global batch `k`, and `sums` summed over the ranks. shareEpochEnd: rank 0's BatchNorm
+    // buffers, random stream and physics metrics (into `metrics`; whether there are any in `showerMetrics`).
+    void joinRanks(std::int64_t batch);
+    void reduceStep(GradientBuckets& network, std::int64_t n, std::int64_t k, std::vector<double>& sums);
+    void shareEpochEnd(std::map<std::string, double>& metrics, bool& showerMetrics);
+
     // The steps of trainEpochs() (GanTrainerSteps.cpp). Run: one train() call's data, schedules and last good
     // weights; EpochTally: one epoch's running sums; CriticStep: the discriminator's loss and mean outputs.
     struct Run;
@@ -120,9 +148,12 @@ private:
     std::function<void()> threadProbeStep(const Run& run) const;
     // False when the run was stopped during the epoch.
     bool runEpoch(Run& run, int epoch);
-    void trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b);
+    // False when a rank asked to stop (distributed runs agree on it at the batch's first update).
+    bool trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b, bool stopWanted);
+    // With `stopWanted` in a distributed run, the ranks decide at the first update; `stopped` says whether
+    // any rank asked (no update is made then).
     CriticStep trainDiscriminator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
-        const torch::Tensor& c, std::int64_t b);
+        const torch::Tensor& c, std::int64_t b, bool stopWanted, bool& stopped);
     CriticStep discriminatorLoss(
         const Run& run, const torch::Tensor& x, const torch::Tensor& fake, const torch::Tensor& c);
     torch::Tensor trainGenerator(const Run& run, const EpochTally& tally, const torch::Tensor& x,
@@ -153,6 +184,8 @@ private:
         std::map<std::string, double> metrics;
         NodeTensors generator, discriminator;
     } m_best;
+    std::shared_ptr<DistGroup> m_dist; // null when training alone
+    std::unique_ptr<GradientBuckets> m_generatorBuckets, m_discriminatorBuckets;
 };
 
 } // namespace neurino

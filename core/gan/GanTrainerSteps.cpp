@@ -2,6 +2,9 @@
 // a batch, the end of an epoch and of the run.
 #include "core/gan/GanTrainer.h"
 
+#include "core/dist/DistGroup.h"
+#include "core/dist/GradientBuckets.h"
+#include "core/dist/RankPause.h"
 #include "core/graph/ModelJson.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
@@ -49,6 +52,13 @@ struct GanTrainer::Run {
     std::optional<ShowerReference> reference; // with the physics term
     torch::TensorOptions opts;
     GanSummary summary;
+    // The current global batch's size and this rank's rows of it, [from, to) (all of them when alone).
+    std::int64_t global = 0, from = 0, to = 0;
+    // This rank's rows of a tensor drawn for the whole global batch.
+    torch::Tensor mine(const torch::Tensor& whole) const
+    {
+        return to - from == global ? whole : whole.slice(0, from, to);
+    }
 };
 
 // One epoch's running sums.
@@ -143,8 +153,10 @@ void GanTrainer::takeData(Run& run, const torch::Tensor& conditionData)
     run.scaledConditions
         = run.conditions.defined() ? (run.conditions * m_conditionScale).to(m_device) : torch::Tensor();
     run.batch = std::min(m_config.batchSize, n);
-    // A last batch of one sample would break BatchNorm; it is left out (shuffling changes which one).
-    run.batches = n / run.batch + (n % run.batch >= 2 ? 1 : 0);
+    // A last batch of one sample would break BatchNorm; it is left out (shuffling changes which one). So is
+    // one that would leave a rank of a distributed run fewer than two samples.
+    const std::int64_t ranks = m_dist ? m_dist->size() : 1;
+    run.batches = n / run.batch + (n % run.batch >= 2 * ranks ? 1 : 0);
 }
 
 void GanTrainer::startRun(Run& run)
@@ -177,6 +189,8 @@ void GanTrainer::startRun(Run& run)
     run.bce = m_config.loss == "bce";
     run.reference = physicsReference(run.real);
     run.opts = torch::TensorOptions().device(m_device);
+    if (m_dist && !m_generatorBuckets)
+        joinRanks(run.batch);
 }
 
 ThreadChoice GanTrainer::chooseCpuThreads(const Run& run)
@@ -248,32 +262,42 @@ bool GanTrainer::runEpoch(Run& run, int epoch)
     m_generator->train();
     m_discriminator->train();
     for (std::int64_t b = 0; b < run.batches; ++b) {
+        bool stopWanted = false;
         if (run.stop) {
-            run.stop->waitWhilePaused();
-            if (run.stop->stopRequested()) {
-                run.summary.reason = StopReason::Cancelled;
-                run.summary.message = "stopped by request during epoch " + std::to_string(epoch);
-                return false;
-            }
+            // The ranks of a distributed run stop and pause together (see trainDiscriminator).
+            if (!m_dist)
+                run.stop->waitWhilePaused();
+            stopWanted = run.stop->stopRequested();
         }
-        trainBatch(run, tally, order, b);
+        if ((stopWanted && !m_dist) || !trainBatch(run, tally, order, b, stopWanted)) {
+            run.summary.reason = StopReason::Cancelled;
+            run.summary.message = "stopped by request during epoch " + std::to_string(epoch);
+            return false;
+        }
     }
     finishEpoch(run, tally);
     return true;
 }
 
-void GanTrainer::trainBatch(Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b)
+bool GanTrainer::trainBatch(
+    Run& run, EpochTally& tally, const torch::Tensor& order, std::int64_t b, bool stopWanted)
 {
     const auto batchStart = SteadyClock::now();
     RandomStream::Scope scope(m_random);
     const std::int64_t from = b * run.batch, to = std::min(run.n, from + run.batch);
-    const torch::Tensor idx = order.slice(0, from, to);
+    const std::int64_t k = to - from;
+    run.global = k;
+    run.from = m_dist ? k * m_dist->rank() / m_dist->size() : 0;
+    run.to = m_dist ? k * (m_dist->rank() + 1) / m_dist->size() : k;
+    const torch::Tensor idx = order.slice(0, from + run.from, from + run.to);
     const torch::Tensor x = run.real.index_select(0, idx);
     const torch::Tensor c
         = run.scaledConditions.defined() ? run.scaledConditions.index_select(0, idx) : torch::Tensor();
-    const std::int64_t k = x.size(0);
 
-    const CriticStep critic = trainDiscriminator(run, tally, x, c, b);
+    bool stopped = false;
+    const CriticStep critic = trainDiscriminator(run, tally, x, c, b, stopWanted, stopped);
+    if (stopped)
+        return false;
     const torch::Tensor lossG = trainGenerator(run, tally, x, c, b);
 
     const double d = critic.loss.item<double>(), g = lossG.item<double>();
@@ -284,24 +308,46 @@ void GanTrainer::trainBatch(Run& run, EpochTally& tally, const torch::Tensor& or
     tally.seen += k;
     if (run.observer)
         reportBatch(run, tally, b, k, d, batchStart);
+    return true;
 }
 
-GanTrainer::CriticStep GanTrainer::trainDiscriminator(
-    const Run& run, const EpochTally& tally, const torch::Tensor& x, const torch::Tensor& c, std::int64_t b)
+GanTrainer::CriticStep GanTrainer::trainDiscriminator(const Run& run, const EpochTally& tally,
+    const torch::Tensor& x, const torch::Tensor& c, std::int64_t b, bool stopWanted, bool& stopped)
 {
     CriticStep critic;
     for (int step = 0; step < m_config.discriminatorSteps; ++step) {
         torch::Tensor fake;
         {
             torch::NoGradGuard noGrad;
-            fake = generate(latent(x.size(0)), c);
+            fake = generate(run.mine(latent(run.global)), c);
         }
         critic = discriminatorLoss(run, x, fake, c);
-        if (const double value = critic.loss.item<double>(); !std::isfinite(value))
+        // Alone, a NaN stops at once; ranks look at the sums, so that all of them stop together.
+        if (const double value = critic.loss.item<double>(); !m_dist && !std::isfinite(value))
             failNonFinite("discriminator", value, tally.epoch, b + 1, run.batches, run.goodGenerator,
                 run.goodDiscriminator);
         m_discriminatorOptimizer->zero_grad();
         critic.loss.backward();
+        if (m_dist) {
+            const double n = static_cast<double>(x.size(0));
+            std::vector<double> sums { critic.loss.item<double>() * n, critic.realOut.item<double>() * n,
+                critic.fakeOut.item<double>() * n, step == 0 && stopWanted ? 1.0 : 0.0,
+                step == 0 && run.stop && run.stop->paused() ? 1.0 : 0.0 };
+            reduceStep(*m_discriminatorBuckets, x.size(0), run.global, sums);
+            if (sums[3] > 0) {
+                stopped = true;
+                return critic;
+            }
+            if (sums[4] > 0)
+                holdWhilePaused(*m_dist, run.stop);
+            const double k = static_cast<double>(run.global);
+            critic.loss = torch::tensor(sums[0] / k, torch::kDouble);
+            critic.realOut = torch::tensor(sums[1] / k, torch::kDouble);
+            critic.fakeOut = torch::tensor(sums[2] / k, torch::kDouble);
+            if (!std::isfinite(sums[0]))
+                failNonFinite("discriminator", sums[0], tally.epoch, b + 1, run.batches, run.goodGenerator,
+                    run.goodDiscriminator);
+        }
         m_discriminatorOptimizer->step();
     }
     return critic;
@@ -320,8 +366,11 @@ GanTrainer::CriticStep GanTrainer::discriminatorLoss(
         torch::Tensor yReal = torch::full({ k }, 1.0 - m_config.labelSmoothing, run.opts);
         torch::Tensor yFake = torch::zeros({ k }, run.opts);
         if (m_config.labelFlip > 0) {
-            const torch::Tensor flipReal = torch::rand({ k }, run.opts) < m_config.labelFlip;
-            const torch::Tensor flipFake = torch::rand({ k }, run.opts) < m_config.labelFlip;
+            // Drawn for the global batch, so that every rank's stream stays the same.
+            const torch::Tensor flipReal
+                = run.mine(torch::rand({ run.global }, run.opts)) < m_config.labelFlip;
+            const torch::Tensor flipFake
+                = run.mine(torch::rand({ run.global }, run.opts)) < m_config.labelFlip;
             yReal = torch::where(flipReal, torch::zeros_like(yReal), yReal);
             yFake = torch::where(flipFake, torch::full_like(yFake, 1.0 - m_config.labelSmoothing), yFake);
         }
@@ -331,8 +380,8 @@ GanTrainer::CriticStep GanTrainer::discriminatorLoss(
         critic.realOut = torch::sigmoid(logitsReal).mean();
         critic.fakeOut = torch::sigmoid(logitsFake).mean();
     } else {
-        critic.loss
-            = logitsFake.mean() - logitsReal.mean() + m_config.gradientPenalty * gradientPenalty(x, fake, c);
+        critic.loss = logitsFake.mean() - logitsReal.mean()
+            + m_config.gradientPenalty * gradientPenalty(x, fake, c, run.global, run.from);
         critic.realOut = logitsReal.mean();
         critic.fakeOut = logitsFake.mean();
     }
@@ -344,7 +393,7 @@ torch::Tensor GanTrainer::trainGenerator(
 {
     const std::int64_t k = x.size(0);
     // Judged beside the real batch, as the discriminator learned to judge them.
-    const torch::Tensor madeBatch = generate(latent(k), c);
+    const torch::Tensor madeBatch = generate(run.mine(latent(run.global)), c);
     const torch::Tensor judged = criticLogits(torch::cat({ x, madeBatch }), pair(c)).slice(0, k, 2 * k);
     // Non-saturating: the generator maximises log D(G(z)) rather than minimising log(1 - D(G(z))).
     torch::Tensor lossG = run.bce
@@ -352,11 +401,19 @@ torch::Tensor GanTrainer::trainGenerator(
         : -judged.mean();
     if (run.reference)
         lossG = lossG + m_config.physicsWeight * physicsLoss(*run.reference, madeBatch);
-    if (const double value = lossG.item<double>(); !std::isfinite(value))
+    if (const double value = lossG.item<double>(); !m_dist && !std::isfinite(value))
         failNonFinite(
             "generator", value, tally.epoch, b + 1, run.batches, run.goodGenerator, run.goodDiscriminator);
     m_generatorOptimizer->zero_grad();
     lossG.backward();
+    if (m_dist) {
+        std::vector<double> sums { lossG.item<double>() * static_cast<double>(k) };
+        reduceStep(*m_generatorBuckets, k, run.global, sums);
+        lossG = torch::tensor(sums[0] / static_cast<double>(run.global), torch::kDouble);
+        if (!std::isfinite(sums[0]))
+            failNonFinite("generator", sums[0], tally.epoch, b + 1, run.batches, run.goodGenerator,
+                run.goodDiscriminator);
+    }
     m_generatorOptimizer->step();
     return lossG;
 }
@@ -382,23 +439,31 @@ void GanTrainer::reportBatch(const Run& run, const EpochTally& tally, std::int64
 void GanTrainer::finishEpoch(Run& run, const EpochTally& tally)
 {
     const double trainSeconds = secondsSince(tally.start);
-    refreshGeneratorStatistics(run.scaledConditions, std::min(kStatisticsBatches, run.batches));
+    // Of a distributed run, rank 0 alone makes the samples; the others take its results.
+    const bool lead = !m_dist || m_dist->rank() == 0;
     std::map<std::string, double> metrics
         = { { "d_loss", tally.sumD / tally.seen }, { "g_loss", tally.sumG / tally.seen },
               { "d_real", tally.sumReal / tally.seen }, { "d_fake", tally.sumFake / tally.seen } };
-    GanSamples samples = epochSamples(tally.epoch, run.realData, run.conditions);
-    if (samples.hasShowerComparison) {
+    GanSamples samples;
+    if (lead) {
+        refreshGeneratorStatistics(run.scaledConditions, std::min(kStatisticsBatches, run.batches));
+        samples = epochSamples(tally.epoch, run.realData, run.conditions);
+    }
+    bool showerMetrics = samples.hasShowerComparison;
+    if (showerMetrics) {
         metrics["energy_chi2_ndf"] = samples.comparison.energyChi2.chi2PerNdf();
         metrics["profile_deviation"] = samples.comparison.profileDeviation;
         metrics["central_cell_deviation"] = samples.comparison.centralCellDeviation;
     }
+    if (m_dist)
+        shareEpochEnd(metrics, showerMetrics);
     m_history.append(metrics);
     run.generatorSchedule->epochEnded(metrics);
     run.discriminatorSchedule->epochEnded(metrics);
     m_scheduleState = { { "generator", run.generatorSchedule->state() },
         { "discriminator", run.discriminatorSchedule->state() } };
     if (!m_config.keepBest.empty())
-        rememberBest(metrics, samples.hasShowerComparison, tally.epoch);
+        rememberBest(metrics, showerMetrics, tally.epoch);
     m_epochsDone = tally.epoch;
     run.goodGenerator = copyWeights(m_generator);
     run.goodDiscriminator = copyWeights(m_discriminator);
@@ -414,7 +479,8 @@ void GanTrainer::finishEpoch(Run& run, const EpochTally& tally)
         s.trainSeconds = trainSeconds;
         s.samplesPerSecond = run.n / std::max(trainSeconds, 1e-9);
         run.observer->onEpochEnd(s);
-        run.observer->onSamples(samples);
+        if (lead)
+            run.observer->onSamples(samples);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "core/run/GanRun.h"
 
 #include "core/data/Dataset.h"
+#include "core/dist/DistGroup.h"
 #include "core/gan/GanObserver.h"
 #include "core/gan/GanTrainer.h"
 #include "core/run/GanRunFolderWriter.h"
@@ -83,6 +84,25 @@ void GanRun::keepFolder(std::string dir, FolderMode mode)
     m_folderMode = mode;
 }
 
+bool GanRun::joinProcessGroup()
+{
+    const std::optional<DistEnv> env = DistEnv::fromEnvironment();
+    if (!env)
+        return false;
+    m_group = DistGroup::join(*env);
+    return true;
+}
+
+int GanRun::rank() const
+{
+    return m_group ? m_group->rank() : 0;
+}
+
+int GanRun::worldSize() const
+{
+    return m_group ? m_group->size() : 1;
+}
+
 GanTrainer& GanRun::prepare()
 {
     if (m_trainer)
@@ -98,7 +118,9 @@ GanTrainer& GanRun::prepare()
         settings.validationShowers = std::min(settings.validationShowers, m_data->size());
         m_trainer = std::make_unique<GanTrainer>(m_spec.generator, m_spec.discriminator, settings);
     }
-    if (!m_folder.empty()) {
+    if (m_group)
+        m_trainer->setDistributed(m_group);
+    if (!m_folder.empty() && rank() == 0) {
         const std::string data
             = m_spec.data.kind == DataSource::Kind::File ? m_spec.data.path : m_spec.data.describe();
         m_writer = std::make_unique<GanRunFolderWriter>(m_folder, *m_trainer, data,

@@ -12,6 +12,7 @@
 
 namespace neurino {
 
+class DistGroup;
 class GanObserver;
 class GanRunFolderWriter;
 class GanTrainer;
@@ -53,6 +54,13 @@ public:
     // Keeps the run folder in `dir` as GanRunFolderWriter writes it. Before prepare().
     void keepFolder(std::string dir, FolderMode mode = FolderMode::New);
 
+    // As Run::joinProcessGroup: makes this process one rank of a data-parallel GAN run when the environment
+    // says so (see GanTrainer::setDistributed); only rank 0 keeps the run folder. Before prepare().
+    bool joinProcessGroup();
+    // 0 and 1 when alone.
+    int rank() const;
+    int worldSize() const;
+
     // Opens the data and builds the trainer; execute() does it when not done yet. Throws DataError,
     // IoError, ModelError, TrainError.
     GanTrainer& prepare();
@@ -75,6 +83,7 @@ private:
     FolderMode m_folderMode = FolderMode::New;
     std::unique_ptr<GanTrainer> m_trainer;
     std::unique_ptr<GanRunFolderWriter> m_writer;
+    std::shared_ptr<DistGroup> m_group;
 };
 
 } // namespace neurino

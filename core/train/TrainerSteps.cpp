@@ -4,6 +4,7 @@
 #include "core/data/Batcher.h"
 #include "core/dist/DistGroup.h"
 #include "core/dist/GradientBuckets.h"
+#include "core/dist/RankPause.h"
 #include "core/train/Optimizers.h"
 #include "core/util/Device.h"
 #include "core/util/Error.h"
@@ -181,8 +182,8 @@ bool Trainer::runEpoch(FitRun& run, TrainSummary& summary)
     for (std::int64_t i = 0; i < tally.batches; ++i) {
         bool stopWanted = false;
         if (run.stop) {
-            // Ranks stop together, at the batch where any of them was asked to: the request travels with the
-            // step's all-reduce. Pausing is for a window, which a distributed run has not.
+            // Ranks stop and pause together, at the batch where any of them was asked to: the request
+            // travels with the step's all-reduce (see trainBatch).
             if (!m_dist)
                 run.stop->waitWhilePaused();
             stopWanted = run.stop->stopRequested();
@@ -232,10 +233,14 @@ bool Trainer::trainBatch(FitRun& run, EpochTally& tally, std::int64_t index, boo
         // Each rank's mean-loss gradient weighted by its share of the global batch, summed: the gradient of
         // the global batch's mean loss. A NaN on any rank makes the sum NaN, so all ranks stop together.
         counted = run.batcher.globalBatchSize(index);
-        std::vector<double> sums { value * static_cast<double>(n), stopWanted ? 1.0 : 0.0 };
+        const bool paused = run.stop && run.stop->paused();
+        std::vector<double> sums { value * static_cast<double>(n), stopWanted ? 1.0 : 0.0,
+            paused ? 1.0 : 0.0 };
         m_buckets->reduce(*m_dist, static_cast<double>(n) / static_cast<double>(counted), sums);
         if (sums[1] > 0)
             return false;
+        if (sums[2] > 0)
+            holdWhilePaused(*m_dist, run.stop);
         value = sums[0] / static_cast<double>(counted);
         if (!std::isfinite(value))
             failNonFinite(tally.epoch, index + 1, tally.batches, value);
@@ -296,9 +301,36 @@ void Trainer::validate(const FitRun& run, std::map<std::string, double>& metrics
 {
     if (m_split.validationSize() == 0)
         return;
-    const Evaluation val = evaluateModel(m_module, *m_loss, *m_data, m_split.validation,
-        m_standardizer.fitted() ? &m_standardizer : nullptr, run.evalOptions);
-    for (const auto& [name, value] : val.metrics)
+    const Standardizer* standardizer = m_standardizer.fitted() ? &m_standardizer : nullptr;
+    const std::int64_t total = m_split.validationSize();
+    if (!m_dist || total < m_dist->size()) {
+        const Evaluation val
+            = evaluateModel(m_module, *m_loss, *m_data, m_split.validation, standardizer, run.evalOptions);
+        for (const auto& [name, value] : val.metrics)
+            metrics["val_" + name] = value;
+        return;
+    }
+    // Each rank evaluates its share of the validation part and puts its scores in place in tensors of the
+    // whole part, zeros elsewhere; their sums over the ranks are the whole part's scores, from which every
+    // rank computes the same metrics (AUC needs all of them, not an average of the ranks').
+    const std::int64_t from = total * m_dist->rank() / m_dist->size();
+    const std::int64_t to = total * (m_dist->rank() + 1) / m_dist->size();
+    EvaluationOptions options = run.evalOptions;
+    options.keepScores = true;
+    const Evaluation part = evaluateModel(
+        m_module, *m_loss, *m_data, m_split.validation.slice(0, from, to), standardizer, options);
+    const auto whole = [&](const torch::Tensor& mine) {
+        auto shape = mine.sizes().vec();
+        shape[0] = total;
+        torch::Tensor all = torch::zeros(shape, mine.options());
+        all.slice(0, from, to).copy_(mine);
+        return all;
+    };
+    std::vector<torch::Tensor> sums { whole(part.scores), whole(part.targets),
+        torch::tensor({ part.metrics.at("loss") * static_cast<double>(part.samples) }, torch::kFloat64) };
+    m_dist->allReduceSum(sums, "the validation scores");
+    metrics["val_loss"] = sums[2].item<double>() / static_cast<double>(total);
+    for (const auto& [name, value] : computeMetrics(run.metricNames, m_data->info.task, sums[0], sums[1]))
         metrics["val_" + name] = value;
 }
 
