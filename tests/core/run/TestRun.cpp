@@ -209,8 +209,7 @@ private slots:
         QVERIFY(torch::equal(now.at("dense_1").at("weight"), trained.at("dense_1").at("weight")));
         const std::string& note = changed.startNote();
         QVERIFY2(note.find("for 1 of 3 layers") != std::string::npos, note.c_str());
-        QVERIFY2(note.find("dense_2 (bias [8] here, [1] in the file)") != std::string::npos,
-            note.c_str());
+        QVERIFY2(note.find("dense_2 (bias [8] here, [1] in the file)") != std::string::npos, note.c_str());
         QVERIFY2(note.find("dense_3 (not in the file)") != std::string::npos, note.c_str());
         QCOMPARE(changed.execute().epochsCompleted, 4);
 
