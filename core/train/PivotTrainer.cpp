@@ -159,9 +159,19 @@ TrainSummary PivotTrainer::train(
         observer->onStart(start);
     }
     RandomStream::Scope scope(m_random);
-    for (int epoch = 1; epoch <= m_config.totalEpochs(); ++epoch)
-        if (!runEpoch(run, epoch))
-            break;
+    try {
+        for (int epoch = 1; epoch <= m_config.totalEpochs(); ++epoch)
+            if (!runEpoch(run, epoch))
+                break;
+    } catch (const Error& e) {
+        // The observer hears of every run's end, as the other trainers' do.
+        run.summary.reason = StopReason::Failed;
+        run.summary.message = e.what();
+        run.summary.seconds = secondsSince(runStart);
+        if (observer)
+            observer->onFinished(run.summary);
+        throw;
+    }
     run.summary.seconds = secondsSince(runStart);
     if (observer)
         observer->onFinished(run.summary);
@@ -239,7 +249,6 @@ bool PivotTrainer::runEpoch(Run& run, int epoch)
     if (run.validation.size() > 0)
         for (const auto& [name, value] : measure(run.validation))
             metrics["val_" + name] = value;
-    metrics["lambda"] = phase == Phase::Adversarial ? m_config.lambda : 0.0;
     m_history.append(metrics);
     run.summary.epochsCompleted = epoch;
     run.summary.finalMetrics = metrics;
