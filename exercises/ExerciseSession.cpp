@@ -172,6 +172,12 @@ const MonitoringRuns* ExerciseSession::monitoringRuns() const
     return runs && !runs->empty() ? runs : nullptr;
 }
 
+const PivotFigure* ExerciseSession::pivotFigure() const
+{
+    const PivotFigure* figure = m_lesson->pivotFigure();
+    return figure && !figure->empty() ? figure : nullptr;
+}
+
 bool ExerciseSession::allPassed(const std::vector<CheckResult>& results)
 {
     for (const auto& r : results)

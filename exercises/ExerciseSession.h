@@ -53,6 +53,8 @@ public:
     // The lesson's monitoring runs (see Lesson::monitoringRuns); null when it has none or before its data
     // step.
     const MonitoringRuns* monitoringRuns() const;
+    // The lesson's pivot figure (see Lesson::pivotFigure); null when it has none or before its first panel.
+    const PivotFigure* pivotFigure() const;
     // True when every check in `results` is measured and passes.
     static bool allPassed(const std::vector<CheckResult>& results);
 

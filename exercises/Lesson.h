@@ -7,6 +7,7 @@
 #include "exercises/Exercise.h"
 #include "exercises/MonitoringRuns.h"
 #include "exercises/PadMap.h"
+#include "exercises/PivotFigure.h"
 
 #include <cstdint>
 #include <string>
@@ -86,6 +87,9 @@ public:
     // The held-out runs of a data-quality lesson, filled by its data step and its scoring step; null for
     // lessons without them. Read it only between steps, on the thread that runs them.
     virtual const MonitoringRuns* monitoringRuns() const { return nullptr; }
+    // The classifier's output at the nuisance values of a pivot lesson, one panel per classifier trained so
+    // far; null for lessons without one. Between steps only, as padMap.
+    virtual const PivotFigure* pivotFigure() const { return nullptr; }
 };
 
 } // namespace neurino::exercises

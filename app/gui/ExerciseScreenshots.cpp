@@ -141,6 +141,24 @@ void registerExerciseScreenshots(ScreenshotRegistry& registry)
             w.exerciseWorkspace()->showView("dqm_runs");
             w.exerciseWorkspace()->runMonitor()->setMode(1);
         } });
+    registry.addExercise({ "higgs_pivot",
+        "learning to pivot in the guide: every step run, the classifier's output at the jet energy scale's "
+        "-sigma, 0, +sigma after nominal training, varied training and adversarial training",
+        [](MainWindow& w) {
+            runLesson(w, "higgs_pivot", 4);
+            w.exerciseWorkspace()->dock()->selectStep(3);
+            w.exerciseWorkspace()->showView("pivot");
+        } });
+    registry.addView({ "pivot",
+        "the pivot figure: output distributions at the nuisance values without and with the adversary, with "
+        "KS probabilities (runs the pivot lesson when it has not)",
+        [](MainWindow& w) {
+            const exercises::PivotFigure* figure = w.exerciseWorkspace()->dock()->runner()->pivotFigure();
+            if (!figure || figure->panels.size() < 3)
+                runLesson(w, "higgs_pivot", 4);
+            w.exerciseWorkspace()->dock()->selectStep(3);
+            w.exerciseWorkspace()->showView("pivot");
+        } });
 }
 
 } // namespace neurino

@@ -8,6 +8,7 @@
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/EnergyResolutionView.h"
 #include "widgets/views/charts/MetricChart.h"
+#include "widgets/views/charts/PivotView.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/inside/ImportanceView.h"
@@ -56,7 +57,7 @@ ExerciseWorkspace::ExerciseWorkspace(
     createDocks();
     TrainingArea* area = m_training->area();
     m_guide->attachViews({ area->curves(), m_padMap, area->roc(), area->confusion(), area->boundary(),
-        area->importance(), area->energyResolution(), m_runMonitor });
+        area->importance(), area->energyResolution(), m_runMonitor, area->pivot() });
     connect(m_guide, &GuideDock::message, this, &ExerciseWorkspace::message);
     connect(m_guide, &GuideDock::viewRequested, this, &ExerciseWorkspace::showView);
     m_guide->setTaskModelSource([this] { return saveTaskModel(); });
@@ -151,6 +152,8 @@ void ExerciseWorkspace::showView(const QString& view)
         m_training->showResults(area->gan());
     else if (view == "energy_resolution")
         m_training->showResults(area->energyResolution());
+    else if (view == "pivot")
+        m_training->showResults(area->pivot());
 }
 
 void ExerciseWorkspace::stop()

@@ -1,6 +1,7 @@
 // Lesson 2, Higgs boson classification after Baldi, Sadowski and Whiteson (2014): shallow against deep,
 // low-level against high-level features, and a jet-energy-scale systematic.
 #include "core/eval/RocCurve.h"
+#include "datasets/JetEnergyScale.h"
 #include "exercises/LessonTools.h"
 #include "exercises/lessons/LessonDefinition.h"
 #include "exercises/lessons/Lessons.h"
@@ -15,9 +16,6 @@ namespace {
 
 // The 21 low-level features come first, the 7 high-level masses after them.
 constexpr std::int64_t kLowLevel = 21;
-// Jet transverse momenta and the masses built from jets only (m_jj, m_jjj, m_bb, m_wbb): what a jet energy
-// scale shift multiplies.
-const std::vector<std::int64_t> kJetEnergyColumns = { 5, 9, 13, 17, 21, 22, 25, 26 };
 // The low-level features of the four jets (pT, η, φ, b-tag each), of their directions alone, and of their
 // b-tags: what m_bb and the other masses are built from.
 const std::vector<std::int64_t> kJetColumns = { 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 };
@@ -215,9 +213,7 @@ private:
             = std::get<0>(background.kthvalue(std::int64_t(0.9 * double(background.numel())))).item<double>();
         context.log("working point: classifier output > " + fixed(cut, 3) + " (10 % of the background)");
         for (const double shift : { -kJetEnergyShift, 0.0, kJetEnergyShift }) {
-            auto shifted = features.clone();
-            for (const std::int64_t column : kJetEnergyColumns)
-                shifted.select(1, column).mul_(1 + shift);
+            const auto shifted = datasets::scaleJetEnergy(features, 1 + shift);
             const auto scores = model.predict(shifted).reshape({ -1 });
             const double signal
                 = (scores.masked_select(labels == 1) > cut).to(torch::kFloat64).mean().item<double>();

@@ -16,6 +16,7 @@ std::unique_ptr<Lesson> makeTpcKryptonLesson();
 std::unique_ptr<Lesson> makeFashionMnistLesson();
 std::unique_ptr<Lesson> makeCalorimeterEnergyLesson();
 std::unique_ptr<Lesson> makeDqmAutoencoderLesson();
+std::unique_ptr<Lesson> makeHiggsPivotLesson();
 
 // Every lesson's factory, in teaching order.
 std::vector<std::function<std::unique_ptr<Lesson>()>> lessonFactories();

@@ -32,7 +32,7 @@ QString viewLabel(const std::string& view)
         { "decision_boundary", "the decision boundary" }, { "importance", "what the network looks at" },
         { "pad_map", "the pad map" }, { "dqm_runs", "the run monitor" },
         { "gan_samples", "the generated showers" }, { "shower_physics", "the shower physics" },
-        { "energy_resolution", "the energy resolution" } };
+        { "energy_resolution", "the energy resolution" }, { "pivot", "the pivot figure" } };
     const auto it = labels.find(view);
     return it == labels.end() ? QString() : LessonTabs::tr(it->second);
 }

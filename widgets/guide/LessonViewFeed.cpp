@@ -4,6 +4,7 @@
 #include "widgets/views/charts/ConfusionMatrixView.h"
 #include "widgets/views/charts/EnergyResolutionView.h"
 #include "widgets/views/charts/MetricChart.h"
+#include "widgets/views/charts/PivotView.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/inside/ImportanceView.h"
@@ -92,6 +93,14 @@ void LessonViewFeed::connectEvaluations()
         else
             m_views.runMonitor->clear();
     });
+    connect(m_runner, &ExerciseRunner::pivotFigureChanged, this, [this] {
+        if (!m_views.pivot)
+            return;
+        if (const exercises::PivotFigure* figure = m_runner->pivotFigure())
+            m_views.pivot->setFigure(*figure);
+        else
+            m_views.pivot->clear();
+    });
 }
 
 void LessonViewFeed::clear()
@@ -104,6 +113,8 @@ void LessonViewFeed::clear()
         m_views.boundary->clear();
     if (m_views.resolution)
         m_views.resolution->clear();
+    if (m_views.pivot)
+        m_views.pivot->clear();
     if (m_views.roc) {
         for (const auto& [label, curve] : m_rocCurves)
             m_views.roc->removeCurve(curve);

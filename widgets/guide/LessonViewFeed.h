@@ -14,6 +14,7 @@ class ExerciseRunner;
 class ImportanceView;
 class MetricChart;
 class PadMapView;
+class PivotView;
 class RocView;
 class RunMonitorView;
 
@@ -27,6 +28,7 @@ struct GuideViews {
     ImportanceView* importance = nullptr; // what the latest model explained looks at
     EnergyResolutionView* resolution = nullptr; // an energy regression's resolution and bias against E
     RunMonitorView* runMonitor = nullptr; // the data-quality lesson's runs and reconstructions
+    PivotView* pivot = nullptr; // a pivot lesson's output distributions at the nuisance values
 };
 
 // Feeds what a lesson's steps produce into the views the window places: the training curves, a ROC

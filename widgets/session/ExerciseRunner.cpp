@@ -217,12 +217,14 @@ bool ExerciseRunner::open(const QString& id, const exercises::RunOptions& option
     m_padMap.reset();
     m_resolution.clear();
     m_monitoringRuns.reset();
+    m_pivotFigure.reset();
     m_lastError.clear();
     m_currentStep = -1;
     emit opened();
     emit padMapChanged();
     emit resolutionChanged();
     emit monitoringRunsChanged();
+    emit pivotFigureChanged();
     return true;
 }
 
@@ -274,8 +276,11 @@ bool ExerciseRunner::runStep(int index)
             std::shared_ptr<const MonitoringRuns> runs;
             if (const MonitoringRuns* m = session->monitoringRuns())
                 runs = std::make_shared<const MonitoringRuns>(*m);
-            relay->post([index, error, map, resolution, runs](
-                            ExerciseRunner& r) { r.stepEnded(index, error, map, resolution, runs); });
+            std::shared_ptr<const exercises::PivotFigure> figure;
+            if (const exercises::PivotFigure* f = session->pivotFigure())
+                figure = std::make_shared<const exercises::PivotFigure>(*f);
+            relay->post([index, error, map, resolution, runs, figure](
+                            ExerciseRunner& r) { r.stepEnded(index, error, map, resolution, runs, figure); });
         },
         nullptr, std::move(hooks));
     *task = m_task;
@@ -284,7 +289,8 @@ bool ExerciseRunner::runStep(int index)
 
 // On the window's thread, after step `index` (and those it ran first) returned.
 void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<const PadMap> map,
-    std::vector<ResolutionCurve> resolution, std::shared_ptr<const MonitoringRuns> runs)
+    std::vector<ResolutionCurve> resolution, std::shared_ptr<const MonitoringRuns> runs,
+    std::shared_ptr<const exercises::PivotFigure> figure)
 {
     if (map) {
         m_padMap = std::move(map);
@@ -297,6 +303,10 @@ void ExerciseRunner::stepEnded(int index, const QString& error, std::shared_ptr<
     if (runs) {
         m_monitoringRuns = std::move(runs);
         emit monitoringRunsChanged();
+    }
+    if (figure) {
+        m_pivotFigure = std::move(figure);
+        emit pivotFigureChanged();
     }
     if (!error.isEmpty()) {
         const int failed = m_currentStep >= 0 ? m_currentStep : index;

@@ -71,6 +71,8 @@ public:
     const std::vector<ResolutionCurve>& resolutionCurves() const { return m_resolution; }
     // The held-out runs of a data-quality lesson, after its data step; null for other lessons.
     const exercises::MonitoringRuns* monitoringRuns() const { return m_monitoringRuns.get(); }
+    // A pivot lesson's output distributions at the nuisance values, after its training steps; else null.
+    const exercises::PivotFigure* pivotFigure() const { return m_pivotFigure.get(); }
     QString lastError() const { return m_lastError; }
 
 signals:
@@ -90,6 +92,7 @@ signals:
     void padMapChanged();
     void resolutionChanged();
     void monitoringRunsChanged();
+    void pivotFigureChanged();
     // A classifier of a step was judged on held-out samples: its confusion matrix and, for two classes, its
     // ROC curve (`evaluation.roc`), labelled "'higgs_deep', all features".
     void evaluated(const QString& label, const neurino::RunEvaluation& evaluation);
@@ -103,7 +106,8 @@ private:
     void setState(int index, StepState state);
     void setRunning(bool running);
     void stepEnded(int index, const QString& error, std::shared_ptr<const exercises::PadMap> map,
-        std::vector<ResolutionCurve> resolution, std::shared_ptr<const exercises::MonitoringRuns> runs);
+        std::vector<ResolutionCurve> resolution, std::shared_ptr<const exercises::MonitoringRuns> runs,
+        std::shared_ptr<const exercises::PivotFigure> figure);
 
     QPointer<RunScheduler> m_scheduler;
     int m_task = 0; // the step's task on the scheduler's queue, while it waits or runs
@@ -117,6 +121,7 @@ private:
     std::shared_ptr<const exercises::PadMap> m_padMap;
     std::vector<ResolutionCurve> m_resolution;
     std::shared_ptr<const exercises::MonitoringRuns> m_monitoringRuns;
+    std::shared_ptr<const exercises::PivotFigure> m_pivotFigure;
     QString m_lastError;
     bool m_running = false;
     int m_currentStep = -1;

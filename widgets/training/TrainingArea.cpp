@@ -6,6 +6,7 @@
 #include "widgets/views/charts/HistogramView.h"
 #include "widgets/views/charts/MetricChart.h"
 #include "widgets/views/charts/OutputDistributionView.h"
+#include "widgets/views/charts/PivotView.h"
 #include "widgets/views/charts/RocView.h"
 #include "widgets/views/inside/DecisionBoundaryView.h"
 #include "widgets/views/inside/EmbeddingView.h"
@@ -33,6 +34,7 @@ TrainingArea::TrainingArea(RunScheduler* session, QWidget* parent)
     , m_histograms(new HistogramView(this))
     , m_embedding(new EmbeddingView(&session->tasks(), this))
     , m_resolution(new EnergyResolutionView(this))
+    , m_pivot(new PivotView(this))
 {
     setObjectName("trainingArea");
     setDocumentMode(true);
@@ -81,6 +83,8 @@ void TrainingArea::addTabs()
     setTabToolTip(addTab(m_resolution, tr("Energy Resolution")),
         tr("An energy measurement's relative resolution and bias against the true energy, with the fit "
            "a/√E ⊕ b"));
+    setTabToolTip(addTab(m_pivot, tr("Pivot")),
+        tr("A classifier's output at shifted values of a systematic, without and with an adversary"));
 }
 
 // The views of a classifier run: what it confuses, its kernels, weights, boundary, feature maps, embedding.
@@ -188,6 +192,7 @@ void TrainingArea::clearResults()
     m_histograms->clear();
     m_embedding->clear();
     m_resolution->clear();
+    m_pivot->clear();
     if (!m_session->isRunning())
         m_gan->clear();
     setCurrentWidget(m_curves);

@@ -18,6 +18,7 @@ class KernelView;
 class MisclassifiedView;
 class MetricChart;
 class OutputDistributionView;
+class PivotView;
 class RocView;
 class RunScheduler;
 
@@ -26,7 +27,8 @@ class RunScheduler;
 // over the input plane while it trains; inside the network, the convolution kernels and the weight and
 // gradient histograms while it trains, and after it the feature maps of a chosen sample, the misclassified
 // samples and PCA or t-SNE embeddings of any layer; for a GAN, its samples and physics after every epoch;
-// for an energy regression lesson, the resolution and bias against the energy.
+// for an energy regression lesson, the resolution and bias against the energy; for a pivot lesson, the
+// classifier's output at the nuisance values.
 // It feeds the views the session's plain values; the views themselves know nothing of training.
 class TrainingArea : public QTabWidget {
     Q_OBJECT
@@ -47,6 +49,7 @@ public:
     HistogramView* histograms() const { return m_histograms; }
     EmbeddingView* embedding() const { return m_embedding; }
     EnergyResolutionView* energyResolution() const { return m_resolution; }
+    PivotView* pivot() const { return m_pivot; }
 
     // Shows a finished run's evaluation in the views (the latest run's on its end; a run chosen in the
     // run list on request).
@@ -77,6 +80,7 @@ private:
     HistogramView* m_histograms;
     EmbeddingView* m_embedding;
     EnergyResolutionView* m_resolution;
+    PivotView* m_pivot;
 };
 
 } // namespace neurino

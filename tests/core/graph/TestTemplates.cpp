@@ -25,6 +25,9 @@ private slots:
         QTest::newRow("xor_mlp") << "xor_mlp" << qint64(2 * 8 + 8 + 8 + 1) << qint64(0);
         // 512*64+64 + 64*12+12 + 12*64+64 + 64*512+512
         QTest::newRow("dqm_autoencoder") << "dqm_autoencoder" << qint64(67724) << qint64(0);
+        // 28*64+64 + 2 * (64*64+64) + 64+1; the adversary: 2*32+32 + 32*32+32 + 32*15+15
+        QTest::newRow("higgs_pivot") << "higgs_pivot" << qint64(10241) << qint64(0);
+        QTest::newRow("pivot_adversary") << "pivot_adversary" << qint64(1647) << qint64(0);
     }
 
     void parameterCounts()
@@ -43,8 +46,9 @@ private slots:
     void everyTemplateIsValid_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char* n : { "xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep",
-                 "calo_gan_generator", "calo_gan_discriminator", "dqm_autoencoder" })
+        for (const char* n :
+            { "xor_mlp", "shapes_dense", "shapes_cnn", "higgs_shallow", "higgs_deep", "calo_gan_generator",
+                "calo_gan_discriminator", "dqm_autoencoder", "higgs_pivot", "pivot_adversary" })
             QTest::newRow(n) << n;
     }
 
