@@ -116,6 +116,8 @@ std::string readme(const RunSpec& spec, const ClusterJobOptions& o, const std::s
          << ", time limit " << o.time << (o.partition.empty() ? "" : ", partition " + o.partition) << "\n";
     if (copied)
         text << "  data/               the dataset\n";
+    if (!spec.init.empty())
+        text << "  weights/            the weights the run starts from (" << spec.init << ")\n";
     text << "\n1. Copy this folder to the cluster (to a file system every node sees, not /tmp):\n"
          << "     scp -r " << folder << " cluster:\n"
          << "2. Neurino must be built there (scripts/neurino setup, or -DNEURINO_BUILD_GUI=OFF on a node\n"
@@ -156,20 +158,28 @@ void writeClusterJob(const RunSpec& spec, const std::string& dir, const ClusterJ
     // GPUs asked for are GPUs used: a run set to the CPU on the laptop takes them on the cluster.
     if (options.gpusPerNode > 0 && job.training.device == "cpu")
         job.training.device = "auto";
-    const bool copy = options.copyData && spec.data.kind == DataSource::Kind::File;
-    if (copy) {
-        const fs::path source(spec.data.path);
-        const std::string relative = "data/" + source.filename().string();
-        fs::create_directories(fs::path(dir) / "data", error);
+    // A file the job reads, copied into the folder's `sub`/; its path relative to the folder, where the
+    // job runs.
+    auto copyIn = [&](const std::string& file, const std::string& sub, const char* what) {
+        const fs::path source(file);
+        const std::string relative = sub + "/" + source.filename().string();
+        fs::create_directories(fs::path(dir) / sub, error);
         if (error)
-            throw IoError("cannot create '" + dir + "/data': " + error.message());
+            throw IoError("cannot create '" + dir + "/" + sub + "': " + error.message());
         writeFileAtomically((fs::path(dir) / relative).string(), [&](const std::string& tmp) {
             std::error_code copyError;
             if (!fs::copy_file(source, tmp, fs::copy_options::overwrite_existing, copyError))
-                throw IoError("cannot copy the dataset '" + spec.data.path + "': " + copyError.message());
+                throw IoError(
+                    std::string("cannot copy the ") + what + " '" + file + "': " + copyError.message());
         });
-        job.data.path = relative;
-    }
+        return relative;
+    };
+    const bool copy = options.copyData && spec.data.kind == DataSource::Kind::File;
+    if (copy)
+        job.data.path = copyIn(spec.data.path, "data", "dataset");
+    // The weights the run starts from (an imported model) go with it: the laptop's path means nothing there.
+    if (!job.init.empty())
+        job.init = copyIn(spec.init, "weights", "starting weights");
     saveModel(job.model, (fs::path(dir) / kClusterModelFile).string());
     job.save((fs::path(dir) / kClusterSpecFile).string());
     writeTextFileAtomically((fs::path(dir) / kClusterScriptFile).string(), script);

@@ -32,9 +32,9 @@ std::string clusterTrainCommand();
 // device, threads, seed, as `neurino-batch train --spec` reads it), train.sbatch (resources/slurm's
 // train.sbatch with `options` filled in and the command), README.txt (how to copy the folder, submit it and
 // bring the run folder back), and with copyData a file source's HDF5 file in data/ (the spec then names it
-// relative to the folder, where the job runs). With GPUs, a spec set to the CPU is set to "auto". Every file
-// is written atomically. Throws IoError naming the file, TrainError naming the field of `options` that makes
-// no sense.
+// relative to the folder, where the job runs), and the spec's starting weights (`init`) in weights/. With
+// GPUs, a spec set to the CPU is set to "auto". Every file is written atomically. Throws IoError naming the
+// file, TrainError naming the field of `options` that makes no sense.
 void writeClusterJob(const RunSpec& spec, const std::string& dir, const ClusterJobOptions& options);
 
 } // namespace neurino

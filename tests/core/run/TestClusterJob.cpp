@@ -63,6 +63,21 @@ private slots:
         QVERIFY(readme.contains("global batch 64"));
     }
 
+    // A run that starts from imported weights takes them along: the job names the copy in its folder.
+    void startingWeightsGoWithTheJob()
+    {
+        QTemporaryDir dir;
+        const std::string weights = dir.filePath("imported.h5").toStdString();
+        writeTextFileAtomically(weights, "the weights' bytes");
+        RunSpec spec = clusterSpecXor();
+        spec.init = weights;
+        const std::string job = dir.filePath("tuned").toStdString();
+        writeClusterJob(spec, job, ClusterJobOptions {});
+        QCOMPARE(RunSpec::load(job + "/run.json").init, std::string("weights/imported.h5"));
+        QCOMPARE(readTextFile(job + "/weights/imported.h5"), std::string("the weights' bytes"));
+        QVERIFY(QString::fromStdString(readTextFile(job + "/README.txt")).contains("weights/"));
+    }
+
     void fieldsSlurmWouldNotTake_data()
     {
         QTest::addColumn<QString>("field");
