@@ -150,6 +150,13 @@ void registerTrainingScreenshots(ScreenshotRegistry& registry)
             trainShapes(w);
             showResults(w, w.trainingWorkspace()->area()->curves());
         } });
+    registry.addView({ "start-weights",
+        "the training panel before a run, offering to start from the weights of the model given with --model "
+        "(a Keras .h5 or a checkpoint)",
+        [](MainWindow& w) {
+            w.summaryDock()->hide();
+            w.trainingWorkspace()->showTraining();
+        } });
     registry.addView({ "confusion", "the confusion matrix of the dense shapes network on its validation part",
         [](MainWindow& w) {
             trainShapes(w);
