@@ -31,7 +31,7 @@ namespace neurino::batch {
 namespace {
 
 struct GanTrainOptions {
-    std::string generator, discriminator, data, features = "features", targets, out, config;
+    std::string generator, discriminator, data, features = "features", targets, out, config, spec;
     // The GanConfig options (--epochs, --label-flip, ...), generated from ganConfigSchema().
     std::shared_ptr<SchemaOptions> settings;
     // Options that set more than one setting.
@@ -68,10 +68,10 @@ private:
     TrainingObserver& m_progress;
 };
 
-// The settings of --config (or the tutorial's defaults), with every option given on the command line on top.
-GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
+// The settings of --config (or `c`: the spec's, or the tutorial's defaults), with every option given on the
+// command line on top.
+GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd, GanConfig c = {})
 {
-    GanConfig c;
     if (!o.config.empty()) {
         try {
             c = GanConfig::fromJson(nlohmann::json::parse(readBoundedJsonText(o.config)));
@@ -100,15 +100,20 @@ GanConfig configFrom(const GanTrainOptions& o, const CLI::App& cmd)
 
 void runTrain(const GanTrainOptions& o, const CLI::App& cmd, int& exitCode)
 {
-    GanRunSpec spec;
-    spec.data = DataSource::fromFile(o.data, o.features, o.targets);
+    // A --spec (as the workbench's cluster job writes it) gives both networks, the data and the settings;
+    // the options given replace its parts.
+    GanRunSpec spec = o.spec.empty() ? GanRunSpec() : GanRunSpec::load(o.spec);
+    if (!o.data.empty())
+        spec.data = DataSource::fromFile(o.data, o.features, o.targets);
     if (o.resume) {
         if (!std::filesystem::exists(o.out + "/generator.h5"))
             throw IoError("nothing to resume in '" + o.out + "': it holds no generator.h5");
     } else {
-        spec.generator = loadModel(o.generator);
-        spec.discriminator = loadModel(o.discriminator);
-        spec.gan = configFrom(o, cmd);
+        if (!o.generator.empty())
+            spec.generator = loadModel(o.generator);
+        if (!o.discriminator.empty())
+            spec.discriminator = loadModel(o.discriminator);
+        spec.gan = configFrom(o, cmd, spec.gan);
     }
     GanRun run(spec, datasets::Catalog::instance().generatorFn());
     if (o.resume)
@@ -195,11 +200,17 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_option("--generator", o->generator, "Generator model (*.neurino.json)")
         ->check(CLI::ExistingFile);
     train->add_option("--discriminator", o->discriminator, "Discriminator model")->check(CLI::ExistingFile);
-    train->add_option("--data", o->data, "Real samples (HDF5)")->required()->check(CLI::ExistingFile);
+    train->add_option("--data", o->data, "Real samples (HDF5); with --spec, instead of the spec's data")
+        ->check(CLI::ExistingFile);
     train->add_option("--features", o->features, "HDF5 path of the samples (e.g. ECAL)");
     train->add_option("--targets", o->targets, "HDF5 path of the per-event condition (e.g. target), if any");
     train->add_option("--out", o->out, "Run directory")->required();
     train->add_option("--config", o->config, "GAN settings (JSON), overridden by the options given");
+    train
+        ->add_option("--spec", o->spec,
+            "GAN run spec (JSON: both networks, the data and the settings, as Run on a Cluster writes it); "
+            "the options given replace its parts")
+        ->check(CLI::ExistingFile);
     o->settings = std::make_shared<SchemaOptions>(*train, ganConfigSchema().flat());
     SchemaOptions& settings = *o->settings;
     settings.add("--epochs", "epochs");
@@ -230,8 +241,11 @@ void addGanCommand(CLI::App& app, int& exitCode)
     train->add_flag("--resume", o->resume, "Continue the run in --out up to --epochs");
     train->add_flag("--overwrite", o->overwrite, "Replace a run already in --out");
     train->callback([o, train, &exitCode] {
-        if (!o->resume && (o->generator.empty() || o->discriminator.empty()))
-            throw CLI::ValidationError("--generator and --discriminator are required unless --resume");
+        if (!o->resume && o->spec.empty() && (o->generator.empty() || o->discriminator.empty()))
+            throw CLI::ValidationError(
+                "--generator and --discriminator are required unless --spec or --resume");
+        if (o->spec.empty() && o->data.empty())
+            throw CLI::RequiredError("--data (or --spec)");
         runTrain(*o, *train, exitCode);
     });
 

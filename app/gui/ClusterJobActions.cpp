@@ -27,10 +27,16 @@ QString qs(const std::string& text)
 }
 
 // A SLURM job name from the model's: letters, digits, '_', '.', '-'.
-std::string jobNameFor(const RunSpec& spec)
+std::string jobNameFor(const std::string& model)
 {
-    QString name = qs(spec.model.name()).replace(QRegularExpression("[^A-Za-z0-9_.-]+"), "-");
+    QString name = qs(model).replace(QRegularExpression("[^A-Za-z0-9_.-]+"), "-");
     return name.isEmpty() ? std::string("neurino-train") : "neurino-" + name.toStdString();
+}
+
+QString deviceText(const std::string& device)
+{
+    return device == "cpu" ? QObject::tr("cpu (auto, to use them, when GPUs are asked for below)")
+                           : qs(device);
 }
 
 QString summaryOf(const RunSpec& spec)
@@ -44,8 +50,22 @@ QString summaryOf(const RunSpec& spec)
         .arg(t.batchSize)
         .arg(t.epochs)
         .arg(t.seed)
-        .arg(t.device == "cpu" ? QObject::tr("cpu (auto, to use them, when GPUs are asked for below)")
-                               : qs(t.device));
+        .arg(deviceText(t.device));
+}
+
+QString summaryOf(const GanRunSpec& spec)
+{
+    const GanConfig& g = spec.gan;
+    return QObject::tr("Trains the GAN <b>%1</b> against <b>%2</b> on %3: %4 loss, learning rates %5 and %6, "
+                       "global batch %7 (split between the tasks), %8 epochs, seed %9, device %10.")
+        .arg(qs(spec.generator.name()).toHtmlEscaped(), qs(spec.discriminator.name()).toHtmlEscaped(),
+            qs(spec.data.describe()).toHtmlEscaped(), qs(g.loss))
+        .arg(g.generatorOptimizer.learningRate)
+        .arg(g.discriminatorOptimizer.learningRate)
+        .arg(g.batchSize)
+        .arg(g.epochs)
+        .arg(g.seed)
+        .arg(deviceText(g.device));
 }
 
 } // namespace
@@ -82,24 +102,31 @@ ClusterJobActions::ClusterJobActions(TrainingWorkspace* training, QWidget* dialo
 void ClusterJobActions::runOnCluster()
 {
     TrainingDock* dock = m_training->dock();
-    if (dock->mode() == TrainingDock::Mode::Gan) {
-        emit errorOccurred(tr("Run on a Cluster"),
-            tr("A cluster job trains a classifier or regression model; train a GAN on a cluster with "
-               "`srun neurino-batch gan train` (see the README's cluster section)."));
-        return;
-    }
-    RunSpec spec;
+    const bool gan = dock->mode() == TrainingDock::Mode::Gan;
+    QString summary;
+    std::string model;
+    DataSource data;
     try {
-        spec = dock->runSpec();
+        if (gan) {
+            const GanRunSpec spec = dock->ganRunSpec();
+            summary = summaryOf(spec);
+            model = spec.generator.name();
+            data = spec.data;
+        } else {
+            const RunSpec spec = dock->runSpec();
+            summary = summaryOf(spec);
+            model = spec.model.name();
+            data = spec.data;
+        }
     } catch (const Error& e) {
         emit errorOccurred(tr("Run on a Cluster"), qs(e.what()));
         return;
     }
     ClusterJobDialog dialog(
-        summaryOf(spec), spec.data.kind == DataSource::Kind::File,
+        summary, data.kind == DataSource::Kind::File,
         [this] { return m_chooser(tr("Folder for the Cluster Job")); }, m_dialogParent);
     ClusterJobOptions defaults;
-    defaults.jobName = jobNameFor(spec);
+    defaults.jobName = jobNameFor(model);
     dialog.setOptions(defaults);
     if (m_runner(dialog))
         writeJob(dialog.folder(), dialog.options());
@@ -114,16 +141,21 @@ bool ClusterJobActions::writeJob(const QString& folder, const ClusterJobOptions&
                 .arg(QDir::toNativeSeparators(folder)));
         return false;
     }
+    TrainingDock* dock = m_training->dock();
+    const bool gan = dock->mode() == TrainingDock::Mode::Gan;
     try {
-        writeClusterJob(m_training->dock()->runSpec(), folder.toStdString(), options);
+        if (gan)
+            writeClusterJob(dock->ganRunSpec(), folder.toStdString(), options);
+        else
+            writeClusterJob(dock->runSpec(), folder.toStdString(), options);
     } catch (const Error& e) {
         emit errorOccurred(tr("Run on a Cluster"), qs(e.what()));
         return false;
     }
-    emit message(tr("Cluster job written to %1 (%2, %3, %4; README.txt says how to submit it). On the "
+    emit message(tr("Cluster job written to %1 (%2%3, %4; README.txt says how to submit it). On the "
                     "cluster: cd %5 && sbatch %4")
-                     .arg(QDir::toNativeSeparators(folder), qs(kClusterModelFile), qs(kClusterSpecFile),
-                         qs(kClusterScriptFile), dir.dirName()),
+                     .arg(QDir::toNativeSeparators(folder), gan ? QString() : qs(kClusterModelFile) + ", ",
+                         qs(kClusterSpecFile), qs(kClusterScriptFile), dir.dirName()),
         LogDock::Level::Info);
     return true;
 }

@@ -6,6 +6,7 @@
 #include "core/util/Resources.h"
 
 #include <filesystem>
+#include <functional>
 #include <regex>
 #include <sstream>
 
@@ -39,9 +40,9 @@ bool startsWith(const std::string& line, const char* prefix)
     return line.rfind(prefix, 0) == 0;
 }
 
-// resources/slurm/train.sbatch with the options' fields, the job folder's run and the command; its
+// resources/slurm/train.sbatch with the options' fields, the job folder's run and `command`; its
 // comments kept.
-std::string sbatchScript(const ClusterJobOptions& o)
+std::string sbatchScript(const ClusterJobOptions& o, const std::string& command)
 {
     const std::string templatePath = resourcePath("slurm/train.sbatch");
     std::istringstream in(readTextFile(templatePath));
@@ -90,7 +91,7 @@ std::string sbatchScript(const ClusterJobOptions& o)
                    "RUN=run-$SLURM_JOB_ID\n";
             break;
         default:
-            out << clusterTrainCommand() << "\n";
+            out << command << "\n";
             inCommand = !line.empty() && line.back() == '\\';
             break;
         }
@@ -102,64 +103,65 @@ std::string sbatchScript(const ClusterJobOptions& o)
     return out.str();
 }
 
-std::string readme(const RunSpec& spec, const ClusterJobOptions& o, const std::string& dir, bool copied)
+// What README.txt says about one kind of run.
+struct JobText {
+    std::string title; // the model's or the run's name
+    std::string files; // the folder's run files, one "  name  what\n" line each
+    std::string command; // the srun line
+    std::string device;
+    std::int64_t batch = 0; // the global batch
+    std::string dataPath; // a file source's path when the data was not copied, else empty
+    std::string init; // the copied starting weights, else empty
+};
+
+std::string readme(const JobText& job, const ClusterJobOptions& o, const std::string& dir, bool copied)
 {
     const std::string folder = fs::path(dir).filename().string();
     std::ostringstream text;
-    text << "Neurino run on a SLURM cluster: " << (spec.name.empty() ? spec.model.name() : spec.name)
-         << "\n\n"
-         << "  " << kClusterModelFile << "  the model\n"
-         << "  " << kClusterSpecFile << "            the data, training settings, device, threads and seed\n"
-         << "  " << kClusterScriptFile << "        the job: " << o.nodes << " node(s) x " << o.tasksPerNode
-         << " task(s), "
+    text << "Neurino run on a SLURM cluster: " << job.title << "\n\n"
+         << job.files << "  " << kClusterScriptFile << "        the job: " << o.nodes << " node(s) x "
+         << o.tasksPerNode << " task(s), "
          << (o.gpusPerNode > 0 ? std::to_string(o.gpusPerNode) + " GPU(s) per node" : "CPUs only")
          << ", time limit " << o.time << (o.partition.empty() ? "" : ", partition " + o.partition) << "\n";
     if (copied)
         text << "  data/               the dataset\n";
-    if (!spec.init.empty())
-        text << "  weights/            the weights the run starts from (" << spec.init << ")\n";
+    if (!job.init.empty())
+        text << "  weights/            the weights the run starts from\n";
     text << "\n1. Copy this folder to the cluster (to a file system every node sees, not /tmp):\n"
          << "     scp -r " << folder << " cluster:\n"
          << "2. Neurino must be built there (scripts/neurino setup, or -DNEURINO_BUILD_GUI=OFF on a node\n"
          << "   without Qt) and neurino-batch on the PATH. Submit from the folder:\n"
          << "     cd " << folder << " && sbatch " << kClusterScriptFile << "\n"
          << "   The job runs\n"
-         << "     " << clusterTrainCommand() << "\n"
-         << "   whose tasks train data-parallel on device " << spec.training.device << " (the global batch "
-         << spec.training.batchSize << " is split\n"
+         << "     " << job.command << "\n"
+         << "   whose tasks train data-parallel on device " << job.device << " (the global batch "
+         << job.batch << " is split\n"
          << "   between them); rank 0 writes the run folder run-<job id>/ here.\n";
-    if (spec.data.kind == DataSource::Kind::File && !copied)
-        text << "   The data is read from " << spec.data.path << ": put the file there, or change the\n"
+    if (!job.dataPath.empty())
+        text << "   The data is read from " << job.dataPath << ": put the file there, or change the\n"
              << "   \"path\" in " << kClusterSpecFile << ".\n";
+    std::string resume = job.command;
+    resume.replace(resume.find(" --spec"), std::string::npos, " --resume --out run-<job id>");
     text << "3. Follow it with squeue -u $USER and tail -f neurino-train-<job id>.out. An interrupted job\n"
-         << "   continues with: srun neurino-batch train --resume --out run-<job id>\n"
+         << "   continues with: " << resume << "\n"
          << "4. Copy the run folder back and open it in Neurino (File > Open Run Folder...):\n"
          << "     scp -r cluster:" << folder << "/run-<job id> .\n";
     return text.str();
 }
 
-} // namespace
-
-std::string clusterTrainCommand()
-{
-    return std::string("srun --kill-on-bad-exit=1 neurino-batch train --spec ") + kClusterSpecFile
-        + " --model " + kClusterModelFile + " --out \"$RUN\"";
-}
-
-void writeClusterJob(const RunSpec& spec, const std::string& dir, const ClusterJobOptions& options)
+// Makes the job folder `dir` for a run of `data` (and `init`, the starting weights, when not empty): the
+// data file copied in when the options ask for it and the weights always, `data` and `init` then naming the
+// copies relative to the folder, where the job runs; `saveSpec` writes the run's files; then the script
+// with `command` and README.txt.
+void writeJob(const std::string& dir, const ClusterJobOptions& options, DataSource& data, std::string& init,
+    const std::function<void()>& saveSpec, JobText text)
 {
     check(options);
-    const std::string script = sbatchScript(options);
+    const std::string script = sbatchScript(options, text.command);
     std::error_code error;
     fs::create_directories(dir, error);
     if (error)
         throw IoError("cannot create the job folder '" + dir + "': " + error.message());
-    RunSpec job = spec;
-    // GPUs asked for are GPUs used: a run set to the CPU on the laptop takes them on the cluster.
-    if (options.gpusPerNode > 0 && job.training.device == "cpu")
-        job.training.device = "auto";
-    // A file the job reads, copied into the folder's `sub`/; its path relative to the folder, where the
-    // job runs.
     auto copyIn = [&](const std::string& file, const std::string& sub, const char* what) {
         const fs::path source(file);
         const std::string relative = sub + "/" + source.filename().string();
@@ -174,18 +176,74 @@ void writeClusterJob(const RunSpec& spec, const std::string& dir, const ClusterJ
         });
         return relative;
     };
-    const bool copy = options.copyData && spec.data.kind == DataSource::Kind::File;
+    const bool copy = options.copyData && data.kind == DataSource::Kind::File;
     if (copy)
-        job.data.path = copyIn(spec.data.path, "data", "dataset");
+        data.path = copyIn(data.path, "data", "dataset");
+    else if (data.kind == DataSource::Kind::File)
+        text.dataPath = data.path;
     // The weights the run starts from (an imported model) go with it: the laptop's path means nothing there.
-    if (!job.init.empty())
-        job.init = copyIn(spec.init, "weights", "starting weights");
-    saveModel(job.model, (fs::path(dir) / kClusterModelFile).string());
-    job.save((fs::path(dir) / kClusterSpecFile).string());
+    if (!init.empty())
+        text.init = init = copyIn(init, "weights", "starting weights");
+    saveSpec();
     writeTextFileAtomically((fs::path(dir) / kClusterScriptFile).string(), script);
     fs::permissions(fs::path(dir) / kClusterScriptFile, fs::perms::owner_exec | fs::perms::group_exec,
         fs::perm_options::add, error);
-    writeTextFileAtomically((fs::path(dir) / kClusterReadmeFile).string(), readme(job, options, dir, copy));
+    writeTextFileAtomically((fs::path(dir) / kClusterReadmeFile).string(), readme(text, options, dir, copy));
+}
+
+} // namespace
+
+std::string clusterTrainCommand()
+{
+    return std::string("srun --kill-on-bad-exit=1 neurino-batch train --spec ") + kClusterSpecFile
+        + " --model " + kClusterModelFile + " --out \"$RUN\"";
+}
+
+std::string clusterGanTrainCommand()
+{
+    return std::string("srun --kill-on-bad-exit=1 neurino-batch gan train --spec ") + kClusterSpecFile
+        + " --out \"$RUN\"";
+}
+
+void writeClusterJob(const RunSpec& spec, const std::string& dir, const ClusterJobOptions& options)
+{
+    RunSpec job = spec;
+    // GPUs asked for are GPUs used: a run set to the CPU on the laptop takes them on the cluster.
+    if (options.gpusPerNode > 0 && job.training.device == "cpu")
+        job.training.device = "auto";
+    JobText text;
+    text.title = spec.name.empty() ? spec.model.name() : spec.name;
+    text.files = std::string("  ") + kClusterModelFile + "  the model\n  " + kClusterSpecFile
+        + "            the data, training settings, device, threads and seed\n";
+    text.command = clusterTrainCommand();
+    text.device = job.training.device;
+    text.batch = job.training.batchSize;
+    writeJob(
+        dir, options, job.data, job.init,
+        [&] {
+            saveModel(job.model, (fs::path(dir) / kClusterModelFile).string());
+            job.save((fs::path(dir) / kClusterSpecFile).string());
+        },
+        text);
+}
+
+void writeClusterJob(const GanRunSpec& spec, const std::string& dir, const ClusterJobOptions& options)
+{
+    GanRunSpec job = spec;
+    if (options.gpusPerNode > 0 && job.gan.device == "cpu")
+        job.gan.device = "auto";
+    JobText text;
+    text.title
+        = spec.name.empty() ? spec.generator.name() + " against " + spec.discriminator.name() : spec.name;
+    text.files = std::string("  ") + kClusterSpecFile
+        + "            both networks, the real samples, the GAN settings, device, threads and seed\n";
+    text.command = clusterGanTrainCommand();
+    text.device = job.gan.device;
+    text.batch = job.gan.batchSize;
+    std::string noWeights;
+    writeJob(
+        dir, options, job.data, noWeights, [&] { job.save((fs::path(dir) / kClusterSpecFile).string()); },
+        text);
 }
 
 } // namespace neurino

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/run/GanRun.h"
 #include "core/run/RunSpec.h"
 
 #include <string>
@@ -27,6 +28,9 @@ inline constexpr char kClusterReadmeFile[] = "README.txt";
 // The srun command line of the job: every rank runs `neurino-batch train` on the spec and the model.
 std::string clusterTrainCommand();
 
+// The srun command line of a GAN job: every rank runs `neurino-batch gan train` on the spec.
+std::string clusterGanTrainCommand();
+
 // Writes into `dir` (created) a job that trains `spec` on a SLURM cluster, data-parallel over every task:
 // model.neurino.json (the model; the command trains it), run.json (the spec: data, training settings,
 // device, threads, seed, as `neurino-batch train --spec` reads it), train.sbatch (resources/slurm's
@@ -36,5 +40,9 @@ std::string clusterTrainCommand();
 // GPUs, a spec set to the CPU is set to "auto". Every file is written atomically. Throws IoError naming the
 // file, TrainError naming the field of `options` that makes no sense.
 void writeClusterJob(const RunSpec& spec, const std::string& dir, const ClusterJobOptions& options);
+
+// The same for a GAN run: run.json (the GAN run spec with both networks, as `neurino-batch gan train --spec`
+// reads it), train.sbatch with clusterGanTrainCommand(), README.txt and the data as above.
+void writeClusterJob(const GanRunSpec& spec, const std::string& dir, const ClusterJobOptions& options);
 
 } // namespace neurino

@@ -7,6 +7,7 @@
 #include "widgets/training/RunProgressPanel.h"
 #include "widgets/training/TrainConfigForm.h"
 
+#include "core/run/GanRun.h"
 #include "core/util/Error.h"
 
 #include <QCheckBox>
@@ -292,18 +293,33 @@ RunSpec TrainingDock::runSpec() const
     return spec;
 }
 
+GanRunSpec TrainingDock::ganRunSpec() const
+{
+    GanRunSpec spec;
+    spec.generator = m_ganSettings->generator(m_model->graph());
+    spec.discriminator = m_ganSettings->discriminator(m_model->graph());
+    for (const ModelGraph* graph : { &spec.generator, &spec.discriminator }) {
+        const std::vector<GraphIssue> issues = graph->validate();
+        if (!issues.empty())
+            throw ModelError("the network '" + graph->name() + "' has " + std::to_string(issues.size())
+                + " problem(s); first: " + issues.front().message);
+    }
+    spec.data = dataChoice();
+    spec.gan = m_ganSettings->config();
+    return spec;
+}
+
 bool TrainingDock::saveSpec(const QString& path)
 {
-    if (mode() == Mode::Gan) {
-        showError(tr("Run specs describe classifier and regression runs; train a GAN headless with "
-                     "neurino-batch gan train."));
-        return false;
-    }
     try {
-        runSpec().save(path.toStdString());
+        const bool gan = mode() == Mode::Gan;
+        if (gan)
+            ganRunSpec().save(path.toStdString());
+        else
+            runSpec().save(path.toStdString());
         emit message(
-            tr("Run spec saved to %1; train it headless with: neurino-batch train --spec %1 --out FOLDER")
-                .arg(QDir::toNativeSeparators(path)),
+            tr("Run spec saved to %1; train it headless with: neurino-batch %2 --spec %1 --out FOLDER")
+                .arg(QDir::toNativeSeparators(path), gan ? "gan train" : "train"),
             false);
         return true;
     } catch (const Error& e) {

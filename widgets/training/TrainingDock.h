@@ -19,6 +19,7 @@ class RunListPanel;
 class RunProgressPanel;
 class TrainConfigForm;
 class GraphModel;
+struct GanRunSpec;
 
 // Trains the model on the canvas: the data (DataSourceForm: a catalog generator with its options, or an
 // HDF5 file whose datasets the user maps), the settings (TrainConfigForm: split, optimizer, learning rate,
@@ -72,7 +73,11 @@ public:
     // The canvas's model, the data choice, the training settings and the starting weights as one run spec.
     // Throws TrainError.
     RunSpec runSpec() const;
-    // Writes runSpec() to `path` (for neurino-batch train --spec); false with the reason shown.
+    // In GAN mode: the generator and discriminator GanSettings makes of the canvas's model, the data choice
+    // and the GAN settings as one GAN run spec. Throws ModelError (a network with problems), TrainError.
+    GanRunSpec ganRunSpec() const;
+    // Writes runSpec() (in GAN mode ganRunSpec()) to `path`, for neurino-batch train --spec (gan train
+    // --spec); false with the reason shown.
     bool saveSpec(const QString& path);
     // Starts a run of the canvas's model, or queues it behind the running one; false (with the reason
     // shown) when the model or the settings do not allow a run.

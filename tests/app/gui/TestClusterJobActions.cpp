@@ -20,6 +20,7 @@
 #include "widgets/training/TrainingDock.h"
 
 #include "tests/TestMain.h"
+#include "tests/TestSupport.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -184,6 +185,34 @@ private slots:
         QCOMPARE(opened.epochs.size(), std::size_t(2));
         QVERIFY(opened.finished);
         QVERIFY(!window.trainingWorkspace()->areaDock()->isHidden());
+    }
+
+    // In GAN mode the job is a GAN run spec with both networks, and what each task runs on it (gan train
+    // --spec, in the job's folder) trains the GAN.
+    void writesAGanJob()
+    {
+        MainWindow window(clusterJobQuiet());
+        QVERIFY(window.document()->newFromTemplate("calo_gan_generator"));
+        TrainingDock* dock = window.trainingWorkspace()->dock();
+        dock->setMode(TrainingDock::Mode::Gan);
+        dock->setEvents(64);
+        const GanRunSpec panel = dock->ganRunSpec();
+        const QString job = m_dir.filePath("gan-job");
+        ClusterJobActions* actions = window.clusterJobActions();
+        QSignalSpy errors(actions, &ClusterJobActions::errorOccurred);
+        QVERIFY(actions->writeJob(job, ClusterJobOptions()));
+        QCOMPARE(errors.count(), 0);
+        QCOMPARE(GanRunSpec::load((job + "/run.json").toStdString()).toJson().dump(), panel.toJson().dump());
+        QVERIFY(!QFile::exists(job + "/model.neurino.json"));
+        const QString script = QString::fromStdString(readTextFile((job + "/train.sbatch").toStdString()));
+        QCOMPARE(script.count(QString::fromStdString(clusterGanTrainCommand())), 1);
+
+        const test::ProcessResult r = test::runProcess(NEURINO_BATCH_EXE,
+            { "gan", "train", "--spec", job + "/run.json", "--out", job + "/run-1", "--epochs", "1",
+                "--batch-size", "32", "--validation-showers", "32" },
+            {}, 300000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(QFile::exists(job + "/run-1/generator.h5"));
     }
 
     // A folder that holds files already and a time limit SLURM would not take are refused, saying so;

@@ -78,6 +78,31 @@ private slots:
         QVERIFY(QString::fromStdString(readTextFile(job + "/README.txt")).contains("weights/"));
     }
 
+    // A GAN job: one spec with both networks, the GAN command, no model file of its own.
+    void ganJob()
+    {
+        QTemporaryDir dir;
+        GanRunSpec spec;
+        spec.name = "showers";
+        spec.generator = loadModel(test::templateFile("calo_gan_generator"));
+        spec.discriminator = loadModel(test::templateFile("calo_gan_discriminator"));
+        spec.data = DataSource::fromGenerator("calorimeter", nlohmann::json::object(), 1000, 3);
+        spec.gan.device = "cpu";
+        ClusterJobOptions options;
+        options.gpusPerNode = 2;
+        const std::string job = dir.filePath("gan").toStdString();
+        writeClusterJob(spec, job, options);
+        GanRunSpec expected = spec;
+        expected.gan.device = "auto"; // GPUs were asked for
+        QCOMPARE(GanRunSpec::load(job + "/run.json").toJson().dump(), expected.toJson().dump());
+        QVERIFY(!QFile::exists(QString::fromStdString(job + "/model.neurino.json")));
+        const QString script = QString::fromStdString(readTextFile(job + "/train.sbatch"));
+        QCOMPARE(script.count(QString::fromStdString(clusterGanTrainCommand())), 1);
+        QVERIFY(script.contains("\n#SBATCH --gres=gpu:2\n"));
+        const QString readme = QString::fromStdString(readTextFile(job + "/README.txt"));
+        QVERIFY2(readme.contains("neurino-batch gan train --resume --out run-<job id>"), qPrintable(readme));
+    }
+
     void fieldsSlurmWouldNotTake_data()
     {
         QTest::addColumn<QString>("field");
